@@ -1,0 +1,27 @@
+# Kairos image: one image for the API (`npm run api`), the worker (`npm run worker`) and the
+# one-shot migration (`npm run db:migrate`); docker-compose.yml picks the command. Carries no
+# secrets: all configuration comes from the environment at run time.
+
+# --- build: full dependency tree, Prisma client generation, TypeScript compile -------------------
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run db:generate && npm run build
+
+# --- runtime: production dependencies plus the built output ------------------------------------
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    KAIROS_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/generated ./generated
+COPY prisma ./prisma
+COPY scripts ./scripts
+COPY prisma.config.ts ./
+USER node
+EXPOSE 3000
+CMD ["npm", "run", "api"]

@@ -1,0 +1,11 @@
+// What activities need from the outside world, handed in by the worker's composition root.
+import type { Logger } from 'pino';
+import type { Db } from '../src/db/prisma';
+import type { EmailSender } from '../src/messaging/email-sender';
+
+export interface ActivityDeps {
+  db: Db;
+  email: EmailSender;
+  emailFrom: string;
+  logger: Logger;
+}

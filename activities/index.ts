@@ -1,0 +1,23 @@
+// The worker's activities: one factory per concern, merged here. Workflows import only the type.
+import type { ActivityDeps } from './deps';
+import { createEnrollmentActivities } from './enrollment-activities';
+import { createJourneyActivities } from './journey-activities';
+import { createMessagingActivities } from './messaging-activities';
+import { createProfileActivities } from './profile-activities';
+import { createRecommendationActivities } from './recommendation-activities';
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createEnrollmentActivities(deps),
+    ...createJourneyActivities(deps),
+    ...createProfileActivities(deps),
+    ...createRecommendationActivities(deps),
+    ...createMessagingActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+export type { ActivityDeps } from './deps';
+export type { EnrollmentCandidate } from './enrollment-activities';
+export type { StepRecord } from './journey-activities';
+export type { SendMessageInput, SendOutcome } from './messaging-activities';

@@ -1,0 +1,93 @@
+// Sending a journey message exactly once per message key. The row is written under its key
+// before the provider is called, so a retried activity finds it and never sends twice.
+import { Liquid } from 'liquidjs';
+import { EmailRejectedError } from '../src/messaging/email-sender';
+import type { CustomerEvent, Recommendation } from '../workflows/journey/state';
+import type { ActivityDeps } from './deps';
+import { loadProfileScope } from './profile-scope';
+
+export interface SendMessageInput {
+  /** Deterministic: `<enrollment id>/<step id>/<visit>`. */
+  key: string;
+  customerId: string;
+  enrollmentId: string;
+  programId: string;
+  version: number;
+  variant: string | null;
+  stepId: string;
+  channel: 'email';
+  templateId: string;
+  entryEvent: CustomerEvent;
+  recommendations: Recommendation[];
+  /** Workflow time of the send decision. */
+  scheduledAt: number;
+}
+
+export type SendOutcome =
+  | { status: 'sent'; providerMessageId: string | null }
+  | { status: 'skipped' | 'failed'; reason: string };
+
+export function createMessagingActivities({ db, email, emailFrom }: Pick<ActivityDeps, 'db' | 'email' | 'emailFrom'>) {
+  const liquid = new Liquid({ strictFilters: true });
+
+  async function finish(key: string, outcome: SendOutcome): Promise<SendOutcome> {
+    await db.message.update({
+      where: { key },
+      data:
+        outcome.status === 'sent'
+          ? { status: 'sent', providerMessageId: outcome.providerMessageId, sentAt: new Date() }
+          : { status: outcome.status, reason: outcome.reason },
+    });
+    return outcome;
+  }
+
+  return {
+    async sendMessage(input: SendMessageInput): Promise<SendOutcome> {
+      await db.message.createMany({
+        data: [{
+          key: input.key, customerId: input.customerId, enrollmentId: input.enrollmentId, programId: input.programId,
+          stepId: input.stepId, channel: input.channel, templateId: input.templateId, status: 'queued',
+          scheduledAt: new Date(input.scheduledAt),
+        }],
+        skipDuplicates: true,
+      });
+      const row = await db.message.findUniqueOrThrow({ where: { key: input.key } });
+      if (row.status === 'sent') return { status: 'sent', providerMessageId: row.providerMessageId };
+      if (row.status === 'skipped' || row.status === 'failed') return { status: row.status, reason: row.reason ?? '' };
+      if (row.status === 'sending') {
+        // An earlier attempt died during the provider call: it may have been accepted. We never
+        // risk a second copy; the delivered webhook (which carries the key) confirms it later.
+        await db.message.update({ where: { key: input.key }, data: { status: 'sent', reason: 'unconfirmed' } });
+        return { status: 'sent', providerMessageId: null };
+      }
+
+      if (input.variant === 'holdout') return finish(input.key, { status: 'skipped', reason: 'holdout' });
+      const scope = await loadProfileScope(db, input.customerId);
+      const to = scope.profile.email;
+      if (typeof to !== 'string') return finish(input.key, { status: 'skipped', reason: 'no_email' });
+      const template = await db.template.findUnique({ where: { id: input.templateId } });
+      if (!template) return finish(input.key, { status: 'failed', reason: `template ${input.templateId} not found` });
+
+      const context = { customer: scope.profile, traits: scope.traits, event: input.entryEvent, recommendations: input.recommendations };
+      const [subject, html] = await Promise.all([
+        liquid.parseAndRender(template.subject, context),
+        liquid.parseAndRender(template.body, context),
+      ]);
+      // Compare-and-set: only one attempt may move the row into the in-doubt state.
+      const claimed = await db.message.updateMany({
+        where: { key: input.key, status: 'queued' },
+        data: { status: 'sending', recipient: to, subject },
+      });
+      if (claimed.count === 0) throw new Error(`message ${input.key} is being sent by another attempt`);
+      try {
+        const { providerMessageId } = await email.send({ to, from: emailFrom, subject, html, messageKey: input.key });
+        return await finish(input.key, { status: 'sent', providerMessageId });
+      } catch (err) {
+        if (err instanceof EmailRejectedError) return finish(input.key, { status: 'failed', reason: err.message });
+        // The provider answered with a transient error, so nothing was accepted: safe to retry.
+        await db.message.update({ where: { key: input.key }, data: { status: 'queued' } });
+        throw err;
+      }
+    },
+  };
+}

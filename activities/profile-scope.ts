@@ -1,0 +1,33 @@
+// Reads a customer's profile and computed traits in the shape conditions and templates use.
+import type { Db } from '../src/db/prisma';
+
+export interface ProfileScope {
+  profile: Record<string, unknown>;
+  traits: Record<string, unknown>;
+}
+
+export async function loadProfileScope(db: Db, customerId: string): Promise<ProfileScope> {
+  const [customer, orders] = await Promise.all([
+    db.customer.findUnique({ where: { id: customerId }, include: { identifiers: true } }),
+    db.$queryRaw<{ order_count: bigint; total_spent: string | null; last_at: Date | null }[]>`
+      SELECT count(DISTINCT order_id) AS order_count, sum(price * quantity)::text AS total_spent,
+             max(ordered_at) AS last_at
+      FROM order_lines WHERE customer_id = ${customerId}`,
+  ]);
+  const identifiers = Object.fromEntries((customer?.identifiers ?? []).map((i) => [i.kind, i.value]));
+  const agg = orders[0];
+  return {
+    profile: {
+      ...((customer?.traits ?? {}) as Record<string, unknown>),
+      ...identifiers,
+      id: customerId,
+      tags: customer?.tags ?? [],
+      timezone: customer?.timezone ?? null,
+    },
+    traits: {
+      orderCount: Number(agg?.order_count ?? 0),
+      totalSpent: agg?.total_spent ? Number(agg.total_spent) : 0,
+      lastPurchaseAt: agg?.last_at?.toISOString() ?? null,
+    },
+  };
+}

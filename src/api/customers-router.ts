@@ -1,0 +1,34 @@
+// Customer profile routes: identify (traits, identifiers, time zone) and journey state.
+import { Router } from 'express';
+import { identifySchema } from '../customers/customer-schema';
+import type { Identity } from '../customers/identity';
+import type { Db } from '../db/prisma';
+import type { CustomerClient } from '../temporal/customer-client';
+import { NotFoundError } from './errors';
+import { parse } from './validate';
+
+export function customersRouter(deps: { db: Db; identity: Identity; customers: CustomerClient }): Router {
+  const router = Router();
+
+  router.post('/v1/customers/identify', async (req, res) => {
+    const customerId = await deps.identity.identify(parse(identifySchema, req.body));
+    res.json({ customerId });
+  });
+
+  router.get('/v1/customers/:id', async (req, res) => {
+    const customer = await deps.db.customer.findUnique({
+      where: { id: req.params.id },
+      include: { identifiers: { select: { kind: true, value: true } }, events: { orderBy: { occurredAt: 'desc' }, take: 20 } },
+    });
+    if (!customer) throw new NotFoundError(`customer ${req.params.id}`);
+    res.json(customer);
+  });
+
+  router.get('/v1/customers/:id/journey', async (req, res) => {
+    const exists = await deps.db.customer.count({ where: { id: req.params.id } });
+    if (!exists) throw new NotFoundError(`customer ${req.params.id}`);
+    res.json(await deps.customers.journeyState(req.params.id));
+  });
+
+  return router;
+}

@@ -1,0 +1,66 @@
+// Domain errors carry their HTTP status; one middleware turns every error into RFC 9457
+// problem+json, so no handler needs try/catch and no stack trace reaches a client.
+import type { ErrorRequestHandler } from 'express';
+import type { Logger } from 'pino';
+import type { ZodError } from 'zod';
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    detail?: string,
+    readonly extras: Record<string, unknown> = {},
+  ) {
+    super(detail ?? title);
+  }
+}
+
+export class ValidationError extends HttpError {
+  constructor(issues: FieldIssue[], status = 400, title = 'Invalid request') {
+    super(status, title, issues.map((i) => `${i.path}: ${i.message}`).join('; '), { errors: issues });
+  }
+}
+
+export class NotFoundError extends HttpError {
+  constructor(what: string) {
+    super(404, 'Not found', `${what} does not exist`);
+  }
+}
+
+/** Zod issues as `$.a.b[0]`-style paths, prefixed with where the value came from (body, query). */
+export function zodIssues(error: ZodError, root = '$'): FieldIssue[] {
+  return error.issues.map((i) => ({
+    path: i.path.reduce<string>((p, k) => (typeof k === 'number' ? `${p}[${k}]` : `${p}.${String(k)}`), root),
+    message: i.message,
+  }));
+}
+
+export function problemHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const problem = toProblem(err);
+    if (problem.status >= 500) logger.error({ err, path: req.path }, 'request failed');
+    if (problem.status === 503) res.setHeader('Retry-After', '5');
+    res.status(problem.status).type('application/problem+json').json(problem);
+  };
+}
+
+function toProblem(err: unknown): { status: number; title: string; detail?: string; [k: string]: unknown } {
+  if (err instanceof HttpError) return { status: err.status, title: err.title, detail: err.message, ...err.extras };
+  // body-parser's errors: malformed JSON (400) and oversized bodies (413).
+  const e = err as { status?: number; type?: string; message?: string };
+  if (e.type === 'entity.parse.failed') return { status: 400, title: 'Malformed JSON', detail: 'The request body is not valid JSON' };
+  if (e.type === 'entity.too.large') return { status: 413, title: 'Payload too large', detail: e.message };
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return { status: e.status, title: e.message ?? 'Bad request' };
+  if (isDatabaseUnavailable(err)) return { status: 503, title: 'Service unavailable', detail: 'The database is unreachable; retry shortly' };
+  return { status: 500, title: 'Internal error', detail: 'Something went wrong; it has been logged' };
+}
+
+function isDatabaseUnavailable(err: unknown): boolean {
+  const text = `${(err as { code?: string }).code ?? ''} ${(err as Error).message ?? ''}`;
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|P1001|P1017|Connection terminated|DatabaseNotReachable|57P01|57P03/.test(text);
+}

@@ -1,0 +1,39 @@
+// How API callers name a customer and describe them: the zod schemas, and types derived from them.
+import { z } from 'zod';
+
+const identifier = z.string().trim().min(1).max(256);
+
+/** A customer is named by our id or by any identifier they are known by. */
+export const customerRefSchema = z
+  .strictObject({
+    id: identifier.optional(),
+    email: z.email().max(256).transform((e) => e.toLowerCase()).optional(),
+    loyaltyId: identifier.optional(),
+    anonymousId: identifier.optional(),
+  })
+  .refine((c) => c.id || c.email || c.loyaltyId || c.anonymousId, {
+    message: 'needs at least one of id, email, loyaltyId, anonymousId',
+  });
+
+export type CustomerRef = z.output<typeof customerRefSchema>;
+
+export const identifySchema = z.strictObject({
+  customer: customerRefSchema,
+  traits: z.record(z.string().min(1).max(100), z.json()).optional(),
+  timezone: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as "Europe/Ljubljana"')
+    .optional(),
+});
+
+export type IdentifyInput = z.output<typeof identifySchema>;
+
+/** The identifier kinds, strongest first: the order in which an unknown customer is looked up. */
+export const IDENTIFIER_KINDS = ['email', 'loyaltyId', 'anonymousId'] as const;

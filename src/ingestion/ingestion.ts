@@ -1,0 +1,65 @@
+// Durable ingestion: an event is stored (the outbox) before it is acknowledged, then signalled
+// to the customer's workflow. Whatever is not delivered now, the relay delivers later.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Db } from '../db/prisma';
+import type { Identity } from '../customers/identity';
+import type { CustomerClient } from '../temporal/customer-client';
+import type { CustomerEvent } from '../../workflows/journey/state';
+import type { EventInput } from './event-schema';
+import { recordOrderLines } from './order-lines';
+
+export interface IngestResult {
+  eventId: string;
+  customerId: string;
+  /** The event id was seen before: nothing new happened. */
+  duplicate: boolean;
+  /** Signalled to the workflow now; otherwise the relay will. */
+  delivered: boolean;
+}
+
+/** How long the relay leaves a fresh event to the request that stored it. */
+export const INLINE_DELIVERY_GRACE_MS = 30_000;
+
+export function createIngestion(deps: { db: Db; identity: Identity; customers: CustomerClient; logger: Logger }) {
+  const { db, identity, customers, logger } = deps;
+
+  async function ingest(input: EventInput): Promise<IngestResult> {
+    const eventId = input.eventId ?? randomUUID();
+    const existing = await db.event.findUnique({ where: { id: eventId } });
+    if (existing) return { eventId, customerId: existing.customerId, duplicate: true, delivered: existing.deliveredAt !== null };
+
+    const customerId = await identity.resolve(input.customer);
+    const occurredAt = input.timestamp ? new Date(input.timestamp) : new Date();
+    const stored = await db.$transaction(async (tx) => {
+      const { count } = await tx.event.createMany({
+        data: [{ id: eventId, customerId, type: input.type, occurredAt, properties: input.properties as object,
+          nextAttemptAt: new Date(Date.now() + INLINE_DELIVERY_GRACE_MS) }],
+        skipDuplicates: true,
+      });
+      if (count === 1 && input.type === 'purchase') await recordOrderLines(tx, customerId, occurredAt, input.properties);
+      return count === 1;
+    });
+    // Lost a race with the same event id: the other request owns it.
+    if (!stored) return { ...(await ingest(input)), duplicate: true };
+
+    const event: CustomerEvent = { id: eventId, type: input.type, occurredAt: occurredAt.toISOString(), properties: input.properties };
+    const delivered = await deliver(customerId, event);
+    return { eventId, customerId, duplicate: false, delivered };
+  }
+
+  async function deliver(customerId: string, event: CustomerEvent): Promise<boolean> {
+    try {
+      await customers.deliver(customerId, event);
+      await db.event.update({ where: { id: event.id }, data: { deliveredAt: new Date(), attempts: { increment: 1 } } });
+      return true;
+    } catch (err) {
+      logger.warn({ err, eventId: event.id }, 'event stored, delivery deferred to the relay');
+      return false;
+    }
+  }
+
+  return { ingest, deliver };
+}
+
+export type Ingestion = ReturnType<typeof createIngestion>;

@@ -1,0 +1,22 @@
+// Admin API bodies for programs and templates.
+import { z } from 'zod';
+
+const programId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1-64 lowercase letters, digits, "-" or "_"');
+
+export const createProgramSchema = z.strictObject({
+  id: programId,
+  /** The draft: validated in full only when published, so work in progress can be saved. */
+  definition: z.record(z.string(), z.unknown()),
+});
+
+export const updateDraftSchema = z.strictObject({ definition: z.record(z.string(), z.unknown()) });
+
+export const launchSchema = z.strictObject({ version: z.number().int().min(1) });
+
+export const templateSchema = z.strictObject({
+  channel: z.enum(['email']).default('email'),
+  subject: z.string().min(1).max(500),
+  body: z.string().min(1).max(200_000),
+});
+
+export type TemplateInput = z.output<typeof templateSchema>;

@@ -1,0 +1,35 @@
+// Composition root of the worker process: Runtime logging, database, email sender, and the
+// worker itself. Production entry point (`npm run worker`).
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { loadConfig } from './config';
+import { createDb } from './db/prisma';
+import { createLogger, temporalLogger } from './logger';
+import { createSendGridSender } from './messaging/sendgrid-sender';
+import { onShutdown } from './shutdown';
+import { temporalConnectionOptions } from './temporal/connection';
+import { createKairosWorker } from './worker/create-worker';
+
+export async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel, 'kairos-worker');
+  Runtime.install({ logger: temporalLogger(logger) });
+  if (!config.email.apiKey) throw new Error('SENDGRID_API_KEY is required for the worker to send email');
+  const db = createDb(config.database);
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
+  const worker = await createKairosWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    deps: { db, logger, emailFrom: config.email.from, email: createSendGridSender({ apiKey: config.email.apiKey, baseUrl: config.email.baseUrl }) },
+  });
+  onShutdown(logger, async () => worker.shutdown());
+  logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker running');
+  await worker.run();
+  await connection.close();
+  await db.$disconnect();
+}
+
+if (require.main === module) void main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

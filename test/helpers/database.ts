@@ -1,0 +1,38 @@
+// Each test file gets its own database, cloned from the migrated template in milliseconds.
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { createDb, type Db } from '../../src/db/prisma';
+import { TEMPLATE_DB, withDatabase } from './database-url';
+
+export interface TestDatabase {
+  db: Db;
+  url: string;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const base = process.env.KAIROS_TEST_DATABASE_URL;
+  if (!base) throw new Error('KAIROS_TEST_DATABASE_URL is unset: run the tests through jest (global setup)');
+  const name = `kairos_test_${randomBytes(6).toString('hex')}`;
+  await admin(base, `CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+  const url = withDatabase(base, name);
+  const db = createDb({ url, poolSize: 5 });
+  return {
+    db,
+    url,
+    async drop() {
+      await db.$disconnect();
+      await admin(base, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+async function admin(base: string, sql: string): Promise<void> {
+  const client = new Client({ connectionString: withDatabase(base, 'postgres') });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}

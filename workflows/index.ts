@@ -1,0 +1,2 @@
+// The worker's workflowsPath: every workflow the worker runs is exported from here.
+export * from './customer-workflow';

@@ -1,0 +1,163 @@
+// Runs one enrollment through its program version, step by step. Each enrollment is its own
+// coroutine inside the customer's workflow; waits park it with `wakeAt` set, which is what lets
+// the workflow continue-as-new and resume it at the same point.
+import { condition } from '@temporalio/workflow';
+import { msToNumber } from '@temporalio/common/lib/time';
+import type { ProgramDefinition, Step, StepOf } from '../../src/programs/types';
+import { local, remote } from './activities';
+import { evaluate } from './conditions';
+import type { Enrollment } from './state';
+import { formatLocal, nextAllowedTime, resolveTimeZone } from './time';
+
+/** What a step did: where to go next (null: the journey is complete) and what to record. */
+interface StepResult {
+  next: string | null;
+  outcome: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface InterpreterContext {
+  customerId: string;
+  record(e: Enrollment, stepId: string, kind: string, outcome: string, detail?: Record<string, unknown>): void;
+  /** Called after a message was sent, for the contact log. */
+  contacted(e: Enrollment, channel: string): void;
+}
+
+export async function runEnrollment(e: Enrollment, def: ProgramDefinition, ctx: InterpreterContext): Promise<void> {
+  while (e.exitReason === null) {
+    const step = def.steps[e.stepId] as Step;
+    const result = await runStep(e, step, def, ctx);
+    if (e.exitReason !== null) break; // exited (goal, stop) while the step was running
+    ctx.record(e, e.stepId, step.kind, result.outcome, { ...result.detail, next: result.next });
+    if (result.next === null) {
+      e.exitReason = step.kind === 'exit' ? 'exit_step' : result.outcome;
+      break;
+    }
+    moveTo(e, result.next);
+  }
+  ctx.record(e, e.stepId, 'exit', e.exitReason ?? 'completed');
+}
+
+export function moveTo(e: Enrollment, stepId: string): void {
+  e.stepId = stepId;
+  e.visits[stepId] = (e.visits[stepId] ?? 0) + 1;
+  e.wakeAt = null;
+  e.waitingFor = null;
+  e.matched = null;
+}
+
+function runStep(e: Enrollment, step: Step, def: ProgramDefinition, ctx: InterpreterContext): Promise<StepResult> {
+  switch (step.kind) {
+    case 'wait':
+      return park(e, e.wakeAt ?? Date.now() + msToNumber(step.duration as never)).then(() => waited(step.next, e));
+    case 'waitUntil':
+      return waitUntil(e, step, def, ctx);
+    case 'waitPersonalized':
+      return waitPersonalized(e, step, def, ctx);
+    case 'waitForEvent':
+      return waitForEvent(e, step);
+    case 'branch':
+      return branch(e, step, ctx);
+    case 'send':
+      return send(e, step, ctx);
+    case 'recommend':
+      return remote
+        .recommendProducts({ customerId: ctx.customerId, entryEvent: e.entryEvent, count: step.count })
+        .then((recs) => {
+          e.recommendations = recs;
+          return { next: step.next, outcome: 'recommended', detail: { products: recs.map((r) => r.productId) } };
+        });
+    case 'update':
+      return remote
+        .updateProfile({ customerId: ctx.customerId, set: step.set, addTags: step.addTags, removeTags: step.removeTags })
+        .then(() => ({ next: step.next, outcome: 'updated' }));
+    case 'exit':
+      return Promise.resolve({ next: null, outcome: 'exit_step' });
+    default:
+      return assertNever(step);
+  }
+}
+
+/** Parks the enrollment until `wakeAt` or until `until()` holds or it must exit; true if woken early. */
+async function park(e: Enrollment, wakeAt: number, until: () => boolean = () => false): Promise<boolean> {
+  e.wakeAt = wakeAt;
+  const remaining = wakeAt - Date.now();
+  const early =
+    remaining > 0 ? await condition(() => e.exitReason !== null || until(), remaining) : e.exitReason !== null || until();
+  e.wakeAt = null;
+  return early;
+}
+
+function waited(next: string, e: Enrollment): StepResult {
+  return { next, outcome: 'waited', detail: { visit: e.visits[e.stepId] } };
+}
+
+async function waitUntil(e: Enrollment, step: StepOf<'waitUntil'>, def: ProgramDefinition, ctx: InterpreterContext): Promise<StepResult> {
+  let wakeAt = e.wakeAt;
+  let zone: string | undefined;
+  if (wakeAt === null) {
+    const { profile } = await local.loadProfile({ customerId: ctx.customerId });
+    zone = resolveTimeZone(profile.timezone as string | null, def.timezone);
+    wakeAt = nextAllowedTime(Date.now(), step, zone);
+  }
+  await park(e, wakeAt);
+  return { next: step.next, outcome: 'waited', detail: zone ? { until: formatLocal(wakeAt, zone), timeZone: zone } : {} };
+}
+
+async function waitPersonalized(e: Enrollment, step: StepOf<'waitPersonalized'>, def: ProgramDefinition, ctx: InterpreterContext): Promise<StepResult> {
+  let wakeAt = e.wakeAt;
+  let basis: string | undefined;
+  if (wakeAt === null) {
+    const { profile } = await local.loadProfile({ customerId: ctx.customerId });
+    const timeZone = resolveTimeZone(profile.timezone as string | null, def.timezone);
+    const wait = await local.computePersonalizedWait({ customerId: ctx.customerId, strategy: step.strategy, nowMs: Date.now(), timeZone });
+    wakeAt = Date.now() + wait.ms;
+    basis = wait.basis;
+  }
+  await park(e, wakeAt);
+  return { next: step.next, outcome: 'waited', detail: basis ? { basis } : {} };
+}
+
+async function waitForEvent(e: Enrollment, step: StepOf<'waitForEvent'>): Promise<StepResult> {
+  // The event loop sets `matched` when a fitting event arrives while we listen.
+  e.waitingFor = step.event.type;
+  await park(e, e.wakeAt ?? Date.now() + msToNumber(step.timeout as never), () => e.matched !== null);
+  e.waitingFor = null;
+  if (e.matched) return { next: step.next.matched, outcome: 'matched', detail: { eventId: e.matched.id } };
+  return { next: step.next.timedOut, outcome: 'timedOut' };
+}
+
+async function branch(e: Enrollment, step: StepOf<'branch'>, ctx: InterpreterContext): Promise<StepResult> {
+  const { profile, traits } = await local.loadProfile({ customerId: ctx.customerId });
+  const scope = { profile, traits, event: { id: e.entryEvent.id, type: e.entryEvent.type, properties: e.entryEvent.properties } };
+  const index = step.cases.findIndex((c) => evaluate(c.when, scope));
+  if (index === -1) return { next: step.default, outcome: 'default' };
+  return { next: step.cases[index]!.next, outcome: `case ${index}` };
+}
+
+async function send(e: Enrollment, step: StepOf<'send'>, ctx: InterpreterContext): Promise<StepResult> {
+  const result = await remote.sendMessage({
+    key: `${e.id}/${e.stepId}/${e.visits[e.stepId] ?? 1}`,
+    customerId: ctx.customerId,
+    enrollmentId: e.id,
+    programId: e.programId,
+    version: e.version,
+    variant: e.variant,
+    stepId: e.stepId,
+    channel: step.channel,
+    templateId: step.template,
+    entryEvent: e.entryEvent,
+    recommendations: e.recommendations,
+    scheduledAt: Date.now(),
+  });
+  if (result.status === 'sent') {
+    ctx.contacted(e, step.channel);
+    return { next: step.next, outcome: 'sent', detail: { template: step.template } };
+  }
+  if (result.status === 'skipped') return { next: step.next, outcome: `skipped: ${result.reason}`, detail: { template: step.template } };
+  return { next: step.onFailure ?? null, outcome: `failed: ${result.reason}`, detail: { template: step.template } };
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unknown step kind: ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,141 @@
+// The customer's journey coordinator: applies each event (dedupe, goals, waiting steps, new
+// enrollments) and runs every enrollment as a coroutine of the interpreter.
+import { msToNumber } from '@temporalio/common/lib/time';
+import type { ProgramDefinition } from '../../src/programs/types';
+import { local } from './activities';
+import { admit, entryRecordKey } from './admission';
+import { runEnrollment, type InterpreterContext } from './interpreter';
+import { matchesEvent } from './matching';
+import { StepRecorder } from './recorder';
+import { CONTACT_LOG_KEPT_MS, SEEN_EVENT_IDS_KEPT, type CustomerEvent, type CustomerState, type Enrollment } from './state';
+
+export class Journey {
+  private readonly definitions = new Map<string, ProgramDefinition>();
+  private readonly recorder = new StepRecorder();
+  private readonly seen: Set<string>;
+  private handling = false;
+  readonly ctx: InterpreterContext;
+
+  constructor(private readonly state: CustomerState) {
+    this.seen = new Set(state.seenEventIds);
+    this.ctx = {
+      customerId: state.customerId,
+      record: (e, stepId, kind, outcome, detail) => this.record(e, stepId, kind, outcome, detail),
+      contacted: (e, channel) => this.contacted(e, channel),
+    };
+  }
+
+  /** Restarts the coroutines of enrollments carried over from the previous run. */
+  async resume(): Promise<void> {
+    for (const e of this.state.enrollments) await this.definitionOf(e.programId, e.version);
+    for (const e of this.state.enrollments) this.start(e);
+  }
+
+  async handle(event: CustomerEvent): Promise<void> {
+    if (this.seen.has(event.id)) return; // a redelivered signal: its effect already happened
+    this.handling = true;
+    try {
+      this.remember(event.id);
+      this.deliver(event);
+      await this.enroll(event);
+    } finally {
+      this.handling = false;
+    }
+  }
+
+  /** True when every enrollment is parked in a wait and every record is written. */
+  quiescent(): boolean {
+    return !this.handling && this.recorder.idle() && this.state.enrollments.every((e) => e.wakeAt !== null);
+  }
+
+  definitionFor(e: Enrollment): ProgramDefinition | undefined {
+    return this.definitions.get(`${e.programId}@${e.version}`);
+  }
+
+  // Goals first: a converting customer leaves, and their waiting step does not fire as well.
+  private deliver(event: CustomerEvent): void {
+    for (const e of this.state.enrollments) {
+      const def = this.definitionFor(e);
+      if (!def || e.exitReason !== null) continue;
+      if (def.goal && matchesEvent(def.goal.event, event, e, def.entry.key)) {
+        const attributed = Date.now() - e.enteredAt <= msToNumber(def.goal.window as never);
+        this.record(e, e.stepId, 'goal', 'converted', { eventId: event.id, attributed });
+        e.exitReason = 'goal';
+        continue;
+      }
+      const step = def.steps[e.stepId];
+      if (step?.kind === 'waitForEvent' && e.waitingFor !== null && e.matched === null && matchesEvent(step.event, event, e, def.entry.key)) {
+        e.matched = event;
+      }
+    }
+  }
+
+  private async enroll(event: CustomerEvent): Promise<void> {
+    const candidates = await local.planEnrollments({ customerId: this.state.customerId, event });
+    for (const candidate of candidates) {
+      const now = Date.now();
+      const id = `${candidate.programId}/${event.id}`;
+      const decision = admit(this.state, candidate, event, now);
+      const base = { id, programId: candidate.programId, version: candidate.version, variant: candidate.variant };
+      if (!decision.admitted) {
+        this.recordEntry(base, 'not entered', { reason: decision.reason, eventId: event.id });
+        continue;
+      }
+      const def = await this.definitionOf(candidate.programId, candidate.version);
+      const e: Enrollment = {
+        ...base, entryKey: decision.entryKey, entryEvent: event, enteredAt: now, stepId: def.start,
+        visits: { [def.start]: 1 }, seq: 0, wakeAt: null, waitingFor: null, matched: null, exitReason: null, recommendations: [],
+      };
+      const key = entryRecordKey(candidate.programId, decision.entryKey);
+      const previous = this.state.entries[key];
+      this.state.entries[key] = { count: (previous?.count ?? 0) + 1, lastEnteredAt: now };
+      this.state.enrollments.push(e);
+      this.record(e, def.start, 'enter', 'entered', { trigger: event.type, eventId: event.id, entryKey: decision.entryKey });
+      this.start(e);
+    }
+  }
+
+  private start(e: Enrollment): void {
+    const def = this.definitionFor(e)!;
+    void runEnrollment(e, def, this.ctx).then(() => {
+      this.state.enrollments.splice(this.state.enrollments.indexOf(e), 1);
+    });
+  }
+
+  private async definitionOf(programId: string, version: number): Promise<ProgramDefinition> {
+    const key = `${programId}@${version}`;
+    let def = this.definitions.get(key);
+    if (!def) {
+      def = await local.loadProgramVersion({ programId, version });
+      this.definitions.set(key, def);
+    }
+    return def;
+  }
+
+  private record(e: Enrollment, stepId: string, kind: string, outcome: string, detail: Record<string, unknown> = {}): void {
+    this.recorder.push({
+      id: `${e.id}/${e.seq++}`, customerId: this.state.customerId, enrollmentId: e.id, programId: e.programId,
+      version: e.version, variant: e.variant, stepId, kind, outcome, detail, at: Date.now(),
+    });
+  }
+
+  // A refused entry has no enrollment; its record takes the id the enrollment would have had.
+  private recordEntry(base: Pick<Enrollment, 'id' | 'programId' | 'version' | 'variant'>, outcome: string, detail: Record<string, unknown>): void {
+    this.recorder.push({
+      id: `${base.id}/refused`, customerId: this.state.customerId, enrollmentId: base.id, programId: base.programId,
+      version: base.version, variant: base.variant, stepId: '-', kind: 'enter', outcome, detail, at: Date.now(),
+    });
+  }
+
+  private contacted(e: Enrollment, channel: string): void {
+    const now = Date.now();
+    this.state.contactLog = this.state.contactLog.filter((c) => now - c.at < CONTACT_LOG_KEPT_MS);
+    this.state.contactLog.push({ channel, programId: e.programId, at: now });
+  }
+
+  private remember(eventId: string): void {
+    this.seen.add(eventId);
+    this.state.seenEventIds.push(eventId);
+    while (this.state.seenEventIds.length > SEEN_EVENT_IDS_KEPT) this.seen.delete(this.state.seenEventIds.shift()!);
+  }
+}
