@@ -9,4 +9,5 @@ module.exports = {
   testTimeout: 60_000,
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
 };

@@ -36,6 +36,11 @@ export const envSchema = z.object({
   /** Points the real @sendgrid/mail client somewhere else, e.g. the local sink. */
   SENDGRID_BASE_URL: z.url().optional(),
   KAIROS_EMAIL_FROM: z.email().default('hello@kairos.local'),
+
+  /** Used by `npm start` only: where it keeps data and which ports its embedded servers take. */
+  KAIROS_DATA_DIR: z.string().min(1).default('.data'),
+  KAIROS_SINK_PORT: port.default(3030),
+  KAIROS_TEMPORAL_UI_PORT: port.default(8233),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -87,7 +92,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       baseUrl: e.SENDGRID_BASE_URL,
       from: e.KAIROS_EMAIL_FROM,
     },
+    dev: { dataDir: e.KAIROS_DATA_DIR, sinkPort: e.KAIROS_SINK_PORT, temporalUiPort: e.KAIROS_TEMPORAL_UI_PORT },
   };
+}
+
+/**
+ * `npm start`'s config: development defaults (the local sink as SendGrid, a dev server on
+ * 127.0.0.1:7233) under whatever the environment sets, plus values the launcher discovered.
+ */
+export function loadDevConfig(discovered: Record<string, string>, env: NodeJS.ProcessEnv = process.env): Config {
+  const sinkPort = env.KAIROS_SINK_PORT ?? '3030';
+  return loadConfig({
+    KAIROS_ENV: 'development',
+    SENDGRID_API_KEY: 'SG.local-sink',
+    SENDGRID_BASE_URL: `http://127.0.0.1:${sinkPort}/`,
+    ...discovered,
+    ...env,
+  });
+}
+
+/** Whether the environment names a Temporal server, so `npm start` must not start its own. */
+export function externalTemporal(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.TEMPORAL_ADDRESS);
 }
 
 export type Config = ReturnType<typeof loadConfig>;

@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => world?.stop());
 
 async function shopper(email: string, loyaltyId: string): Promise<string> {
-  return world.api.deps.identity.identify({ customer: { email, loyaltyId }, timezone: ZONE, traits: { firstName: email.split('@')[0] } });
+  return world.api.deps.identity.identify({ customer: { email, loyaltyId }, timezone: ZONE, traits: { firstName: email.slice(0, email.indexOf('@')) } });
 }
 
 async function storePurchase(loyaltyId: string, orderId: string): Promise<void> {

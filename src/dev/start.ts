@@ -1,0 +1,86 @@
+// `npm start`: the whole of Kairos in one command on embedded defaults. PostgreSQL (the
+// machine's, or DATABASE_URL), a file-backed Temporal dev server (or TEMPORAL_ADDRESS), the
+// local SendGrid sink, the worker and the API in this process, and the demo. Ctrl-C stops it all.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { createApiServices } from '../api/api-services';
+import { externalTemporal, loadDevConfig } from '../config';
+import { createDb } from '../db/prisma';
+import { createLogger, temporalLogger } from '../logger';
+import { createSendGridSender } from '../messaging/sendgrid-sender';
+import { startSink } from '../messaging/sink/start-sink';
+import { onShutdown } from '../shutdown';
+import { temporalConnectionOptions } from '../temporal/connection';
+import { createKairosWorker } from '../worker/create-worker';
+import { demoInstructions, runDemo } from './demo';
+import { startTemporalDevServer } from './temporal-dev-server';
+
+const root = resolve(__dirname, '../..');
+
+async function main(): Promise<void> {
+  const databaseUrl = execFileSync('bash', [join(root, 'scripts/ensure-postgres.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const config = loadDevConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' });
+  const dataDir = resolve(root, config.dev.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const bootstrapKey = config.api.bootstrapKey ?? persistentKey(join(dataDir, 'bootstrap-key'));
+  const logger = createLogger(config.logLevel, 'kairos');
+  Runtime.install({ logger: temporalLogger(logger) });
+
+  execFileSync('bash', [join(root, 'scripts/prisma.sh'), 'migrate', 'deploy'], { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'ignore', 'inherit'] });
+
+  const [host, port] = config.temporal.address.split(':');
+  const devServer = externalTemporal()
+    ? undefined
+    : await startTemporalDevServer({ dataDir, port: Number(port ?? 7233), uiPort: config.dev.temporalUiPort, namespace: config.temporal.namespace });
+  if (devServer && host !== '127.0.0.1' && host !== 'localhost') throw new Error('without TEMPORAL_ADDRESS, npm start runs its own server on 127.0.0.1');
+
+  const sink = await startSink({ port: config.dev.sinkPort, logger });
+  const db = createDb(config.database);
+  const nativeConnection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
+  const worker = await createKairosWorker({
+    connection: nativeConnection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    deps: { db, logger, emailFrom: config.email.from, email: createSendGridSender({ apiKey: config.email.apiKey ?? '', baseUrl: config.email.baseUrl }) },
+  });
+  const workerRun = worker.run();
+
+  const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const api = createApiServices({ db, client, logger, taskQueue: config.temporal.taskQueue, bootstrapKey });
+  const server = api.app.listen(config.api.port, config.api.host);
+  await new Promise<void>((r, reject) => server.once('listening', r).once('error', reject));
+  const relay = api.relay.start();
+
+  onShutdown(logger, async () => {
+    await new Promise<void>((r) => server.close(() => r()));
+    await relay.stop();
+    worker.shutdown();
+    await workerRun;
+    await connection.close();
+    await nativeConnection.close();
+    await sink.close();
+    await db.$disconnect();
+    await devServer?.stop();
+  });
+
+  const { simonaId } = await runDemo(api.deps, logger);
+  console.log(demoInstructions({ apiUrl: config.api.publicUrl, key: bootstrapKey, sinkUrl: sink.url, uiUrl: devServer?.uiUrl ?? '(your Temporal UI)', simonaId }));
+}
+
+/** A development admin key, generated on first start and kept in the data folder. */
+function persistentKey(path: string): string {
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  const key = `kairos_dev_${randomBytes(18).toString('hex')}`;
+  writeFileSync(path, `${key}\n`, { mode: 0o600 });
+  return key;
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
