@@ -1,5 +1,4 @@
-// Database names and URLs for tests.
-export const TEMPLATE_DB = 'kairos_test_template';
+// Database URLs for tests.
 
 export function withDatabase(url: string, database: string): string {
   const u = new URL(url);

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { createDb, type Db } from '../../src/db/prisma';
-import { TEMPLATE_DB, withDatabase } from './database-url';
+import { withDatabase } from './database-url';
 
 export interface TestDatabase {
   db: Db;
@@ -12,9 +12,10 @@ export interface TestDatabase {
 
 export async function createTestDatabase(): Promise<TestDatabase> {
   const base = process.env.KAIROS_TEST_DATABASE_URL;
-  if (!base) throw new Error('KAIROS_TEST_DATABASE_URL is unset: run the tests through jest (global setup)');
+  const template = process.env.KAIROS_TEST_TEMPLATE_DB;
+  if (!base || !template) throw new Error('test database settings are unset: run the tests through jest (global setup)');
   const name = `kairos_test_${randomBytes(6).toString('hex')}`;
-  await admin(base, `CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+  await admin(base, `CREATE DATABASE ${name} TEMPLATE ${template}`);
   const url = withDatabase(base, name);
   const db = createDb({ url, poolSize: 5 });
   return {
@@ -27,7 +28,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-async function admin(base: string, sql: string): Promise<void> {
+export async function admin(base: string, sql: string): Promise<void> {
   const client = new Client({ connectionString: withDatabase(base, 'postgres') });
   await client.connect();
   try {

@@ -7,7 +7,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { Client } from 'pg';
 import { MISSING_BINARY_HINT, temporalCliPath, temporalTestServerPath } from '../../src/temporal/binaries';
 import { WORKFLOWS_PATH } from '../../src/worker/create-worker';
-import { TEMPLATE_DB, withDatabase } from './database-url';
+import { withDatabase } from './database-url';
 
 const root = resolve(__dirname, '../..');
 
@@ -16,6 +16,9 @@ export default async function globalSetup(): Promise<void> {
 
   const baseUrl = execFileSync('bash', [join(root, 'scripts/ensure-postgres.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
   process.env.KAIROS_TEST_DATABASE_URL = baseUrl;
+  // One template per run, so concurrent runs on one server do not drop each other's.
+  const TEMPLATE_DB = `kairos_test_template_${process.pid}`;
+  process.env.KAIROS_TEST_TEMPLATE_DB = TEMPLATE_DB;
   const admin = new Client({ connectionString: withDatabase(baseUrl, 'postgres') });
   await admin.connect();
   try {
