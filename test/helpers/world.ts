@@ -6,6 +6,7 @@ import { createApiServices } from '../../src/api/api-services';
 import { createSendGridSender } from '../../src/messaging/sendgrid-sender';
 import { startSink, type RunningSink } from '../../src/messaging/sink/start-sink';
 import { createTestDatabase, type TestDatabase } from './database';
+import { recordHistories } from './record-histories';
 import { startDevServer, startTimeSkippingServer } from './temporal';
 import { createTestWorker, TEST_TASK_QUEUE, testLogger } from './worker';
 
@@ -42,6 +43,7 @@ export async function startWorld(server: 'time-skipping' | 'dev-server', options
     worker,
     api,
     async stop() {
+      await recordHistories(env, database.db, scenarioName());
       worker.shutdown();
       await running;
       await env.teardown();
@@ -49,6 +51,12 @@ export async function startWorld(server: 'time-skipping' | 'dev-server', options
       await database.drop();
     },
   };
+}
+
+/** The running test file's name, e.g. `simona` for simona.test.ts. */
+function scenarioName(): string {
+  const path = expect.getState().testPath ?? 'scenario';
+  return path.replace(/^.*\//, '').replace(/\.test\.ts$/, '');
 }
 
 /** Polls `probe` until it returns a value that is not undefined/false, or fails after `timeoutMs`. */
