@@ -1,7 +1,7 @@
 // Enrollment decisions: which live program versions an event may enter. Run as a local activity
 // so the decision lands in history and replay reproduces it without touching the database.
 import type { ProgramDefinition } from '../src/programs/types';
-import { evaluate } from '../workflows/journey/conditions';
+import { evaluate, eventScope } from '../workflows/journey/conditions';
 import type { CustomerEvent } from '../workflows/journey/state';
 import type { ActivityDeps } from './deps';
 import { loadProfileScope } from './profile-scope';
@@ -40,9 +40,4 @@ export function createEnrollmentActivities({ db }: Pick<ActivityDeps, 'db'>) {
       return row.definition as ProgramDefinition;
     },
   };
-}
-
-/** The shape conditions see under `event.*`. */
-export function eventScope(event: CustomerEvent): Record<string, unknown> {
-  return { id: event.id, type: event.type, occurredAt: event.occurredAt, properties: event.properties };
 }

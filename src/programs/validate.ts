@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import { cyclesWithoutWait, pointers, reachableFrom } from './graph';
 import { programDefinitionSchema } from './schema';
-import type { ProgramDefinition, StepOf } from './types';
+import type { Condition, ProgramDefinition, StepOf } from './types';
 
 /** One problem, located by a JSON path such as `$.steps.wait-visit.next.matched`. */
 export interface ProgramIssue {
@@ -72,7 +72,30 @@ function graphIssues(def: ProgramDefinition): ProgramIssue[] {
       }
     }
   }
+  issues.push(...eventOnlyIssues(def));
   return issues;
+}
+
+// Goal and waitForEvent filters judge the incoming event alone: the workflow has no profile
+// loaded when an event arrives, so a profile or traits path there could never match.
+function eventOnlyIssues(def: ProgramDefinition): ProgramIssue[] {
+  const filters: [Segment[], Condition | undefined][] = [[['goal', 'event', 'where'], def.goal?.event.where]];
+  for (const [id, step] of Object.entries(def.steps)) {
+    if (step.kind === 'waitForEvent') filters.push([['steps', id, 'event', 'where'], step.event.where]);
+  }
+  return filters.flatMap(([path, where]) =>
+    fieldsOf(where)
+      .filter((f) => !f.startsWith('event.'))
+      .map((f) => issueAt(path, `"${f}": an event filter can only read event.* fields`)),
+  );
+}
+
+function fieldsOf(c: Condition | undefined): string[] {
+  if (!c) return [];
+  if ('all' in c) return c.all.flatMap(fieldsOf);
+  if ('any' in c) return c.any.flatMap(fieldsOf);
+  if ('not' in c) return fieldsOf(c.not);
+  return [c.field];
 }
 
 async function templateIssues(def: ProgramDefinition, options: ValidateOptions): Promise<ProgramIssue[]> {

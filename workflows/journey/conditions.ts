@@ -1,6 +1,7 @@
 // The condition language's evaluator: pure and deterministic, so the workflow (branches, waits,
 // goals) and the enrollment activity (entry filters) judge conditions exactly alike.
 import type { Condition } from '../../src/programs/types';
+import type { CustomerEvent } from './state';
 
 /** What a condition can read: `profile.*`, `traits.*` and `event.*`. */
 export interface ConditionScope {
@@ -32,6 +33,11 @@ export function evaluate(condition: Condition, scope: ConditionScope): boolean {
       if (Array.isArray(actual)) return actual.some((v) => v === condition.value);
       return typeof actual === 'string' && typeof condition.value === 'string' && actual.includes(condition.value);
   }
+}
+
+/** The shape every condition sees under `event.*`, wherever it is evaluated. */
+export function eventScope(event: CustomerEvent): Record<string, unknown> {
+  return { id: event.id, type: event.type, occurredAt: event.occurredAt, properties: event.properties };
 }
 
 /** Reads a dotted path such as `event.properties.cartId`; undefined when any part is missing. */

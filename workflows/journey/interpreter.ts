@@ -5,7 +5,7 @@ import { condition } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { ProgramDefinition, Step, StepOf } from '../../src/programs/types';
 import { local, remote } from './activities';
-import { evaluate } from './conditions';
+import { evaluate, eventScope } from './conditions';
 import type { Enrollment } from './state';
 import { formatLocal, nextAllowedTime, resolveTimeZone } from './time';
 
@@ -129,7 +129,7 @@ async function waitForEvent(e: Enrollment, step: StepOf<'waitForEvent'>): Promis
 
 async function branch(e: Enrollment, step: StepOf<'branch'>, ctx: InterpreterContext): Promise<StepResult> {
   const { profile, traits } = await local.loadProfile({ customerId: ctx.customerId });
-  const scope = { profile, traits, event: { id: e.entryEvent.id, type: e.entryEvent.type, properties: e.entryEvent.properties } };
+  const scope = { profile, traits, event: eventScope(e.entryEvent) };
   const index = step.cases.findIndex((c) => evaluate(c.when, scope));
   if (index === -1) return { next: step.default, outcome: 'default' };
   return { next: step.cases[index]!.next, outcome: `case ${index}` };

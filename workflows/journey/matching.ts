@@ -1,12 +1,12 @@
 // Does an event satisfy an event match (goal or waitForEvent) for a given enrollment?
 import type { EventMatch } from '../../src/programs/types';
-import { evaluate, readPath } from './conditions';
+import { evaluate, eventScope, readPath } from './conditions';
 import type { CustomerEvent, Enrollment } from './state';
 
 export function matchesEvent(match: EventMatch, event: CustomerEvent, enrollment: Enrollment, keyPath: string | undefined): boolean {
   if (event.type !== match.type) return false;
   if (match.sameKey && (keyPath === undefined || entryKeyOf(event, keyPath) !== enrollment.entryKey)) return false;
-  return !match.where || evaluate(match.where, { event: { id: event.id, type: event.type, properties: event.properties } });
+  return !match.where || evaluate(match.where, { event: eventScope(event) });
 }
 
 /** The value at an entry key path (e.g. `properties.cartId`), as a string, or null if absent. */
