@@ -2,10 +2,13 @@
 import type { Logger } from 'pino';
 import type { Db } from '../src/db/prisma';
 import type { EmailSender } from '../src/messaging/email-sender';
+import type { ContactPolicy } from '../workflows/journey/contact-policy';
 
 export interface ActivityDeps {
   db: Db;
   email: EmailSender;
   emailFrom: string;
   logger: Logger;
+  /** Caps and quiet hours every marketing send is held to. */
+  contactPolicy: ContactPolicy;
 }

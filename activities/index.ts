@@ -3,6 +3,7 @@ import type { ActivityDeps } from './deps';
 import { createEnrollmentActivities } from './enrollment-activities';
 import { createJourneyActivities } from './journey-activities';
 import { createMessagingActivities } from './messaging-activities';
+import { createPolicyActivities } from './policy-activities';
 import { createProfileActivities } from './profile-activities';
 import { createRecommendationActivities } from './recommendation-activities';
 
@@ -13,6 +14,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createProfileActivities(deps),
     ...createRecommendationActivities(deps),
     ...createMessagingActivities(deps),
+    ...createPolicyActivities(deps),
   };
 }
 

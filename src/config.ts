@@ -7,6 +7,8 @@ const bool = z
 
 const port = z.coerce.number().int().min(1).max(65535);
 
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 6000;
+
 export const envSchema = z.object({
   KAIROS_ENV: z.enum(['development', 'production', 'test']).default('production'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -16,6 +18,8 @@ export const envSchema = z.object({
   /** The URL customers' links (unsubscribe) and the sink's webhooks point at. */
   KAIROS_PUBLIC_URL: z.url().optional(),
   KAIROS_BOOTSTRAP_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
+  /** Requests a minute each API key may make (per API process). */
+  KAIROS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(DEFAULT_RATE_LIMIT_PER_MINUTE),
 
   DATABASE_URL: z
     .string()
@@ -36,6 +40,18 @@ export const envSchema = z.object({
   /** Points the real @sendgrid/mail client somewhere else, e.g. the local sink. */
   SENDGRID_BASE_URL: z.url().optional(),
   KAIROS_EMAIL_FROM: z.email().default('hello@kairos.local'),
+  /** Verifies SendGrid's signed Event Webhook: the base64 SPKI DER "verification key" SendGrid shows. */
+  SENDGRID_WEBHOOK_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9+/]{40,}={0,2}$/, 'must be the base64 verification key SendGrid shows').optional(),
+  /** Email frequency caps across all programs: "2/24h,5/7d", or "off". */
+  KAIROS_EMAIL_CAPS: z
+    .string()
+    .regex(/^(off|\d+\/\d+[smhdw](,\d+\/\d+[smhdw])*)$/, 'must be like "2/24h,5/7d" or "off"')
+    .default('2/24h,5/7d'),
+  /** Quiet hours in each customer's zone: "21:00-08:00", or "off". */
+  KAIROS_QUIET_HOURS: z
+    .string()
+    .regex(/^(off|([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)$/, 'must be like "21:00-08:00" or "off"')
+    .default('21:00-08:00'),
 
   /** Used by `npm start` only: where it keeps data and which ports its embedded servers take. */
   KAIROS_DATA_DIR: z.string().min(1).default('.data'),
@@ -71,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       port: e.KAIROS_API_PORT,
       publicUrl: e.KAIROS_PUBLIC_URL ?? `http://${e.KAIROS_API_HOST}:${e.KAIROS_API_PORT}`,
       bootstrapKey: e.KAIROS_BOOTSTRAP_KEY,
+      rateLimitPerMinute: e.KAIROS_RATE_LIMIT_PER_MINUTE,
     },
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
     temporal: {
@@ -91,6 +108,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       apiKey: e.SENDGRID_API_KEY,
       baseUrl: e.SENDGRID_BASE_URL,
       from: e.KAIROS_EMAIL_FROM,
+      webhookPublicKey: e.SENDGRID_WEBHOOK_PUBLIC_KEY,
+    },
+    contactPolicy: {
+      caps:
+        e.KAIROS_EMAIL_CAPS === 'off'
+          ? []
+          : e.KAIROS_EMAIL_CAPS.split(',').map((c) => {
+              const [max, within] = c.split('/') as [string, string];
+              return { channel: 'email', max: Number(max), within };
+            }),
+      quietHours: e.KAIROS_QUIET_HOURS === 'off' ? null : (([start, end]) => ({ start: start!, end: end! }))(e.KAIROS_QUIET_HOURS.split('-')),
     },
     dev: { dataDir: e.KAIROS_DATA_DIR, sinkPort: e.KAIROS_SINK_PORT, temporalUiPort: e.KAIROS_TEMPORAL_UI_PORT },
   };
@@ -106,6 +134,8 @@ export function loadDevConfig(discovered: Record<string, string>, env: NodeJS.Pr
     KAIROS_ENV: 'development',
     SENDGRID_API_KEY: 'SG.local-sink',
     SENDGRID_BASE_URL: `http://127.0.0.1:${sinkPort}/`,
+    // The demo should answer at any hour of the day; quiet hours are a production default.
+    KAIROS_QUIET_HOURS: 'off',
     ...discovered,
     ...env,
   });
@@ -114,6 +144,15 @@ export function loadDevConfig(discovered: Record<string, string>, env: NodeJS.Pr
 /** Whether the environment names a Temporal server, so `npm start` must not start its own. */
 export function externalTemporal(env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(env.TEMPORAL_ADDRESS);
+}
+
+/**
+ * Only the Temporal settings, for tools that never touch the database (`kairos replay`, `kairos
+ * history export`): the TEMPORAL_* variables under loadConfig's rules, without DATABASE_URL.
+ */
+export function loadTemporalConfig(env: NodeJS.ProcessEnv = process.env): Config['temporal'] {
+  const temporalOnly = Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith('TEMPORAL_')));
+  return loadConfig({ ...temporalOnly, DATABASE_URL: 'postgresql://unused' }).temporal;
 }
 
 export type Config = ReturnType<typeof loadConfig>;

@@ -20,7 +20,7 @@ export async function main(): Promise<void> {
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: { db, logger, emailFrom: config.email.from, email: createSendGridSender({ apiKey: config.email.apiKey, baseUrl: config.email.baseUrl }) },
+    deps: { db, logger, emailFrom: config.email.from, contactPolicy: config.contactPolicy, email: createSendGridSender({ apiKey: config.email.apiKey, baseUrl: config.email.baseUrl }) },
   });
   onShutdown(logger, async () => worker.shutdown());
   logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker running');

@@ -130,6 +130,10 @@ export const programDefinitionSchema = z.strictObject({
       }
     }, 'must be an IANA time zone such as "Europe/Ljubljana"')
     .default('UTC'),
+  /** Transactional programs (receipts, password resets) bypass frequency caps and quiet hours. */
+  priority: z.enum(['marketing', 'transactional']).default('marketing'),
+  /** What a send that falls in the customer's quiet hours does: wait for them to end, or skip. */
+  quietHours: z.enum(['hold', 'skip']).default('hold'),
   entry: z.strictObject({
     event: z.string().min(1).max(100),
     where: conditionSchema.optional(),

@@ -4,8 +4,24 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
 import type { Db } from '../../src/db/prisma';
 import { customerWorkflowId } from '../../src/temporal/addressing';
+
+const { EventType } = temporal.api.enums.v1;
+
+type Handle = ReturnType<TestWorkflowEnvironment['client']['workflow']['getHandle']>;
+
+// A history cut in the middle of a workflow task cannot be replayed: wait until the last task
+// has completed (the workflow is parked), up to a few seconds.
+async function settledHistory(handle: Handle) {
+  for (let attempt = 0; ; attempt++) {
+    const history = await handle.fetchHistory();
+    const last = history.events?.at(-1)?.eventType;
+    if (last === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED || last === EventType.EVENT_TYPE_TIMER_STARTED || attempt >= 50) return history;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 export async function recordHistories(env: TestWorkflowEnvironment, db: Db, scenario: string): Promise<void> {
   const dir = process.env.KAIROS_RECORD_HISTORIES;
@@ -14,11 +30,8 @@ export async function recordHistories(env: TestWorkflowEnvironment, db: Db, scen
   const customers = await db.customer.findMany({ select: { id: true }, orderBy: { createdAt: 'asc' } });
   for (const [i, { id }] of customers.entries()) {
     const handle = env.client.workflow.getHandle(customerWorkflowId(id));
-    try {
-      const history = await handle.fetchHistory();
-      writeFileSync(join(dir, `${scenario}-${i + 1}.json`), historyToJSON(history));
-    } catch {
-      // A customer who never had an event has no workflow: nothing to record.
-    }
+    const history = await settledHistory(handle).catch(() => undefined);
+    // A customer who never had an event has no workflow: nothing to record.
+    if (history) writeFileSync(join(dir, `${scenario}-${i + 1}.json`), historyToJSON(history));
   }
 }

@@ -5,6 +5,7 @@ import type { Worker } from '@temporalio/worker';
 import { createApiServices } from '../../src/api/api-services';
 import { createSendGridSender } from '../../src/messaging/sendgrid-sender';
 import { startSink, type RunningSink } from '../../src/messaging/sink/start-sink';
+import type { ContactPolicy } from '../../workflows/journey/contact-policy';
 import { createTestDatabase, type TestDatabase } from './database';
 import { recordHistories } from './record-histories';
 import { startDevServer, startTimeSkippingServer } from './temporal';
@@ -21,12 +22,12 @@ export interface World {
   stop(): Promise<void>;
 }
 
-export async function startWorld(server: 'time-skipping' | 'dev-server', options: { devServerArgs?: string[] } = {}): Promise<World> {
+export async function startWorld(server: 'time-skipping' | 'dev-server', options: { devServerArgs?: string[]; contactPolicy?: ContactPolicy } = {}): Promise<World> {
   const database = await createTestDatabase();
   const sink = await startSink({ port: 0 });
   const email = createSendGridSender({ apiKey: 'SG.test-key', baseUrl: sink.url });
   const env = server === 'time-skipping' ? await startTimeSkippingServer() : await startDevServer({ extraArgs: options.devServerArgs });
-  const worker = await createTestWorker(env, { db: database.db, email });
+  const worker = await createTestWorker(env, { db: database.db, email, contactPolicy: options.contactPolicy });
   const running = worker.run();
   const api = createApiServices({
     db: database.db,

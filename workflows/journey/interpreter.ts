@@ -1,12 +1,13 @@
 // Runs one enrollment through its program version, step by step. Each enrollment is its own
 // coroutine inside the customer's workflow; waits park it with `wakeAt` set, which is what lets
 // the workflow continue-as-new and resume it at the same point.
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { ProgramDefinition, Step, StepOf } from '../../src/programs/types';
 import { local, remote } from './activities';
 import { evaluate, eventScope } from './conditions';
-import type { Enrollment } from './state';
+import { breachedCap, quietUntil } from './contact-policy';
+import type { ContactRecord, Enrollment } from './state';
 import { formatLocal, nextAllowedTime, resolveTimeZone } from './time';
 
 /** What a step did: where to go next (null: the journey is complete) and what to record. */
@@ -19,8 +20,11 @@ interface StepResult {
 export interface InterpreterContext {
   customerId: string;
   record(e: Enrollment, stepId: string, kind: string, outcome: string, detail?: Record<string, unknown>): void;
-  /** Called after a message was sent, for the contact log. */
-  contacted(e: Enrollment, channel: string): void;
+  /** Logs a contact (a sent message, or a slot reserved under the caps). */
+  contacted(e: Enrollment, channel: string, transactional: boolean): void;
+  /** Gives back a reserved slot whose message was not sent. */
+  releaseContact(e: Enrollment, channel: string): void;
+  contactLog(): readonly ContactRecord[];
 }
 
 export async function runEnrollment(e: Enrollment, def: ProgramDefinition, ctx: InterpreterContext): Promise<void> {
@@ -59,7 +63,7 @@ function runStep(e: Enrollment, step: Step, def: ProgramDefinition, ctx: Interpr
     case 'branch':
       return branch(e, step, ctx);
     case 'send':
-      return send(e, step, ctx);
+      return send(e, step, def, ctx);
     case 'recommend':
       return remote
         .recommendProducts({ customerId: ctx.customerId, entryEvent: e.entryEvent, count: step.count })
@@ -135,8 +139,8 @@ async function branch(e: Enrollment, step: StepOf<'branch'>, ctx: InterpreterCon
   return { next: step.cases[index]!.next, outcome: `case ${index}` };
 }
 
-async function send(e: Enrollment, step: StepOf<'send'>, ctx: InterpreterContext): Promise<StepResult> {
-  const result = await remote.sendMessage({
+async function send(e: Enrollment, step: StepOf<'send'>, def: ProgramDefinition, ctx: InterpreterContext): Promise<StepResult> {
+  const message = {
     key: `${e.id}/${e.stepId}/${e.visits[e.stepId] ?? 1}`,
     customerId: ctx.customerId,
     enrollmentId: e.id,
@@ -148,14 +152,44 @@ async function send(e: Enrollment, step: StepOf<'send'>, ctx: InterpreterContext
     templateId: step.template,
     entryEvent: e.entryEvent,
     recommendations: e.recommendations,
-    scheduledAt: Date.now(),
-  });
-  if (result.status === 'sent') {
-    ctx.contacted(e, step.channel);
-    return { next: step.next, outcome: 'sent', detail: { template: step.template } };
+  };
+  const detail = { template: step.template };
+  // Histories recorded before the contact policy existed replay without it.
+  const governed = patched('contact-policy') && def.priority !== 'transactional';
+  if (governed) {
+    const skip = await applyContactPolicy(e, step, def, ctx);
+    if (skip) {
+      await remote.sendMessage({ ...message, scheduledAt: Date.now(), skipReason: skip });
+      return { next: step.next, outcome: `skipped: ${skip}`, detail };
+    }
   }
-  if (result.status === 'skipped') return { next: step.next, outcome: `skipped: ${result.reason}`, detail: { template: step.template } };
-  return { next: step.onFailure ?? null, outcome: `failed: ${result.reason}`, detail: { template: step.template } };
+  const result = await remote.sendMessage({ ...message, scheduledAt: Date.now() });
+  if (governed && result.status !== 'sent') ctx.releaseContact(e, step.channel);
+  if (result.status === 'sent') {
+    if (!governed) ctx.contacted(e, step.channel, def.priority === 'transactional');
+    return { next: step.next, outcome: 'sent', detail };
+  }
+  if (result.status === 'skipped') return { next: step.next, outcome: `skipped: ${result.reason}`, detail };
+  return { next: step.onFailure ?? null, outcome: `failed: ${result.reason}`, detail };
+}
+
+/**
+ * Holds the send through the customer's quiet hours (or skips it), then reserves a slot under the
+ * frequency caps. Returns a skip reason, or null when the message may go: its slot is then taken.
+ */
+async function applyContactPolicy(e: Enrollment, step: StepOf<'send'>, def: ProgramDefinition, ctx: InterpreterContext): Promise<string | null> {
+  const policy = await local.loadContactPolicy({ customerId: ctx.customerId });
+  const zone = resolveTimeZone(policy.timeZone, def.timezone);
+  const quietEnd = e.wakeAt ?? quietUntil(Date.now(), policy.quietHours, zone);
+  if (quietEnd !== null) {
+    if (def.quietHours === 'skip') return 'quiet hours';
+    await park(e, quietEnd);
+    if (e.exitReason !== null) return 'exited';
+  }
+  const cap = breachedCap(ctx.contactLog(), step.channel, policy.caps, Date.now());
+  if (cap) return `cap (${cap})`;
+  ctx.contacted(e, step.channel, false);
+  return null;
 }
 
 function assertNever(x: never): never {

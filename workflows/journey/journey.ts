@@ -21,7 +21,9 @@ export class Journey {
     this.ctx = {
       customerId: state.customerId,
       record: (e, stepId, kind, outcome, detail) => this.record(e, stepId, kind, outcome, detail),
-      contacted: (e, channel) => this.contacted(e, channel),
+      contacted: (e, channel, transactional) => this.contacted(e, channel, transactional),
+      releaseContact: (e, channel) => this.releaseContact(e, channel),
+      contactLog: () => this.state.contactLog,
     };
   }
 
@@ -127,10 +129,20 @@ export class Journey {
     });
   }
 
-  private contacted(e: Enrollment, channel: string): void {
+  private contacted(e: Enrollment, channel: string, transactional: boolean): void {
     const now = Date.now();
     this.state.contactLog = this.state.contactLog.filter((c) => now - c.at < CONTACT_LOG_KEPT_MS);
-    this.state.contactLog.push({ channel, programId: e.programId, at: now });
+    this.state.contactLog.push({ channel, programId: e.programId, at: now, ...(transactional ? { transactional } : {}) });
+  }
+
+  private releaseContact(e: Enrollment, channel: string): void {
+    const log = this.state.contactLog;
+    for (let i = log.length - 1; i >= 0; i--) {
+      if (log[i]!.programId === e.programId && log[i]!.channel === channel) {
+        log.splice(i, 1);
+        return;
+      }
+    }
   }
 
   private remember(eventId: string): void {

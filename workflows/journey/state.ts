@@ -53,6 +53,8 @@ export interface ContactRecord {
   channel: string;
   programId: string;
   at: number;
+  /** Transactional messages are logged but never count against caps. */
+  transactional?: boolean;
 }
 
 export interface CustomerState {

@@ -27,6 +27,11 @@ export function nextAllowedTime(nowMs: number, rule: { days?: readonly Weekday[]
   throw new Error(`no allowed time found for ${JSON.stringify(rule)} in ${timeZone}`);
 }
 
+/** Minutes since local midnight of an instant in a zone. */
+export function localMinutes(ms: number, timeZone: string): number {
+  return localParts(ms, timeZone).minutesOfDay;
+}
+
 /** Local hour (0-23) of an instant in a zone. */
 export function localHour(ms: number, timeZone: string): number {
   return Math.floor(localParts(ms, timeZone).minutesOfDay / 60);
