@@ -1,6 +1,7 @@
 // The worker's activities: one factory per concern, merged here. Workflows import only the type.
 import type { ActivityDeps } from './deps';
 import { createEnrollmentActivities } from './enrollment-activities';
+import { createIdentityActivities } from './identity-activities';
 import { createJourneyActivities } from './journey-activities';
 import { createMessagingActivities } from './messaging-activities';
 import { createPolicyActivities } from './policy-activities';
@@ -10,6 +11,7 @@ import { createRecommendationActivities } from './recommendation-activities';
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createEnrollmentActivities(deps),
+    ...createIdentityActivities(),
     ...createJourneyActivities(deps),
     ...createProfileActivities(deps),
     ...createRecommendationActivities(deps),

@@ -1,7 +1,7 @@
 // The customer workflow's signals and query, in their own file so clients can import them
 // without loading the interpreter.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { ContactRecord, CustomerEvent } from './journey/state';
+import type { ContactRecord, CustomerEvent, CustomerState } from './journey/state';
 
 export interface JourneySnapshot {
   customerId: string;
@@ -24,3 +24,9 @@ export interface JourneySnapshot {
 
 export const customerEventSignal = defineSignal<[CustomerEvent]>('customerEvent');
 export const journeyStateQuery = defineQuery<JourneySnapshot>('journeyState');
+
+/** This customer turned out to be `survivorId`: hand everything over and end. */
+export const mergeIntoSignal = defineSignal<[{ survivorId: string }]>('mergeInto');
+
+/** Another customer's journey state, handed over by its workflow when it merged into this one. */
+export const absorbSignal = defineSignal<[{ fromCustomerId: string; state: CustomerState }]>('absorb');

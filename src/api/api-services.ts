@@ -2,12 +2,19 @@
 // API process, `npm start` and the integration tests, so all three run the same graph.
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
+import { createApiKeyService } from '../auth/api-key-service';
+import { DEFAULT_RATE_LIMIT_PER_MINUTE } from '../config';
 import { createIdentity } from '../customers/identity';
 import type { Db } from '../db/prisma';
 import { createIngestion } from '../ingestion/ingestion';
+import { createImportService } from '../imports/import-service';
 import { createRelay } from '../ingestion/relay';
+import type { EmailSender } from '../messaging/email-sender';
+import { createConsent, type UnsubscribeLinks } from '../messaging/unsubscribe';
 import { createProgramService } from '../programs/program-service';
 import { createCustomerClient } from '../temporal/customer-client';
+import { createTemplatePreview } from '../templates/template-preview';
+import { createTemplateService } from '../templates/template-service';
 import { createApp, type AppDeps } from './app';
 import { databaseProbe } from './health-router';
 
@@ -19,21 +26,37 @@ export interface ApiInfrastructure {
   bootstrapKey: string | undefined;
   /** Off for servers without Kairos' search attributes registered (the time-skipping test server). */
   searchAttributes?: boolean;
+  /** Requests a minute per API key; unset, the config default. */
+  rateLimitPerMinute?: number;
+  /** SendGrid's Event Webhook verification key (base64 SPKI DER); unset, the webhook answers 503. */
+  webhookPublicKey?: string;
+  /** Sends template test emails; unset, POST /v1/templates/:id/test-send answers 503. */
+  email?: { sender: EmailSender; from: string };
+  /** Signs and verifies unsubscribe links; unset, /v1/unsubscribe answers 503. */
+  unsubscribe?: UnsubscribeLinks;
 }
 
 export function createApiServices(infra: ApiInfrastructure) {
   const { db, client, logger } = infra;
   const customers = createCustomerClient(client, infra.taskQueue, { searchAttributes: infra.searchAttributes ?? true });
-  const identity = createIdentity(db);
+  const identity = createIdentity(db, customers);
   const ingestion = createIngestion({ db, identity, customers, logger });
+  const templates = createTemplateService(db);
   const deps: AppDeps = {
     db,
     logger,
     identity,
     ingestion,
+    imports: createImportService({ db, logger }),
     customers,
     programs: createProgramService(db),
-    bootstrapKey: infra.bootstrapKey,
+    templates,
+    templatePreview: createTemplatePreview({ db, templates, email: infra.email, unsubscribe: infra.unsubscribe }),
+    consent: createConsent(db),
+    unsubscribe: infra.unsubscribe,
+    apiKeys: createApiKeyService({ db, bootstrapKey: infra.bootstrapKey }),
+    rateLimitPerMinute: infra.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
+    webhookPublicKey: infra.webhookPublicKey,
     probes: [databaseProbe(db), { name: 'temporal', check: async () => void (await client.workflowService.getSystemInfo({})) }],
   };
   return { deps, app: createApp(deps), relay: createRelay({ db, ingestion, logger }) };

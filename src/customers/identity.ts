@@ -2,28 +2,45 @@
 import { randomUUID } from 'node:crypto';
 import type { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../db/prisma';
+import type { CustomerClient } from '../temporal/customer-client';
 import { IDENTIFIER_KINDS, type CustomerRef, type IdentifyInput } from './customer-schema';
+import { mergeCustomers } from './merge';
 
-export function createIdentity(db: Db) {
-  /** The customer id for a reference, creating the customer on first sight. */
+export function createIdentity(db: Db, customers: Pick<CustomerClient, 'mergeInto'>) {
+  /** Every known customer the reference names, strongest first: its id, then email, loyalty card, anonymous id. */
+  async function owners(ref: CustomerRef): Promise<string[]> {
+    const given = IDENTIFIER_KINDS.flatMap((kind) => (ref[kind] ? [{ kind, value: ref[kind] }] : []));
+    const known = given.length ? await db.customerIdentifier.findMany({ where: { OR: given } }) : [];
+    const named = ref.id ? await current(ref.id) : undefined;
+    const ids = [named, ...IDENTIFIER_KINDS.map((k) => known.find((i) => i.kind === k)?.customerId)];
+    return [...new Set(ids.filter((id): id is string => Boolean(id)))];
+  }
+
+  /** Follows merges: a merged customer's id answers for the survivor. */
+  async function current(id: string): Promise<string> {
+    const row = await db.customer.findUnique({ where: { id }, select: { mergedInto: true } });
+    return row?.mergedInto ?? id;
+  }
+
+  /**
+   * The customer id for a reference, creating the customer on first sight. When identifiers
+   * name two customers, the strongest wins here; only `identify` merges them.
+   */
   async function resolve(ref: CustomerRef): Promise<string> {
     const given = IDENTIFIER_KINDS.flatMap((kind) => (ref[kind] ? [{ kind, value: ref[kind] }] : []));
-    let customerId = ref.id;
-    if (!customerId && given.length) {
-      const known = await db.customerIdentifier.findMany({ where: { OR: given } });
-      // Strongest identifier wins; merging two known customers is a separate, explicit step.
-      customerId = IDENTIFIER_KINDS.map((k) => known.find((i) => i.kind === k)?.customerId).find(Boolean);
-    }
-    customerId ??= randomUUID();
+    const customerId = (await owners(ref))[0] ?? ref.id ?? randomUUID();
     await db.customer.createMany({ data: [{ id: customerId }], skipDuplicates: true });
     if (given.length) {
       // An identifier already held by someone else stays theirs (first writer wins).
-      await db.customerIdentifier.createMany({ data: given.map((g) => ({ ...g, customerId: customerId! })), skipDuplicates: true });
+      await db.customerIdentifier.createMany({ data: given.map((g) => ({ ...g, customerId })), skipDuplicates: true });
     }
     return customerId;
   }
 
+  /** Sets traits and identifiers; identifiers that belonged to other customers merge them into this one. */
   async function identify(input: IdentifyInput): Promise<string> {
+    const [survivor, ...others] = await owners(input.customer);
+    if (survivor && others.length) await mergeCustomers(db, customers, survivor, others);
     const customerId = await resolve(input.customer);
     if (input.traits || input.timezone) {
       await db.$transaction(async (tx) => {

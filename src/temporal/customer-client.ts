@@ -1,15 +1,22 @@
 // How the rest of Kairos talks to customer workflows: deliver an event (starting the workflow if
 // needed) and read the journey state. Workflow ids come from addressing.ts only.
-import type { Client } from '@temporalio/client';
-import { customerEventSignal, journeyStateQuery, type JourneySnapshot } from '../../workflows/customer-signals';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { customerEventSignal, journeyStateQuery, mergeIntoSignal, type JourneySnapshot } from '../../workflows/customer-signals';
 import type { CustomerWorkflowInput } from '../../workflows/customer-workflow';
 import type { CustomerEvent } from '../../workflows/journey/state';
 import { CUSTOMER_ID } from '../../workflows/search-attributes';
 import { customerWorkflowId } from './addressing';
+import { fetchRunChain, type WorkflowRun } from './workflow-histories';
 
 export interface CustomerClient {
   deliver(customerId: string, event: CustomerEvent): Promise<void>;
   journeyState(customerId: string): Promise<JourneySnapshot>;
+  /** Ends the customer's workflow at once (GDPR erase); a customer without one is fine. */
+  terminate(customerId: string, reason: string): Promise<void>;
+  /** Tells a merged customer's workflow to hand its journey to the survivor and end. */
+  mergeInto(customerId: string, survivorId: string): Promise<void>;
+  /** The histories of the customer's workflow runs (continue-as-new chain), oldest first. */
+  runs(customerId: string, options?: { maxRuns?: number }): Promise<{ runs: WorkflowRun[]; truncated: boolean }>;
 }
 
 export function createCustomerClient(client: Client, taskQueue: string, options: { searchAttributes: boolean }): CustomerClient {
@@ -25,8 +32,29 @@ export function createCustomerClient(client: Client, taskQueue: string, options:
         typedSearchAttributes: options.searchAttributes ? [{ key: CUSTOMER_ID, value: customerId }] : undefined,
       });
     },
+    async terminate(customerId, reason) {
+      try {
+        await client.workflow.getHandle(customerWorkflowId(customerId)).terminate(reason);
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }
+    },
+    async mergeInto(customerId, survivorId) {
+      const input: CustomerWorkflowInput = { customerId };
+      // signalWithStart: a customer with no workflow yet starts one that hands over an empty state.
+      await client.workflow.signalWithStart('customerWorkflow', {
+        workflowId: customerWorkflowId(customerId),
+        taskQueue,
+        args: [input],
+        signal: mergeIntoSignal,
+        signalArgs: [{ survivorId }],
+      });
+    },
     async journeyState(customerId) {
       return client.workflow.getHandle(customerWorkflowId(customerId)).query(journeyStateQuery);
+    },
+    runs(customerId, runOptions) {
+      return fetchRunChain(client, customerWorkflowId(customerId), runOptions);
     },
   };
 }

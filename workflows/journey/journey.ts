@@ -45,6 +45,30 @@ export class Journey {
     }
   }
 
+  /**
+   * Takes over a merged customer's journey: their enrollments continue here (their message keys
+   * are unchanged, so nothing already sent goes again), and their entry history, contact log,
+   * seen events and unprocessed events join this customer's.
+   */
+  async absorb(other: CustomerState): Promise<void> {
+    for (const id of other.seenEventIds) if (!this.seen.has(id)) this.remember(id);
+    for (const [key, entry] of Object.entries(other.entries)) {
+      const mine = this.state.entries[key];
+      this.state.entries[key] = mine
+        ? { count: mine.count + entry.count, lastEnteredAt: Math.max(mine.lastEnteredAt, entry.lastEnteredAt) }
+        : entry;
+    }
+    this.state.contactLog = [...this.state.contactLog, ...other.contactLog].sort((a, b) => a.at - b.at);
+    this.state.inbox.push(...other.inbox);
+    const mine = new Set(this.state.enrollments.map((e) => e.id));
+    for (const e of other.enrollments) {
+      if (mine.has(e.id)) continue;
+      await this.definitionOf(e.programId, e.version);
+      this.state.enrollments.push(e);
+      this.start(e);
+    }
+  }
+
   /** True when every enrollment is parked in a wait and every record is written. */
   quiescent(): boolean {
     return !this.handling && this.recorder.idle() && this.state.enrollments.every((e) => e.wakeAt !== null);

@@ -67,6 +67,10 @@ export interface CustomerState {
   contactLog: ContactRecord[];
   /** Events received and not yet processed. */
   inbox: CustomerEvent[];
+  /** Journey states of merged customers, waiting to be taken over. */
+  absorbed?: { fromCustomerId: string; state: CustomerState }[];
+  /** Set when this customer merged into another: the run hands over and ends. */
+  mergedInto?: string;
 }
 
 export const SEEN_EVENT_IDS_KEPT = 1000;
