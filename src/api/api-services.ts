@@ -24,8 +24,6 @@ export interface ApiInfrastructure {
   taskQueue: string;
   logger: Logger;
   bootstrapKey: string | undefined;
-  /** Off for servers without Kairos' search attributes registered (the time-skipping test server). */
-  searchAttributes?: boolean;
   /** Requests a minute per API key; unset, the config default. */
   rateLimitPerMinute?: number;
   /** SendGrid's Event Webhook verification key (base64 SPKI DER); unset, the webhook answers 503. */
@@ -38,7 +36,7 @@ export interface ApiInfrastructure {
 
 export function createApiServices(infra: ApiInfrastructure) {
   const { db, client, logger } = infra;
-  const customers = createCustomerClient(client, infra.taskQueue, { searchAttributes: infra.searchAttributes ?? true });
+  const customers = createCustomerClient(client, infra.taskQueue);
   const identity = createIdentity(db, customers);
   const ingestion = createIngestion({ db, identity, customers, logger });
   const templates = createTemplateService(db);

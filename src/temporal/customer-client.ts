@@ -4,7 +4,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { customerEventSignal, journeyStateQuery, mergeIntoSignal, type JourneySnapshot } from '../../workflows/customer-signals';
 import type { CustomerWorkflowInput } from '../../workflows/customer-workflow';
 import type { CustomerEvent } from '../../workflows/journey/state';
-import { CUSTOMER_ID } from '../../workflows/search-attributes';
+import { CUSTOMER_ID_KEY } from '../../workflows/search-attributes';
 import { customerWorkflowId } from './addressing';
 import { fetchRunChain, type WorkflowRun } from './workflow-histories';
 
@@ -19,7 +19,7 @@ export interface CustomerClient {
   runs(customerId: string, options?: { maxRuns?: number }): Promise<{ runs: WorkflowRun[]; truncated: boolean }>;
 }
 
-export function createCustomerClient(client: Client, taskQueue: string, options: { searchAttributes: boolean }): CustomerClient {
+export function createCustomerClient(client: Client, taskQueue: string): CustomerClient {
   return {
     async deliver(customerId, event) {
       const input: CustomerWorkflowInput = { customerId };
@@ -29,7 +29,7 @@ export function createCustomerClient(client: Client, taskQueue: string, options:
         args: [input],
         signal: customerEventSignal,
         signalArgs: [event],
-        typedSearchAttributes: options.searchAttributes ? [{ key: CUSTOMER_ID, value: customerId }] : undefined,
+        typedSearchAttributes: [{ key: CUSTOMER_ID_KEY, value: customerId }],
       });
     },
     async terminate(customerId, reason) {

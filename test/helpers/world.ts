@@ -9,7 +9,7 @@ import type { ContactPolicy } from '../../workflows/journey/contact-policy';
 import { createTestDatabase, type TestDatabase } from './database';
 import { recordHistories } from './record-histories';
 import { startDevServer, startTimeSkippingServer } from './temporal';
-import { createTestWorker, TEST_TASK_QUEUE, testLogger } from './worker';
+import { createTestWorker, TEST_TASK_QUEUE, testLogger, testUnsubscribeLinks } from './worker';
 
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 
@@ -35,7 +35,8 @@ export async function startWorld(server: 'time-skipping' | 'dev-server', options
     taskQueue: TEST_TASK_QUEUE,
     logger: testLogger,
     bootstrapKey: TEST_ADMIN_KEY,
-    searchAttributes: server === 'dev-server',
+    email: { sender: email, from: 'journeys@kairos.test' },
+    unsubscribe: testUnsubscribeLinks,
   });
   return {
     database,

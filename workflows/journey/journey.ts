@@ -1,6 +1,8 @@
 // The customer's journey coordinator: applies each event (dedupe, goals, waiting steps, new
 // enrollments) and runs every enrollment as a coroutine of the interpreter.
 import { msToNumber } from '@temporalio/common/lib/time';
+import { patched, upsertSearchAttributes } from '@temporalio/workflow';
+import { INTERPRETER_VERSION, INTERPRETER_VERSION_KEY, PROGRAMS_KEY } from '../search-attributes';
 import type { ProgramDefinition } from '../../src/programs/types';
 import { local } from './activities';
 import { admit, entryRecordKey } from './admission';
@@ -14,6 +16,7 @@ export class Journey {
   private readonly recorder = new StepRecorder();
   private readonly seen: Set<string>;
   private handling = false;
+  private publishedPrograms: string | undefined;
   readonly ctx: InterpreterContext;
 
   constructor(private readonly state: CustomerState) {
@@ -123,9 +126,25 @@ export class Journey {
 
   private start(e: Enrollment): void {
     const def = this.definitionFor(e)!;
+    this.publishPrograms();
     void runEnrollment(e, def, this.ctx).then(() => {
       this.state.enrollments.splice(this.state.enrollments.indexOf(e), 1);
+      this.publishPrograms();
     });
+  }
+
+  // Search attributes, so engineers can find the histories of a program's customers (no PII:
+  // program ids and the interpreter version). Upserted only when the set changes.
+  private publishPrograms(): void {
+    if (!patched('search-attributes')) return;
+    const programs = [...new Set(this.state.enrollments.map((e) => e.programId))].sort();
+    const key = programs.join(',');
+    if (key === this.publishedPrograms) return;
+    this.publishedPrograms = key;
+    upsertSearchAttributes([
+      { key: PROGRAMS_KEY, value: programs },
+      { key: INTERPRETER_VERSION_KEY, value: INTERPRETER_VERSION },
+    ]);
   }
 
   private async definitionOf(programId: string, version: number): Promise<ProgramDefinition> {

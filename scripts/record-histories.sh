@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Records the replay suite's histories for the current interpreter version: runs the workflow
+# scenarios with KAIROS_RECORD_HISTORIES set, so each test world exports its customer workflows.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+version=$(node_modules/.bin/tsx -e "process.stdout.write(require('./workflows/search-attributes').INTERPRETER_VERSION)")
+dir="test/replay/histories/v$version"
+rm -rf "$dir"
+KAIROS_RECORD_HISTORIES="$dir" node_modules/.bin/jest test/workflows/simona.test.ts test/workflows/abandoned-cart.test.ts \
+  test/workflows/contact-policy.test.ts test/workflows/merge.test.ts
+echo "recorded $(ls "$dir" | wc -l) histories in $dir"
