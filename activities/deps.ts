@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../src/db/prisma';
 import type { EmailSender } from '../src/messaging/email-sender';
+import type { UnsubscribeLinks } from '../src/messaging/unsubscribe';
 import type { ContactPolicy } from '../workflows/journey/contact-policy';
 
 export interface ActivityDeps {
@@ -11,4 +12,6 @@ export interface ActivityDeps {
   logger: Logger;
   /** Caps and quiet hours every marketing send is held to. */
   contactPolicy: ContactPolicy;
+  /** Signs the one-click unsubscribe link every group-bound message carries. */
+  unsubscribe: UnsubscribeLinks;
 }

@@ -1,7 +1,10 @@
 // Sending a journey message exactly once per message key. The row is written under its key
 // before the provider is called, so a retried activity finds it and never sends twice.
-import { Liquid } from 'liquidjs';
 import { EmailRejectedError } from '../src/messaging/email-sender';
+import { createSuppressions } from '../src/messaging/suppressions';
+import { createConsent } from '../src/messaging/unsubscribe';
+import { createRenderer } from '../src/templates/render';
+import { createTemplateService } from '../src/templates/template-service';
 import type { CustomerEvent, Recommendation } from '../workflows/journey/state';
 import type { ActivityDeps } from './deps';
 import { loadProfileScope } from './profile-scope';
@@ -21,14 +24,19 @@ export interface SendMessageInput {
   recommendations: Recommendation[];
   /** Workflow time of the send decision. */
   scheduledAt: number;
+  /** The workflow's contact policy decided against sending: record the skip, send nothing. */
+  skipReason?: string;
 }
 
 export type SendOutcome =
   | { status: 'sent'; providerMessageId: string | null }
   | { status: 'skipped' | 'failed'; reason: string };
 
-export function createMessagingActivities({ db, email, emailFrom }: Pick<ActivityDeps, 'db' | 'email' | 'emailFrom'>) {
-  const liquid = new Liquid({ strictFilters: true });
+export function createMessagingActivities({ db, email, emailFrom, unsubscribe }: Pick<ActivityDeps, 'db' | 'email' | 'emailFrom' | 'unsubscribe'>) {
+  const renderer = createRenderer();
+  const templates = createTemplateService(db);
+  const consent = createConsent(db);
+  const suppressions = createSuppressions(db);
 
   async function finish(key: string, outcome: SendOutcome): Promise<SendOutcome> {
     await db.message.update({
@@ -61,26 +69,29 @@ export function createMessagingActivities({ db, email, emailFrom }: Pick<Activit
         return { status: 'sent', providerMessageId: null };
       }
 
+      if (input.skipReason) return finish(input.key, { status: 'skipped', reason: input.skipReason });
       if (input.variant === 'holdout') return finish(input.key, { status: 'skipped', reason: 'holdout' });
       const scope = await loadProfileScope(db, input.customerId);
       const to = scope.profile.email;
       if (typeof to !== 'string') return finish(input.key, { status: 'skipped', reason: 'no_email' });
-      const template = await db.template.findUnique({ where: { id: input.templateId } });
+      const suppressed = await suppressions.isSuppressed(to);
+      if (suppressed) return finish(input.key, { status: 'skipped', reason: `suppressed: ${suppressed}` });
+      const group = await consent.groupOfProgram(input.programId, input.version);
+      if (group && !(await consent.isSubscribed(input.customerId, group))) return finish(input.key, { status: 'skipped', reason: `unsubscribed: ${group}` });
+      const template = await templates.current(input.templateId);
       if (!template) return finish(input.key, { status: 'failed', reason: `template ${input.templateId} not found` });
 
-      const context = { customer: scope.profile, traits: scope.traits, event: input.entryEvent, recommendations: input.recommendations };
-      const [subject, html] = await Promise.all([
-        liquid.parseAndRender(template.subject, context),
-        liquid.parseAndRender(template.body, context),
-      ]);
+      const unsubscribeUrl = group ? unsubscribe.url(input.customerId, group) : null;
+      const { subject, html } = await renderer.render(template, { customer: scope.profile, traits: scope.traits, event: input.entryEvent, recommendations: input.recommendations, unsubscribeUrl });
+      const headers = unsubscribeUrl ? { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : undefined;
       // Compare-and-set: only one attempt may move the row into the in-doubt state.
       const claimed = await db.message.updateMany({
         where: { key: input.key, status: 'queued' },
-        data: { status: 'sending', recipient: to, subject },
+        data: { status: 'sending', recipient: to, subject, templateVersion: template.version },
       });
       if (claimed.count === 0) throw new Error(`message ${input.key} is being sent by another attempt`);
       try {
-        const { providerMessageId } = await email.send({ to, from: emailFrom, subject, html, messageKey: input.key });
+        const { providerMessageId } = await email.send({ to, from: emailFrom, subject, html, headers, messageKey: input.key });
         return await finish(input.key, { status: 'sent', providerMessageId });
       } catch (err) {
         if (err instanceof EmailRejectedError) return finish(input.key, { status: 'failed', reason: err.message });

@@ -1,5 +1,6 @@
 // The one place that reads the environment: parses it once with zod into a nested, typed config.
 import { z } from 'zod';
+import { defaultBuildId } from './worker/build-id';
 
 const bool = z
   .enum(['true', 'false', '1', '0'])
@@ -18,6 +19,8 @@ export const envSchema = z.object({
   /** The URL customers' links (unsubscribe) and the sink's webhooks point at. */
   KAIROS_PUBLIC_URL: z.url().optional(),
   KAIROS_BOOTSTRAP_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
+  /** Signs customers' links (one-click unsubscribe); the API and the worker must share it. */
+  KAIROS_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Requests a minute each API key may make (per API process). */
   KAIROS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(DEFAULT_RATE_LIMIT_PER_MINUTE),
 
@@ -35,6 +38,12 @@ export const envSchema = z.object({
   TEMPORAL_TLS_CLIENT_KEY_PATH: z.string().min(1).optional(),
   TEMPORAL_TLS_SERVER_CA_CERT_PATH: z.string().min(1).optional(),
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** Worker Versioning (README "Deploying a new worker version"): the worker's Worker Deployment. */
+  KAIROS_DEPLOYMENT_NAME: z.string().min(1).max(255).regex(/^[^.]+$/, "must not contain '.'").default('kairos'),
+  /** The worker's version in it. Default: the build's git sha (dist/build-id.txt), else the package version. */
+  KAIROS_BUILD_ID: z.string().min(1).max(255).optional(),
+  /** Default: on in production; off in development (`npm start`) and tests. */
+  KAIROS_WORKER_VERSIONING: bool.optional(),
 
   SENDGRID_API_KEY: z.string().min(1).optional(),
   /** Points the real @sendgrid/mail client somewhere else, e.g. the local sink. */
@@ -89,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       bootstrapKey: e.KAIROS_BOOTSTRAP_KEY,
       rateLimitPerMinute: e.KAIROS_RATE_LIMIT_PER_MINUTE,
     },
+    signingSecret: e.KAIROS_SIGNING_SECRET,
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
     temporal: {
       address: e.TEMPORAL_ADDRESS,
@@ -119,6 +129,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
               return { channel: 'email', max: Number(max), within };
             }),
       quietHours: e.KAIROS_QUIET_HOURS === 'off' ? null : (([start, end]) => ({ start: start!, end: end! }))(e.KAIROS_QUIET_HOURS.split('-')),
+    },
+    deployment: {
+      name: e.KAIROS_DEPLOYMENT_NAME,
+      buildId: e.KAIROS_BUILD_ID ?? defaultBuildId(),
+      versioning: e.KAIROS_WORKER_VERSIONING ?? e.KAIROS_ENV === 'production',
     },
     dev: { dataDir: e.KAIROS_DATA_DIR, sinkPort: e.KAIROS_SINK_PORT, temporalUiPort: e.KAIROS_TEMPORAL_UI_PORT },
   };
@@ -153,6 +168,13 @@ export function externalTemporal(env: NodeJS.ProcessEnv = process.env): boolean 
 export function loadTemporalConfig(env: NodeJS.ProcessEnv = process.env): Config['temporal'] {
   const temporalOnly = Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith('TEMPORAL_')));
   return loadConfig({ ...temporalOnly, DATABASE_URL: 'postgresql://unused' }).temporal;
+}
+
+/** Only the Worker Deployment settings, for `kairos deploy` (no DATABASE_URL needed). */
+export function loadDeploymentConfig(env: NodeJS.ProcessEnv = process.env): Config['deployment'] {
+  const names = ['KAIROS_ENV', 'KAIROS_DEPLOYMENT_NAME', 'KAIROS_BUILD_ID', 'KAIROS_WORKER_VERSIONING'];
+  const deploymentOnly = Object.fromEntries(Object.entries(env).filter(([name]) => names.includes(name)));
+  return loadConfig({ ...deploymentOnly, DATABASE_URL: 'postgresql://unused' }).deployment;
 }
 
 export type Config = ReturnType<typeof loadConfig>;

@@ -5,25 +5,28 @@ import { loadConfig } from './config';
 import { createDb } from './db/prisma';
 import { createLogger, temporalLogger } from './logger';
 import { createSendGridSender } from './messaging/sendgrid-sender';
+import { createUnsubscribeLinks } from './messaging/unsubscribe';
 import { onShutdown } from './shutdown';
 import { temporalConnectionOptions } from './temporal/connection';
-import { createKairosWorker } from './worker/create-worker';
+import { createKairosWorker, deploymentVersionOf } from './worker/create-worker';
 
 export async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, 'kairos-worker');
   Runtime.install({ logger: temporalLogger(logger) });
   if (!config.email.apiKey) throw new Error('SENDGRID_API_KEY is required for the worker to send email');
+  if (!config.signingSecret) throw new Error('KAIROS_SIGNING_SECRET is required: every marketing email carries a signed unsubscribe link');
   const db = createDb(config.database);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   const worker = await createKairosWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: { db, logger, emailFrom: config.email.from, contactPolicy: config.contactPolicy, email: createSendGridSender({ apiKey: config.email.apiKey, baseUrl: config.email.baseUrl }) },
+    deployment: deploymentVersionOf(config.deployment),
+    deps: { db, logger, emailFrom: config.email.from, contactPolicy: config.contactPolicy, email: createSendGridSender({ apiKey: config.email.apiKey, baseUrl: config.email.baseUrl }), unsubscribe: createUnsubscribeLinks({ secret: config.signingSecret, publicUrl: config.api.publicUrl }) },
   });
   onShutdown(logger, async () => worker.shutdown());
-  logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker running');
+  logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, deployment: deploymentVersionOf(config.deployment) ?? 'unversioned' }, 'worker running');
   await worker.run();
   await connection.close();
   await db.$disconnect();

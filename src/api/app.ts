@@ -4,24 +4,45 @@ import type { Logger } from 'pino';
 import type { Identity } from '../customers/identity';
 import type { Db } from '../db/prisma';
 import type { Ingestion } from '../ingestion/ingestion';
+import type { ImportService } from '../imports/import-service';
+import type { Consent, UnsubscribeLinks } from '../messaging/unsubscribe';
 import type { ProgramService } from '../programs/program-service';
+import type { TemplatePreview } from '../templates/template-preview';
+import type { TemplateService } from '../templates/template-service';
+import { templatesRouter } from '../templates/templates-router';
 import type { CustomerClient } from '../temporal/customer-client';
-import { requireKey } from './auth';
+import { sendgridWebhookRouter } from '../webhooks/sendgrid-webhook-router';
+import type { ApiKeyService } from '../auth/api-key-service';
+import { apiKeysRouter } from './api-keys-router';
+import { authenticate, rateLimitPerKey } from './auth';
 import { customersRouter } from './customers-router';
 import { HttpError, problemHandler } from './errors';
 import { eventsRouter } from './events-router';
 import { healthRouter, type ReadinessProbe } from './health-router';
+import { importsRouter } from './imports-router';
+import { openApiRouter } from './openapi';
 import { programsRouter } from './programs-router';
+import { unsubscribeRouter } from './unsubscribe-router';
 
 export interface AppDeps {
   db: Db;
   logger: Logger;
   identity: Identity;
   ingestion: Ingestion;
+  imports: ImportService;
   programs: ProgramService;
+  templates: TemplateService;
+  /** Previews and test sends (which need an EmailSender; without one, test sends answer 503). */
+  templatePreview: TemplatePreview;
+  consent: Consent;
+  /** Verifies unsubscribe links; unset, /v1/unsubscribe answers 503. */
+  unsubscribe?: UnsubscribeLinks;
   customers: CustomerClient;
   probes: ReadinessProbe[];
-  bootstrapKey: string | undefined;
+  apiKeys: ApiKeyService;
+  rateLimitPerMinute: number;
+  /** Verifies SendGrid's signed Event Webhook; unset, the webhook answers 503. */
+  webhookPublicKey?: string;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -29,11 +50,22 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(healthRouter(deps.probes));
-  app.use(express.json({ limit: '5mb' }));
-  app.use('/v1', requireKey(deps.bootstrapKey));
+  // Before express.json and the API keys: it verifies its own signature over the raw body.
+  app.use(sendgridWebhookRouter(deps));
+  app.use(openApiRouter());
+  // Not behind API keys: the signed token is the authority (RFC 8058 one-click).
+  app.use(unsubscribeRouter(deps));
+  // Keys are checked before any body is read, so anonymous callers cannot make us parse megabytes.
+  app.use('/v1', authenticate(deps.apiKeys), rateLimitPerKey(deps.rateLimitPerMinute));
+  // Before the general parser: the events routes set their own body limits (256 kB, 5 MB).
   app.use(eventsRouter(deps.ingestion));
+  // Reads CSV/NDJSON uploads as a stream: ahead of the JSON parser, so nothing buffers a file.
+  app.use(importsRouter(deps.imports));
+  app.use(express.json({ limit: '5mb' }));
   app.use(customersRouter(deps));
   app.use(programsRouter(deps));
+  app.use(templatesRouter(deps));
+  app.use(apiKeysRouter(deps.apiKeys));
   app.use((req, _res, next) => next(new HttpError(404, 'Not found', `No route for ${req.method} ${req.path}`)));
   app.use(problemHandler(deps.logger));
   return app;

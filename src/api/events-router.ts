@@ -1,19 +1,20 @@
 // The ingestion API: one event, or a batch of up to 1,000 with a result per item.
-import { Router } from 'express';
+import express, { Router } from 'express';
 import { eventBatchSchema, eventInputSchema } from '../ingestion/event-schema';
 import type { Ingestion } from '../ingestion/ingestion';
+import { requireScope } from './auth';
 import { HttpError, zodIssues } from './errors';
 import { parse } from './validate';
 
 export function eventsRouter(ingestion: Ingestion): Router {
   const router = Router();
 
-  router.post('/v1/events', async (req, res) => {
+  router.post('/v1/events', requireScope('ingest'), express.json({ limit: '256kb' }), async (req, res) => {
     const result = await ingestion.ingest(parse(eventInputSchema, req.body));
     res.status(result.duplicate ? 200 : 202).json(result);
   });
 
-  router.post('/v1/events/batch', async (req, res) => {
+  router.post('/v1/events/batch', requireScope('ingest'), express.json({ limit: '5mb' }), async (req, res) => {
     const { events } = parse(eventBatchSchema, req.body);
     const results = [];
     // In order, so a customer's events keep their sequence.

@@ -8,14 +8,16 @@ import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createApiServices } from '../api/api-services';
-import { externalTemporal, loadDevConfig } from '../config';
+import { externalTemporal, loadDevConfig, type Config } from '../config';
 import { createDb } from '../db/prisma';
 import { createLogger, temporalLogger } from '../logger';
 import { createSendGridSender } from '../messaging/sendgrid-sender';
+import { createUnsubscribeLinks } from '../messaging/unsubscribe';
 import { startSink } from '../messaging/sink/start-sink';
 import { onShutdown } from '../shutdown';
 import { temporalConnectionOptions } from '../temporal/connection';
-import { createKairosWorker } from '../worker/create-worker';
+import { describeDeployment, setCurrentVersion } from '../temporal/worker-deployment';
+import { createKairosWorker, deploymentVersionOf } from '../worker/create-worker';
 import { demoInstructions, runDemo } from './demo';
 import { startTemporalDevServer } from './temporal-dev-server';
 
@@ -27,6 +29,8 @@ async function main(): Promise<void> {
   const dataDir = resolve(root, config.dev.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const bootstrapKey = config.api.bootstrapKey ?? persistentKey(join(dataDir, 'bootstrap-key'));
+  const unsubscribe = createUnsubscribeLinks({ secret: config.signingSecret ?? persistentKey(join(dataDir, 'signing-secret')), publicUrl: config.api.publicUrl });
+  const email = createSendGridSender({ apiKey: config.email.apiKey ?? '', baseUrl: config.email.baseUrl });
   const logger = createLogger(config.logLevel, 'kairos');
   Runtime.install({ logger: temporalLogger(logger) });
 
@@ -38,20 +42,24 @@ async function main(): Promise<void> {
     : await startTemporalDevServer({ dataDir, port: Number(port ?? 7233), uiPort: config.dev.temporalUiPort, namespace: config.temporal.namespace });
   if (devServer && host !== '127.0.0.1' && host !== 'localhost') throw new Error('without TEMPORAL_ADDRESS, npm start runs its own server on 127.0.0.1');
 
-  const sink = await startSink({ port: config.dev.sinkPort, logger });
+  // The sink starts first and posts its signed webhooks to the API's (known) URL; the API, built
+  // later, verifies them with the sink's key. Batches sent before the API listens are retried.
+  const sink = await startSink({ port: config.dev.sinkPort, logger, webhookUrl: `${config.api.publicUrl}/v1/webhooks/sendgrid` });
   const db = createDb(config.database);
   const nativeConnection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   const worker = await createKairosWorker({
     connection: nativeConnection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: { db, logger, emailFrom: config.email.from, email: createSendGridSender({ apiKey: config.email.apiKey ?? '', baseUrl: config.email.baseUrl }) },
+    deployment: deploymentVersionOf(config.deployment),
+    deps: { db, logger, emailFrom: config.email.from, contactPolicy: config.contactPolicy, email, unsubscribe },
   });
   const workerRun = worker.run();
 
   const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  const api = createApiServices({ db, client, logger, taskQueue: config.temporal.taskQueue, bootstrapKey });
+  await routeNewWorkflowsHere(client, config.deployment, devServer !== undefined);
+  const api = createApiServices({ db, client, logger, taskQueue: config.temporal.taskQueue, rateLimitPerMinute: config.api.rateLimitPerMinute, bootstrapKey, webhookPublicKey: sink.publicKey, email: { sender: email, from: config.email.from }, unsubscribe });
   const server = api.app.listen(config.api.port, config.api.host);
   await new Promise<void>((r, reject) => server.once('listening', r).once('error', reject));
   const relay = api.relay.start();
@@ -72,7 +80,21 @@ async function main(): Promise<void> {
   console.log(demoInstructions({ apiUrl: config.api.publicUrl, key: bootstrapKey, sinkUrl: sink.url, uiUrl: devServer?.uiUrl ?? '(your Temporal UI)', simonaId }));
 }
 
-/** A development admin key, generated on first start and kept in the data folder. */
+/**
+ * npm start runs one build at a time, so development is unversioned by default: pinning would
+ * strand every demo workflow on a build that no longer runs after the next commit. With
+ * KAIROS_WORKER_VERSIONING=true its build becomes the current version (idempotent), or no
+ * workflow would be dispatched to it. Unversioned on its own server, it undoes such an earlier run.
+ */
+async function routeNewWorkflowsHere(client: Client, deployment: Config['deployment'], ownServer: boolean): Promise<void> {
+  if (deployment.versioning) {
+    await setCurrentVersion(client, deployment.name, deployment.buildId, { waitMs: 30_000 });
+  } else if (ownServer && (await describeDeployment(client, deployment.name))?.current) {
+    await setCurrentVersion(client, deployment.name, null, { waitMs: 30_000 });
+  }
+}
+
+/** A development secret (admin key, signing secret), generated on first start and kept in the data folder. */
 function persistentKey(path: string): string {
   if (existsSync(path)) return readFileSync(path, 'utf8').trim();
   const key = `kairos_dev_${randomBytes(18).toString('hex')}`;

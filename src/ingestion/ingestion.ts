@@ -18,6 +18,9 @@ export interface IngestResult {
   delivered: boolean;
 }
 
+/** Under load a pool connection can take a while to free up; Prisma's 2 s default is too tight. */
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
+
 /** How long the relay leaves a fresh event to the request that stored it. */
 export const INLINE_DELIVERY_GRACE_MS = 30_000;
 
@@ -39,7 +42,7 @@ export function createIngestion(deps: { db: Db; identity: Identity; customers: C
       });
       if (count === 1 && input.type === 'purchase') await recordOrderLines(tx, customerId, occurredAt, input.properties);
       return count === 1;
-    });
+    }, TRANSACTION_OPTIONS);
     // Lost a race with the same event id: the other request owns it.
     if (!stored) return { ...(await ingest(input)), duplicate: true };
 

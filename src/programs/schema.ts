@@ -134,6 +134,11 @@ export const programDefinitionSchema = z.strictObject({
   priority: z.enum(['marketing', 'transactional']).default('marketing'),
   /** What a send that falls in the customer's quiet hours does: wait for them to end, or skip. */
   quietHours: z.enum(['hold', 'skip']).default('hold'),
+  /**
+   * The consent group the program's messages belong to; a customer unsubscribed from it gets none.
+   * Unset: "marketing", or no group at all for a transactional program.
+   */
+  subscriptionGroup: id.optional(),
   entry: z.strictObject({
     event: z.string().min(1).max(100),
     where: conditionSchema.optional(),

@@ -8,6 +8,8 @@ import { CUSTOMER_ID_KEY } from '../../workflows/search-attributes';
 import { customerWorkflowId } from './addressing';
 import { fetchRunChain, type WorkflowRun } from './workflow-histories';
 
+const DELIVERY_DEADLINE_MS = 3000;
+
 export interface CustomerClient {
   deliver(customerId: string, event: CustomerEvent): Promise<void>;
   journeyState(customerId: string): Promise<JourneySnapshot>;
@@ -23,14 +25,18 @@ export function createCustomerClient(client: Client, taskQueue: string): Custome
   return {
     async deliver(customerId, event) {
       const input: CustomerWorkflowInput = { customerId };
-      await client.workflow.signalWithStart('customerWorkflow', {
-        workflowId: customerWorkflowId(customerId),
-        taskQueue,
-        args: [input],
-        signal: customerEventSignal,
-        signalArgs: [event],
-        typedSearchAttributes: [{ key: CUSTOMER_ID_KEY, value: customerId }],
-      });
+      // Give up quickly when Temporal is down: the event is already stored, and the relay
+      // delivers it later, so the API keeps acknowledging at full speed through an outage.
+      await client.withDeadline(Date.now() + DELIVERY_DEADLINE_MS, () =>
+        client.workflow.signalWithStart('customerWorkflow', {
+          workflowId: customerWorkflowId(customerId),
+          taskQueue,
+          args: [input],
+          signal: customerEventSignal,
+          signalArgs: [event],
+          typedSearchAttributes: [{ key: CUSTOMER_ID_KEY, value: customerId }],
+        }),
+      );
     },
     async terminate(customerId, reason) {
       try {

@@ -1,5 +1,6 @@
 // Builds a Kairos worker: the customer workflow bundle plus the activities, on a given
 // connection. Shared by the worker process, `npm start` and the tests.
+import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 
@@ -10,10 +11,20 @@ export interface KairosWorkerOptions {
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
+  /**
+   * Worker Versioning: this worker serves one version (build) of a Worker Deployment, and every
+   * workflow it starts stays pinned to that version until it ends. Unset: an unversioned worker.
+   */
+  deployment?: WorkerDeploymentVersion;
   /** A prebuilt bundle (tests build one per run); otherwise bundled from WORKFLOWS_PATH. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Extra options, e.g. cache size for benchmarks. */
   tuning?: Partial<Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions'>>;
+}
+
+/** The worker's version from its settings (src/config.ts `deployment`); undefined: versioning is off. */
+export function deploymentVersionOf(settings: { name: string; buildId: string; versioning: boolean }): WorkerDeploymentVersion | undefined {
+  return settings.versioning ? { deploymentName: settings.name, buildId: settings.buildId } : undefined;
 }
 
 export async function createKairosWorker(options: KairosWorkerOptions): Promise<Worker> {
@@ -23,6 +34,10 @@ export async function createKairosWorker(options: KairosWorkerOptions): Promise<
     taskQueue: options.taskQueue,
     activities: createActivities(options.deps),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    // PINNED: a customer workflow runs on one build for its whole life (across continue-as-new,
+    // too), so a deploy never replays its history on different code. The price: a version drains
+    // only when its workflows end (README "Deploying a new worker version").
+    ...(options.deployment ? { workerDeploymentOptions: { useWorkerVersioning: true, version: options.deployment, defaultVersioningBehavior: 'PINNED' } } : {}),
     ...options.tuning,
   });
 }

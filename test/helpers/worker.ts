@@ -4,16 +4,22 @@ import type { Worker } from '@temporalio/worker';
 import pino from 'pino';
 import type { Db } from '../../src/db/prisma';
 import type { EmailSender } from '../../src/messaging/email-sender';
+import { createUnsubscribeLinks } from '../../src/messaging/unsubscribe';
 import type { ContactPolicy } from '../../workflows/journey/contact-policy';
 import { createKairosWorker } from '../../src/worker/create-worker';
 
 export const TEST_TASK_QUEUE = 'kairos-test';
 export const testLogger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
+/** Unsubscribe links signed with a fixed test secret; the worker and the test API share it. */
+export const testUnsubscribeLinks = createUnsubscribeLinks({ secret: 'test-signing-secret-0123456789abcdef', publicUrl: 'http://kairos.test' });
 
 /** Tests run without caps or quiet hours unless they are what the test is about. */
 export const NO_CONTACT_POLICY: ContactPolicy = { caps: [], quietHours: null };
 
-export async function createTestWorker(env: TestWorkflowEnvironment, deps: { db: Db; email: EmailSender; contactPolicy?: ContactPolicy }): Promise<Worker> {
+export async function createTestWorker(
+  env: Pick<TestWorkflowEnvironment, 'nativeConnection' | 'namespace'>,
+  deps: { db: Db; email: EmailSender; contactPolicy?: ContactPolicy },
+): Promise<Worker> {
   const codePath = process.env.KAIROS_TEST_WORKFLOW_BUNDLE;
   if (!codePath) throw new Error('KAIROS_TEST_WORKFLOW_BUNDLE is unset: run the tests through jest (global setup)');
   return createKairosWorker({
@@ -21,6 +27,6 @@ export async function createTestWorker(env: TestWorkflowEnvironment, deps: { db:
     namespace: env.namespace ?? 'default',
     taskQueue: TEST_TASK_QUEUE,
     workflowBundle: { codePath },
-    deps: { ...deps, contactPolicy: deps.contactPolicy ?? NO_CONTACT_POLICY, logger: testLogger, emailFrom: 'journeys@kairos.test' },
+    deps: { ...deps, contactPolicy: deps.contactPolicy ?? NO_CONTACT_POLICY, logger: testLogger, emailFrom: 'journeys@kairos.test', unsubscribe: testUnsubscribeLinks },
   });
 }

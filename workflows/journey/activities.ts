@@ -1,12 +1,36 @@
 // Activity stubs and their timeouts/retries, in one place. Reads are local activities: cheap,
 // recorded in history, and retried forever so a database outage delays a journey but never breaks it.
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 
-export const local = proxyLocalActivities<Activities>({
+const unordered = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10s',
   retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '30s' },
 });
+
+export type LocalActivities = typeof unordered;
+
+/**
+ * Local activities for one workflow, run one at a time. Concurrent local activities (the step
+ * recorder flushing while the event loop plans an enrollment) can complete in one order and be
+ * resolved in another on replay, handing one call another's result (a known SDK-level hazard);
+ * in sequence there is only one order. Per workflow instance, never module state.
+ */
+export function serialLocalActivities(): LocalActivities {
+  let tail: Promise<unknown> = Promise.resolve();
+  return new Proxy(unordered, {
+    get(target, name) {
+      const call = target[name as keyof LocalActivities] as (...args: unknown[]) => Promise<unknown>;
+      return (...args: unknown[]) => {
+        // Histories recorded before this change ran them concurrently; they replay that way.
+        if (!patched('serial-local-activities')) return call(...args);
+        const run = tail.then(() => call(...args));
+        tail = run.catch(() => undefined);
+        return run;
+      };
+    },
+  });
+}
 
 export const remote = proxyActivities<Activities>({
   startToCloseTimeout: '30s',

@@ -4,7 +4,7 @@
 import { condition, patched } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { ProgramDefinition, Step, StepOf } from '../../src/programs/types';
-import { local, remote } from './activities';
+import { remote, type LocalActivities } from './activities';
 import { evaluate, eventScope } from './conditions';
 import { breachedCap, quietUntil } from './contact-policy';
 import type { ContactRecord, Enrollment } from './state';
@@ -19,6 +19,8 @@ interface StepResult {
 
 export interface InterpreterContext {
   customerId: string;
+  /** This workflow's local activities, run one at a time. */
+  local: LocalActivities;
   record(e: Enrollment, stepId: string, kind: string, outcome: string, detail?: Record<string, unknown>): void;
   /** Logs a contact (a sent message, or a slot reserved under the caps). */
   contacted(e: Enrollment, channel: string, transactional: boolean): void;
@@ -100,7 +102,7 @@ async function waitUntil(e: Enrollment, step: StepOf<'waitUntil'>, def: ProgramD
   let wakeAt = e.wakeAt;
   let zone: string | undefined;
   if (wakeAt === null) {
-    const { profile } = await local.loadProfile({ customerId: ctx.customerId });
+    const { profile } = await ctx.local.loadProfile({ customerId: ctx.customerId });
     zone = resolveTimeZone(profile.timezone as string | null, def.timezone);
     wakeAt = nextAllowedTime(Date.now(), step, zone);
   }
@@ -112,9 +114,9 @@ async function waitPersonalized(e: Enrollment, step: StepOf<'waitPersonalized'>,
   let wakeAt = e.wakeAt;
   let basis: string | undefined;
   if (wakeAt === null) {
-    const { profile } = await local.loadProfile({ customerId: ctx.customerId });
+    const { profile } = await ctx.local.loadProfile({ customerId: ctx.customerId });
     const timeZone = resolveTimeZone(profile.timezone as string | null, def.timezone);
-    const wait = await local.computePersonalizedWait({ customerId: ctx.customerId, strategy: step.strategy, nowMs: Date.now(), timeZone });
+    const wait = await ctx.local.computePersonalizedWait({ customerId: ctx.customerId, strategy: step.strategy, nowMs: Date.now(), timeZone });
     wakeAt = Date.now() + wait.ms;
     basis = wait.basis;
   }
@@ -132,7 +134,7 @@ async function waitForEvent(e: Enrollment, step: StepOf<'waitForEvent'>): Promis
 }
 
 async function branch(e: Enrollment, step: StepOf<'branch'>, ctx: InterpreterContext): Promise<StepResult> {
-  const { profile, traits } = await local.loadProfile({ customerId: ctx.customerId });
+  const { profile, traits } = await ctx.local.loadProfile({ customerId: ctx.customerId });
   const scope = { profile, traits, event: eventScope(e.entryEvent) };
   const index = step.cases.findIndex((c) => evaluate(c.when, scope));
   if (index === -1) return { next: step.default, outcome: 'default' };
@@ -178,7 +180,7 @@ async function send(e: Enrollment, step: StepOf<'send'>, def: ProgramDefinition,
  * frequency caps. Returns a skip reason, or null when the message may go: its slot is then taken.
  */
 async function applyContactPolicy(e: Enrollment, step: StepOf<'send'>, def: ProgramDefinition, ctx: InterpreterContext): Promise<string | null> {
-  const policy = await local.loadContactPolicy({ customerId: ctx.customerId });
+  const policy = await ctx.local.loadContactPolicy({ customerId: ctx.customerId });
   const zone = resolveTimeZone(policy.timeZone, def.timezone);
   const quietEnd = e.wakeAt ?? quietUntil(Date.now(), policy.quietHours, zone);
   if (quietEnd !== null) {

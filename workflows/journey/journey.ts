@@ -4,7 +4,7 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import { patched, upsertSearchAttributes } from '@temporalio/workflow';
 import { INTERPRETER_VERSION, INTERPRETER_VERSION_KEY, PROGRAMS_KEY } from '../search-attributes';
 import type { ProgramDefinition } from '../../src/programs/types';
-import { local } from './activities';
+import { serialLocalActivities } from './activities';
 import { admit, entryRecordKey } from './admission';
 import { runEnrollment, type InterpreterContext } from './interpreter';
 import { matchesEvent } from './matching';
@@ -13,7 +13,8 @@ import { CONTACT_LOG_KEPT_MS, SEEN_EVENT_IDS_KEPT, type CustomerEvent, type Cust
 
 export class Journey {
   private readonly definitions = new Map<string, ProgramDefinition>();
-  private readonly recorder = new StepRecorder();
+  private readonly local = serialLocalActivities();
+  private readonly recorder = new StepRecorder(this.local);
   private readonly seen: Set<string>;
   private handling = false;
   private publishedPrograms: string | undefined;
@@ -23,6 +24,7 @@ export class Journey {
     this.seen = new Set(state.seenEventIds);
     this.ctx = {
       customerId: state.customerId,
+      local: this.local,
       record: (e, stepId, kind, outcome, detail) => this.record(e, stepId, kind, outcome, detail),
       contacted: (e, channel, transactional) => this.contacted(e, channel, transactional),
       releaseContact: (e, channel) => this.releaseContact(e, channel),
@@ -100,7 +102,7 @@ export class Journey {
   }
 
   private async enroll(event: CustomerEvent): Promise<void> {
-    const candidates = await local.planEnrollments({ customerId: this.state.customerId, event });
+    const candidates = await this.local.planEnrollments({ customerId: this.state.customerId, event });
     for (const candidate of candidates) {
       const now = Date.now();
       const id = `${candidate.programId}/${event.id}`;
@@ -151,7 +153,7 @@ export class Journey {
     const key = `${programId}@${version}`;
     let def = this.definitions.get(key);
     if (!def) {
-      def = await local.loadProgramVersion({ programId, version });
+      def = await this.local.loadProgramVersion({ programId, version });
       this.definitions.set(key, def);
     }
     return def;

@@ -6,6 +6,7 @@ CREATE TABLE "product_co_purchases" (
     "product_id" TEXT NOT NULL,
     "other_id" TEXT NOT NULL,
     "customers" INTEGER NOT NULL,
+    "other_buyers" INTEGER NOT NULL,
 
     CONSTRAINT "product_co_purchases_pkey" PRIMARY KEY ("product_id","other_id")
 );
@@ -16,6 +17,7 @@ CREATE TABLE "product_shortlists" (
     "rank" INTEGER NOT NULL,
     "product_id" TEXT NOT NULL,
     "buyers" INTEGER NOT NULL,
+    "overstock" DOUBLE PRECISION NOT NULL,
 
     CONSTRAINT "product_shortlists_pkey" PRIMARY KEY ("list","rank")
 );

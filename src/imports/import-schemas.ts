@@ -1,0 +1,106 @@
+// What one row of each import kind may hold: zod schemas that take CSV cells (strings) and NDJSON
+// values (typed) alike, and the types derived from them.
+import { z } from 'zod';
+import { identifySchema } from '../customers/customer-schema';
+
+export const IMPORT_KINDS = ['customers', 'products', 'purchases'] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+export type ImportFormat = 'csv' | 'ndjson';
+
+/** One problem with one row; `row` is the 1-based line of the file (a CSV's header is line 1). */
+export interface RowError {
+  row: number;
+  path: string;
+  message: string;
+}
+
+const INT_MAX = 2_147_483_647;
+
+const text = (max: number) =>
+  z
+    .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string') })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`);
+// Upstream systems often export numeric ids; they are the same id as their decimal string.
+const id = z.preprocess((v) => (typeof v === 'number' ? String(v) : v), text(256));
+const number = () => z.coerce.number({ error: 'must be a number' });
+const wholeNumber = (min: number) => number().int('must be a whole number').min(min, `must be ${min} or more`).max(INT_MAX, 'is too large');
+// numeric(12,2): anything larger would fail the whole batch in PostgreSQL, so it fails the row here.
+const price = number().min(0, 'must be 0 or more').max(9_999_999_999.99, 'is too large');
+const jsonObject = z.preprocess((v) => {
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v; // left as a string, so the object check below reports it
+  }
+}, z.record(z.string(), z.json(), { error: 'must be a JSON object' }));
+// The profile's zone check builds an Intl.DateTimeFormat (~0.3 ms); a file names few zones, so
+// each verdict is remembered (up to a bound, since the values come from uploads).
+const zoneVerdicts = new Map<string, string | null>();
+const timezone = z.string().superRefine((tz, ctx) => {
+  let problem = zoneVerdicts.get(tz);
+  if (problem === undefined) {
+    const result = identifySchema.shape.timezone.safeParse(tz);
+    problem = result.success ? null : (result.error.issues[0]?.message ?? 'is not a time zone');
+    if (zoneVerdicts.size < 1000) zoneVerdicts.set(tz, problem);
+  }
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+});
+const instant = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'must be an ISO 8601 date-time such as 2025-03-01T10:00:00Z' })
+  .transform((s) => new Date(s));
+
+/** Every column besides the known ones is a trait (`firstName`, `city`, ...). */
+export const customerRowSchema = z
+  .object({
+    id,
+    email: z.email('must be an email address').max(256).transform((e) => e.toLowerCase()).optional(),
+    loyaltyId: id.optional(),
+    anonymousId: id.optional(),
+    timezone: timezone.optional(),
+    traits: jsonObject.optional(),
+  })
+  .catchall(z.json())
+  .transform(({ id, email, loyaltyId, anonymousId, timezone, traits, ...columns }) => ({
+    id,
+    timezone,
+    traits: { ...columns, ...traits },
+    identifiers: [
+      ...(email ? [{ kind: 'email', value: email }] : []),
+      ...(loyaltyId ? [{ kind: 'loyaltyId', value: loyaltyId }] : []),
+      ...(anonymousId ? [{ kind: 'anonymousId', value: anonymousId }] : []),
+    ],
+  }));
+
+// Strict: a misspelt column (`targetstock`) should fail loudly, not be dropped.
+export const productRowSchema = z.strictObject({
+  id,
+  name: text(500),
+  category: text(200).optional(),
+  price: price.optional(),
+  stock: wholeNumber(0),
+  targetStock: wholeNumber(0).optional(),
+  attributes: jsonObject.optional(),
+});
+
+export const purchaseRowSchema = z.strictObject({
+  orderId: id,
+  customerId: id,
+  productId: id,
+  quantity: wholeNumber(1).default(1),
+  price: price.optional(),
+  orderedAt: instant,
+});
+
+export type CustomerRow = z.output<typeof customerRowSchema>;
+export type ProductRow = z.output<typeof productRowSchema>;
+export type PurchaseRow = z.output<typeof purchaseRowSchema>;
+
+/** Empty CSV cells and NDJSON nulls mean "not given", so optional fields stay optional. */
+export function withoutBlanks(record: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(record)) if (v !== '' && v !== null && v !== undefined) out[k] = v;
+  return out;
+}

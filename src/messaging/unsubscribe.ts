@@ -1,0 +1,80 @@
+// Consent per subscription group and the signed one-click unsubscribe links (RFC 8058) that let a
+// customer withdraw it. A token is HMAC-SHA256 over (customer id, group) with the signing secret:
+// it names who and what, needs no database row, and cannot be forged or retargeted.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Db } from '../db/prisma';
+
+export const DEFAULT_SUBSCRIPTION_GROUP = 'marketing';
+export const UNSUBSCRIBE_PATH = '/v1/unsubscribe';
+/** Domain separation: this secret may one day sign other things; those tokens must not verify here. */
+const PURPOSE = 'kairos/unsubscribe';
+const MAX_TOKEN_LENGTH = 2048;
+
+export interface UnsubscribeTarget {
+  customerId: string;
+  group: string;
+}
+
+export function createUnsubscribeLinks(options: { secret: string; publicUrl: string }) {
+  if (options.secret.length < 32) throw new Error('the signing secret must be at least 32 characters');
+  const base = `${options.publicUrl.replace(/\/+$/, '')}${UNSUBSCRIBE_PATH}`;
+  const mac = (customerId: string, group: string) =>
+    createHmac('sha256', options.secret).update(`${PURPOSE}\n${customerId}\n${group}`).digest();
+  const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
+
+  function token(customerId: string, group: string): string {
+    return [b64(customerId), b64(group), mac(customerId, group).toString('base64url')].join('.');
+  }
+
+  return {
+    token,
+    url: (customerId: string, group: string) => `${base}?token=${token(customerId, group)}`,
+    /** For previews and test sends: a link that unsubscribes nobody (it answers 400). */
+    placeholderUrl: `${base}?token=preview`,
+
+    /** The customer and group a token names, or null when it is malformed or not ours. */
+    verify(candidate: string): UnsubscribeTarget | null {
+      if (candidate.length > MAX_TOKEN_LENGTH) return null;
+      const parts = candidate.split('.');
+      if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]+$/.test(p))) return null;
+      const [customerId, group] = parts.slice(0, 2).map((p) => Buffer.from(p, 'base64url').toString('utf8')) as [string, string];
+      const given = Buffer.from(parts[2]!, 'base64url');
+      const expected = mac(customerId, group);
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+      return { customerId, group };
+    },
+  };
+}
+
+export type UnsubscribeLinks = ReturnType<typeof createUnsubscribeLinks>;
+
+/** The group a program's messages belong to; null for transactional mail that names none. */
+export function subscriptionGroupOf(definition: { priority?: string; subscriptionGroup?: string }): string | null {
+  if (definition.subscriptionGroup) return definition.subscriptionGroup;
+  return definition.priority === 'transactional' ? null : DEFAULT_SUBSCRIPTION_GROUP;
+}
+
+export function createConsent(db: Db) {
+  return {
+    /** Opt-out: a customer is subscribed to every group until they leave it. */
+    async isSubscribed(customerId: string, group: string): Promise<boolean> {
+      const row = await db.subscription.findUnique({ where: { customerId_group: { customerId, group } }, select: { subscribed: true } });
+      return row?.subscribed ?? true;
+    },
+
+    /** Idempotent and safe under concurrent clicks: a repeat keeps the first unsubscribe's time. */
+    async unsubscribe(customerId: string, group: string): Promise<void> {
+      await db.$executeRaw`
+        INSERT INTO subscriptions (customer_id, "group", subscribed, updated_at) VALUES (${customerId}, ${group}, false, now())
+        ON CONFLICT (customer_id, "group") DO UPDATE SET subscribed = false, updated_at = now() WHERE subscriptions.subscribed`;
+    },
+
+    /** The group of the program version a message belongs to (versions are immutable). */
+    async groupOfProgram(programId: string, version: number): Promise<string | null> {
+      const row = await db.programVersion.findUnique({ where: { programId_version: { programId, version } }, select: { definition: true } });
+      return subscriptionGroupOf((row?.definition ?? {}) as { priority?: string; subscriptionGroup?: string });
+    },
+  };
+}
+
+export type Consent = ReturnType<typeof createConsent>;

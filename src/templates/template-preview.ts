@@ -1,0 +1,82 @@
+// Previews and test sends: the current template rendered for a real customer (their profile,
+// traits and product recommendations), shown to the marketer or emailed to an address they give.
+import { randomUUID } from 'node:crypto';
+import { createRecommendationActivities } from '../../activities/recommendation-activities';
+import { loadProfileScope } from '../../activities/profile-scope';
+import type { CustomerEvent } from '../../workflows/journey/state';
+import { HttpError, NotFoundError } from '../api/errors';
+import type { Db } from '../db/prisma';
+import { EmailRejectedError, EmailUnavailableError, type EmailSender } from '../messaging/email-sender';
+import type { UnsubscribeLinks } from '../messaging/unsubscribe';
+import { createRenderer, type RenderContext } from './render';
+import type { TemplateService } from './template-service';
+
+/** As many as a `recommend` step gives by default. */
+const PREVIEW_RECOMMENDATIONS = 4;
+
+export interface PreviewRequest {
+  customerId?: string;
+  /** Stands in for the entry event; its products seed the recommendations. */
+  event?: { type: string; properties: Record<string, unknown> };
+}
+
+export interface PreviewDeps {
+  db: Db;
+  templates: TemplateService;
+  /** Unset: test sends answer 503. */
+  email?: { sender: EmailSender; from: string };
+  /** Unset: `unsubscribeUrl` renders as null. */
+  unsubscribe?: UnsubscribeLinks;
+}
+
+export function createTemplatePreview(deps: PreviewDeps) {
+  const { db, templates } = deps;
+  const renderer = createRenderer();
+  const recommendations = createRecommendationActivities({ db });
+
+  async function contextFor(request: PreviewRequest, now: Date): Promise<RenderContext> {
+    const event: CustomerEvent | null = request.event ? { id: 'preview', occurredAt: now.toISOString(), ...request.event } : null;
+    // Never a working link: a marketer clicking it in a test mail must not unsubscribe the customer.
+    const unsubscribeUrl = deps.unsubscribe?.placeholderUrl ?? null;
+    if (!request.customerId) return { customer: {}, traits: {}, event, recommendations: [], unsubscribeUrl };
+    const { customerId } = request;
+    if (!(await db.customer.findUnique({ where: { id: customerId }, select: { id: true } }))) throw new NotFoundError(`customer ${customerId}`);
+    const [scope, recs] = await Promise.all([
+      loadProfileScope(db, customerId),
+      recommendations.recommendProducts({ customerId, entryEvent: event ?? { id: 'preview', type: 'preview', occurredAt: now.toISOString(), properties: {} }, count: PREVIEW_RECOMMENDATIONS }),
+    ]);
+    return { customer: scope.profile, traits: scope.traits, event, recommendations: recs, unsubscribeUrl };
+  }
+
+  async function render(templateId: string, request: PreviewRequest) {
+    const template = await templates.current(templateId);
+    if (!template) throw new NotFoundError(`template ${templateId}`);
+    const context = await contextFor(request, new Date());
+    try {
+      return { ...(await renderer.render(template, context)), version: template.version };
+    } catch (err) {
+      throw new HttpError(422, 'Template cannot be rendered', err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  return {
+    preview: render,
+
+    /** Emails the rendered template to `to`, subject marked "[Test]"; no message row, no journey. */
+    async testSend(templateId: string, request: PreviewRequest & { to: string }) {
+      if (!deps.email) throw new HttpError(503, 'Email not configured', 'No email provider is configured for the API (SENDGRID_API_KEY)');
+      const rendered = await render(templateId, request);
+      const subject = `[Test] ${rendered.subject}`;
+      const { providerMessageId } = await deps.email.sender
+        .send({ to: request.to, from: deps.email.from, subject, html: rendered.html, messageKey: `test-send/${templateId}/${randomUUID()}` })
+        .catch((err: unknown) => {
+          if (err instanceof EmailRejectedError) throw new HttpError(502, 'Email rejected', err.message);
+          if (err instanceof EmailUnavailableError) throw new HttpError(503, 'Email provider unavailable', err.message);
+          throw err;
+        });
+      return { to: request.to, subject, version: rendered.version, providerMessageId };
+    },
+  };
+}
+
+export type TemplatePreview = ReturnType<typeof createTemplatePreview>;

@@ -1,0 +1,72 @@
+// Message templates and their history: every save is a new immutable version, and the template
+// row holds the current one. Journey sends render the current template and record its version.
+import { NotFoundError, ValidationError } from '../api/errors';
+import type { Db } from '../db/prisma';
+import type { TemplateInput } from '../programs/program-schema';
+import { createRenderer, TemplateSyntaxError } from './render';
+
+export interface CurrentTemplate {
+  id: string;
+  channel: string;
+  subject: string;
+  body: string;
+  /** The saved version this content is; null for a template written without one (seeds, old rows). */
+  version: number | null;
+}
+
+export function createTemplateService(db: Db) {
+  const renderer = createRenderer();
+
+  /** The current content and its version, read in one statement so the pair is consistent. */
+  async function current(id: string): Promise<CurrentTemplate | null> {
+    const [row] = await db.$queryRaw<CurrentTemplate[]>`
+      SELECT t.id, t.channel, t.subject, t.body, v.version
+      FROM templates t
+      LEFT JOIN LATERAL (
+        SELECT version FROM template_versions tv
+        WHERE tv.template_id = t.id AND tv.subject = t.subject AND tv.body = t.body
+        ORDER BY version DESC LIMIT 1
+      ) v ON true
+      WHERE t.id = ${id}`;
+    return row ?? null;
+  }
+
+  return {
+    current,
+
+    /** Checks the Liquid, then writes version N+1 and makes it current, in one transaction. */
+    async save(id: string, input: TemplateInput) {
+      try {
+        renderer.check(input);
+      } catch (err) {
+        if (err instanceof TemplateSyntaxError) throw new ValidationError([{ path: `$.${err.field}`, message: err.message }], 422, 'Invalid template');
+        throw err;
+      }
+      return db.$transaction(async (tx) => {
+        // The template row may not exist yet, so there is no row to lock: serialise saves per id.
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`template:${id}`}))`;
+        const last = await tx.templateVersion.findFirst({ where: { templateId: id }, orderBy: { version: 'desc' }, select: { version: true } });
+        const version = (last?.version ?? 0) + 1;
+        await tx.templateVersion.create({ data: { templateId: id, version, subject: input.subject, body: input.body } });
+        const template = await tx.template.upsert({ where: { id }, create: { id, ...input }, update: input });
+        return { ...template, version };
+      });
+    },
+
+    async get(id: string) {
+      const template = await db.template.findUnique({ where: { id } });
+      if (!template) throw new NotFoundError(`template ${id}`);
+      const found = await current(id);
+      return { ...template, version: found?.version ?? null };
+    },
+
+    /** Newest first. */
+    async versions(id: string) {
+      const versions = await db.templateVersion.findMany({ where: { templateId: id }, orderBy: { version: 'desc' } });
+      if (versions.length === 0 && !(await db.template.findUnique({ where: { id }, select: { id: true } }))) throw new NotFoundError(`template ${id}`);
+      return versions;
+    },
+  };
+}
+
+export type TemplateService = ReturnType<typeof createTemplateService>;

@@ -1,0 +1,137 @@
+// Worker Deployment routing: which build of the worker new customer workflows start on (the
+// current version) and which takes a share of them (the ramping version). The one module that
+// calls Temporal's deployment APIs; `kairos deploy`, `npm start` and the tests go through it.
+import { isGrpcServiceError, type Client } from '@temporalio/client';
+import { optionalTsToDate } from '@temporalio/common/lib/time';
+import { temporal } from '@temporalio/proto';
+
+const { RoutingConfigUpdateState, WorkerDeploymentVersionStatus } = temporal.api.enums.v1;
+const GRPC_NOT_FOUND = 5;
+
+export interface VersionSummary {
+  buildId: string;
+  /** current, ramping, draining (pinned workflows still run on it), drained, inactive, created. */
+  status: string;
+  createdAt: string | null;
+}
+
+export interface DeploymentRouting {
+  deploymentName: string;
+  /** null: new workflows go to unversioned workers. */
+  current: string | null;
+  /** buildId null: the ramp goes to unversioned workers. */
+  ramping: { buildId: string | null; percentage: number } | null;
+  /** false while the routing change is still reaching the task queues. */
+  propagated: boolean;
+  versions: VersionSummary[];
+}
+
+export interface RoutingChange {
+  routing: DeploymentRouting;
+  /** false when the deployment already routed this way (nothing was sent). */
+  changed: boolean;
+}
+
+export interface WaitOptions {
+  /** Wait up to this long for the version's workers to poll, and for the change to propagate. */
+  waitMs?: number;
+}
+
+export class DeploymentNotFoundError extends Error {
+  override name = 'DeploymentNotFoundError';
+}
+
+/** The deployment's routing, or undefined if no versioned worker of it has polled yet. */
+export async function describeDeployment(client: Client, deploymentName: string): Promise<DeploymentRouting | undefined> {
+  try {
+    return (await read(client, deploymentName)).routing;
+  } catch (err) {
+    if (err instanceof DeploymentNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+/** Makes `buildId` (null: unversioned workers) the version new workflows start on. Idempotent. */
+export async function setCurrentVersion(client: Client, deploymentName: string, buildId: string | null, options: WaitOptions = {}): Promise<RoutingChange> {
+  return change(client, deploymentName, buildId, options, (r) => r.current === buildId, (conflictToken) =>
+    client.workflowService.setWorkerDeploymentCurrentVersion({ ...request(client, deploymentName, conflictToken), buildId: buildId ?? '' }),
+  );
+}
+
+/** Sends `percentage` of new workflows to `buildId` instead of the current version. Idempotent. */
+export async function setRampingVersion(client: Client, deploymentName: string, buildId: string, percentage: number, options: WaitOptions = {}): Promise<RoutingChange> {
+  return change(client, deploymentName, buildId, options, (r) => r.ramping?.buildId === buildId && r.ramping.percentage === percentage, (conflictToken) =>
+    client.workflowService.setWorkerDeploymentRampingVersion({ ...request(client, deploymentName, conflictToken), buildId, percentage }),
+  );
+}
+
+async function change(
+  client: Client,
+  deploymentName: string,
+  buildId: string | null,
+  options: WaitOptions,
+  alreadyDone: (routing: DeploymentRouting) => boolean,
+  send: (conflictToken: Uint8Array) => Promise<unknown>,
+): Promise<RoutingChange> {
+  const deadline = Date.now() + (options.waitMs ?? 0);
+  // A version exists once one of its workers has polled; a worker just started may not have yet.
+  const hasVersion = (r: DeploymentRouting) => buildId === null || r.versions.some((v) => v.buildId === buildId);
+  const before = await poll(() => read(client, deploymentName), (s) => hasVersion(s.routing), deadline);
+  if (alreadyDone(before.routing)) return { routing: before.routing, changed: false };
+  // The conflict token makes the change fail if someone else changed the routing since the read.
+  await send(before.conflictToken);
+  const after = await poll(() => read(client, deploymentName), (s) => s.routing.propagated, deadline);
+  return { routing: after.routing, changed: true };
+}
+
+/** Retries `attempt` until `done` (or a NOT_FOUND goes away) or the deadline; then returns what it has, or throws. */
+async function poll<T>(attempt: () => Promise<T>, done: (value: T) => boolean, deadline: number): Promise<T> {
+  for (;;) {
+    try {
+      const value = await attempt();
+      if (done(value) || Date.now() >= deadline) return value;
+    } catch (err) {
+      if (!(err instanceof DeploymentNotFoundError) || Date.now() >= deadline) throw err;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function request(client: Client, deploymentName: string, conflictToken: Uint8Array) {
+  return { namespace: client.options.namespace, deploymentName, conflictToken, identity: client.options.identity };
+}
+
+async function read(client: Client, deploymentName: string): Promise<{ routing: DeploymentRouting; conflictToken: Uint8Array }> {
+  let response: temporal.api.workflowservice.v1.IDescribeWorkerDeploymentResponse;
+  try {
+    response = await client.workflowService.describeWorkerDeployment({ namespace: client.options.namespace, deploymentName });
+  } catch (err) {
+    if (isGrpcServiceError(err) && err.code === GRPC_NOT_FOUND) {
+      throw new DeploymentNotFoundError(`no Worker Deployment named '${deploymentName}': no versioned worker of it has polled the server yet`);
+    }
+    throw err;
+  }
+  const info = response.workerDeploymentInfo;
+  const config = info?.routingConfig;
+  const percentage = config?.rampingVersionPercentage ?? 0;
+  const rampingBuildId = config?.rampingDeploymentVersion?.buildId || null;
+  return {
+    conflictToken: response.conflictToken ?? new Uint8Array(),
+    routing: {
+      deploymentName,
+      current: config?.currentDeploymentVersion?.buildId || null,
+      ramping: rampingBuildId !== null || percentage > 0 ? { buildId: rampingBuildId, percentage } : null,
+      propagated: info?.routingConfigUpdateState !== RoutingConfigUpdateState.ROUTING_CONFIG_UPDATE_STATE_IN_PROGRESS,
+      versions: (info?.versionSummaries ?? []).map((v) => ({
+        buildId: v.deploymentVersion?.buildId ?? '',
+        status: statusName(v.status),
+        createdAt: optionalTsToDate(v.createTime)?.toISOString() ?? null,
+      })),
+    },
+  };
+}
+
+function statusName(status: number | null | undefined): string {
+  const name = WorkerDeploymentVersionStatus[status ?? 0] ?? 'UNSPECIFIED';
+  return name.replace('WORKER_DEPLOYMENT_VERSION_STATUS_', '').toLowerCase();
+}

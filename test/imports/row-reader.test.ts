@@ -1,0 +1,68 @@
+// The row readers: line numbers, malformed lines as row errors, and the inputs that stop a read.
+import { Readable } from 'node:stream';
+import { InputError, MAX_ROW_BYTES, readCsvRows, readNdjsonRows, type SourceRow } from '../../src/imports/row-reader';
+
+async function collect(rows: AsyncIterable<SourceRow>): Promise<{ rows: SourceRow[]; stopped?: InputError }> {
+  const out: SourceRow[] = [];
+  try {
+    for await (const row of rows) out.push(row);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return { rows: out, stopped: err };
+  }
+  return { rows: out };
+}
+
+const stream = (...chunks: string[]) => Readable.from(chunks.map((c) => Buffer.from(c)));
+
+describe('readCsvRows', () => {
+  // csv-parse counts a CRLF *inside* a quoted field as two lines, so such files report later lines.
+  it('numbers rows by file line, across a BOM, CRLF, blank lines and quoted newlines', async () => {
+    const { rows } = await collect(readCsvRows(stream('\uFEFFid,note\r\n1,a\r\n\r\n2,"two\nlines"\r\n3,', 'c\r\n')));
+    expect(rows).toEqual([
+      { line: 2, record: { id: '1', note: 'a' } },
+      { line: 5, record: { id: '2', note: 'two\nlines' } },
+      { line: 6, record: { id: '3', note: 'c' } },
+    ]);
+  });
+
+  it('stops at an oversized record but hands over every row before it', async () => {
+    const good = Array.from({ length: 50 }, (_, i) => `${i},ok\n`).join('');
+    const { rows, stopped } = await collect(readCsvRows(stream(`id,note\n${good}99,${'x'.repeat(MAX_ROW_BYTES + 10)}\n100,lost\n`)));
+    expect(rows).toHaveLength(50);
+    expect(stopped?.message).toMatch(/Max Record Size/);
+    expect(stopped?.line).toBe(52);
+  });
+
+  it('refuses a header that names a column twice', async () => {
+    const { rows, stopped } = await collect(readCsvRows(stream('id,email,id\n1,a@b.c,2\n')));
+    expect(rows).toEqual([]);
+    expect(stopped?.message).toMatch(/names column "id" twice/);
+  });
+});
+
+describe('readNdjsonRows', () => {
+  it('numbers lines, skips blank ones, and reports lines that are not JSON objects', async () => {
+    const { rows } = await collect(readNdjsonRows(stream('\uFEFF{"id":1}\r\n\n{"id":', '2}\nnull\n{oops\n')));
+    expect(rows).toEqual([
+      { line: 1, record: { id: 1 } },
+      { line: 3, record: { id: 2 } },
+      { line: 4, error: 'must be a JSON object' },
+      { line: 5, error: 'not valid JSON' },
+    ]);
+  });
+
+  it('stops at a line longer than the limit instead of buffering it', async () => {
+    const { rows, stopped } = await collect(readNdjsonRows(stream('{"id":1}\n', `{"id":"${'x'.repeat(MAX_ROW_BYTES)}`, 'x"}\n')));
+    expect(rows).toEqual([{ line: 1, record: { id: 1 } }]);
+    expect(stopped?.message).toBe(`line 2 is longer than ${MAX_ROW_BYTES} bytes`);
+  });
+
+  it('turns a broken upload into an InputError', async () => {
+    const body = new Readable({ read() {} });
+    body.push('{"id":1}\n');
+    setImmediate(() => body.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
+    const { stopped } = await collect(readNdjsonRows(body));
+    expect(stopped?.message).toBe('the upload was interrupted');
+  });
+});
