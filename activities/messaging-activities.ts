@@ -1,6 +1,6 @@
 // Sending a journey message exactly once per message key. The row is written under its key
 // before the provider is called, so a retried activity finds it and never sends twice.
-import { EmailRejectedError } from '../src/messaging/email-sender';
+import { EmailRejectedError, EmailUnavailableError } from '../src/messaging/email-sender';
 import { createSuppressions } from '../src/messaging/suppressions';
 import { createConsent } from '../src/messaging/unsubscribe';
 import { createRenderer } from '../src/templates/render';
@@ -95,10 +95,16 @@ export function createMessagingActivities({ db, email, emailFrom, unsubscribe }:
         return await finish(input.key, { status: 'sent', providerMessageId });
       } catch (err) {
         if (err instanceof EmailRejectedError) return finish(input.key, { status: 'failed', reason: err.message });
-        // The provider answered with a transient error, so nothing was accepted: safe to retry.
-        await db.message.update({ where: { key: input.key }, data: { status: 'queued' } });
+        // Only a definite "not accepted" (429/5xx, connection refused) makes a resend safe. Any
+        // other failure (a timeout, a reset after the request went out) may hide an accepted
+        // message: the row stays `sending`, and the retry treats it as sent, unconfirmed.
+        if (notAccepted(err)) await db.message.update({ where: { key: input.key }, data: { status: 'queued' } });
         throw err;
       }
     },
   };
+}
+
+function notAccepted(err: unknown): boolean {
+  return err instanceof EmailUnavailableError && (err.statusCode !== undefined || /ECONNREFUSED/.test(err.message));
 }

@@ -13,6 +13,8 @@ import { Client } from 'pg';
 import { createRecommendationActivities } from '../activities/recommendation-activities';
 import { createDb, type Db } from '../src/db/prisma';
 import { refreshCoPurchases } from '../src/recommendations/co-purchases';
+import { rankProducts } from '../src/recommendations/rank-products';
+import { SCORE_WEIGHTS, type ScoreWeights } from '../src/recommendations/scoring';
 import type { CustomerEvent } from '../workflows/journey/state';
 
 const ROOT = resolve(__dirname, '..');
@@ -20,9 +22,9 @@ const SIZES = { products: 10_000, customers: 20_000, categories: 40, collections
 const K = 10;
 const MIN_LATENCY_CALLS = 1_000;
 
-export interface ShopProduct { id: string; category: string; collection: string; pairsWith: string[]; stock: number; targetStock: number; price: number }
-export interface ShopOrder { id: string; customerId: string; at: Date; items: string[] }
-export interface Shop { products: ShopProduct[]; customers: string[]; orders: ShopOrder[] }
+interface ShopProduct { id: string; category: string; collection: string; pairsWith: string[]; stock: number; targetStock: number; price: number }
+interface ShopOrder { id: string; customerId: string; at: Date; items: string[] }
+interface Shop { products: ShopProduct[]; customers: string[]; orders: ShopOrder[] }
 
 if (require.main === module)
   main().catch((err: unknown) => {
@@ -40,50 +42,34 @@ async function main(): Promise<void> {
     execFileSync('bash', [join(ROOT, 'scripts/prisma.sh'), 'migrate', 'deploy'], { env: { ...process.env, DATABASE_URL: url }, stdio: 'ignore' });
     const shop = generateShop(SIZES);
     const { train, heldOut } = holdOutLastOrders(shop.orders);
-    let started = performance.now();
     await load(db, shop, train);
-    const loadMs = performance.now() - started;
-    started = performance.now();
+    const refreshStarted = performance.now();
     const { pairs } = await refreshCoPurchases(db);
-    const refreshMs = performance.now() - started;
-    console.log(`loaded ${shop.products.length} products, ${shop.customers.length} customers, ${train.reduce((n, o) => n + o.items.length, 0)} order lines in ${(loadMs / 1000).toFixed(1)} s`);
+    const refresh = { ms: Math.round(performance.now() - refreshStarted), pairs };
 
-    const { recommendProducts } = createRecommendationActivities({ db });
-    const owned = ownedByCustomer(train);
-    const previous = previousOrders(train);
+    const { owned, previous } = customerHistories(train);
     const popular = await bestSellers(db);
-    for (const h of heldOut.slice(0, 200)) await recommendProducts({ customerId: h.customerId, entryEvent: purchase(previous.get(h.customerId)!), count: K }); // warm-up
+    const { recommendProducts } = createRecommendationActivities({ db });
+    const seededBy = (h: ShopOrder) => ({ customerId: h.customerId, entryEvent: purchase(previous.get(h.customerId)!), count: K });
+    const ranked = (weights: ScoreWeights) => async (h: ShopOrder) => rankProducts(db, { customerId: h.customerId, seedIds: previous.get(h.customerId)!.items, count: K }, weights);
+    for (const h of heldOut.slice(0, 200)) await recommendProducts(seededBy(h)); // warm-up
 
-    const latencies: number[] = [];
-    const roundTrips: number[] = [];
-    let kairosHits = 0;
-    let popularityHits = 0;
-    for (const h of heldOut) {
-      // The floor: a bare round trip through the same client, interleaved so it sees the same load.
-      let t = performance.now();
-      await db.$queryRaw`SELECT 1`;
-      roundTrips.push(performance.now() - t);
-      t = performance.now();
-      const recs = await recommendProducts({ customerId: h.customerId, entryEvent: purchase(previous.get(h.customerId)!), count: K });
-      latencies.push(performance.now() - t);
-      const wanted = new Set(h.items);
-      if (recs.some((r) => wanted.has(r.productId))) kairosHits++;
-      const mine = owned.get(h.customerId)!;
-      if (popular.filter((id) => !mine.has(id)).slice(0, K).some((id) => wanted.has(id))) popularityHits++;
-    }
-    const fallback: number[] = [];
-    for (const h of heldOut.slice(0, MIN_LATENCY_CALLS)) {
-      const t = performance.now();
-      await recommendProducts({ customerId: h.customerId, entryEvent: { id: `visit-${h.id}`, type: 'site_visit', occurredAt: new Date().toISOString(), properties: {} }, count: K });
-      fallback.push(performance.now() - t);
-    }
+    const kairos = await evaluate(heldOut, async (h) => recommendProducts(seededBy(h)), db);
+    const hitRateAt10 = {
+      kairos: kairos.hitRate,
+      withoutOverstockBoost: (await evaluate(heldOut, ranked({ ...SCORE_WEIGHTS, overstock: 0 }))).hitRate,
+      coPurchaseOnly: (await evaluate(heldOut, ranked({ coPurchase: 1, fit: 0, overstock: 0 }))).hitRate,
+      popularity: (await evaluate(heldOut, async (h) => popular.filter((id) => !owned.get(h.customerId)!.has(id)).slice(0, K).map((productId) => ({ productId })))).hitRate,
+    };
+    const visit = (h: ShopOrder) => ({ customerId: h.customerId, entryEvent: { id: `visit-${h.id}`, type: 'site_visit', occurredAt: new Date().toISOString(), properties: {} }, count: K });
+    const fallback = await evaluate(heldOut.slice(0, MIN_LATENCY_CALLS), async (h) => recommendProducts(visit(h)), db);
 
     const result = {
       at: new Date().toISOString(),
-      dataset: { ...SIZES, orderLines: train.reduce((n, o) => n + o.items.length, 0), heldOutCustomers: heldOut.length },
-      refresh: { ms: Math.round(refreshMs), pairs },
-      hitRateAt10: { kairos: kairosHits / heldOut.length, popularity: popularityHits / heldOut.length },
-      latencyMs: { triggeringPurchase: percentiles(latencies), lastOrderFallback: percentiles(fallback), selectOne: percentiles(roundTrips) },
+      dataset: { ...SIZES, orderLines: shop.orders.reduce((n, o) => n + o.items.length, 0), trainingOrderLines: train.reduce((n, o) => n + o.items.length, 0), heldOutOrders: heldOut.length },
+      refresh,
+      hitRateAt10,
+      latencyMs: { triggeringPurchase: kairos.latency, lastOrderFallback: fallback.latency, selectOne: kairos.floor },
       machine: { cpus: cpus().length, loadAverage: loadavg().map((l) => Number(l.toFixed(1))) },
     };
     printTable(result);
@@ -99,12 +85,30 @@ async function main(): Promise<void> {
 }
 
 /**
+ * Hit-rate@K of a recommender over the held-out orders, timing each call. With `db`, a bare
+ * `SELECT 1` runs before each call: the round-trip floor, under the same load.
+ */
+async function evaluate(heldOut: ShopOrder[], recommend: (h: ShopOrder) => Promise<{ productId: string }[]>, db?: Db) {
+  const [latency, floor, hits] = [[] as number[], [] as number[], { n: 0 }];
+  for (const h of heldOut) {
+    let t = performance.now();
+    if (db) await db.$queryRaw`SELECT 1`;
+    floor.push(performance.now() - t);
+    t = performance.now();
+    const recs = await recommend(h);
+    latency.push(performance.now() - t);
+    if (recs.some((r) => h.items.includes(r.productId))) hits.n++;
+  }
+  return { hitRate: hits.n / heldOut.length, latency: percentiles(latency), floor: percentiles(floor) };
+}
+
+/**
  * A shop with structure to learn: each product sits in a category and a collection, categories
  * pair with others (attributes.pairsWith), popularity is Zipf-skewed. Each customer favours a
  * collection (and a second one less); an order starts from an anchor item of their taste and adds
  * items that pair with it, mostly from the same collection. Nobody buys the same product twice.
  */
-export function generateShop(sizes: typeof SIZES): Shop {
+function generateShop(sizes: typeof SIZES): Shop {
   const rand = mulberry32(sizes.seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const categories = Array.from({ length: sizes.categories }, (_, i) => `category-${i}`);
@@ -171,7 +175,7 @@ export function generateShop(sizes: typeof SIZES): Shop {
 }
 
 /** Each customer's last order is held out when they have an earlier one to seed from. */
-export function holdOutLastOrders(orders: ShopOrder[]): { train: ShopOrder[]; heldOut: ShopOrder[] } {
+function holdOutLastOrders(orders: ShopOrder[]): { train: ShopOrder[]; heldOut: ShopOrder[] } {
   const last = new Map<string, ShopOrder>();
   const count = new Map<string, number>();
   for (const o of orders) {
@@ -194,7 +198,8 @@ async function load(db: Db, shop: Shop, train: ShopOrder[]): Promise<void> {
   await db.$executeRaw`INSERT INTO customers (id, updated_at) SELECT id, now() FROM unnest(${shop.customers}::text[]) AS t(id)`;
   const price = new Map(p.map((x) => [x.id, x.price]));
   const lines = train.flatMap((o) => o.items.map((productId) => ({ o, productId })));
-  for (const chunk of chunks(lines, 20_000)) {
+  for (let i = 0; i < lines.length; i += 20_000) {
+    const chunk = lines.slice(i, i + 20_000);
     await db.$executeRaw`
       INSERT INTO order_lines (order_id, product_id, customer_id, quantity, price, ordered_at)
       SELECT order_id, product_id, customer_id, 1, price, ordered_at
@@ -212,16 +217,14 @@ async function bestSellers(db: Db): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
-function ownedByCustomer(orders: ShopOrder[]): Map<string, Set<string>> {
-  const owned = new Map<string, Set<string>>();
-  for (const o of orders) for (const id of o.items) owned.set(o.customerId, (owned.get(o.customerId) ?? new Set()).add(id));
-  return owned;
-}
-
-function previousOrders(train: ShopOrder[]): Map<string, ShopOrder> {
-  const prev = new Map<string, ShopOrder>();
-  for (const o of train) if (!prev.has(o.customerId) || prev.get(o.customerId)!.at < o.at) prev.set(o.customerId, o);
-  return prev;
+/** Per customer: what they own, and their last order (the seed), in the training orders. */
+function customerHistories(train: ShopOrder[]): { owned: Map<string, Set<string>>; previous: Map<string, ShopOrder> } {
+  const [owned, previous] = [new Map<string, Set<string>>(), new Map<string, ShopOrder>()];
+  for (const o of train) {
+    for (const id of o.items) owned.set(o.customerId, (owned.get(o.customerId) ?? new Set()).add(id));
+    if (!previous.has(o.customerId) || previous.get(o.customerId)!.at < o.at) previous.set(o.customerId, o);
+  }
+  return { owned, previous };
 }
 
 const purchase = (o: ShopOrder): CustomerEvent => ({ id: `purchase-${o.id}`, type: 'purchase', occurredAt: o.at.toISOString(), properties: { orderId: o.id, items: o.items.map((productId) => ({ productId })) } });
@@ -232,16 +235,21 @@ function percentiles(ms: number[]) {
   return { calls: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: Number(sorted[sorted.length - 1]!.toFixed(2)) };
 }
 
-type Result = { dataset: { heldOutCustomers: number }; refresh: { ms: number; pairs: number }; hitRateAt10: { kairos: number; popularity: number }; latencyMs: Record<string, ReturnType<typeof percentiles>>; machine: { cpus: number; loadAverage: number[] } };
-
-function printTable(r: Result): void {
-  const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
-  const label: Record<string, string> = { triggeringPurchase: 'recommendProducts, seeded by the purchase', lastOrderFallback: 'recommendProducts, last-order fallback', selectOne: '`SELECT 1` through the same client (floor)' };
-  console.log(`\n| Recommender | hit-rate@${K} (${r.dataset.heldOutCustomers} held-out last orders) |\n|---|---|`);
-  console.log(`| Kairos (co-purchase + fit + overstock) | ${pct(r.hitRateAt10.kairos)} |\n| Popularity (in-stock best sellers not owned) | ${pct(r.hitRateAt10.popularity)} |`);
+function printTable(r: { dataset: { heldOutOrders: number; trainingOrderLines: number }; refresh: { ms: number; pairs: number }; hitRateAt10: Record<string, number>; latencyMs: Record<string, ReturnType<typeof percentiles>>; machine: { cpus: number; loadAverage: number[] } }): void {
+  const label: Record<string, string> = {
+    kairos: 'Kairos: co-purchase + fit + overstock boost',
+    withoutOverstockBoost: 'Kairos without the overstock boost',
+    coPurchaseOnly: 'Co-purchase alone',
+    popularity: 'Popularity: in-stock best sellers not owned',
+    triggeringPurchase: 'recommendProducts, seeded by the purchase',
+    lastOrderFallback: 'recommendProducts, last-order fallback',
+    selectOne: '`SELECT 1` through the same client (floor)',
+  };
+  console.log(`\n| Recommender | hit-rate@${K} (${r.dataset.heldOutOrders} held-out last orders) |\n|---|---|`);
+  for (const [kind, rate] of Object.entries(r.hitRateAt10)) console.log(`| ${label[kind]} | ${(rate * 100).toFixed(1)} % |`);
   console.log(`\n| Latency (ms) | calls | p50 | p95 | p99 | max |\n|---|---|---|---|---|---|`);
-  for (const [kind, l] of Object.entries(r.latencyMs)) console.log(`| ${label[kind] ?? kind} | ${l.calls} | ${l.p50} | ${l.p95} | ${l.p99} | ${l.max} |`);
-  console.log(`\nrefreshCoPurchases: ${r.refresh.pairs} pairs in ${r.refresh.ms} ms; ${r.machine.cpus} CPUs, load average ${r.machine.loadAverage.join(' ')}`);
+  for (const [kind, l] of Object.entries(r.latencyMs)) console.log(`| ${label[kind]} | ${l.calls} | ${l.p50} | ${l.p95} | ${l.p99} | ${l.max} |`);
+  console.log(`\nrefreshCoPurchases over ${r.dataset.trainingOrderLines} order lines: ${r.refresh.pairs} pairs in ${r.refresh.ms} ms; ${r.machine.cpus} CPUs, load average ${r.machine.loadAverage.join(' ')}`);
 }
 
 class Sampler {
@@ -284,10 +292,6 @@ function mulberry32(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function* chunks<T>(xs: T[], size: number): Generator<T[]> {
-  for (let i = 0; i < xs.length; i += size) yield xs.slice(i, i + size);
 }
 
 async function admin(base: string, sql: string): Promise<void> {

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
+import type { Logger } from 'pino';
 import { createApiServices } from '../api/api-services';
 import { externalTemporal, loadDevConfig, type Config } from '../config';
 import { createDb } from '../db/prisma';
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
 
   const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  await routeNewWorkflowsHere(client, config.deployment, devServer !== undefined);
+  await routeNewWorkflowsHere(client, config.deployment, devServer !== undefined, logger);
   const api = createApiServices({ db, client, logger, taskQueue: config.temporal.taskQueue, rateLimitPerMinute: config.api.rateLimitPerMinute, bootstrapKey, webhookPublicKey: sink.publicKey, email: { sender: email, from: config.email.from }, unsubscribe });
   const server = api.app.listen(config.api.port, config.api.host);
   await new Promise<void>((r, reject) => server.once('listening', r).once('error', reject));
@@ -86,11 +87,12 @@ async function main(): Promise<void> {
  * KAIROS_WORKER_VERSIONING=true its build becomes the current version (idempotent), or no
  * workflow would be dispatched to it. Unversioned on its own server, it undoes such an earlier run.
  */
-async function routeNewWorkflowsHere(client: Client, deployment: Config['deployment'], ownServer: boolean): Promise<void> {
+async function routeNewWorkflowsHere(client: Client, deployment: Config['deployment'], ownServer: boolean, logger: Logger): Promise<void> {
   if (deployment.versioning) {
     await setCurrentVersion(client, deployment.name, deployment.buildId, { waitMs: 30_000 });
   } else if (ownServer && (await describeDeployment(client, deployment.name))?.current) {
     await setCurrentVersion(client, deployment.name, null, { waitMs: 30_000 });
+    logger.warn('new workflows go to unversioned workers again; workflows pinned to an earlier build stay on it (README "Deploying a new worker version")');
   }
 }
 

@@ -4,7 +4,7 @@
 // ownership and every score term are read live, so owned and out-of-stock products never appear.
 import type { Db } from '../db/prisma';
 import type { Recommendation } from '../../workflows/journey/state';
-import { CANDIDATE_SLACK, SCORE_WEIGHTS } from './scoring';
+import { CANDIDATE_SLACK, SCORE_WEIGHTS, type ScoreWeights } from './scoring';
 
 /**
  * Seeds are `seedIds`, or the products of the customer's last order when it is empty.
@@ -15,9 +15,12 @@ import { CANDIDATE_SLACK, SCORE_WEIGHTS } from './scoring';
  * The `ANY((SELECT ...)::text[])` arrays are deliberate: the planner cannot see into them, so it
  * probes primary keys for the candidates instead of hashing the whole catalogue.
  */
-export async function rankProducts(db: Db, input: { customerId: string; seedIds: string[]; count: number }): Promise<Recommendation[]> {
+export async function rankProducts(
+  db: Db,
+  input: { customerId: string; seedIds: string[]; count: number },
+  w: ScoreWeights = SCORE_WEIGHTS,
+): Promise<Recommendation[]> {
   const { customerId, seedIds, count } = input;
-  const w = SCORE_WEIGHTS;
   const rows = await db.$queryRaw<{ id: string; name: string; price: string | null; score: number }[]>`
     WITH seed_ids AS MATERIALIZED (
       SELECT CASE WHEN cardinality(${seedIds}::text[]) > 0 THEN ${seedIds}::text[] ELSE ARRAY(

@@ -3,6 +3,7 @@
 
 /** score = coPurchase * affinity (0..1) + fit * (0 or 1) + overstock * overstock share (0..1). */
 export const SCORE_WEIGHTS = { coPurchase: 1, fit: 0.5, overstock: 0.3 } as const;
+export type ScoreWeights = { readonly [K in keyof typeof SCORE_WEIGHTS]: number };
 
 /** The most a `recommend` step asks for (src/programs/schema.ts). */
 const MAX_COUNT = 20;

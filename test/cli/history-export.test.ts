@@ -80,7 +80,7 @@ test('replay and export take every workflow a visibility query lists', async () 
     const io = captureIo();
     const code = await run(['replay', '--query', query, '--concurrency', '2', '--bundle', bundle()], io, { env: temporalEnv() });
     return code === 0 && io.text().includes('replayed 1 history: 1 ok') && io.text();
-  }, 20_000, 'the workflow in visibility');
+  }, 45_000, 'the workflow in visibility');
   expect(replayed).toContain(customerWorkflowId(customerId));
 
   const out = join(scratch, 'by-query');

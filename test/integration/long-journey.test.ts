@@ -106,7 +106,7 @@ test('a 3-wait journey with 300 events arriving while it waits spans several run
   const runs = await eventually(async () => {
     const r = await runsOf(`customer:${id}`);
     return r.length >= 3 && r.filter((x) => x.status.name === 'RUNNING').length === 1 && r;
-  }, 20_000, 'the run chain in visibility');
+  }, 45_000, 'the run chain in visibility');
   expect(runs.filter((r) => r.status.name !== 'RUNNING').every((r) => r.status.name === 'CONTINUED_AS_NEW')).toBe(true);
   expect(runs.find((r) => r.status.name === 'RUNNING')?.runId).toBe(state.run.runId);
 

@@ -30,7 +30,7 @@ export function stepRecord(world: World, customerId: string, where: { enrollment
   return eventually(async () => {
     const rows = await stepsOf(world, customerId, { enrollmentId: where.enrollmentId, kind: where.kind });
     return rows.find((r) => where.outcome === undefined || r.outcome === where.outcome);
-  }, 20_000, `a ${where.kind} ${where.outcome ?? ''} record for ${where.enrollmentId ?? customerId}`);
+  }, 45_000, `a ${where.kind} ${where.outcome ?? ''} record for ${where.enrollmentId ?? customerId}`);
 }
 
 /** Waits until `count` messages of the customer are settled (not queued/sending) and returns them. */
@@ -38,7 +38,7 @@ export function settledMessages(world: World, customerId: string, count: number,
   return eventually(async () => {
     const rows = await messagesOf(world, customerId, where);
     return rows.length >= count && rows.every((m) => m.status !== 'queued' && m.status !== 'sending') && rows;
-  }, 20_000, `${count} settled messages for ${where.enrollmentId ?? customerId}`);
+  }, 45_000, `${count} settled messages for ${where.enrollmentId ?? customerId}`);
 }
 
 /** Waits until the customer's workflow reports the given enrollment ids (in any order). */
@@ -48,5 +48,5 @@ export function enrollments(world: World, customerId: string, ids: string[]) {
     const state = await world.api.deps.customers.journeyState(customerId).catch(() => undefined);
     const actual = state?.enrollments.map((e) => e.id).sort();
     return JSON.stringify(actual) === JSON.stringify(wanted) && state;
-  }, 20_000, `enrollments [${wanted.join(', ')}] for ${customerId}`);
+  }, 45_000, `enrollments [${wanted.join(', ')}] for ${customerId}`);
 }

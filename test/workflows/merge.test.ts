@@ -54,7 +54,7 @@ test('a web identify joining email and loyalty card merges two customers into on
   const state = await eventually(async () => {
     const s = await customers.journeyState(web);
     return s.enrollments.some((e) => e.id === 'cross-sell/store-purchase') && s;
-  }, 20_000, 'the handed-over enrollment');
+  }, 45_000, 'the handed-over enrollment');
   expect(state.eventsSeen).toBe(2);
 
   // Her site visit, under any identifier, reaches the survivor and completes the store journey.

@@ -44,7 +44,7 @@ test('a site visit within 2 days brings the cross-sell email at the next allowed
   const messages = await eventually(async () => {
     const m = await messagesOf(simona);
     return m.length > 0 && m.every((x) => x.status === 'sent') && m;
-  }, 20_000, 'the cross-sell email');
+  }, 45_000, 'the cross-sell email');
   expect(messages.map((m) => m.templateId)).toEqual(['cross-sell']);
   const sentAt = messages[0]!.scheduledAt.getTime();
   expect(formatLocal(sentAt, ZONE)).toMatch(/ 10:00 (mon|tue|wed|thu|fri|sat)$/);
@@ -63,7 +63,7 @@ test('no visit within 2 days brings the recommendation email with items that fit
   const messages = await eventually(async () => {
     const m = await messagesOf(marta);
     return m.length > 0 && m.every((x) => x.status === 'sent') && m;
-  }, 20_000, 'the recommendation email');
+  }, 45_000, 'the recommendation email');
   expect(messages.map((m) => m.templateId)).toEqual(['recommendations']);
   expect(messages[0]!.scheduledAt.getTime() - boughtAt).toBeGreaterThanOrEqual(48 * HOUR);
   const [mail] = world.sink.store.list().filter((m) => m.to.includes('marta@example.com'));
