@@ -8,6 +8,9 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
+# The worker's Worker Deployment build id (scripts/build-id.sh); the context has no .git, so pass
+# it: --build-arg KAIROS_BUILD_ID=$(git rev-parse --short=12 HEAD). Unset: the package version.
+ARG KAIROS_BUILD_ID
 RUN npm run db:generate && npm run build
 
 # --- runtime: production dependencies plus the built output ------------------------------------

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../src/db/prisma';
 import type { EmailSender } from '../src/messaging/email-sender';
 import type { UnsubscribeLinks } from '../src/messaging/unsubscribe';
+import type { WebhookSender } from '../src/messaging/webhook-sender';
 import type { ContactPolicy } from '../workflows/journey/contact-policy';
 
 export interface ActivityDeps {
@@ -14,4 +15,6 @@ export interface ActivityDeps {
   contactPolicy: ContactPolicy;
   /** Signs the one-click unsubscribe link every group-bound message carries. */
   unsubscribe: UnsubscribeLinks;
+  /** The webhook channel (signed JSON POSTs). */
+  webhooks: WebhookSender;
 }

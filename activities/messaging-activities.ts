@@ -1,6 +1,6 @@
 // Sending a journey message exactly once per message key. The row is written under its key
 // before the provider is called, so a retried activity finds it and never sends twice.
-import { EmailRejectedError, EmailUnavailableError } from '../src/messaging/email-sender';
+import { DeliveryRejectedError, DeliveryUnavailableError } from '../src/messaging/delivery-errors';
 import { createSuppressions } from '../src/messaging/suppressions';
 import { createConsent } from '../src/messaging/unsubscribe';
 import { createRenderer } from '../src/templates/render';
@@ -18,7 +18,9 @@ export interface SendMessageInput {
   version: number;
   variant: string | null;
   stepId: string;
-  channel: 'email';
+  channel: 'email' | 'webhook';
+  /** The webhook channel's endpoint. */
+  url?: string;
   templateId: string;
   entryEvent: CustomerEvent;
   recommendations: Recommendation[];
@@ -32,7 +34,7 @@ export type SendOutcome =
   | { status: 'sent'; providerMessageId: string | null }
   | { status: 'skipped' | 'failed'; reason: string };
 
-export function createMessagingActivities({ db, email, emailFrom, unsubscribe }: Pick<ActivityDeps, 'db' | 'email' | 'emailFrom' | 'unsubscribe'>) {
+export function createMessagingActivities({ db, email: emailSender, emailFrom, unsubscribe, webhooks }: Pick<ActivityDeps, 'db' | 'email' | 'emailFrom' | 'unsubscribe' | 'webhooks'>) {
   const renderer = createRenderer();
   const templates = createTemplateService(db);
   const consent = createConsent(db);
@@ -72,10 +74,13 @@ export function createMessagingActivities({ db, email, emailFrom, unsubscribe }:
       if (input.skipReason) return finish(input.key, { status: 'skipped', reason: input.skipReason });
       if (input.variant === 'holdout') return finish(input.key, { status: 'skipped', reason: 'holdout' });
       const scope = await loadProfileScope(db, input.customerId);
-      const to = scope.profile.email;
-      if (typeof to !== 'string') return finish(input.key, { status: 'skipped', reason: 'no_email' });
-      const suppressed = await suppressions.isSuppressed(to);
+      const email = scope.profile.email;
+      if (input.channel === 'email' && typeof email !== 'string') return finish(input.key, { status: 'skipped', reason: 'no_email' });
+      // Suppressions (bounces, complaints, erasure) follow the person, whatever the channel.
+      const suppressed = typeof email === 'string' ? await suppressions.isSuppressed(email) : null;
       if (suppressed) return finish(input.key, { status: 'skipped', reason: `suppressed: ${suppressed}` });
+      const to = input.channel === 'email' ? (email as string) : input.url;
+      if (!to) return finish(input.key, { status: 'failed', reason: 'webhook step has no url' });
       const group = await consent.groupOfProgram(input.programId, input.version);
       if (group && !(await consent.isSubscribed(input.customerId, group))) return finish(input.key, { status: 'skipped', reason: `unsubscribed: ${group}` });
       const template = await templates.current(input.templateId);
@@ -91,10 +96,17 @@ export function createMessagingActivities({ db, email, emailFrom, unsubscribe }:
       });
       if (claimed.count === 0) throw new Error(`message ${input.key} is being sent by another attempt`);
       try {
-        const { providerMessageId } = await email.send({ to, from: emailFrom, subject, html, headers, messageKey: input.key });
+        const { providerMessageId } =
+          input.channel === 'email'
+            ? await emailSender.send({ to, from: emailFrom, subject, html, headers, messageKey: input.key })
+            : await webhooks.post({
+                url: to,
+                messageKey: input.key,
+                body: { messageKey: input.key, customerId: input.customerId, programId: input.programId, stepId: input.stepId, templateId: input.templateId, subject, body: html, event: input.entryEvent, recommendations: input.recommendations },
+              });
         return await finish(input.key, { status: 'sent', providerMessageId });
       } catch (err) {
-        if (err instanceof EmailRejectedError) return finish(input.key, { status: 'failed', reason: err.message });
+        if (err instanceof DeliveryRejectedError) return finish(input.key, { status: 'failed', reason: err.message });
         // Only a definite "not accepted" (429/5xx, connection refused) makes a resend safe. Any
         // other failure (a timeout, a reset after the request went out) may hide an accepted
         // message: the row stays `sending`, and the retry treats it as sent, unconfirmed.
@@ -106,5 +118,5 @@ export function createMessagingActivities({ db, email, emailFrom, unsubscribe }:
 }
 
 function notAccepted(err: unknown): boolean {
-  return err instanceof EmailUnavailableError && (err.statusCode !== undefined || /ECONNREFUSED/.test(err.message));
+  return err instanceof DeliveryUnavailableError && (err.statusCode !== undefined || /ECONNREFUSED/.test(err.message));
 }

@@ -1,7 +1,9 @@
 // Product recommendations for a customer, seeded by the triggering purchase's items, else by their
 // last order. The ranking (co-purchase affinity, fit, overstock; owned and out-of-stock excluded)
-// lives in src/recommendations/rank-products.ts and reads tables that refreshCoPurchases
-// precomputes: purchases since its last run add co-purchase affinity only after the next one.
+// lives in src/recommendations/rank-products.ts and reads candidates that refreshCoPurchases
+// precomputes (run after imports and hourly). The trade-off is staleness: purchases, new or
+// restocked products and new overstock count only after the next refresh. Ownership and stock are
+// read live. Before the first refresh the whole catalogue is ranked live, with no co-purchase term.
 import type { CustomerEvent, Recommendation } from '../workflows/journey/state';
 import { rankProducts } from '../src/recommendations/rank-products';
 import type { ActivityDeps } from './deps';

@@ -9,12 +9,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Client } from 'pg';
 import { createRecommendationActivities } from '../activities/recommendation-activities';
 import { createDb, type Db } from '../src/db/prisma';
 import { refreshCoPurchases } from '../src/recommendations/co-purchases';
 import { rankProducts } from '../src/recommendations/rank-products';
 import { SCORE_WEIGHTS, type ScoreWeights } from '../src/recommendations/scoring';
+import { admin } from '../test/helpers/database';
+import { withDatabase } from '../test/helpers/database-url';
 import type { CustomerEvent } from '../workflows/journey/state';
 
 const ROOT = resolve(__dirname, '..');
@@ -89,7 +90,8 @@ async function main(): Promise<void> {
  * `SELECT 1` runs before each call: the round-trip floor, under the same load.
  */
 async function evaluate(heldOut: ShopOrder[], recommend: (h: ShopOrder) => Promise<{ productId: string }[]>, db?: Db) {
-  const [latency, floor, hits] = [[] as number[], [] as number[], { n: 0 }];
+  const [latency, floor] = [[] as number[], [] as number[]];
+  let hits = 0;
   for (const h of heldOut) {
     let t = performance.now();
     if (db) await db.$queryRaw`SELECT 1`;
@@ -97,9 +99,9 @@ async function evaluate(heldOut: ShopOrder[], recommend: (h: ShopOrder) => Promi
     t = performance.now();
     const recs = await recommend(h);
     latency.push(performance.now() - t);
-    if (recs.some((r) => h.items.includes(r.productId))) hits.n++;
+    if (recs.some((r) => h.items.includes(r.productId))) hits++;
   }
-  return { hitRate: hits.n / heldOut.length, latency: percentiles(latency), floor: percentiles(floor) };
+  return { hitRate: hits / heldOut.length, latency: percentiles(latency), floor: percentiles(floor) };
 }
 
 /**
@@ -292,16 +294,4 @@ function mulberry32(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-async function admin(base: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: withDatabase(base, 'postgres') });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-}
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
 }

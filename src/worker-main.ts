@@ -6,6 +6,7 @@ import { createDb } from './db/prisma';
 import { createLogger, temporalLogger } from './logger';
 import { createSendGridSender } from './messaging/sendgrid-sender';
 import { createUnsubscribeLinks } from './messaging/unsubscribe';
+import { createWebhookSender } from './messaging/webhook-sender';
 import { onShutdown } from './shutdown';
 import { temporalConnectionOptions } from './temporal/connection';
 import { createKairosWorker, deploymentVersionOf } from './worker/create-worker';
@@ -23,7 +24,7 @@ export async function main(): Promise<void> {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     deployment: deploymentVersionOf(config.deployment),
-    deps: { db, logger, emailFrom: config.email.from, contactPolicy: config.contactPolicy, email: createSendGridSender({ apiKey: config.email.apiKey, baseUrl: config.email.baseUrl }), unsubscribe: createUnsubscribeLinks({ secret: config.signingSecret, publicUrl: config.api.publicUrl }) },
+    deps: { db, logger, emailFrom: config.email.from, contactPolicy: config.contactPolicy, email: createSendGridSender({ apiKey: config.email.apiKey, baseUrl: config.email.baseUrl }), unsubscribe: createUnsubscribeLinks({ secret: config.signingSecret, publicUrl: config.api.publicUrl }), webhooks: createWebhookSender({ secret: config.signingSecret }) },
   });
   onShutdown(logger, async () => worker.shutdown());
   logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, deployment: deploymentVersionOf(config.deployment) ?? 'unversioned' }, 'worker running');

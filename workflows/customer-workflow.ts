@@ -44,6 +44,7 @@ export async function customerWorkflow(input: CustomerWorkflowInput): Promise<{ 
     processed++;
   }
   // Events that arrive from here on stay in `state.inbox` and are carried to the next run.
+  journey.prepareHandover();
   await condition(() => journey.quiescent() && allHandlersFinished());
   if (state.mergedInto !== undefined) {
     // Everything this customer had goes to the survivor, which carries on with it.

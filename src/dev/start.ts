@@ -15,6 +15,7 @@ import { createLogger, temporalLogger } from '../logger';
 import { createSendGridSender } from '../messaging/sendgrid-sender';
 import { createUnsubscribeLinks } from '../messaging/unsubscribe';
 import { startSink } from '../messaging/sink/start-sink';
+import { createWebhookSender } from '../messaging/webhook-sender';
 import { onShutdown } from '../shutdown';
 import { temporalConnectionOptions } from '../temporal/connection';
 import { describeDeployment, setCurrentVersion } from '../temporal/worker-deployment';
@@ -30,7 +31,8 @@ async function main(): Promise<void> {
   const dataDir = resolve(root, config.dev.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const bootstrapKey = config.api.bootstrapKey ?? persistentKey(join(dataDir, 'bootstrap-key'));
-  const unsubscribe = createUnsubscribeLinks({ secret: config.signingSecret ?? persistentKey(join(dataDir, 'signing-secret')), publicUrl: config.api.publicUrl });
+  const signingSecret = config.signingSecret ?? persistentKey(join(dataDir, 'signing-secret'));
+  const unsubscribe = createUnsubscribeLinks({ secret: signingSecret, publicUrl: config.api.publicUrl });
   const email = createSendGridSender({ apiKey: config.email.apiKey ?? '', baseUrl: config.email.baseUrl });
   const logger = createLogger(config.logLevel, 'kairos');
   Runtime.install({ logger: temporalLogger(logger) });
@@ -53,7 +55,7 @@ async function main(): Promise<void> {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     deployment: deploymentVersionOf(config.deployment),
-    deps: { db, logger, emailFrom: config.email.from, contactPolicy: config.contactPolicy, email, unsubscribe },
+    deps: { db, logger, emailFrom: config.email.from, contactPolicy: config.contactPolicy, email, unsubscribe, webhooks: createWebhookSender({ secret: signingSecret }) },
   });
   const workerRun = worker.run();
 

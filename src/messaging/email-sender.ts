@@ -1,4 +1,5 @@
 // The outbound email port: what activities call to send, and the two ways a send can fail.
+import { DeliveryRejectedError, DeliveryUnavailableError } from './delivery-errors';
 
 export interface OutgoingEmail {
   to: string;
@@ -17,27 +18,11 @@ export interface EmailSender {
 }
 
 /** Permanent: the provider refused this email (4xx other than 429). Retrying cannot help. */
-export class EmailRejectedError extends Error {
+export class EmailRejectedError extends DeliveryRejectedError {
   override readonly name = 'EmailRejectedError';
-
-  constructor(
-    message: string,
-    readonly statusCode: number,
-  ) {
-    super(message);
-  }
 }
 
 /** Transient: rate limited (429), provider error (5xx) or network failure. Safe to retry. */
-export class EmailUnavailableError extends Error {
+export class EmailUnavailableError extends DeliveryUnavailableError {
   override readonly name = 'EmailUnavailableError';
-
-  constructor(
-    message: string,
-    readonly statusCode?: number,
-    /** From a 429's Retry-After, so a retry policy can wait at least this long. */
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-  }
 }

@@ -99,8 +99,10 @@ const stepSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({
     kind: z.literal('send'),
-    channel: z.enum(['email']),
+    channel: z.enum(['email', 'webhook']),
     template: id,
+    /** The webhook channel's endpoint (an SMS provider, an in-house system); email takes none. */
+    url: z.url({ protocol: /^https?$/ }).optional(),
     next: id,
     /** Where a permanently failed send goes; without it the customer exits. */
     onFailure: id.optional(),

@@ -6,9 +6,10 @@
 //
 // When to run it: after a bulk import of products or purchases, and on a schedule (hourly is
 // plenty). In between, purchases since the last run add no co-purchase affinity, and products,
-// categories or collections new since then, or overstock that built up since, are not candidates
-// through the fit and overstock terms. Stock and ownership are always read live when ranking, so
-// nothing sold out or owned is ever recommended.
+// categories or collections new since then, products restocked since, or overstock that built up
+// since, are not candidates through the fit and overstock terms. Stock and ownership are always
+// read live when ranking, so nothing sold out or owned is ever recommended. Cost: a self-join of
+// each customer's products (capped below), about 6 s for 75k order lines on 2 busy cores.
 import type { Db } from '../db/prisma';
 import { CANDIDATES_PER_SOURCE } from './scoring';
 

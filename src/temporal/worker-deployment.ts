@@ -74,22 +74,41 @@ async function change(
   send: (conflictToken: Uint8Array) => Promise<unknown>,
 ): Promise<RoutingChange> {
   const deadline = Date.now() + (options.waitMs ?? 0);
-  // A version exists once one of its workers has polled; a worker just started may not have yet.
-  const hasVersion = (r: DeploymentRouting) => buildId === null || r.versions.some((v) => v.buildId === buildId);
-  const before = await poll(() => read(client, deploymentName), (s) => hasVersion(s.routing), deadline);
+  const before = await poll(() => read(client, deploymentName), (s) => ready(client, deploymentName, buildId, s.routing), deadline);
   if (alreadyDone(before.routing)) return { routing: before.routing, changed: false };
   // The conflict token makes the change fail if someone else changed the routing since the read.
   await send(before.conflictToken);
-  const after = await poll(() => read(client, deploymentName), (s) => s.routing.propagated, deadline);
+  const after = await poll(() => read(client, deploymentName), async (s) => s.routing.propagated, deadline);
   return { routing: after.routing, changed: true };
 }
 
+/**
+ * Whether the server would accept routing to `buildId`: its workers have polled (a worker just
+ * started may not have yet) every task queue the current version polls, workflow and activity
+ * alike; otherwise the server refuses, as those task queues would become unversioned.
+ */
+async function ready(client: Client, deploymentName: string, buildId: string | null, routing: DeploymentRouting): Promise<boolean> {
+  if (buildId === null) return true;
+  if (!routing.versions.some((v) => v.buildId === buildId)) return false;
+  if (routing.current === null || routing.current === buildId) return true;
+  const [target, current] = await Promise.all([taskQueuesOf(client, deploymentName, buildId), taskQueuesOf(client, deploymentName, routing.current)]);
+  return [...current].every((q) => target.has(q));
+}
+
+async function taskQueuesOf(client: Client, deploymentName: string, buildId: string): Promise<Set<string>> {
+  const { workerDeploymentVersionInfo: info } = await client.workflowService.describeWorkerDeploymentVersion({
+    namespace: client.options.namespace,
+    deploymentVersion: { deploymentName, buildId },
+  });
+  return new Set((info?.taskQueueInfos ?? []).map((q) => `${q.type ?? 0}:${q.name ?? ''}`));
+}
+
 /** Retries `attempt` until `done` (or a NOT_FOUND goes away) or the deadline; then returns what it has, or throws. */
-async function poll<T>(attempt: () => Promise<T>, done: (value: T) => boolean, deadline: number): Promise<T> {
+async function poll<T>(attempt: () => Promise<T>, done: (value: T) => Promise<boolean>, deadline: number): Promise<T> {
   for (;;) {
     try {
       const value = await attempt();
-      if (done(value) || Date.now() >= deadline) return value;
+      if ((await done(value)) || Date.now() >= deadline) return value;
     } catch (err) {
       if (!(err instanceof DeploymentNotFoundError) || Date.now() >= deadline) throw err;
     }

@@ -2,7 +2,7 @@
 import type { CustomerTrace, PendingEntry, TraceEntry } from './trace-types';
 
 export interface RenderOptions {
-  /** Also show bookkeeping: the workflow writing its own step records (local activity recordSteps). */
+  /** Also show bookkeeping: the workflow writing its own step records (activity recordSteps). */
   all?: boolean;
 }
 
@@ -39,5 +39,5 @@ function label(e: TraceEntry | PendingEntry): string {
 }
 
 function bookkeeping(e: TraceEntry): boolean {
-  return e.kind === 'localActivity' && e.detail.activityType === 'recordSteps';
+  return (e.kind === 'localActivity' || e.kind === 'activity') && e.detail.activityType === 'recordSteps';
 }

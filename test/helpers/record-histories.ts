@@ -18,7 +18,8 @@ async function settledHistory(handle: Handle) {
   for (let attempt = 0; ; attempt++) {
     const history = await handle.fetchHistory();
     const last = history.events?.at(-1)?.eventType;
-    if (last === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED || last === EventType.EVENT_TYPE_TIMER_STARTED || attempt >= 50) return history;
+    const parked = last === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED || last === EventType.EVENT_TYPE_TIMER_STARTED;
+    if ((parked && (await handle.describe()).raw.pendingActivities?.length === 0) || attempt >= 50) return history;
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -6,12 +6,15 @@ import type { Db } from '../../src/db/prisma';
 import type { EmailSender } from '../../src/messaging/email-sender';
 import { createUnsubscribeLinks } from '../../src/messaging/unsubscribe';
 import type { ContactPolicy } from '../../workflows/journey/contact-policy';
+import { createWebhookSender } from '../../src/messaging/webhook-sender';
 import { createKairosWorker } from '../../src/worker/create-worker';
 
 export const TEST_TASK_QUEUE = 'kairos-test';
 export const testLogger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
 /** Unsubscribe links signed with a fixed test secret; the worker and the test API share it. */
-export const testUnsubscribeLinks = createUnsubscribeLinks({ secret: 'test-signing-secret-0123456789abcdef', publicUrl: 'http://kairos.test' });
+export const TEST_SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
+export const testWebhooks = createWebhookSender({ secret: TEST_SIGNING_SECRET, timeoutMs: 5000 });
+export const testUnsubscribeLinks = createUnsubscribeLinks({ secret: TEST_SIGNING_SECRET, publicUrl: 'http://kairos.test' });
 
 /** Tests run without caps or quiet hours unless they are what the test is about. */
 export const NO_CONTACT_POLICY: ContactPolicy = { caps: [], quietHours: null };
@@ -27,6 +30,6 @@ export async function createTestWorker(
     namespace: env.namespace ?? 'default',
     taskQueue: TEST_TASK_QUEUE,
     workflowBundle: { codePath },
-    deps: { ...deps, contactPolicy: deps.contactPolicy ?? NO_CONTACT_POLICY, logger: testLogger, emailFrom: 'journeys@kairos.test', unsubscribe: testUnsubscribeLinks },
+    deps: { ...deps, contactPolicy: deps.contactPolicy ?? NO_CONTACT_POLICY, logger: testLogger, emailFrom: 'journeys@kairos.test', unsubscribe: testUnsubscribeLinks, webhooks: testWebhooks },
   });
 }

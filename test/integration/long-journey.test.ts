@@ -116,7 +116,11 @@ test('a 3-wait journey with 300 events arriving while it waits spans several run
   expect(messages.map((m) => [m.stepId, m.status])).toEqual([['send-1', 'sent'], ['send-2', 'sent'], ['send-3', 'sent']]);
 
   // No event applied twice (or missed): exactly one entry per page view, none refused.
-  const entries = await db.journeyStep.groupBy({ by: ['programId', 'outcome'], where: { customerId: id, kind: 'enter' }, _count: true });
+  // Step records are written in batches behind the journey: wait for the last batch.
+  const entries = await eventually(async () => {
+    const rows = await db.journeyStep.groupBy({ by: ['programId', 'outcome'], where: { customerId: id, kind: 'enter' }, _count: true });
+    return rows.reduce((n, r) => n + r._count, 0) >= PAGE_VIEWS + 1 && rows;
+  }, 45_000, 'every entry record');
   expect(entries.map((e) => [e.programId, e.outcome, e._count]).sort()).toEqual([['drip', 'entered', 1], ['page-views', 'entered', PAGE_VIEWS]]);
   const drips = await db.journeyStep.findMany({ where: { enrollmentId: 'drip/gus-start' }, orderBy: { at: 'asc' } });
   expect(drips.filter((s) => s.kind === 'send').map((s) => [s.stepId, s.outcome])).toEqual([['send-1', 'sent'], ['send-2', 'sent'], ['send-3', 'sent']]);

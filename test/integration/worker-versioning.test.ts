@@ -17,7 +17,7 @@ import { captureIo } from '../cli/cli-io';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { launchProgram, seedTemplates } from '../helpers/seed';
 import { startDevServer } from '../helpers/temporal';
-import { NO_CONTACT_POLICY, testLogger, testUnsubscribeLinks } from '../helpers/worker';
+import { NO_CONTACT_POLICY, testLogger, testUnsubscribeLinks, testWebhooks } from '../helpers/worker';
 import { eventually } from '../helpers/world';
 
 const DEPLOYMENT = 'kairos-test';
@@ -82,6 +82,7 @@ async function startBuild(buildId: string): Promise<void> {
       logger: testLogger,
       contactPolicy: NO_CONTACT_POLICY,
       unsubscribe: testUnsubscribeLinks,
+      webhooks: testWebhooks,
     },
   });
   workers.push({ worker, running: worker.run() });
@@ -145,7 +146,7 @@ test('after build B becomes current, new customers start on B and the pinned cus
   expect(await pinnedBuild(ana)).toBe('A');
 });
 
-test('a ramp sends its share of new customers to build C, and 0% stops it', async () => {
+test('a ramp sends its share of new customers to build C, 0% stops it, and promoting C ends the ramp', async () => {
   await startBuild('C');
   expect(await kairos('deploy', 'ramp', '--build-id', 'C', '--percentage', '100', '--wait', '30')).toBe('kairos-test: C is ramping at 100%\n');
   const cy = await post('cy@example.com', 'signup-cy', 'signup');
@@ -159,4 +160,7 @@ test('a ramp sends its share of new customers to build C, and 0% stops it', asyn
   const described = await kairos('deploy', 'describe');
   expect(described).toMatch(/^current {5}B$/m);
   expect(described).toMatch(/^ramping {5}C at 0%$/m);
+
+  await kairos('deploy', 'set-current', '--build-id', 'C', '--wait', '30');
+  expect(JSON.parse(await kairos('deploy', 'describe', '--json'))).toMatchObject({ current: 'C', ramping: null });
 });

@@ -74,7 +74,7 @@ test("Simona's trace shows her entry, the refused second entry, the matched wait
   expect(summaries(t, 'timer')).toEqual(
     expect.arrayContaining([expect.stringMatching(/^timer \d+ started: fires in 2d, at /), expect.stringMatching(/^timer \d+ canceled$/), expect.stringMatching(/^timer \d+ fired$/)]),
   );
-  const sends = t.entries.filter((e) => e.kind === 'activity');
+  const sends = t.entries.filter((e) => e.kind === 'activity' && e.detail.activityType === 'sendMessage');
   expect(sends.map((e) => [e.summary, e.program, e.step])).toEqual([
     ['sendMessage scheduled (template cross-sell)', 'cross-sell', 'send-cross-sell'],
     ['sendMessage completed: sent', 'cross-sell', 'send-cross-sell'],

@@ -14,7 +14,8 @@ import { CONTACT_LOG_KEPT_MS, SEEN_EVENT_IDS_KEPT, type CustomerEvent, type Cust
 export class Journey {
   private readonly definitions = new Map<string, ProgramDefinition>();
   private readonly local = serialLocalActivities();
-  private readonly recorder = new StepRecorder(this.local);
+  private readonly recorder = new StepRecorder(this.local, () => this.handingOver || (!this.handling && this.state.inbox.length === 0));
+  private handingOver = false;
   private readonly seen: Set<string>;
   private handling = false;
   private publishedPrograms: string | undefined;
@@ -72,6 +73,11 @@ export class Journey {
       this.state.enrollments.push(e);
       this.start(e);
     }
+  }
+
+  /** The run is about to continue as new or end: write what is buffered even with events waiting. */
+  prepareHandover(): void {
+    this.handingOver = true;
   }
 
   /** True when every enrollment is parked in a wait and every record is written. */

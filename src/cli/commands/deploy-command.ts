@@ -41,7 +41,7 @@ export function registerDeployCommand(program: Command, ctx: CliContext): void {
     .option('--deployment-name <name>', DEPLOYMENT_NAME_HELP)
     .option('--json', 'print the routing as JSON')
     .action(async (opts: { deploymentName?: string; json?: boolean }) => {
-      ctx.exitCode = await withDeployment(ctx, { ...opts, wait: 0 }, async (client, name) => {
+      ctx.exitCode = await withDeployment(ctx, opts, async (client, name) => {
         const routing = await describeDeployment(client, name);
         if (!routing) throw new Error(`no Worker Deployment named '${name}': no versioned worker of it has polled the server yet`);
         if (opts.json) println(ctx.io, JSON.stringify(routing, null, 2));
@@ -60,7 +60,7 @@ function withCommonOptions(command: Command): Command {
 
 type Session = Awaited<ReturnType<typeof connectTemporal>>;
 
-async function withDeployment(ctx: CliContext, opts: CommonOptions, action: (client: Session['client'], deploymentName: string) => Promise<void>): Promise<number> {
+async function withDeployment(ctx: CliContext, opts: { deploymentName?: string }, action: (client: Session['client'], deploymentName: string) => Promise<void>): Promise<number> {
   const name = opts.deploymentName ?? loadDeploymentConfig(ctx.env).name;
   const session = await connectTemporal(ctx);
   try {
