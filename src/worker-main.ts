@@ -7,6 +7,7 @@ import { createLogger, temporalLogger } from './logger';
 import { createSendGridSender } from './messaging/sendgrid-sender';
 import { createUnsubscribeLinks } from './messaging/unsubscribe';
 import { createWebhookSender } from './messaging/webhook-sender';
+import { refreshCoPurchases } from './recommendations/co-purchases';
 import { onShutdown } from './shutdown';
 import { temporalConnectionOptions } from './temporal/connection';
 import { createKairosWorker, deploymentVersionOf } from './worker/create-worker';
@@ -26,7 +27,12 @@ export async function main(): Promise<void> {
     deployment: deploymentVersionOf(config.deployment),
     deps: { db, logger, emailFrom: config.email.from, contactPolicy: config.contactPolicy, email: createSendGridSender({ apiKey: config.email.apiKey, baseUrl: config.email.baseUrl }), unsubscribe: createUnsubscribeLinks({ secret: config.signingSecret, publicUrl: config.api.publicUrl }), webhooks: createWebhookSender({ secret: config.signingSecret }) },
   });
-  onShutdown(logger, async () => worker.shutdown());
+  // Purchases that arrive as events (not imports) reach the recommendation lists hourly.
+  const refresh = setInterval(() => void refreshCoPurchases(db).catch((err: unknown) => logger.warn({ err }, 'recommendation refresh failed')), 3_600_000);
+  onShutdown(logger, async () => {
+    clearInterval(refresh);
+    worker.shutdown();
+  });
   logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, deployment: deploymentVersionOf(config.deployment) ?? 'unversioned' }, 'worker running');
   await worker.run();
   await connection.close();

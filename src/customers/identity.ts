@@ -40,7 +40,11 @@ export function createIdentity(db: Db, customers: Pick<CustomerClient, 'mergeInt
   /** Sets traits and identifiers; identifiers that belonged to other customers merge them into this one. */
   async function identify(input: IdentifyInput): Promise<string> {
     const [survivor, ...others] = await owners(input.customer);
-    if (survivor && others.length) await mergeCustomers(db, customers, survivor, others);
+    if (survivor && others.length) {
+      // The id the caller names wins, even when this is the first we hear of it.
+      await db.customer.createMany({ data: [{ id: survivor }], skipDuplicates: true });
+      await mergeCustomers(db, customers, survivor, others);
+    }
     const customerId = await resolve(input.customer);
     if (input.traits || input.timezone) {
       await db.$transaction(async (tx) => {

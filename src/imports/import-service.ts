@@ -1,5 +1,6 @@
 // Runs a bulk import: reads the upload as a stream, validates each row, and writes batches of
 // ~1,000 while the next batch is parsed, so memory stays flat whatever the file's size.
+import { refreshCoPurchases } from '../recommendations/co-purchases';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
@@ -85,6 +86,8 @@ export function createImportService(deps: { db: Db; logger: Logger; batchSize?: 
     }
     if (stop) progress.stopped({ row: stop.line ?? lastLine + 1, path: '$', message: `import stopped: ${stop.message}` });
     const report = await progress.save(stop ? 'failed' : 'completed');
+    // Purchases and products feed the precomputed recommendation lists: refresh them now.
+    if (input.kind !== 'customers' && report.rowsOk > 0) await refreshCoPurchases(db);
     logger.info({ importId: id, kind: report.kind, status: report.status, rowsOk: report.rowsOk, rowsFailed: report.rowsFailed, ms: Date.now() - started }, 'import finished');
     return report;
   }

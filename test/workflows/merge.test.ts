@@ -64,3 +64,12 @@ test('a web identify joining email and loyalty card merges two customers into on
   expect(world.sink.store.list({ to: 'simona@example.com' })).toHaveLength(2);
   expect((await customers.journeyState(web)).contactLog).toHaveLength(2);
 });
+
+test('identify with a new customer id and an email another customer holds merges that customer into the new id', async () => {
+  const { identity } = world.api.deps;
+  const anonymous = await identity.identify({ customer: { email: 'ana@example.com' } });
+  const named = await identity.identify({ customer: { id: 'crm-ana', email: 'ana@example.com' } });
+  expect(named).toBe('crm-ana');
+  expect((await world.database.db.customer.findUniqueOrThrow({ where: { id: anonymous } })).mergedInto).toBe('crm-ana');
+  expect((await world.database.db.customerIdentifier.findFirstOrThrow({ where: { value: 'ana@example.com' } })).customerId).toBe('crm-ana');
+});
