@@ -52,14 +52,16 @@ export async function runDemo(deps: AppDeps, logger: Logger): Promise<{ simonaId
     traits: { firstName: 'Simona' },
     timezone: 'Europe/Ljubljana',
   });
-  // Fixed event ids: a second start re-sends them and the ingestion API recognises duplicates.
+  // A fresh pair of events on every start, so each start shows the journey (and an email in the
+  // sink, whose inbox lives in memory); earlier runs' events and workflows stay as they were.
+  const run = Date.now().toString(36);
   await ingestion.ingest({
-    eventId: 'demo-simona-store-purchase',
+    eventId: `demo-simona-store-purchase-${run}`,
     type: 'purchase',
     customer: { loyaltyId: 'LOYAL-SIMONA' },
-    properties: { orderId: 'store-0001', channel: 'store', items: [{ productId: 'dress-linen', price: 89 }] },
+    properties: { orderId: `store-${run}`, channel: 'store', items: [{ productId: 'dress-linen', price: 89 }] },
   });
-  await ingestion.ingest({ eventId: 'demo-simona-site-visit', type: 'site_visit', customer: { email: 'simona@example.com' }, properties: { page: '/summer' } });
+  await ingestion.ingest({ eventId: `demo-simona-site-visit-${run}`, type: 'site_visit', customer: { email: 'simona@example.com' }, properties: { page: '/summer' } });
   return { simonaId };
 }
 
