@@ -34,3 +34,12 @@ export async function launchProgram(db: Db, id: string, definition: ProgramDefin
   await programs.launch(id, version);
   return version;
 }
+
+/** A program that emails a template as soon as its trigger event arrives, then exits. */
+export const sendsAtOnce = (name: string, trigger: string, extra: Partial<ProgramDefinitionInput> = {}, template = 'note'): ProgramDefinitionInput => ({
+  name,
+  entry: { event: trigger },
+  start: 'send',
+  steps: { send: { kind: 'send', channel: 'email', template, next: 'done' }, done: { kind: 'exit' } },
+  ...extra,
+});

@@ -2,8 +2,7 @@
 // List-Unsubscribe headers, the token from the header unsubscribes over HTTP with no API key, GET
 // only confirms, and the customer's later sends in that group are skipped with nothing emailed.
 import { createUnsubscribeLinks } from '../../src/messaging/unsubscribe';
-import type { ProgramDefinitionInput } from '../../src/programs/types';
-import { launchProgram, seedTemplates } from '../helpers/seed';
+import { launchProgram, seedTemplates, sendsAtOnce } from '../helpers/seed';
 import { startWorld, type World } from '../helpers/world';
 import { expectProblem, listen, type ApiServer } from '../integration/http';
 import { customer, inboxOf, messagesOf, send, settledMessages } from '../workflows/helpers';
@@ -11,23 +10,15 @@ import { customer, inboxOf, messagesOf, send, settledMessages } from '../workflo
 let world: World;
 let api: ApiServer;
 
-const sendsOnce = (name: string, trigger: string, extra: Partial<ProgramDefinitionInput> = {}): ProgramDefinitionInput => ({
-  name,
-  entry: { event: trigger },
-  start: 'send',
-  steps: { send: { kind: 'send', channel: 'email', template: 'note', next: 'done' }, done: { kind: 'exit' } },
-  ...extra,
-});
-
 beforeAll(async () => {
   world = await startWorld('time-skipping');
   api = await listen(world.api.app);
   const { db } = world.database;
   await seedTemplates(db, ['note']);
   await db.template.update({ where: { id: 'note' }, data: { body: '<p>note</p><a href="{{ unsubscribeUrl }}">Unsubscribe</a>' } });
-  await launchProgram(db, 'promo', sendsOnce('Promo', 'promo'));
-  await launchProgram(db, 'news', sendsOnce('News', 'news', { subscriptionGroup: 'newsletter' }));
-  await launchProgram(db, 'receipt', sendsOnce('Receipt', 'order', { priority: 'transactional' }));
+  await launchProgram(db, 'promo', sendsAtOnce('Promo', 'promo'));
+  await launchProgram(db, 'news', sendsAtOnce('News', 'news', { subscriptionGroup: 'newsletter' }));
+  await launchProgram(db, 'receipt', sendsAtOnce('Receipt', 'order', { priority: 'transactional' }));
 });
 afterAll(async () => {
   await api?.close();

@@ -11,7 +11,7 @@ import { captureIo } from '../cli/cli-io';
 import { fixtureTemplateIds, postPurchaseCrossSell } from '../programs/fixtures';
 import { launchProgram, seedCatalogue, seedTemplates } from '../helpers/seed';
 import { startWorld, TEST_ADMIN_KEY, type World } from '../helpers/world';
-import { settledMessages, stepRecord } from '../workflows/helpers';
+import { settledMessages, stepRecord, storePurchase as purchase } from '../workflows/helpers';
 
 let world: World;
 
@@ -24,14 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => world?.stop());
 
-async function storePurchase(loyaltyId: string, orderId: string): Promise<void> {
-  await world.api.deps.ingestion.ingest({
-    eventId: `purchase-${orderId}`,
-    type: 'purchase',
-    customer: { loyaltyId },
-    properties: { orderId, channel: 'store', items: [{ productId: 'dress-linen', price: 89 }] },
-  });
-}
+const storePurchase = (loyaltyId: string, orderId: string) => purchase(world, loyaltyId, orderId);
 
 const trace = async (customerId: string): Promise<CustomerTrace> => (await buildTrace(world.api.deps, customerId))!;
 const summaries = (t: CustomerTrace, kind: string) => t.entries.filter((e) => e.kind === kind).map((e) => e.summary);

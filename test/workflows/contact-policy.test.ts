@@ -1,8 +1,7 @@
 // The contact policy across programs, enforced by the customer's workflow on the time-skipping
 // server: a frequency cap shared by every program, and quiet hours held in the customer's zone.
 import { formatLocal } from '../../workflows/journey/time';
-import type { ProgramDefinitionInput } from '../../src/programs/types';
-import { launchProgram, seedTemplates } from '../helpers/seed';
+import { launchProgram, seedTemplates, sendsAtOnce } from '../helpers/seed';
 import { startWorld, type World } from '../helpers/world';
 import { customer, inboxOf, send, settledMessages } from './helpers';
 
@@ -13,14 +12,6 @@ const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
 const now = Date.now();
 const quietHours = { start: hhmm(now - HOUR), end: hhmm(now + 2 * HOUR) };
 let world: World;
-
-const sendsAtOnce = (name: string, trigger: string, extra: Partial<ProgramDefinitionInput> = {}): ProgramDefinitionInput => ({
-  name,
-  entry: { event: trigger },
-  start: 'send',
-  steps: { send: { kind: 'send', channel: 'email', template: 'note', next: 'done' }, done: { kind: 'exit' } },
-  ...extra,
-});
 
 beforeAll(async () => {
   world = await startWorld('time-skipping', { contactPolicy: { caps: [{ channel: 'email', max: 2, within: '24h' }], quietHours } });

@@ -16,6 +16,16 @@ export async function send(world: World, email: string, type: string, eventId: s
   return result.eventId;
 }
 
+/** Simona's in-store purchase of the linen dress, under her loyalty card. */
+export async function storePurchase(world: World, loyaltyId: string, orderId: string): Promise<void> {
+  await world.api.deps.ingestion.ingest({
+    eventId: `purchase-${orderId}`,
+    type: 'purchase',
+    customer: { loyaltyId },
+    properties: { orderId, channel: 'store', items: [{ productId: 'dress-linen', price: 89 }] },
+  });
+}
+
 export const stepsOf = (world: World, customerId: string, where: { enrollmentId?: string; kind?: string } = {}) =>
   world.database.db.journeyStep.findMany({ where: { customerId, ...where }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
 

@@ -4,6 +4,7 @@ import { formatLocal } from '../../workflows/journey/time';
 import { fixtureTemplateIds, postPurchaseCrossSell } from '../programs/fixtures';
 import { launchProgram, seedCatalogue, seedTemplates } from '../helpers/seed';
 import { eventually, startWorld, type World } from '../helpers/world';
+import { storePurchase as purchase } from './helpers';
 
 const ZONE = 'Europe/Ljubljana';
 const HOUR = 3_600_000;
@@ -22,14 +23,7 @@ async function shopper(email: string, loyaltyId: string): Promise<string> {
   return world.api.deps.identity.identify({ customer: { email, loyaltyId }, timezone: ZONE, traits: { firstName: email.slice(0, email.indexOf('@')) } });
 }
 
-async function storePurchase(loyaltyId: string, orderId: string): Promise<void> {
-  await world.api.deps.ingestion.ingest({
-    eventId: `purchase-${orderId}`,
-    type: 'purchase',
-    customer: { loyaltyId },
-    properties: { orderId, channel: 'store', items: [{ productId: 'dress-linen', price: 89 }] },
-  });
-}
+const storePurchase = (loyaltyId: string, orderId: string) => purchase(world, loyaltyId, orderId);
 
 const messagesOf = (customerId: string) => world.database.db.message.findMany({ where: { customerId }, orderBy: { scheduledAt: 'asc' } });
 
