@@ -21,6 +21,7 @@ import { createWebhookSender } from '../../src/messaging/webhook-sender';
 import { createKairosWorker, WORKFLOWS_PATH } from '../../src/worker/create-worker';
 import { admin } from '../../test/helpers/database';
 import { withDatabase } from '../../test/helpers/database-url';
+import { DEFAULT_CONTROL_TIMING } from '../../src/programs/program-control';
 
 const ROOT = resolve(__dirname, '../..');
 export const TASK_QUEUE = 'kairos-bench';
@@ -90,6 +91,7 @@ export async function startBenchWorld(options: { maxCachedWorkflows: number }): 
         db,
         email,
         contactPolicy: { caps: [], quietHours: null },
+        controlTiming: DEFAULT_CONTROL_TIMING,
         logger,
         emailFrom: 'journeys@kairos.bench',
         unsubscribe,
