@@ -4,6 +4,7 @@ import type { Db } from '../src/db/prisma';
 import type { EmailSender } from '../src/messaging/email-sender';
 import type { UnsubscribeLinks } from '../src/messaging/unsubscribe';
 import type { WebhookSender } from '../src/messaging/webhook-sender';
+import type { ControlTiming } from '../src/programs/program-control';
 import type { ContactPolicy } from '../workflows/journey/contact-policy';
 
 export interface ActivityDeps {
@@ -17,4 +18,6 @@ export interface ActivityDeps {
   unsubscribe: UnsubscribeLinks;
   /** The webhook channel (signed JSON POSTs). */
   webhooks: WebhookSender;
+  /** How fresh the program state customers act on must be (paused, stopped, rolled back). */
+  controlTiming: ControlTiming;
 }

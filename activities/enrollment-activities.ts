@@ -1,5 +1,9 @@
-// Enrollment decisions: which live program versions an event may enter. Run as a local activity
-// so the decision lands in history and replay reproduces it without touching the database.
+// Enrollment decisions: which live program versions an event may enter, and in which variant.
+// Run as local activities so the decisions land in history and replay reproduces them without
+// touching the database.
+import type { Db } from '../src/db/prisma';
+import { route, type ExperimentVariant, type Route } from '../src/programs/entry-routing';
+import { loadProgramControl, type ProgramControl } from '../src/programs/program-control';
 import type { ProgramDefinition } from '../src/programs/types';
 import { evaluate, eventScope } from '../workflows/journey/conditions';
 import type { CustomerEvent } from '../workflows/journey/state';
@@ -11,25 +15,45 @@ export interface EnrollmentCandidate {
   version: number;
   variant: string | null;
   entry: ProgramDefinition['entry'];
+  /** The program's state as of this decision, so the workflow need not ask again at once. */
+  control: ProgramControl;
 }
 
-export function createEnrollmentActivities({ db }: Pick<ActivityDeps, 'db'>) {
+export function createEnrollmentActivities({ db, controlTiming }: Pick<ActivityDeps, 'db' | 'controlTiming'>) {
   return {
-    /** Live program versions whose trigger (type and `where`) this event satisfies. */
+    /**
+     * Live programs whose trigger (type and `where`) this event satisfies, each with the version
+     * this customer joins: the live one, or their experiment variant or rollout side, recorded.
+     */
     async planEnrollments(input: { customerId: string; event: CustomerEvent }): Promise<EnrollmentCandidate[]> {
+      const routes = await routesFor(db, input.customerId, input.event.type);
+      if (routes.length === 0) return [];
       const rows = await db.programVersion.findMany({
-        where: { triggerEvent: input.event.type, program: { status: 'live' } },
-        select: { programId: true, version: true, definition: true, program: { select: { liveVersion: true } } },
+        where: { triggerEvent: input.event.type, OR: routes.map((r) => ({ programId: r.programId, version: r.version })) },
+        select: { programId: true, version: true, definition: true },
         orderBy: { programId: 'asc' },
       });
-      const live = rows.filter((r) => r.program.liveVersion === r.version);
-      const needsProfile = live.some((r) => (r.definition as ProgramDefinition).entry.where);
+      const needsProfile = rows.some((r) => (r.definition as ProgramDefinition).entry.where);
       const scope = needsProfile ? await loadProfileScope(db, input.customerId) : {};
-      return live.flatMap((r) => {
+      const entering = rows.flatMap((r) => {
         const { entry } = r.definition as ProgramDefinition;
         if (entry.where && !evaluate(entry.where, { ...scope, event: eventScope(input.event) })) return [];
-        return [{ programId: r.programId, version: r.version, variant: null, entry }];
+        return [{ row: r, route: routes.find((x) => x.programId === r.programId)! }];
       });
+      const assigned = entering.filter((x) => x.route.experimentId !== null);
+      if (assigned.length) {
+        await db.assignment.createMany({
+          data: assigned.map(({ route: r }) => ({ experimentId: r.experimentId!, customerId: input.customerId, variant: r.variant!, version: r.version })),
+          skipDuplicates: true,
+        });
+      }
+      return entering.map(({ row, route: r }) => ({
+        programId: row.programId,
+        version: row.version,
+        variant: r.variant,
+        entry: (row.definition as ProgramDefinition).entry,
+        control: { ...controlTiming, status: 'live', retired: null, migrateTo: null },
+      }));
     },
 
     /** Versions are immutable, so a definition may be cached anywhere by (programId, version). */
@@ -39,5 +63,38 @@ export function createEnrollmentActivities({ db }: Pick<ActivityDeps, 'db'>) {
       });
       return row.definition as ProgramDefinition;
     },
+
+    /** The program's state for a customer in it: asked at step boundaries (cached per `cacheMs`). */
+    async programControl(input: { programId: string; version: number }): Promise<ProgramControl> {
+      return loadProgramControl(db, input.programId, input.version, controlTiming);
+    },
   };
+}
+
+/** Each live program with a version triggered by `eventType`, routed for this customer. */
+async function routesFor(db: Db, customerId: string, eventType: string): Promise<(Route & { programId: string })[]> {
+  const programs = await db.program.findMany({
+    where: { status: 'live', liveVersion: { not: null }, versions: { some: { triggerEvent: eventType } } },
+    select: {
+      id: true,
+      liveVersion: true,
+      experiments: { where: { status: 'running' }, take: 1 },
+      rollouts: { where: { status: 'running' }, take: 1 },
+    },
+  });
+  return programs.map((p) => {
+    const experiment = p.experiments[0];
+    const rollout = p.rollouts[0];
+    return {
+      programId: p.id,
+      ...route(
+        {
+          liveVersion: p.liveVersion!,
+          experiment: experiment ? { id: experiment.id, variants: experiment.variants as unknown as ExperimentVariant[], holdout: experiment.holdout, controlVersion: experiment.controlVersion } : null,
+          rollout: rollout ?? null,
+        },
+        customerId,
+      ),
+    };
+  });
 }

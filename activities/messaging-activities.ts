@@ -1,6 +1,7 @@
 // Sending a journey message exactly once per message key. The row is written under its key
 // before the provider is called, so a retried activity finds it and never sends twice.
 import { DeliveryRejectedError, DeliveryUnavailableError } from '../src/messaging/delivery-errors';
+import { HOLDOUT } from '../src/programs/entry-routing';
 import { createSuppressions } from '../src/messaging/suppressions';
 import { createConsent } from '../src/messaging/unsubscribe';
 import { createRenderer } from '../src/templates/render';
@@ -56,7 +57,7 @@ export function createMessagingActivities({ db, email: emailSender, emailFrom, u
       await db.message.createMany({
         data: [{
           key: input.key, customerId: input.customerId, enrollmentId: input.enrollmentId, programId: input.programId,
-          stepId: input.stepId, channel: input.channel, templateId: input.templateId, status: 'queued',
+          version: input.version, variant: input.variant, stepId: input.stepId, channel: input.channel, templateId: input.templateId, status: 'queued',
           scheduledAt: new Date(input.scheduledAt),
         }],
         skipDuplicates: true,
@@ -72,7 +73,7 @@ export function createMessagingActivities({ db, email: emailSender, emailFrom, u
       }
 
       if (input.skipReason) return finish(input.key, { status: 'skipped', reason: input.skipReason });
-      if (input.variant === 'holdout') return finish(input.key, { status: 'skipped', reason: 'holdout' });
+      if (input.variant === HOLDOUT) return finish(input.key, { status: 'skipped', reason: 'holdout' });
       const scope = await loadProfileScope(db, input.customerId);
       const email = scope.profile.email;
       if (input.channel === 'email' && typeof email !== 'string') return finish(input.key, { status: 'skipped', reason: 'no_email' });
@@ -110,7 +111,12 @@ export function createMessagingActivities({ db, email: emailSender, emailFrom, u
         // Only a definite "not accepted" (429/5xx, connection refused) makes a resend safe. Any
         // other failure (a timeout, a reset after the request went out) may hide an accepted
         // message: the row stays `sending`, and the retry treats it as sent, unconfirmed.
-        if (notAccepted(err)) await db.message.update({ where: { key: input.key }, data: { status: 'queued' } });
+        // Failed attempts are counted either way: rollout guardrails compare versions by them.
+        const lastError = err instanceof Error ? err.message.slice(0, 500) : String(err);
+        await db.message.update({
+          where: { key: input.key },
+          data: { failedAttempts: { increment: 1 }, lastError, ...(notAccepted(err) ? { status: 'queued' } : {}) },
+        });
         throw err;
       }
     },

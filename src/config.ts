@@ -62,6 +62,11 @@ export const envSchema = z.object({
     .regex(/^(off|([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)$/, 'must be like "21:00-08:00" or "off"')
     .default('21:00-08:00'),
 
+  /** How long a customer's workflow reuses a program's state (paused, stopped...) before asking again. */
+  KAIROS_PROGRAM_CHECK_MS: z.coerce.number().int().min(0).default(60_000),
+  /** How often customers held by a paused program check whether it resumed. */
+  KAIROS_PAUSE_RECHECK_MS: z.coerce.number().int().min(100).default(60_000),
+
   /** Used by `npm start` only: where it keeps data and which ports its embedded servers take. */
   KAIROS_DATA_DIR: z.string().min(1).default('.data'),
   KAIROS_SINK_PORT: port.default(3030),
@@ -130,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
             }),
       quietHours: e.KAIROS_QUIET_HOURS === 'off' ? null : (([start, end]) => ({ start: start!, end: end! }))(e.KAIROS_QUIET_HOURS.split('-')),
     },
+    controlTiming: { cacheMs: e.KAIROS_PROGRAM_CHECK_MS, pauseRecheckMs: e.KAIROS_PAUSE_RECHECK_MS },
     deployment: {
       name: e.KAIROS_DEPLOYMENT_NAME,
       buildId: e.KAIROS_BUILD_ID ?? defaultBuildId(),

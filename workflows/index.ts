@@ -1,2 +1,4 @@
 // The worker's workflowsPath: every workflow the worker runs is exported from here.
 export * from './customer-workflow';
+export * from './controllers/rollout-workflow';
+export * from './controllers/experiment-workflow';

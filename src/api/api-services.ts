@@ -2,16 +2,19 @@
 // API process, `npm start` and the integration tests, so all three run the same graph.
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
+import { createAuditLog } from '../audit/audit-log';
 import { createApiKeyService } from '../auth/api-key-service';
 import { DEFAULT_RATE_LIMIT_PER_MINUTE } from '../config';
 import { createIdentity } from '../customers/identity';
 import type { Db } from '../db/prisma';
+import { createExperimentService } from '../experiments/experiment-service';
 import { createIngestion } from '../ingestion/ingestion';
 import { createImportService } from '../imports/import-service';
 import { createRelay } from '../ingestion/relay';
 import type { EmailSender } from '../messaging/email-sender';
 import { createConsent, type UnsubscribeLinks } from '../messaging/unsubscribe';
 import { createProgramService } from '../programs/program-service';
+import { createRolloutService } from '../rollouts/rollout-service';
 import { createCustomerClient } from '../temporal/customer-client';
 import { createTemplatePreview } from '../templates/template-preview';
 import { createTemplateService } from '../templates/template-service';
@@ -40,6 +43,7 @@ export function createApiServices(infra: ApiInfrastructure) {
   const identity = createIdentity(db, customers);
   const ingestion = createIngestion({ db, identity, customers, logger });
   const templates = createTemplateService(db);
+  const temporal = { client, taskQueue: infra.taskQueue };
   const deps: AppDeps = {
     db,
     logger,
@@ -48,6 +52,9 @@ export function createApiServices(infra: ApiInfrastructure) {
     imports: createImportService({ db, logger }),
     customers,
     programs: createProgramService(db),
+    experiments: createExperimentService(db, temporal),
+    rollouts: createRolloutService(db, temporal),
+    audit: createAuditLog(db),
     templates,
     templatePreview: createTemplatePreview({ db, templates, email: infra.email, unsubscribe: infra.unsubscribe }),
     consent: createConsent(db),

@@ -13,15 +13,21 @@ import { templatesRouter } from '../templates/templates-router';
 import type { CustomerClient } from '../temporal/customer-client';
 import { sendgridWebhookRouter } from '../webhooks/sendgrid-webhook-router';
 import type { ApiKeyService } from '../auth/api-key-service';
+import type { AuditLog } from '../audit/audit-log';
+import type { ExperimentService } from '../experiments/experiment-service';
+import type { RolloutService } from '../rollouts/rollout-service';
 import { apiKeysRouter } from './api-keys-router';
+import { auditRouter } from './audit-router';
 import { authenticate, rateLimitPerKey } from './auth';
 import { customersRouter } from './customers-router';
 import { HttpError, problemHandler } from './errors';
 import { eventsRouter } from './events-router';
+import { experimentsRouter } from './experiments-router';
 import { healthRouter, type ReadinessProbe } from './health-router';
 import { importsRouter } from './imports-router';
 import { openApiRouter } from './openapi';
 import { programsRouter } from './programs-router';
+import { rolloutsRouter } from './rollouts-router';
 import { unsubscribeRouter } from './unsubscribe-router';
 
 export interface AppDeps {
@@ -31,6 +37,9 @@ export interface AppDeps {
   ingestion: Ingestion;
   imports: ImportService;
   programs: ProgramService;
+  experiments: ExperimentService;
+  rollouts: RolloutService;
+  audit: AuditLog;
   templates: TemplateService;
   /** Previews and test sends (which need an EmailSender; without one, test sends answer 503). */
   templatePreview: TemplatePreview;
@@ -64,6 +73,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: '5mb' }));
   app.use(customersRouter(deps));
   app.use(programsRouter(deps));
+  app.use(experimentsRouter(deps));
+  app.use(rolloutsRouter(deps));
+  app.use(auditRouter(deps));
   app.use(templatesRouter(deps));
   app.use(apiKeysRouter(deps.apiKeys));
   app.use((req, _res, next) => next(new HttpError(404, 'Not found', `No route for ${req.method} ${req.path}`)));

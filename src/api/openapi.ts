@@ -11,6 +11,7 @@ import { eventBatchSchema, eventInputSchema } from '../ingestion/event-schema';
 import { IMPORT_KINDS } from '../imports/import-schemas';
 import { UNSUBSCRIBE_PATH } from '../messaging/unsubscribe';
 import { createProgramSchema, launchSchema, templateSchema, updateDraftSchema } from '../programs/program-schema';
+import { ADMIN_ROUTES, publishBody } from './openapi-admin-routes';
 import { sendGridBatchSchema } from '../webhooks/sendgrid-events';
 import { previewSchema, testSendSchema } from '../templates/templates-router';
 import { SENDGRID_WEBHOOK_PATH } from '../webhooks/sendgrid-webhook-router';
@@ -59,7 +60,7 @@ export const schemas = {
   JourneyState: z.looseObject({ customerId: z.string(), enrollments: z.array(z.looseObject({})), nextWakeAt: z.string().nullable() }).meta({ id: 'JourneyState' }),
   Program: z.looseObject({ id: z.string(), name: z.string(), status: z.string(), liveVersion: z.int().nullable() }).meta({ id: 'Program' }),
   ProgramVersion: z.looseObject({ programId: z.string(), version: z.int(), definition: z.looseObject({}) }).meta({ id: 'ProgramVersion' }),
-  Published: z.object({ programId: z.string(), version: z.int() }).meta({ id: 'Published' }),
+  Published: z.object({ programId: z.string(), version: z.int(), unchanged: z.boolean() }).meta({ id: 'Published' }),
   TemplateOut: z.looseObject({ id: z.string(), channel: z.string(), subject: z.string(), body: z.string(), version: z.int().nullable() }).meta({ id: 'Template' }),
   TemplateVersion: z.looseObject({ templateId: z.string(), version: z.int(), subject: z.string(), body: z.string(), createdAt: z.iso.datetime() }).meta({ id: 'TemplateVersion' }),
   Preview: previewSchema.meta({ id: 'TemplatePreviewInput' }),
@@ -81,7 +82,7 @@ export const schemas = {
   ApiKey: z.object({ id: z.string(), name: z.string(), scopes: z.array(scopeSchema), createdAt: z.iso.datetime(), lastUsedAt: z.iso.datetime().nullable(), revokedAt: z.iso.datetime().nullable() }).meta({ id: 'ApiKey' }),
 } as const;
 
-interface ApiRoute {
+export interface ApiRoute {
   method: 'get' | 'post' | 'put' | 'delete';
   /** As the router declares it (`:id`), so tests can match documented routes to served ones. */
   path: string;
@@ -120,7 +121,9 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'post', path: '/v1/programs', scope: 'admin', tag: 'Programs', summary: 'Create a program with a draft', body: s.CreateProgram, responses: { 201: { description: 'Created', schema: s.Program } }, errors: [409] },
   { method: 'get', path: '/v1/programs/:id', scope: 'admin', tag: 'Programs', summary: 'A program and its versions', responses: ok(s.Program) },
   { method: 'put', path: '/v1/programs/:id/draft', scope: 'admin', tag: 'Programs', summary: "Replace a program's draft", body: s.UpdateDraft, responses: ok(s.Program) },
-  { method: 'post', path: '/v1/programs/:id/versions', scope: 'admin', tag: 'Programs', summary: 'Publish the draft as the next immutable version', responses: { 201: { description: 'Published', schema: s.Published } }, errors: [422] },
+  { method: 'post', path: '/v1/programs/:id/versions', scope: 'admin', tag: 'Programs', summary: 'Publish the draft as the next immutable version', body: publishBody,
+    description: 'The body is optional: `migrate` is a step map that moves customers waiting on an older version onto this one at their next step, once this version is live. A draft identical to the latest version publishes nothing (200, `unchanged: true`).',
+    responses: { 201: { description: 'Published', schema: s.Published }, 200: { description: 'Unchanged: the latest version already is this draft', schema: s.Published } }, errors: [422] },
   { method: 'get', path: '/v1/programs/:id/versions/:version', scope: 'admin', tag: 'Programs', summary: 'One published version', responses: ok(s.ProgramVersion), errors: [400] },
   { method: 'post', path: '/v1/programs/:id/launch', scope: 'admin', tag: 'Programs', summary: 'Make a version the one new entrants join', body: s.Launch, responses: ok(s.Program) },
   { method: 'put', path: '/v1/templates/:id', scope: 'admin', tag: 'Templates', summary: 'Save a message template as its next version (422 when its Liquid does not parse)', body: s.Template, responses: ok(s.TemplateOut), errors: [422] },
@@ -145,6 +148,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'post', path: SENDGRID_WEBHOOK_PATH, tag: 'Webhooks', summary: "SendGrid's signed Event Webhook (delivery, bounce, unsubscribe...)", body: sendGridBatchSchema.meta({ id: 'SendGridEventBatch' }),
     description: 'Not behind API keys: SendGrid signs each batch (ECDSA over timestamp + raw body, headers `X-Twilio-Email-Event-Webhook-Signature` and `-Timestamp`). 401 when the signature or its age is wrong; 503 when no verification key is configured.',
     responses: ok(z.looseObject({}).meta({ id: 'WebhookResult' })) },
+  ...ADMIN_ROUTES,
   { method: 'delete', path: '/v1/api-keys/:id', scope: 'admin', tag: 'API keys', summary: 'Revoke an API key; it answers 401 from now on', responses: ok(s.ApiKey, 'Revoked (revoking again keeps the first time)') },
 ];
 

@@ -42,9 +42,9 @@ export async function runDemo(deps: AppDeps, logger: Logger): Promise<{ simonaId
   await db.product.createMany({ data: products, skipDuplicates: true });
   for (const t of templates) await db.template.upsert({ where: { id: t.id }, create: t, update: {} });
   if (!(await db.program.findUnique({ where: { id: DEMO_PROGRAM } }))) {
-    await programs.create(DEMO_PROGRAM, demoProgram as Record<string, unknown>);
-    const { version } = await programs.publish(DEMO_PROGRAM);
-    await programs.launch(DEMO_PROGRAM, version);
+    await programs.create(DEMO_PROGRAM, demoProgram as Record<string, unknown>, 'demo');
+    const { version } = await programs.publish(DEMO_PROGRAM, 'demo');
+    await programs.launch(DEMO_PROGRAM, version, 'demo');
     logger.info({ program: DEMO_PROGRAM, version }, 'demo program launched');
   }
   const simonaId = await identity.identify({

@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     deployment: deploymentVersionOf(config.deployment),
-    deps: { db, logger, emailFrom: config.email.from, contactPolicy: config.contactPolicy, email, unsubscribe, webhooks: createWebhookSender({ secret: signingSecret }) },
+    deps: { db, logger, emailFrom: config.email.from, contactPolicy: config.contactPolicy, controlTiming: config.controlTiming, email, unsubscribe, webhooks: createWebhookSender({ secret: signingSecret }) },
   });
   const workerRun = worker.run();
 

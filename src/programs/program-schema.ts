@@ -20,3 +20,14 @@ export const templateSchema = z.strictObject({
 });
 
 export type TemplateInput = z.output<typeof templateSchema>;
+
+const stepId = z.string().min(1).max(100);
+
+/** A release's step map: customers waiting on `fromVersion` move to the new version's step. */
+export const stepMapSchema = z.strictObject({
+  fromVersion: z.number().int().min(1),
+  steps: z.record(stepId, stepId).refine((m) => Object.keys(m).length > 0, 'map at least one step'),
+});
+export type StepMap = z.output<typeof stepMapSchema>;
+
+export const publishSchema = z.strictObject({ migrate: stepMapSchema.optional() }).default({});

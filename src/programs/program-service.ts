@@ -1,63 +1,138 @@
 // Programs and their immutable versions: save drafts, publish a validated draft as version N,
-// and choose the version new entrants join.
+// choose the version new entrants join, and move the program through its states. Every change
+// is written to the audit log in the same transaction.
+import { isDeepStrictEqual } from 'node:util';
+import type { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../db/prisma';
-import { HttpError, NotFoundError, ValidationError } from '../api/errors';
+import { HttpError, NotFoundError, ValidationError, type FieldIssue } from '../api/errors';
+import { auditData } from '../audit/audit-log';
 import type { ProgramDefinition } from './types';
+import type { StepMap } from './program-schema';
+import { assertLaunchable, nextStatus, type StateAction } from './program-states';
 import { validateProgram } from './validate';
+import { runningChange } from './running-change';
+import { diffVersions } from './version-diff';
+
+const versionView = { version: true, createdAt: true, migratesFrom: true, retiredAt: true, retiredReason: true } as const;
 
 export function createProgramService(db: Db) {
   async function get(id: string) {
-    const program = await db.program.findUnique({ where: { id }, include: { versions: { select: { version: true, createdAt: true }, orderBy: { version: 'asc' } } } });
+    const program = await db.program.findUnique({ where: { id }, include: { versions: { select: versionView, orderBy: { version: 'asc' } } } });
     if (!program) throw new NotFoundError(`program ${id}`);
     return program;
   }
 
+  async function version(id: string, v: number) {
+    const row = await db.programVersion.findUnique({ where: { programId_version: { programId: id, version: v } } });
+    if (!row) throw new NotFoundError(`version ${v} of program ${id}`);
+    return row;
+  }
+
+  const summary = (p: { status: string; liveVersion: number | null }) => ({ status: p.status, liveVersion: p.liveVersion });
+
   return {
     get,
+    version,
     list: () => db.program.findMany({ orderBy: { id: 'asc' } }),
 
-    async create(id: string, draft: Record<string, unknown>) {
+    async create(id: string, draft: Record<string, unknown>, actor: string) {
       const name = typeof draft.name === 'string' ? draft.name : id;
-      const { count } = await db.program.createMany({ data: [{ id, name, draft: draft as object }], skipDuplicates: true });
-      if (count === 0) throw new HttpError(409, 'Conflict', `program ${id} already exists`);
+      const created = await db.$transaction(async (tx) => {
+        const { count } = await tx.program.createMany({ data: [{ id, name, draft: draft as object }], skipDuplicates: true });
+        if (count > 0) await tx.auditEntry.create({ data: auditData({ actor, action: 'program.create', resource: `program:${id}`, after: { draft } }) });
+        return count > 0;
+      });
+      if (!created) throw new HttpError(409, 'Conflict', `program ${id} already exists`);
       return get(id);
     },
 
-    async updateDraft(id: string, draft: Record<string, unknown>) {
-      await get(id);
-      await db.program.update({ where: { id }, data: { draft: draft as object, ...(typeof draft.name === 'string' ? { name: draft.name } : {}) } });
+    /** Saving the draft it already has changes nothing (and writes no audit entry). */
+    async updateDraft(id: string, draft: Record<string, unknown>, actor: string) {
+      const before = await get(id);
+      if (isDeepStrictEqual(before.draft, draft)) return before;
+      await db.$transaction([
+        db.program.update({ where: { id }, data: { draft: draft as object, ...(typeof draft.name === 'string' ? { name: draft.name } : {}) } }),
+        db.auditEntry.create({ data: auditData({ actor, action: 'program.draft', resource: `program:${id}`, before: { draft: before.draft }, after: { draft } }) }),
+      ]);
       return get(id);
     },
 
-    /** Validates the draft in full (schema, graph, templates) and freezes it as the next version. */
-    async publish(id: string): Promise<{ programId: string; version: number; definition: ProgramDefinition }> {
+    /**
+     * Validates the draft in full (schema, graph, templates, step map) and freezes it as the next
+     * version. A draft identical to the latest version (and no step map) publishes nothing: the
+     * answer names that version with `unchanged: true`, so publishing is safe to repeat.
+     */
+    async publish(id: string, actor: string, migrate?: StepMap): Promise<{ programId: string; version: number; unchanged: boolean }> {
       const program = await get(id);
       const result = await validateProgram(program.draft, {
         templateExists: async (ids) => new Set((await db.template.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((t) => t.id)),
       });
       if (!result.ok) throw new ValidationError(result.issues, 422, 'Invalid program definition');
       const definition = result.definition;
-      // Version numbers come from the row count under a lock, so concurrent publishes never collide.
-      const version = await db.$transaction(async (tx) => {
+      const latest = await db.programVersion.findFirst({ where: { programId: id }, orderBy: { version: 'desc' } });
+      if (latest && !migrate && isDeepStrictEqual(latest.definition, definition)) return { programId: id, version: latest.version, unchanged: true };
+      if (migrate) await checkStepMap(migrate, definition);
+      // Version numbers come from the latest row under a lock, so concurrent publishes never collide.
+      const v = await db.$transaction(async (tx) => {
         await tx.$executeRaw`SELECT 1 FROM programs WHERE id = ${id} FOR UPDATE`;
         const last = await tx.programVersion.findFirst({ where: { programId: id }, orderBy: { version: 'desc' } });
         const next = (last?.version ?? 0) + 1;
-        await tx.programVersion.create({ data: { programId: id, version: next, definition: definition as object, triggerEvent: definition.entry.event } });
+        await tx.programVersion.create({
+          data: { programId: id, version: next, definition: definition as object, triggerEvent: definition.entry.event, ...(migrate ? { migratesFrom: migrate as Prisma.InputJsonValue } : {}) },
+        });
+        await tx.auditEntry.create({ data: auditData({ actor, action: 'program.publish', resource: `program:${id}`, after: { version: next, ...(migrate ? { migrate } : {}) } }) });
         return next;
       });
-      return { programId: id, version, definition };
+      return { programId: id, version: v, unchanged: false };
+
+      async function checkStepMap(map: StepMap, def: ProgramDefinition): Promise<void> {
+        const issues: FieldIssue[] = [];
+        const from = await db.programVersion.findUnique({ where: { programId_version: { programId: id, version: map.fromVersion } } });
+        if (!from) issues.push({ path: '$.migrate.fromVersion', message: `version ${map.fromVersion} does not exist` });
+        const fromSteps = (from?.definition as ProgramDefinition | undefined)?.steps ?? {};
+        for (const [oldStep, newStep] of Object.entries(map.steps)) {
+          if (from && !(oldStep in fromSteps)) issues.push({ path: `$.migrate.steps.${oldStep}`, message: `version ${map.fromVersion} has no step "${oldStep}"` });
+          if (!(newStep in def.steps)) issues.push({ path: `$.migrate.steps.${oldStep}`, message: `the new version has no step "${newStep}"` });
+        }
+        if (issues.length) throw new ValidationError(issues, 422, 'Invalid step map');
+      }
     },
 
-    async version(id: string, version: number) {
-      const row = await db.programVersion.findUnique({ where: { programId_version: { programId: id, version } } });
-      if (!row) throw new NotFoundError(`version ${version} of program ${id}`);
-      return row;
+    versions: async (id: string) => (await get(id)).versions,
+
+    async diff(id: string, from: number, to: number) {
+      const [a, b] = await Promise.all([version(id, from), version(id, to)]);
+      return { programId: id, from, to, ...diffVersions(a.definition as ProgramDefinition, b.definition as ProgramDefinition) };
     },
 
     /** Makes `version` the one new entrants join, and the program live. */
-    async launch(id: string, version: number) {
-      await this.version(id, version);
-      await db.program.update({ where: { id }, data: { status: 'live', liveVersion: version } });
+    async launch(id: string, v: number, actor: string) {
+      const program = await get(id);
+      assertLaunchable(program.status);
+      const row = await version(id, v);
+      if (row.retiredAt) throw new HttpError(409, 'Conflict', `version ${v} was rolled back (${row.retiredReason}); publish a fixed version`);
+      const busy = await runningChange(db, id);
+      if (busy) throw new HttpError(409, 'Conflict', `${busy} is running; stop it before launching by hand`);
+      if (program.status === 'live' && program.liveVersion === v) return program;
+      await db.$transaction([
+        db.program.update({ where: { id }, data: { status: 'live', liveVersion: v } }),
+        db.auditEntry.create({ data: auditData({ actor, action: 'program.launch', resource: `program:${id}`, before: summary(program), after: { status: 'live', liveVersion: v } }) }),
+      ]);
+      return get(id);
+    },
+
+    /** pause, resume, stop, archive. Stopping also ends a running experiment or rollout. */
+    async changeState(id: string, action: StateAction, actor: string) {
+      const program = await get(id);
+      const status = nextStatus(program.status, action);
+      await db.$transaction(async (tx) => {
+        await tx.program.update({ where: { id }, data: { status } });
+        if (status === 'stopped') {
+          await tx.experiment.updateMany({ where: { programId: id, status: 'running' }, data: { status: 'stopped', endedAt: new Date() } });
+          await tx.rollout.updateMany({ where: { programId: id, status: 'running' }, data: { status: 'aborted', reason: 'program stopped', endedAt: new Date() } });
+        }
+        await tx.auditEntry.create({ data: auditData({ actor, action: `program.${action}`, resource: `program:${id}`, before: summary(program), after: { ...summary(program), status } }) });
+      });
       return get(id);
     },
   };

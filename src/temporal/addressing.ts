@@ -4,3 +4,13 @@
 export function customerWorkflowId(customerId: string): string {
   return `customer:${customerId}`;
 }
+
+/** The controller ramping one rollout (workflows/controllers/rollout-workflow.ts). */
+export function rolloutWorkflowId(rolloutId: string): string {
+  return `rollout:${rolloutId}`;
+}
+
+/** The controller watching one experiment for a winner (workflows/controllers/experiment-workflow.ts). */
+export function experimentWorkflowId(experimentId: string): string {
+  return `experiment:${experimentId}`;
+}

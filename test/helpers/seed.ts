@@ -29,9 +29,9 @@ export async function seedCatalogue(db: Db): Promise<void> {
 
 export async function launchProgram(db: Db, id: string, definition: ProgramDefinitionInput): Promise<number> {
   const programs = createProgramService(db);
-  await programs.create(id, definition as Record<string, unknown>);
-  const { version } = await programs.publish(id);
-  await programs.launch(id, version);
+  await programs.create(id, definition as Record<string, unknown>, 'test');
+  const { version } = await programs.publish(id, 'test');
+  await programs.launch(id, version, 'test');
   return version;
 }
 

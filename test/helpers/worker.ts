@@ -19,6 +19,9 @@ export const testUnsubscribeLinks = createUnsubscribeLinks({ secret: TEST_SIGNIN
 /** Tests run without caps or quiet hours unless they are what the test is about. */
 export const NO_CONTACT_POLICY: ContactPolicy = { caps: [], quietHours: null };
 
+/** Program state changes reach customers within a second in tests (a minute by default). */
+export const TEST_CONTROL_TIMING = { cacheMs: 500, pauseRecheckMs: 1000 };
+
 export async function createTestWorker(
   env: Pick<TestWorkflowEnvironment, 'nativeConnection' | 'namespace'>,
   deps: { db: Db; email: EmailSender; contactPolicy?: ContactPolicy },
@@ -30,6 +33,6 @@ export async function createTestWorker(
     namespace: env.namespace ?? 'default',
     taskQueue: TEST_TASK_QUEUE,
     workflowBundle: { codePath },
-    deps: { ...deps, contactPolicy: deps.contactPolicy ?? NO_CONTACT_POLICY, logger: testLogger, emailFrom: 'journeys@kairos.test', unsubscribe: testUnsubscribeLinks, webhooks: testWebhooks },
+    deps: { ...deps, contactPolicy: deps.contactPolicy ?? NO_CONTACT_POLICY, logger: testLogger, emailFrom: 'journeys@kairos.test', unsubscribe: testUnsubscribeLinks, webhooks: testWebhooks, controlTiming: TEST_CONTROL_TIMING },
   });
 }

@@ -17,7 +17,7 @@ import { captureIo } from '../cli/cli-io';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { launchProgram, seedTemplates } from '../helpers/seed';
 import { startDevServer } from '../helpers/temporal';
-import { NO_CONTACT_POLICY, testLogger, testUnsubscribeLinks, testWebhooks } from '../helpers/worker';
+import { NO_CONTACT_POLICY, TEST_CONTROL_TIMING, testLogger, testUnsubscribeLinks, testWebhooks } from '../helpers/worker';
 import { eventually } from '../helpers/world';
 
 const DEPLOYMENT = 'kairos-test';
@@ -83,6 +83,7 @@ async function startBuild(buildId: string): Promise<void> {
       contactPolicy: NO_CONTACT_POLICY,
       unsubscribe: testUnsubscribeLinks,
       webhooks: testWebhooks,
+      controlTiming: TEST_CONTROL_TIMING,
     },
   });
   workers.push({ worker, running: worker.run() });

@@ -3,6 +3,7 @@
 // the workflow continue-as-new and resume it at the same point.
 import { condition, patched } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time';
+import type { ProgramControl } from '../../src/programs/program-control';
 import type { ProgramDefinition, Step, StepOf } from '../../src/programs/types';
 import { remote, type LocalActivities } from './activities';
 import { evaluate, eventScope } from './conditions';
@@ -27,10 +28,20 @@ export interface InterpreterContext {
   /** Gives back a reserved slot whose message was not sent. */
   releaseContact(e: Enrollment, channel: string): void;
   contactLog(): readonly ContactRecord[];
+  /** The program's state for this enrollment: cached for `cacheMs`, unless `fresh`. */
+  control(e: Enrollment, fresh?: boolean): Promise<ProgramControl>;
+  definitionOf(programId: string, version: number): Promise<ProgramDefinition>;
 }
 
 export async function runEnrollment(e: Enrollment, def: ProgramDefinition, ctx: InterpreterContext): Promise<void> {
+  // Histories recorded before program states existed replay without the boundary checks.
+  const controlled = patched('program-control');
   while (e.exitReason === null) {
+    // At a step boundary (not when resuming a step parked in a wait).
+    if (controlled && e.wakeAt === null) {
+      def = await checkpoint(e, def, ctx);
+      if (e.exitReason !== null) break;
+    }
     const step = def.steps[e.stepId] as Step;
     const result = await runStep(e, step, def, ctx);
     if (e.exitReason !== null) break; // exited (goal, stop) while the step was running
@@ -42,6 +53,44 @@ export async function runEnrollment(e: Enrollment, def: ProgramDefinition, ctx: 
     moveTo(e, result.next);
   }
   ctx.record(e, e.stepId, 'exit', e.exitReason ?? 'completed');
+}
+
+/**
+ * Applies the program's state at a step boundary: a stopped program or a rolled-back version
+ * makes the customer exit; a live release with a step map for this step moves them onto it.
+ */
+async function checkpoint(e: Enrollment, def: ProgramDefinition, ctx: InterpreterContext): Promise<ProgramDefinition> {
+  const control = await ctx.control(e);
+  const ended = endReason(control);
+  if (ended) {
+    e.exitReason = ended;
+    return def;
+  }
+  const target = control.migrateTo?.steps[e.stepId];
+  if (!control.migrateTo || target === undefined) return def;
+  const next = await ctx.definitionOf(e.programId, control.migrateTo.version);
+  ctx.record(e, e.stepId, 'migrate', 'migrated', { fromVersion: e.version, toVersion: control.migrateTo.version, toStep: target });
+  e.version = control.migrateTo.version;
+  moveTo(e, target);
+  return next;
+}
+
+function endReason(control: ProgramControl): string | null {
+  if (control.status === 'stopped' || control.status === 'archived') return 'program stopped';
+  if (control.retired !== null) return 'version rolled back';
+  return null;
+}
+
+/** A paused program holds its customers before each send until it is resumed (or stopped). */
+async function holdWhilePaused(e: Enrollment, ctx: InterpreterContext): Promise<void> {
+  let control = await ctx.control(e);
+  if (control.status !== 'paused') return;
+  ctx.record(e, e.stepId, 'send', 'held', { reason: 'program paused' });
+  while (control.status === 'paused' && e.exitReason === null) {
+    await park(e, e.wakeAt ?? Date.now() + control.pauseRecheckMs);
+    control = await ctx.control(e, true);
+  }
+  e.exitReason ??= endReason(control);
 }
 
 export function moveTo(e: Enrollment, stepId: string): void {
@@ -157,6 +206,10 @@ async function send(e: Enrollment, step: StepOf<'send'>, def: ProgramDefinition,
     recommendations: e.recommendations,
   };
   const detail = { template: step.template };
+  if (patched('program-control')) {
+    await holdWhilePaused(e, ctx);
+    if (e.exitReason !== null) return { next: null, outcome: 'exited', detail };
+  }
   // Histories recorded before the contact policy existed replay without it.
   const governed = patched('contact-policy') && def.priority !== 'transactional';
   if (governed) {

@@ -3,6 +3,7 @@
 import { msToNumber } from '@temporalio/common/lib/time';
 import { patched, upsertSearchAttributes } from '@temporalio/workflow';
 import { INTERPRETER_VERSION, INTERPRETER_VERSION_KEY, PROGRAMS_KEY } from '../search-attributes';
+import type { ProgramControl } from '../../src/programs/program-control';
 import type { ProgramDefinition } from '../../src/programs/types';
 import { serialLocalActivities } from './activities';
 import { admit, entryRecordKey } from './admission';
@@ -13,6 +14,8 @@ import { CONTACT_LOG_KEPT_MS, SEEN_EVENT_IDS_KEPT, type CustomerEvent, type Cust
 
 export class Journey {
   private readonly definitions = new Map<string, ProgramDefinition>();
+  /** Program states by `programId@version`, with the workflow time they were read. */
+  private readonly controls = new Map<string, { control: ProgramControl; at: number }>();
   private readonly local = serialLocalActivities();
   private readonly recorder = new StepRecorder(this.local, () => this.handingOver || (!this.handling && this.state.inbox.length === 0));
   private handingOver = false;
@@ -30,6 +33,8 @@ export class Journey {
       contacted: (e, channel, transactional) => this.contacted(e, channel, transactional),
       releaseContact: (e, channel) => this.releaseContact(e, channel),
       contactLog: () => this.state.contactLog,
+      control: (e, fresh) => this.control(e, fresh),
+      definitionOf: (programId, version) => this.definitionOf(programId, version),
     };
   }
 
@@ -119,6 +124,8 @@ export class Journey {
         continue;
       }
       const def = await this.definitionOf(candidate.programId, candidate.version);
+      // Histories from before program states have no `control` in their recorded plans.
+      if (candidate.control) this.controls.set(`${candidate.programId}@${candidate.version}`, { control: candidate.control, at: now });
       const e: Enrollment = {
         ...base, entryKey: decision.entryKey, entryEvent: event, enteredAt: now, stepId: def.start,
         visits: { [def.start]: 1 }, seq: 0, wakeAt: null, waitingFor: null, matched: null, exitReason: null, recommendations: [],
@@ -163,6 +170,15 @@ export class Journey {
       this.definitions.set(key, def);
     }
     return def;
+  }
+
+  private async control(e: Enrollment, fresh = false): Promise<ProgramControl> {
+    const key = `${e.programId}@${e.version}`;
+    const cached = this.controls.get(key);
+    if (cached && !fresh && Date.now() - cached.at < cached.control.cacheMs) return cached.control;
+    const control = await this.local.programControl({ programId: e.programId, version: e.version });
+    this.controls.set(key, { control, at: Date.now() });
+    return control;
   }
 
   private record(e: Enrollment, stepId: string, kind: string, outcome: string, detail: Record<string, unknown> = {}): void {

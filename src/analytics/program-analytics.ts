@@ -1,0 +1,95 @@
+// Program analytics from the step records (journey_steps): per version and variant, who entered,
+// who is still in, where they wait now, how they left, and how many converted; per step, visits,
+// customers there now and exits.
+import type { Db } from '../db/prisma';
+
+interface StepStats {
+  visits: number;
+  waitingNow: number;
+  exits: Record<string, number>;
+}
+
+export interface VersionAnalytics {
+  version: number;
+  variant: string | null;
+  entered: number;
+  active: number;
+  completed: number;
+  exits: Record<string, number>;
+  conversions: { converted: number; attributed: number };
+  steps: Record<string, StepStats>;
+}
+
+/** Exit reasons that mean the journey ran to its end. */
+const COMPLETED = new Set(['exit_step', 'completed']);
+
+type Row = { version: number; variant: string | null; step: string | null; label: string | null; n: bigint };
+
+export async function programAnalytics(db: Db, programId: string): Promise<{ programId: string; versions: VersionAnalytics[] }> {
+  const [counts, steps, waiting] = await Promise.all([
+    // Entries, exits (labelled with their reason) and conversions, with the step where they happened.
+    db.$queryRaw<Row[]>`
+      SELECT version, variant, step_id AS step,
+             CASE kind WHEN 'enter' THEN 'entered' WHEN 'exit' THEN 'exit:' || outcome
+                       ELSE CASE WHEN (detail->>'attributed')::boolean THEN 'attributed' ELSE 'converted' END END AS label,
+             count(*) AS n
+      FROM journey_steps
+      WHERE program_id = ${programId} AND (kind = 'exit' OR (kind = 'enter' AND outcome = 'entered') OR (kind = 'goal' AND outcome = 'converted'))
+      GROUP BY 1, 2, 3, 4`,
+    db.$queryRaw<Row[]>`
+      SELECT version, variant, step_id AS step, NULL AS label, count(*) AS n
+      FROM journey_steps
+      WHERE program_id = ${programId} AND kind NOT IN ('enter', 'exit', 'goal')
+      GROUP BY 1, 2, 3`,
+    // Where each enrollment still in the program is: the step its latest record points to.
+    db.$queryRaw<Row[]>`
+      WITH latest AS (
+        SELECT DISTINCT ON (enrollment_id) version, variant, kind, outcome, step_id, detail
+        FROM journey_steps
+        WHERE program_id = ${programId} AND outcome <> 'not entered'
+        ORDER BY enrollment_id, at DESC, (substring(id from '[0-9]+$'))::int DESC
+      )
+      SELECT version, variant,
+             CASE WHEN kind = 'enter' OR outcome = 'held' THEN step_id WHEN kind = 'migrate' THEN detail->>'toStep'
+                  ELSE coalesce(detail->>'next', step_id) END AS step,
+             NULL AS label, count(*) AS n
+      FROM latest WHERE kind NOT IN ('exit', 'goal')
+      GROUP BY 1, 2, 3`,
+  ]);
+
+  const groups = new Map<string, VersionAnalytics>();
+  const groupOf = (r: Row) => {
+    const key = `${r.version}|${r.variant ?? ''}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { version: r.version, variant: r.variant, entered: 0, active: 0, completed: 0, exits: {}, conversions: { converted: 0, attributed: 0 }, steps: {} };
+      groups.set(key, g);
+    }
+    return g;
+  };
+  const stepOf = (g: VersionAnalytics, id: string) => (g.steps[id] ??= { visits: 0, waitingNow: 0, exits: {} });
+
+  for (const r of counts) {
+    const g = groupOf(r);
+    const n = Number(r.n);
+    if (r.label === 'entered') g.entered += n;
+    else if (r.label === 'attributed' || r.label === 'converted') {
+      g.conversions.converted += n;
+      if (r.label === 'attributed') g.conversions.attributed += n;
+    } else {
+      const reason = r.label!.slice('exit:'.length);
+      g.exits[reason] = (g.exits[reason] ?? 0) + n;
+      if (COMPLETED.has(reason)) g.completed += n;
+      const step = stepOf(g, r.step!);
+      step.exits[reason] = (step.exits[reason] ?? 0) + n;
+    }
+  }
+  for (const r of steps) stepOf(groupOf(r), r.step!).visits += Number(r.n);
+  for (const r of waiting) {
+    const g = groupOf(r);
+    g.active += Number(r.n);
+    stepOf(g, r.step!).waitingNow += Number(r.n);
+  }
+  const versions = [...groups.values()].sort((a, b) => a.version - b.version || (a.variant ?? '').localeCompare(b.variant ?? ''));
+  return { programId, versions };
+}

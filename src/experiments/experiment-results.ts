@@ -1,0 +1,40 @@
+// An experiment's results: per variant (and the holdout), the customers who entered and those who
+// reached the program's goal within its attribution window, then the statistics against the holdout.
+import type { Db } from '../db/prisma';
+import { HOLDOUT } from '../programs/entry-routing';
+import { compareWithHoldout, pickWinner, type Counts, type VariantStats } from './experiment-stats';
+import type { ExperimentWinnerRule } from './experiment-schema';
+
+export interface ExperimentResults {
+  experimentId: string;
+  holdout: Counts & { conversionRate: number | null };
+  variants: Record<string, VariantStats>;
+  /** The variant the winner rule picks now, or null. */
+  winner: string | null;
+  rule: ExperimentWinnerRule;
+}
+
+export async function experimentResults(db: Db, experimentId: string): Promise<ExperimentResults> {
+  const experiment = await db.experiment.findUniqueOrThrow({ where: { id: experimentId } });
+  // Assigned customers' step records for this program, in their variant, since the experiment began.
+  const rows = await db.$queryRaw<{ variant: string; entered: bigint; converted: bigint }[]>`
+    SELECT a.variant,
+           count(DISTINCT s.customer_id) FILTER (WHERE s.kind = 'enter' AND s.outcome = 'entered') AS entered,
+           count(DISTINCT s.customer_id) FILTER (WHERE s.kind = 'goal' AND s.outcome = 'converted' AND (s.detail->>'attributed')::boolean) AS converted
+    FROM assignments a
+    JOIN journey_steps s ON s.customer_id = a.customer_id AND s.program_id = ${experiment.programId} AND s.variant = a.variant AND s.at >= ${experiment.startedAt}
+    WHERE a.experiment_id = ${experimentId}
+    GROUP BY a.variant`;
+  const counts = new Map(rows.map((r) => [r.variant, { entered: Number(r.entered), converted: Number(r.converted) }]));
+  const holdout = counts.get(HOLDOUT) ?? { entered: 0, converted: 0 };
+  const names = (experiment.variants as { name: string }[]).map((v) => v.name);
+  const variants = Object.fromEntries(names.map((n) => [n, compareWithHoldout(counts.get(n) ?? { entered: 0, converted: 0 }, holdout)]));
+  const rule = experiment.winnerRule as ExperimentWinnerRule;
+  return {
+    experimentId,
+    holdout: { ...holdout, conversionRate: holdout.entered ? holdout.converted / holdout.entered : null },
+    variants,
+    winner: pickWinner(variants, rule),
+    rule,
+  };
+}

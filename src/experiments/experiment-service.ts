@@ -1,0 +1,92 @@
+// Experiments: split a live program's new entrants across versions and a holdout, report the
+// results, and promote a winner (by hand, or by the controller workflow under the winner rule).
+import { randomBytes } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { HttpError, NotFoundError, ValidationError, type FieldIssue } from '../api/errors';
+import { auditData } from '../audit/audit-log';
+import type { Db } from '../db/prisma';
+import type { ExperimentVariant } from '../programs/entry-routing';
+import { runningChange } from '../programs/running-change';
+import { experimentWorkflowId } from '../temporal/addressing';
+import { experimentResults } from './experiment-results';
+import type { StartExperiment } from './experiment-schema';
+
+export function createExperimentService(db: Db, temporal: { client: Client; taskQueue: string }) {
+  async function get(id: string) {
+    const row = await db.experiment.findUnique({ where: { id } });
+    if (!row) throw new NotFoundError(`experiment ${id}`);
+    return row;
+  }
+
+  return {
+    get,
+    list: (programId: string) => db.experiment.findMany({ where: { programId }, orderBy: { startedAt: 'desc' } }),
+    results: async (id: string) => experimentResults(db, (await get(id)).id),
+
+    async start(programId: string, input: StartExperiment, actor: string) {
+      const program = await db.program.findUnique({ where: { id: programId }, include: { versions: true } });
+      if (!program) throw new NotFoundError(`program ${programId}`);
+      if (program.status !== 'live' || program.liveVersion === null) throw new HttpError(409, 'Conflict', `program ${programId} is ${program.status}: experiments run on live programs`);
+      const busy = await runningChange(db, programId);
+      if (busy) throw new HttpError(409, 'Conflict', `${busy} is running for program ${programId}`);
+      const live = program.versions.find((v) => v.version === program.liveVersion)!;
+      const issues: FieldIssue[] = [];
+      input.variants.forEach((v, i) => {
+        const row = program.versions.find((x) => x.version === v.version);
+        const path = `$.variants[${i}].version`;
+        if (!row) issues.push({ path, message: `version ${v.version} does not exist` });
+        else if (row.retiredAt) issues.push({ path, message: `version ${v.version} was rolled back` });
+        else if (row.triggerEvent !== live.triggerEvent) issues.push({ path, message: `enters on "${row.triggerEvent}", the live version on "${live.triggerEvent}"` });
+      });
+      if (issues.length) throw new ValidationError(issues, 422, 'Invalid experiment');
+
+      const id = `exp_${randomBytes(6).toString('hex')}`;
+      const variants: ExperimentVariant[] = input.variants;
+      const experiment = await db.$transaction(async (tx) => {
+        const row = await tx.experiment.create({
+          data: { id, programId, variants: variants as object[], holdout: input.holdout, controlVersion: program.liveVersion!, winnerRule: input.winnerRule },
+        });
+        await tx.auditEntry.create({ data: auditData({ actor, action: 'experiment.start', resource: `program:${programId}`, after: { experimentId: id, variants, holdout: input.holdout, controlVersion: program.liveVersion, winnerRule: input.winnerRule } }) });
+        return row;
+      });
+      if (input.winnerRule.autoPromote) {
+        await temporal.client.workflow.start('experimentWorkflow', {
+          workflowId: experimentWorkflowId(id),
+          taskQueue: temporal.taskQueue,
+          args: [{ experimentId: id, evaluationIntervalMs: input.winnerRule.evaluationIntervalMs }],
+        });
+      }
+      return experiment;
+    },
+
+    /** Makes the variant's version the live one and ends the experiment. */
+    promote: (id: string, variant: string, actor: string) => promoteVariant(db, id, variant, actor),
+
+    async stop(id: string, actor: string) {
+      const row = await get(id);
+      if (row.status !== 'running') return row;
+      await db.$transaction([
+        db.experiment.update({ where: { id }, data: { status: 'stopped', endedAt: new Date() } }),
+        db.auditEntry.create({ data: auditData({ actor, action: 'experiment.stop', resource: `program:${row.programId}`, before: { experimentId: id, status: 'running' }, after: { status: 'stopped' } }) }),
+      ]);
+      return get(id);
+    },
+  };
+}
+
+export async function promoteVariant(db: Db, id: string, variant: string, actor: string) {
+  const row = await db.experiment.findUnique({ where: { id } });
+  if (!row) throw new NotFoundError(`experiment ${id}`);
+  const chosen = (row.variants as unknown as ExperimentVariant[]).find((v) => v.name === variant);
+  if (!chosen) throw new ValidationError([{ path: '$.variant', message: `experiment ${id} has no variant "${variant}"` }], 422, 'Invalid variant');
+  if (row.status !== 'running') throw new HttpError(409, 'Conflict', `experiment ${id} is ${row.status}`);
+  await db.$transaction(async (tx) => {
+    const program = await tx.program.findUniqueOrThrow({ where: { id: row.programId } });
+    await tx.experiment.update({ where: { id }, data: { status: 'promoted', winner: variant, endedAt: new Date() } });
+    await tx.program.update({ where: { id: row.programId }, data: { liveVersion: chosen.version } });
+    await tx.auditEntry.create({ data: auditData({ actor, action: 'experiment.promote', resource: `program:${row.programId}`, before: { liveVersion: program.liveVersion }, after: { liveVersion: chosen.version, experimentId: id, winner: variant } }) });
+  });
+  return db.experiment.findUniqueOrThrow({ where: { id } });
+}
+
+export type ExperimentService = ReturnType<typeof createExperimentService>;

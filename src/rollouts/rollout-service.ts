@@ -1,0 +1,80 @@
+// Staged rollouts: start one (a row, then its controller workflow), read it with its guardrail
+// evaluations, or abort it by hand. The ramp itself runs in workflows/controllers/rollout-workflow.ts.
+import { randomBytes } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { HttpError, NotFoundError, ValidationError } from '../api/errors';
+import { auditData } from '../audit/audit-log';
+import type { Db } from '../db/prisma';
+import { runningChange } from '../programs/running-change';
+import { rolloutWorkflowId } from '../temporal/addressing';
+import type { StartRollout } from './rollout-schema';
+
+export function createRolloutService(db: Db, temporal: { client: Client; taskQueue: string }) {
+  async function get(id: string) {
+    const row = await db.rollout.findUnique({ where: { id }, include: { evaluations: { orderBy: { id: 'asc' } } } });
+    if (!row) throw new NotFoundError(`rollout ${id}`);
+    return { ...row, evaluations: row.evaluations.map((e) => ({ ...e, id: e.id.toString() })) };
+  }
+
+  /** Starts the controller; one that is already running (a retried request) is left alone. */
+  async function startController(id: string, input: Pick<StartRollout, 'plan' | 'evaluationIntervalMs'>): Promise<void> {
+    try {
+      await temporal.client.workflow.start('rolloutWorkflow', {
+        workflowId: rolloutWorkflowId(id),
+        taskQueue: temporal.taskQueue,
+        args: [{ rolloutId: id, plan: input.plan, evaluationIntervalMs: input.evaluationIntervalMs }],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
+
+  return {
+    get,
+    list: (programId: string) => db.rollout.findMany({ where: { programId }, orderBy: { startedAt: 'desc' } }),
+
+    async start(programId: string, input: StartRollout, actor: string) {
+      const program = await db.program.findUnique({ where: { id: programId } });
+      if (!program) throw new NotFoundError(`program ${programId}`);
+      if (program.status !== 'live' || program.liveVersion === null) throw new HttpError(409, 'Conflict', `program ${programId} is ${program.status}: rollouts run on live programs`);
+      const busy = await runningChange(db, programId);
+      if (busy) throw new HttpError(409, 'Conflict', `${busy} is running for program ${programId}`);
+      const target = await db.programVersion.findUnique({ where: { programId_version: { programId, version: input.toVersion } } });
+      const problem = !target ? `version ${input.toVersion} does not exist`
+        : target.retiredAt ? `version ${input.toVersion} was rolled back (${target.retiredReason})`
+        : input.toVersion === program.liveVersion ? `version ${input.toVersion} is already live` : null;
+      if (problem) throw new ValidationError([{ path: '$.toVersion', message: problem }], 422, 'Invalid rollout');
+
+      const id = `ro_${randomBytes(6).toString('hex')}`;
+      await db.$transaction([
+        db.rollout.create({
+          data: { id, programId, fromVersion: program.liveVersion, toVersion: input.toVersion, plan: input.plan, guardrails: input.guardrails, evaluationIntervalMs: input.evaluationIntervalMs },
+        }),
+        db.auditEntry.create({
+          data: auditData({ actor, action: 'rollout.start', resource: `program:${programId}`, after: { rolloutId: id, fromVersion: program.liveVersion, toVersion: input.toVersion, plan: input.plan, guardrails: input.guardrails } }),
+        }),
+      ]);
+      try {
+        await startController(id, input);
+      } catch (err) {
+        // No controller, no rollout: end it, so the program is not left with a ramp nobody runs.
+        await db.rollout.update({ where: { id }, data: { status: 'aborted', reason: 'its controller workflow could not be started', endedAt: new Date() } });
+        throw err;
+      }
+      return get(id);
+    },
+
+    /** New entrants go back to the current version at once; the controller ends at its next check. */
+    async abort(id: string, actor: string) {
+      const row = await get(id);
+      if (row.status !== 'running') return row;
+      await db.$transaction([
+        db.rollout.updateMany({ where: { id, status: 'running' }, data: { status: 'aborted', percent: 0, reason: `aborted by ${actor}`, endedAt: new Date() } }),
+        db.auditEntry.create({ data: auditData({ actor, action: 'rollout.abort', resource: `program:${row.programId}`, before: { percent: row.percent }, after: { percent: 0, rolloutId: id } }) }),
+      ]);
+      return get(id);
+    },
+  };
+}
+
+export type RolloutService = ReturnType<typeof createRolloutService>;
