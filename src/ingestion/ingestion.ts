@@ -3,10 +3,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db } from '../db/prisma';
+import type { CustomerRef } from '../customers/customer-schema';
 import type { Identity } from '../customers/identity';
 import type { CustomerClient } from '../temporal/customer-client';
 import type { CustomerEvent } from '../../workflows/journey/state';
 import type { EventInput } from './event-schema';
+import { customerLanes } from './customer-lanes';
+import { createDeliveryBreaker } from './delivery-breaker';
 import { recordOrderLines } from './order-lines';
 
 export interface IngestResult {
@@ -26,6 +29,7 @@ export const INLINE_DELIVERY_GRACE_MS = 30_000;
 
 export function createIngestion(deps: { db: Db; identity: Identity; customers: CustomerClient; logger: Logger }) {
   const { db, identity, customers, logger } = deps;
+  const breaker = createDeliveryBreaker();
 
   async function ingest(input: EventInput): Promise<IngestResult> {
     const eventId = input.eventId ?? randomUUID();
@@ -37,7 +41,8 @@ export function createIngestion(deps: { db: Db; identity: Identity; customers: C
     const stored = await db.$transaction(async (tx) => {
       const { count } = await tx.event.createMany({
         data: [{ id: eventId, customerId, type: input.type, occurredAt, properties: input.properties as object,
-          nextAttemptAt: new Date(Date.now() + INLINE_DELIVERY_GRACE_MS) }],
+          // While deliveries fail, the relay may take it at once rather than after the grace.
+          nextAttemptAt: new Date(Date.now() + (breaker.open() ? 0 : INLINE_DELIVERY_GRACE_MS)) }],
         skipDuplicates: true,
       });
       if (count === 1 && input.type === 'purchase') await recordOrderLines(tx, customerId, occurredAt, input.properties);
@@ -45,9 +50,16 @@ export function createIngestion(deps: { db: Db; identity: Identity; customers: C
     }, TRANSACTION_OPTIONS);
     // Lost a race with the same event id: the other request owns it.
     if (!stored) return { ...(await ingest(input)), duplicate: true };
+    if (!breaker.allow()) return { eventId, customerId, duplicate: false, delivered: false };
 
     const event: CustomerEvent = { id: eventId, type: input.type, occurredAt: occurredAt.toISOString(), properties: input.properties };
     const delivered = await deliver(customerId, event);
+    if (delivered) breaker.succeeded();
+    else {
+      breaker.failed();
+      // This request has given up on it: the relay need not wait out the grace period.
+      await db.event.update({ where: { id: eventId }, data: { nextAttemptAt: new Date() } }).catch((err: unknown) => logger.warn({ err, eventId }, 'could not hand the event to the relay early'));
+    }
     return { eventId, customerId, duplicate: false, delivered };
   }
 
@@ -62,7 +74,10 @@ export function createIngestion(deps: { db: Db; identity: Identity; customers: C
     }
   }
 
-  return { ingest, deliver };
+  /** Which items of a batch may run at once (src/ingestion/customer-lanes.ts). */
+  const lanes = (refs: (CustomerRef | undefined)[]) => customerLanes(db, refs);
+
+  return { ingest, deliver, lanes };
 }
 
 export type Ingestion = ReturnType<typeof createIngestion>;
