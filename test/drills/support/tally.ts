@@ -1,0 +1,108 @@
+// What a drill proves: every expected message reached the sink exactly once, its `messages` row
+// says sent, and every event was applied once. Prints the counts, then the drill asserts them.
+import { eventually } from '../../helpers/world';
+import type { DrillWorld } from './drill-world';
+import { emailOf, EVENTS_PER_CUSTOMER } from './load';
+import { SETTLE_TIMEOUT_MS } from './scale';
+
+export interface Tally {
+  expected: number;
+  /** Expected recipients with at least one message in the sink. */
+  delivered: number;
+  /** Copies beyond the first, by recipient and by message key. */
+  duplicated: number;
+  lost: number;
+  /** Sink messages to nobody we expected. */
+  unexpected: number;
+  /** `messages` rows not `sent`, and rows beyond one per customer. */
+  rowsNotSent: number;
+  extraRows: number;
+}
+
+export async function tallyMessages(world: DrillWorld, prefix: string, customers: number): Promise<Tally> {
+  const expected = new Set(Array.from({ length: customers }, (_, c) => emailOf(prefix, c)));
+  const byRecipient = new Map<string, number>();
+  const byKey = new Map<string, number>();
+  let unexpected = 0;
+  for (const m of world.sink.store.list()) {
+    const to = m.to[0]!;
+    if (!expected.has(to)) unexpected++;
+    byRecipient.set(to, (byRecipient.get(to) ?? 0) + 1);
+    const key = m.customArgs.message_key ?? `no-key:${m.id}`;
+    byKey.set(key, (byKey.get(key) ?? 0) + 1);
+  }
+  const copies = (counts: Map<string, number>) => [...counts.values()].reduce((sum, n) => sum + n - 1, 0);
+  const delivered = [...expected].filter((e) => byRecipient.has(e)).length;
+  const rows = await world.database.db.message.groupBy({ by: ['status'], _count: true });
+  const sent = rows.find((r) => r.status === 'sent')?._count ?? 0;
+  const total = rows.reduce((sum, r) => sum + r._count, 0);
+  return {
+    expected: expected.size,
+    delivered,
+    duplicated: Math.max(copies(byRecipient), copies(byKey)),
+    lost: expected.size - delivered,
+    unexpected,
+    rowsNotSent: total - sent,
+    extraRows: Math.max(0, total - expected.size),
+  };
+}
+
+/** Waits until every expected message is in the sink and its row is sent (or the bound passes). */
+export async function settleMessages(world: DrillWorld, prefix: string, customers: number): Promise<Tally> {
+  await eventually(async () => {
+    const t = await tallyMessages(world, prefix, customers);
+    return t.delivered === t.expected && t.rowsNotSent === 0;
+  }, SETTLE_TIMEOUT_MS, `all ${customers} messages sent`).catch(() => undefined); // the tally below tells what is missing
+  // A moment for any straggling duplicate (an attempt still in flight) to arrive before counting.
+  await new Promise((r) => setTimeout(r, 2000));
+  return tallyMessages(world, prefix, customers);
+}
+
+export interface Applied {
+  /** Customers whose workflow has seen exactly their events. */
+  complete: number;
+  /** Customers whose workflow misses events (lost) or reports more than were sent. */
+  missing: number;
+  excess: number;
+  /** Customers with other than one enrollment in the drill program (an entry applied twice, or never). */
+  enrollmentsNotOne: number;
+}
+
+/** Every event applied once: each workflow saw its events exactly, and entered the program once. */
+export async function appliedEvents(world: DrillWorld, prefix: string, customers: number): Promise<Applied> {
+  const applied: Applied = { complete: 0, missing: 0, excess: 0, enrollmentsNotOne: 0 };
+  const ids = await world.database.db.customerIdentifier.findMany({ where: { kind: 'email', value: { startsWith: `${prefix}-` } }, select: { customerId: true } });
+  const distinct = await world.database.db.$queryRaw<{ customer_id: string; n: bigint }[]>`
+    SELECT customer_id, count(DISTINCT enrollment_id) AS n FROM journey_steps WHERE program_id = 'drill-welcome' GROUP BY customer_id`;
+  const enrolled = new Map(distinct.map((r) => [r.customer_id, Number(r.n)]));
+  // Eight queries in flight: 5,000 one at a time would take a minute on a loaded machine.
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < ids.length) {
+        const { customerId } = ids[next++]!;
+        const seen = (await world.services.deps.customers.journeyState(customerId)).eventsSeen;
+        if (seen === EVENTS_PER_CUSTOMER) applied.complete++;
+        else if (seen < EVENTS_PER_CUSTOMER) applied.missing++;
+        else applied.excess++;
+        if (enrolled.get(customerId) !== 1) applied.enrollmentsNotOne++;
+      }
+    }),
+  );
+  applied.missing += customers - ids.length; // customers never stored at all
+  return applied;
+}
+
+export function printCounts(drill: string, t: Tally, applied: Applied, extra: Record<string, unknown> = {}): void {
+  const line = `[drill ${drill}] expected ${t.expected}, delivered ${t.delivered}, duplicated ${t.duplicated}, lost ${t.lost}` +
+    ` | rows not sent ${t.rowsNotSent}, extra rows ${t.extraRows}, unexpected ${t.unexpected}` +
+    ` | events: customers complete ${applied.complete}, missing ${applied.missing}, excess ${applied.excess}, enrollments ≠ 1 ${applied.enrollmentsNotOne}` +
+    (Object.keys(extra).length ? ` | ${JSON.stringify(extra)}` : '');
+  console.log(line);
+}
+
+/** The drill's verdict: nothing lost, nothing doubled, every event applied once. */
+export function expectExactlyOnce(t: Tally, applied: Applied, customers: number): void {
+  expect({ lost: t.lost, duplicated: t.duplicated, unexpected: t.unexpected, rowsNotSent: t.rowsNotSent, extraRows: t.extraRows }).toEqual({ lost: 0, duplicated: 0, unexpected: 0, rowsNotSent: 0, extraRows: 0 });
+  expect(applied).toEqual({ complete: customers, missing: 0, excess: 0, enrollmentsNotOne: 0 });
+}
