@@ -28,18 +28,19 @@ type Row = { version: number; variant: string | null; step: string | null; label
 export async function programAnalytics(db: Db, programId: string): Promise<{ programId: string; versions: VersionAnalytics[] }> {
   const [counts, steps, waiting] = await Promise.all([
     // Entries, exits (labelled with their reason) and conversions, with the step where they happened.
+    // An enrollment's final exit record has no `next`; an exit step's own record (next: null) is a visit.
     db.$queryRaw<Row[]>`
       SELECT version, variant, step_id AS step,
              CASE kind WHEN 'enter' THEN 'entered' WHEN 'exit' THEN 'exit:' || outcome
                        ELSE CASE WHEN (detail->>'attributed')::boolean THEN 'attributed' ELSE 'converted' END END AS label,
              count(*) AS n
       FROM journey_steps
-      WHERE program_id = ${programId} AND (kind = 'exit' OR (kind = 'enter' AND outcome = 'entered') OR (kind = 'goal' AND outcome = 'converted'))
+      WHERE program_id = ${programId} AND ((kind = 'exit' AND NOT (detail ? 'next')) OR (kind = 'enter' AND outcome = 'entered') OR (kind = 'goal' AND outcome = 'converted'))
       GROUP BY 1, 2, 3, 4`,
     db.$queryRaw<Row[]>`
       SELECT version, variant, step_id AS step, NULL AS label, count(*) AS n
       FROM journey_steps
-      WHERE program_id = ${programId} AND kind NOT IN ('enter', 'exit', 'goal')
+      WHERE program_id = ${programId} AND kind NOT IN ('enter', 'goal') AND (kind <> 'exit' OR detail ? 'next')
       GROUP BY 1, 2, 3`,
     // Where each enrollment still in the program is: the step its latest record points to.
     db.$queryRaw<Row[]>`

@@ -26,7 +26,7 @@ beforeAll(async () => {
   expect(template.status).toBe(200);
   expect((await api.request('POST', '/v1/programs', { json: { id: 'welcome', definition: welcome } })).status).toBe(201);
   const published = await api.request('POST', '/v1/programs/welcome/versions');
-  expect(published.body).toEqual({ programId: 'welcome', version: 1 });
+  expect(published.body).toEqual({ programId: 'welcome', version: 1, unchanged: false });
   const launched = await api.request('POST', '/v1/programs/welcome/launch', { json: { version: 1 } });
   expect(launched.body).toMatchObject({ status: 'live', liveVersion: 1 });
 }, 90_000);

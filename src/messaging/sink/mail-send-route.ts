@@ -27,7 +27,8 @@ export function createMailSendRouter(deps: MailSendRouteDeps): Router {
   const router = Router();
   router.post('/v3/mail/send', async (req, res) => {
     // Faults come first: an outage or rate limit answers before SendGrid looks at the request.
-    const fault = deps.faults.take();
+    const subject: unknown = req.body?.subject;
+    const fault = deps.faults.take(typeof subject === 'string' ? subject : undefined);
     if (fault.delayMs > 0) await sleep(fault.delayMs, undefined, { signal: deps.signal });
     if (fault.status !== undefined) {
       if (fault.retryAfterSeconds !== undefined) res.set('Retry-After', String(fault.retryAfterSeconds));

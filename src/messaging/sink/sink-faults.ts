@@ -11,6 +11,8 @@ export const faultSpec = z
     durationMs: z.number().int().min(1).optional(),
     /** Hold each affected send this long before answering (faulted or not). */
     delayMs: z.number().int().min(0).max(120_000).optional(),
+    /** Fault only sends whose subject contains this (e.g. one program version's template). */
+    subjectContains: z.string().min(1).optional(),
   })
   .strict()
   .refine((f) => f.status !== undefined || f.delayMs !== undefined, {
@@ -31,8 +33,8 @@ export interface SinkFaults {
   set(spec: FaultSpec): void;
   clear(): void;
   current(): FaultSpec | null;
-  /** Consumes one use of the active fault, if any. */
-  take(): FaultDecision;
+  /** Consumes one use of the active fault, if any applies to a send with this subject. */
+  take(subject?: string): FaultDecision;
 }
 
 export function createSinkFaults(now: () => number = Date.now): SinkFaults {
@@ -57,9 +59,11 @@ export function createSinkFaults(now: () => number = Date.now): SinkFaults {
       if (expired()) active = null;
       return active?.spec ?? null;
     },
-    take() {
+    take(subject) {
       if (expired()) active = null;
       if (!active) return { delayMs: 0 };
+      const only = active.spec.subjectContains;
+      if (only !== undefined && !(subject ?? '').includes(only)) return { delayMs: 0 };
       if (active.remaining !== undefined) active.remaining -= 1;
       const { status, delayMs = 0 } = active.spec;
       const retryAfterSeconds =
