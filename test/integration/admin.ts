@@ -5,9 +5,9 @@ import { eventually } from '../helpers/world';
 import type { ApiServer } from './http';
 
 /** A program that waits for `continue` (so the test decides when customers move), then emails `template`. */
-export const offerProgram = (template: string) => ({
+export const offerProgram = (template: string, trigger = 'visit') => ({
   name: 'Offer',
-  entry: { event: 'visit', reentry: { mode: 'always' }, maxInstances: 5 },
+  entry: { event: trigger, reentry: { mode: 'always' }, maxInstances: 5 },
   goal: { event: { type: 'purchase' }, window: '1d' },
   start: 'hold',
   steps: {

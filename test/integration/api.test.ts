@@ -172,6 +172,6 @@ describe('program publishing', () => {
     expect((await api.request('PUT', '/v1/programs/conditions/draft', { json: { definition: valid } })).status).toBe(200);
     const published = await api.request('POST', '/v1/programs/conditions/versions');
     expect(published.status).toBe(201);
-    expect(published.body).toEqual({ programId: 'conditions', version: 1 });
+    expect(published.body).toEqual({ programId: 'conditions', version: 1, unchanged: false });
   });
 });
