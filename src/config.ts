@@ -184,3 +184,17 @@ export function loadDeploymentConfig(env: NodeJS.ProcessEnv = process.env): Conf
 }
 
 export type Config = ReturnType<typeof loadConfig>;
+
+const adminClientSchema = z.object({
+  /** Where `kairos programs` finds the admin API. */
+  KAIROS_API_URL: z.url().default('http://127.0.0.1:3000'),
+  /** An API key with the admin scope. */
+  KAIROS_API_KEY: z.string().min(1).optional(),
+});
+
+/** The admin API's address and key, for CLI commands that work through it (`kairos programs apply`). */
+export function loadAdminClientConfig(env: NodeJS.ProcessEnv = process.env): { url: string; apiKey: string | undefined } {
+  const parsed = adminClientSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(`Invalid environment:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  return { url: parsed.data.KAIROS_API_URL.replace(/\/$/, ''), apiKey: parsed.data.KAIROS_API_KEY };
+}

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // The `kairos` command line for engineers: replay histories against the current code, export
-// histories, trace a customer's journey, and roll out worker builds. `run` is the whole CLI,
-// callable in-process (tests).
+// histories, trace a customer's journey, roll out worker builds, and apply programs kept as code.
+// `run` is the whole CLI, callable in-process (tests).
 import { Command, CommanderError } from 'commander';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, errorMessage, installQuietRuntime, type CliContext, type CliIo } from './cli-context';
 import { registerDeployCommand } from './commands/deploy-command';
 import { registerHistoryCommand } from './commands/history-command';
+import { registerProgramsCommand } from './commands/programs-command';
 import { registerReplayCommand } from './commands/replay-command';
 import { registerTraceCommand } from './commands/trace-command';
 
@@ -23,7 +24,7 @@ const processIo: CliIo = {
 export async function run(argv: readonly string[], io: CliIo = processIo, options: { env?: NodeJS.ProcessEnv } = {}): Promise<number> {
   const ctx: CliContext = { io, env: options.env, exitCode: EXIT_OK };
   const program = new Command('kairos')
-    .description('Kairos tools for engineers: replay, history export, customer trace, worker rollout')
+    .description('Kairos tools for engineers: replay, history export, customer trace, worker rollout, programs as code')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError('(kairos <command> --help for usage)');
@@ -31,6 +32,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo, option
   registerHistoryCommand(program, ctx);
   registerTraceCommand(program, ctx);
   registerDeployCommand(program, ctx);
+  registerProgramsCommand(program, ctx);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return ctx.exitCode;
