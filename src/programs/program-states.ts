@@ -21,7 +21,7 @@ export const STATE_ACTIONS = Object.keys(TRANSITIONS) as StateAction[];
 export function nextStatus(current: string, action: StateAction): ProgramStatus {
   const t = TRANSITIONS[action];
   if (!t.from.includes(current as ProgramStatus)) {
-    throw new HttpError(409, 'Conflict', `cannot ${action} a ${current} program: only from ${t.from.join(' or ')}`);
+    throw new HttpError(409, 'Conflict', `cannot ${action} ${article(current)} ${current} program: only from ${t.from.join(' or ')}`);
   }
   return t.to;
 }
@@ -32,3 +32,5 @@ export function assertLaunchable(current: string): void {
     throw new HttpError(409, 'Conflict', `cannot launch a version of a ${current} program: ${current === 'paused' ? 'resume it first' : 'it has ended'}`);
   }
 }
+
+const article = (word: string) => (/^[aeiou]/.test(word) ? 'an' : 'a');
