@@ -6,7 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import type { Db } from '../../src/db/prisma';
-import { customerWorkflowId } from '../../src/temporal/addressing';
+import { customerWorkflowId, experimentWorkflowId, rolloutWorkflowId } from '../../src/temporal/addressing';
 
 const { EventType } = temporal.api.enums.v1;
 
@@ -34,5 +34,14 @@ export async function recordHistories(env: TestWorkflowEnvironment, db: Db, scen
     const history = await settledHistory(handle).catch(() => undefined);
     // A customer who never had an event has no workflow: nothing to record.
     if (history) writeFileSync(join(dir, `${scenario}-${i + 1}.json`), historyToJSON(history));
+  }
+  // The controllers of rollouts and experiments are workflows too, and replayed the same way.
+  const controllers = [
+    ...(await db.rollout.findMany({ select: { id: true } })).map((r) => rolloutWorkflowId(r.id)),
+    ...(await db.experiment.findMany({ select: { id: true } })).map((e) => experimentWorkflowId(e.id)),
+  ];
+  for (const [i, workflowId] of controllers.entries()) {
+    const history = await settledHistory(env.client.workflow.getHandle(workflowId)).catch(() => undefined);
+    if (history) writeFileSync(join(dir, `${scenario}-controller-${i + 1}.json`), historyToJSON(history));
   }
 }
