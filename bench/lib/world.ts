@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,6 +21,7 @@ import { createWebhookSender } from '../../src/messaging/webhook-sender';
 import { createKairosWorker, WORKFLOWS_PATH } from '../../src/worker/create-worker';
 import { admin } from '../../test/helpers/database';
 import { withDatabase } from '../../test/helpers/database-url';
+import { freePort } from '../../test/drills/support/ports';
 import { DEFAULT_CONTROL_TIMING } from '../../src/programs/program-control';
 
 const ROOT = resolve(__dirname, '../..');
@@ -36,19 +37,15 @@ export interface BenchWorld {
   client: Client;
   connection: NativeConnection;
   sink: RunningSink;
+  /** The scratch database, for workers in other processes. */
+  databaseUrl: string;
+  temporalAddress: string;
   worker: Worker;
   workflowCode: string;
+  startWorker(taskQueue: string, workflowCode: string): Promise<Worker>;
   apiUrl: string;
   post(path: string, json: unknown): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 export async function startBenchWorld(options: { maxCachedWorkflows: number }): Promise<BenchWorld> {
@@ -82,28 +79,27 @@ export async function startBenchWorld(options: { maxCachedWorkflows: number }): 
     const unsubscribe = createUnsubscribeLinks({ secret: SECRET, publicUrl: 'http://kairos.bench' });
 
     const { code: workflowCode } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet });
-    const worker = await createKairosWorker({
-      connection,
-      namespace: 'default',
-      taskQueue: TASK_QUEUE,
-      workflowBundle: { code: workflowCode },
-      deps: {
-        db,
-        email,
-        contactPolicy: { caps: [], quietHours: null },
-        controlTiming: DEFAULT_CONTROL_TIMING,
-        logger,
-        emailFrom: 'journeys@kairos.bench',
-        unsubscribe,
-        webhooks: createWebhookSender({ secret: SECRET, timeoutMs: 5000 }),
-      },
-      tuning: { maxCachedWorkflows: options.maxCachedWorkflows },
-    });
-    const running = worker.run();
-    cleanups.push(async () => {
-      worker.shutdown();
-      await running;
-    });
+    const deps = {
+      db,
+      email,
+      contactPolicy: { caps: [], quietHours: null },
+      controlTiming: DEFAULT_CONTROL_TIMING,
+      logger,
+      emailFrom: 'journeys@kairos.bench',
+      unsubscribe,
+      webhooks: createWebhookSender({ secret: SECRET, timeoutMs: 5000 }),
+    };
+    /** A worker in this process with the real activities, for a task queue and a workflow bundle. */
+    const startWorker = async (taskQueue: string, code: string) => {
+      const w = await createKairosWorker({ connection, namespace: 'default', taskQueue, workflowBundle: { code }, deps, tuning: { maxCachedWorkflows: options.maxCachedWorkflows } });
+      const running = w.run();
+      cleanups.push(async () => {
+        w.shutdown();
+        await running;
+      });
+      return w;
+    };
+    const worker = await startWorker(TASK_QUEUE, workflowCode);
 
     const api = createApiServices({
       db,
@@ -130,7 +126,7 @@ export async function startBenchWorld(options: { maxCachedWorkflows: number }): 
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined };
     };
-    return { db, client, connection, sink, worker, workflowCode, apiUrl, post, stop };
+    return { db, databaseUrl: url, temporalAddress: server.address, client, connection, sink, worker, workflowCode, apiUrl, post, startWorker, stop };
   } catch (err) {
     await stop();
     throw err;
