@@ -5,7 +5,7 @@ import type { Identity } from '../customers/identity';
 import type { Db } from '../db/prisma';
 import type { CustomerClient } from '../temporal/customer-client';
 import { buildTrace } from '../trace/build-trace';
-import { requireScope } from './auth';
+import { principalOf, requireScope } from './auth';
 import { eraseCustomer } from '../customers/erase';
 import { NotFoundError } from './errors';
 import { parse } from './validate';
@@ -28,7 +28,7 @@ export function customersRouter(deps: { db: Db; identity: Identity; customers: C
   });
 
   router.delete('/v1/customers/:id', requireScope('admin'), async (req, res) => {
-    await eraseCustomer(deps.db, deps.customers, String(req.params.id));
+    await eraseCustomer(deps.db, deps.customers, String(req.params.id), principalOf(req).keyId);
     res.status(204).end();
   });
 

@@ -92,6 +92,8 @@ export interface ApiRoute {
   summary: string;
   description?: string;
   body?: z.ZodType;
+  /** The body may be left out. */
+  bodyOptional?: boolean;
   /** The body's media types; JSON unless said otherwise. */
   bodyTypes?: string[];
   query?: z.ZodObject;
@@ -121,7 +123,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'post', path: '/v1/programs', scope: 'admin', tag: 'Programs', summary: 'Create a program with a draft', body: s.CreateProgram, responses: { 201: { description: 'Created', schema: s.Program } }, errors: [409] },
   { method: 'get', path: '/v1/programs/:id', scope: 'admin', tag: 'Programs', summary: 'A program and its versions', responses: ok(s.Program) },
   { method: 'put', path: '/v1/programs/:id/draft', scope: 'admin', tag: 'Programs', summary: "Replace a program's draft", body: s.UpdateDraft, responses: ok(s.Program) },
-  { method: 'post', path: '/v1/programs/:id/versions', scope: 'admin', tag: 'Programs', summary: 'Publish the draft as the next immutable version', body: publishBody,
+  { method: 'post', path: '/v1/programs/:id/versions', scope: 'admin', tag: 'Programs', summary: 'Publish the draft as the next immutable version', body: publishBody, bodyOptional: true,
     description: 'The body is optional: `migrate` is a step map that moves customers waiting on an older version onto this one at their next step, once this version is live. A draft identical to the latest version publishes nothing (200, `unchanged: true`).',
     responses: { 201: { description: 'Published', schema: s.Published }, 200: { description: 'Unchanged: the latest version already is this draft', schema: s.Published } }, errors: [422] },
   { method: 'get', path: '/v1/programs/:id/versions/:version', scope: 'admin', tag: 'Programs', summary: 'One published version', responses: ok(s.ProgramVersion), errors: [400] },
@@ -192,7 +194,7 @@ function register(registry: OpenAPIRegistry, route: ApiRoute): void {
     request: {
       query: route.query,
       params: params.length ? z.object(Object.fromEntries(params.map((p) => [p, z.string()]))) : undefined,
-      body: route.body ? { required: true, content: Object.fromEntries((route.bodyTypes ?? ['application/json']).map((type) => [type, { schema: route.body! }])) } : undefined,
+      body: route.body ? { required: !route.bodyOptional, content: Object.fromEntries((route.bodyTypes ?? ['application/json']).map((type) => [type, { schema: route.body! }])) } : undefined,
     },
     responses,
   });

@@ -2,12 +2,13 @@
 // analytics needs (step records, message outcomes, order lines) kept under a fresh anonymous id.
 // An "erased" suppression, keyed by a digest of each email, makes sure they are never messaged again.
 import { randomUUID } from 'node:crypto';
+import { auditData } from '../audit/audit-log';
 import type { Db } from '../db/prisma';
 import { digestEmail } from '../messaging/suppressions';
 import type { CustomerClient } from '../temporal/customer-client';
 import { NotFoundError } from '../api/errors';
 
-export async function eraseCustomer(db: Db, customers: Pick<CustomerClient, 'terminate'>, customerId: string): Promise<{ anonymousId: string }> {
+export async function eraseCustomer(db: Db, customers: Pick<CustomerClient, 'terminate'>, customerId: string, actor: string): Promise<{ anonymousId: string }> {
   const named = await db.customer.findUnique({ where: { id: customerId } });
   if (!named) throw new NotFoundError(`customer ${customerId}`);
   const id = named.mergedInto ?? named.id;
@@ -30,6 +31,8 @@ export async function eraseCustomer(db: Db, customers: Pick<CustomerClient, 'ter
     await tx.subscription.deleteMany({ where: { customerId: { in: ids } } });
     // Identifiers and events (personal data in their properties) go with the customer rows.
     await tx.customer.deleteMany({ where: { id: { in: ids } } });
+    // The audit names the opaque ids only: nothing personal is left to point at.
+    await tx.auditEntry.create({ data: auditData({ actor, action: 'customer.erase', resource: `customer:${customerId}`, after: { erasedIds: ids, anonymousId } }) });
   });
   return { anonymousId };
 }

@@ -50,11 +50,17 @@ export function createExperimentService(db: Db, temporal: { client: Client; task
         return row;
       });
       if (input.winnerRule.autoPromote) {
-        await temporal.client.workflow.start('experimentWorkflow', {
-          workflowId: experimentWorkflowId(id),
-          taskQueue: temporal.taskQueue,
-          args: [{ experimentId: id, evaluationIntervalMs: input.winnerRule.evaluationIntervalMs }],
-        });
+        try {
+          await temporal.client.workflow.start('experimentWorkflow', {
+            workflowId: experimentWorkflowId(id),
+            taskQueue: temporal.taskQueue,
+            args: [{ experimentId: id, evaluationIntervalMs: input.winnerRule.evaluationIntervalMs }],
+          });
+        } catch (err) {
+          // Promised auto-promotion with nobody to do it: end the experiment and report the error.
+          await db.experiment.update({ where: { id }, data: { status: 'stopped', endedAt: new Date() } });
+          throw err;
+        }
       }
       return experiment;
     },

@@ -3,6 +3,7 @@
 import { NotFoundError, ValidationError } from '../api/errors';
 import type { Db } from '../db/prisma';
 import type { TemplateInput } from '../programs/program-schema';
+import { auditData } from '../audit/audit-log';
 import { createRenderer, TemplateSyntaxError } from './render';
 
 export interface CurrentTemplate {
@@ -34,8 +35,8 @@ export function createTemplateService(db: Db) {
   return {
     current,
 
-    /** Checks the Liquid, then writes version N+1 and makes it current, in one transaction. */
-    async save(id: string, input: TemplateInput) {
+    /** Checks the Liquid, then writes version N+1 and makes it current (and audited), in one transaction. */
+    async save(id: string, input: TemplateInput, actor: string) {
       try {
         renderer.check(input);
       } catch (err) {
@@ -49,6 +50,7 @@ export function createTemplateService(db: Db) {
         const version = (last?.version ?? 0) + 1;
         await tx.templateVersion.create({ data: { templateId: id, version, subject: input.subject, body: input.body } });
         const template = await tx.template.upsert({ where: { id }, create: { id, ...input }, update: input });
+        await tx.auditEntry.create({ data: auditData({ actor, action: 'template.save', resource: `template:${id}`, after: { version } }) });
         return { ...template, version };
       });
     },

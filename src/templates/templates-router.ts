@@ -2,7 +2,7 @@
 // preview as a real customer, and test sends.
 import { Router } from 'express';
 import { z } from 'zod';
-import { requireScope } from '../api/auth';
+import { principalOf, requireScope } from '../api/auth';
 import { parse } from '../api/validate';
 import { templateSchema } from '../programs/program-schema';
 import type { TemplatePreview } from './template-preview';
@@ -32,7 +32,7 @@ export function templatesRouter(deps: { templates: TemplateService; templatePrev
 
   router.put('/v1/templates/:id', requireScope('admin'), async (req, res) => {
     const id = parse(templateId, req.params.id, '$.params.id');
-    res.json(await templates.save(id, parse(templateSchema, req.body)));
+    res.json(await templates.save(id, parse(templateSchema, req.body), principalOf(req).keyId));
   });
   router.get('/v1/templates/:id', requireScope('admin'), async (req, res) => {
     res.json(await templates.get(req.params.id));

@@ -42,6 +42,11 @@ describe('versioning', () => {
       [2, '<p>v2 {{ unsubscribeUrl }}</p>'],
       [1, '<p>v1</p>'],
     ]);
+    const audit = await api.request('GET', '/v1/audit?resource=template:welcome');
+    expect(audit.body.entries.map((e: { action: string; after: unknown }) => [e.action, e.after])).toEqual([
+      ['template.save', { version: 2 }],
+      ['template.save', { version: 1 }],
+    ]);
   });
 
   test('a template whose Liquid does not parse (or uses an unknown filter) is refused 422 and saves no version', async () => {

@@ -34,7 +34,7 @@ test('erase terminates the journey, deletes personal data, keeps anonymous aggre
   await stepRecord(world, id, { kind: 'send', outcome: 'sent' });
   const stepsBefore = await db.journeyStep.count({ where: { customerId: id } });
 
-  const { anonymousId } = await eraseCustomer(db, world.api.deps.customers, id);
+  const { anonymousId } = await eraseCustomer(db, world.api.deps.customers, id, 'dpo-key');
 
   const handle = world.env.client.workflow.getHandle(customerWorkflowId(id));
   expect((await handle.describe()).status.name).toBe('TERMINATED');
@@ -45,6 +45,8 @@ test('erase terminates the journey, deletes personal data, keeps anonymous aggre
   const [kept] = await db.message.findMany({ where: { customerId: anonymousId } });
   expect(kept).toMatchObject({ status: 'sent', recipient: null, subject: null });
   expect(await db.suppression.count({ where: { kind: 'erased', customerId: null } })).toBe(1);
+  const [audit] = await db.auditEntry.findMany({ where: { action: 'customer.erase' } });
+  expect(audit).toMatchObject({ actor: 'dpo-key', resource: `customer:${id}`, after: { erasedIds: [id], anonymousId } });
 
   // The day-long wait would have sent again; the erased customer gets nothing more.
   await world.env.sleep('2d');
