@@ -103,4 +103,4 @@ test('v2 as a 50/50 experiment with a 10% holdout: sticky, recorded, balanced; v
   const audit = (await api.request('GET', '/v1/audit?resource=program:offer')).body.entries;
   expect(audit[0]).toMatchObject({ actor: `experiment:${experimentId}`, action: 'experiment.promote', after: { liveVersion: 2, winner: 'v2' } });
   expect(audit.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['experiment.start', 'program.publish', 'program.launch', 'program.create']));
-});
+}, 360_000); // about 900 events through the API: a minute alone, several on a loaded 2-core machine
