@@ -6,14 +6,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { seedBenchProgram } from './lib/journeys';
 import { log, round } from './lib/stats';
 import { startBenchWorld } from './lib/world';
 import { benchIngestion } from './measures/ingestion';
 import { benchLatency } from './measures/latency';
 import { benchMemory } from './measures/memory';
-import { benchOverhead } from './measures/overhead';
+import { benchOverhead, minimalBundle } from './measures/overhead';
 import { benchReplay } from './measures/replay';
 import { benchSustained } from './measures/sustained';
 import { printTable, type BenchResult } from './table';
@@ -29,7 +29,8 @@ if (require.main === module)
   });
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // Core warns of every workflow task over 5 s, which a loaded 2-core machine produces by the hundred.
+  Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } } });
   const started = performance.now();
   const at = new Date().toISOString();
   const stamp = at.replace(/[:.]/g, '-');
@@ -61,7 +62,10 @@ async function main(): Promise<void> {
       result.overhead = await benchOverhead(world);
       log(`interpreter overhead: ${result.overhead.ratio}×`);
     }
-    if (wanted('memory')) result.memory = await benchMemory(world);
+    if (wanted('memory')) {
+      result.memory = await benchMemory(world);
+      result.memoryFloor = await benchMemory(world, { type: 'minimalCustomerWorkflow', code: await minimalBundle(), levels: [1000] });
+    }
     result.totalSeconds = Math.round((performance.now() - started) / 1000);
     result.machine = { cpus: cpus().length, loadAverage: loadavg().map((l) => round(l, 1)), node: process.version };
     printTable(result);

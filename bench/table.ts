@@ -19,6 +19,8 @@ export interface BenchResult {
   replay?: ReplayResult;
   overhead?: OverheadResult;
   memory?: MemoryResult;
+  /** The same for the hand-written minimal workflow: what the SDK costs per cached workflow. */
+  memoryFloor?: MemoryResult;
   totalSeconds?: number;
   machine?: { cpus: number; loadAverage: number[]; node: string };
 }
@@ -43,6 +45,7 @@ export function printTable(r: BenchResult): void {
   }
   if (r.latencyHalf) rows.push([`E2E latency at half max (${r.latencyHalf.ratePerSecond}/s)`, lat(r.latencyHalf), '', '']);
   if (r.memory) for (const l of r.memory.levels) rows.push([`Worker RSS per cached workflow, ${l.cached} cached`, `${l.kbPerWorkflow} kB (RSS ${l.rssMb} MB; load ${l.load})`, '≤ 200 kB', verdict(l.kbPerWorkflow <= 200)]);
+  if (r.memoryFloor) for (const l of r.memoryFloor.levels) rows.push([`  the same, minimal hand-written workflow, ${l.cached} cached`, `${l.kbPerWorkflow} kB (RSS ${l.rssMb} MB; load ${l.load})`, '', '']);
   if (r.replay) {
     const p = r.replay;
     rows.push(['Replay (customers with 200 events)', `${p.historiesPerSecond} histories/s; ${p.steadyHistoriesPerSecond}/s without start-up (${p.histories} histories of ${Math.min(...p.historyEvents)}–${Math.max(...p.historyEvents)} events, ${p.cpuMsPerHistory} ms CPU each, ${p.failures} failures; load ${p.load})`, '≥ 10/s', verdict(p.historiesPerSecond >= 10)]);

@@ -16,21 +16,25 @@ import type { BenchWorld } from '../lib/world';
 
 export const MEMORY_LEVELS = (process.env.BENCH_MEMORY_LEVELS ?? '1000,5000,10000').split(',').map(Number);
 
-export async function benchMemory(world: BenchWorld) {
-  const bundlePath = join(tmpdir(), `kairos-bench-bundle-${runId}.js`);
-  writeFileSync(bundlePath, world.workflowCode);
+/**
+ * `workflow` defaults to the customer workflow; the bench also runs the hand-written minimal one
+ * (bench/minimal/workflow.ts) at 1k, as the floor the SDK itself costs per cached workflow.
+ */
+export async function benchMemory(world: BenchWorld, workflow = { type: 'customerWorkflow', code: world.workflowCode, levels: MEMORY_LEVELS }) {
+  const bundlePath = join(tmpdir(), `kairos-bench-bundle-${runId}-${workflow.type}.js`);
+  writeFileSync(bundlePath, workflow.code);
   const worker = await startWorkerProcess({ temporalAddress: world.temporalAddress, databaseUrl: world.databaseUrl, sinkUrl: world.sink.url, bundlePath, heapMiB: 18_000 });
   try {
     await sleep(2000);
     const baseline = await worker.rss();
     const levels = [];
     let started = 0;
-    for (const level of MEMORY_LEVELS) {
-      const ids = Array.from({ length: level - started }, (_, i) => `mem-${runId}-${started + i}`);
+    for (const level of workflow.levels) {
+      const ids = Array.from({ length: level - started }, (_, i) => `mem-${workflow.type}-${runId}-${started + i}`);
       started = level;
       await pool(
         ids.map((id) => () =>
-          world.client.workflow.start('customerWorkflow', { workflowId: customerWorkflowId(id), taskQueue: TEST_TASK_QUEUE, args: [{ customerId: id }], typedSearchAttributes: [{ key: CUSTOMER_ID_KEY, value: id }] }),
+          world.client.workflow.start(workflow.type, { workflowId: customerWorkflowId(id), taskQueue: TEST_TASK_QUEUE, args: [{ customerId: id }], typedSearchAttributes: [{ key: CUSTOMER_ID_KEY, value: id }] }),
         ),
         16,
       );
@@ -41,9 +45,9 @@ export async function benchMemory(world: BenchWorld) {
       }), 16);
       const rss = await worker.rss();
       levels.push({ cached: level, rssMb: round(rss / 2 ** 20, 1), kbPerWorkflow: round((rss - baseline) / level / 1024, 1), load: loadNow() });
-      log(`memory: ${level} cached, ${levels.at(-1)!.kbPerWorkflow} kB each`);
+      log(`memory: ${level} ${workflow.type} cached, ${levels.at(-1)!.kbPerWorkflow} kB each`);
     }
-    return { baselineRssMb: round(baseline / 2 ** 20, 1), levels, target: 200 };
+    return { workflowType: workflow.type, baselineRssMb: round(baseline / 2 ** 20, 1), levels, target: 200 };
   } finally {
     await worker.stop();
   }

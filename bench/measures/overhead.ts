@@ -44,8 +44,13 @@ async function drive(world: BenchWorld, workflowType: string, taskQueue: string,
   return histories;
 }
 
+/** The hand-written workflow's bundle (the memory measure uses it too). */
+export async function minimalBundle(): Promise<string> {
+  return (await bundleWorkflowCode({ workflowsPath: require.resolve('../minimal/workflow'), logger: quiet })).code;
+}
+
 export async function benchOverhead(world: BenchWorld) {
-  const { code: minimalCode } = await bundleWorkflowCode({ workflowsPath: require.resolve('../minimal/workflow'), logger: quiet });
+  const minimalCode = await minimalBundle();
   await world.startWorker(MINIMAL_QUEUE, minimalCode);
   const kairosHistories = await drive(world, 'customerWorkflow', TASK_QUEUE, 'ovk');
   const minimalHistories = await drive(world, 'minimalCustomerWorkflow', MINIMAL_QUEUE, 'ovm');
