@@ -9,17 +9,7 @@ import { basename, join, resolve } from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../src/worker/create-worker';
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-interface Profile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-}
+import { printTop, type Profile } from './lib/profile';
 
 const noop = () => undefined;
 const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
@@ -49,25 +39,6 @@ async function main(dir: string, rounds = 3): Promise<void> {
   writeFileSync(out, JSON.stringify(profile));
   console.log(`${histories.length} histories × ${rounds} in ${seconds.toFixed(1)} s (${((histories.length * rounds) / seconds).toFixed(2)} histories/s, profiler on); profile: ${out}\n`);
   printTop(profile);
-}
-
-/** Self time per function and per file, from the samples. */
-function printTop(profile: Profile): void {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const fn = new Map<string, number>();
-  const file = new Map<string, number>();
-  let total = 0;
-  profile.samples.forEach((id, i) => {
-    const node = byId.get(id)!;
-    const dt = profile.timeDeltas[i] ?? 0;
-    total += dt;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const where = url.replace(/^.*node_modules\//, '').replace(/^.*\/work\/main\//, '') || '(native)';
-    fn.set(`${functionName || '(anonymous)'}  ${where}:${lineNumber + 1}`, (fn.get(`${functionName || '(anonymous)'}  ${where}:${lineNumber + 1}`) ?? 0) + dt);
-    file.set(where, (file.get(where) ?? 0) + dt);
-  });
-  const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`).join('\n');
-  console.log(`Top functions by self time:\n${top(fn, 25)}\n\nTop files by self time:\n${top(file, 15)}`);
 }
 
 if (require.main === module)
