@@ -4,13 +4,13 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { programAnalytics } from '../analytics/program-analytics';
 import type { Db } from '../db/prisma';
-import { createProgramSchema, launchSchema, publishSchema, updateDraftSchema } from '../programs/program-schema';
+import { createProgramSchema, launchSchema, publishSchema, updateDraftSchema, versionNumber } from '../programs/program-schema';
 import type { ProgramService } from '../programs/program-service';
 import { STATE_ACTIONS } from '../programs/program-states';
 import { principalOf, requireScope } from './auth';
 import { parse } from './validate';
 
-const versionParam = z.coerce.number().int().min(1);
+const versionParam = z.coerce.number().pipe(versionNumber);
 export const diffQuerySchema = z.strictObject({ from: versionParam, to: versionParam });
 
 export function programsRouter(deps: { programs: ProgramService; db: Db }): Router {

@@ -16,15 +16,20 @@ export interface ExperimentResults {
 
 export async function experimentResults(db: Db, experimentId: string): Promise<ExperimentResults> {
   const experiment = await db.experiment.findUniqueOrThrow({ where: { id: experimentId } });
-  // Assigned customers' step records for this program, in their variant, since the experiment began.
+  // Enrollments that entered in their customer's assigned variant since the experiment began, and
+  // which of them reached the goal within its window: a conversion counts for the entry it follows.
   const rows = await db.$queryRaw<{ variant: string; entered: bigint; converted: bigint }[]>`
-    SELECT a.variant,
-           count(DISTINCT s.customer_id) FILTER (WHERE s.kind = 'enter' AND s.outcome = 'entered') AS entered,
-           count(DISTINCT s.customer_id) FILTER (WHERE s.kind = 'goal' AND s.outcome = 'converted' AND (s.detail->>'attributed')::boolean) AS converted
-    FROM assignments a
-    JOIN journey_steps s ON s.customer_id = a.customer_id AND s.program_id = ${experiment.programId} AND s.variant = a.variant AND s.at >= ${experiment.startedAt}
-    WHERE a.experiment_id = ${experimentId}
-    GROUP BY a.variant`;
+    WITH entered AS (
+      SELECT s.enrollment_id, s.customer_id, a.variant
+      FROM assignments a
+      JOIN journey_steps s ON s.customer_id = a.customer_id AND s.program_id = ${experiment.programId} AND s.variant = a.variant
+        AND s.kind = 'enter' AND s.outcome = 'entered' AND s.at >= ${experiment.startedAt}
+      WHERE a.experiment_id = ${experimentId}
+    )
+    SELECT e.variant, count(DISTINCT e.customer_id) AS entered, count(DISTINCT g.customer_id) AS converted
+    FROM entered e
+    LEFT JOIN journey_steps g ON g.enrollment_id = e.enrollment_id AND g.kind = 'goal' AND g.outcome = 'converted' AND (g.detail->>'attributed')::boolean
+    GROUP BY e.variant`;
   const counts = new Map(rows.map((r) => [r.variant, { entered: Number(r.entered), converted: Number(r.converted) }]));
   const holdout = counts.get(HOLDOUT) ?? { entered: 0, converted: 0 };
   const names = (experiment.variants as { name: string }[]).map((v) => v.name);

@@ -6,7 +6,7 @@ import { HttpError, NotFoundError, ValidationError, type FieldIssue } from '../a
 import { auditData } from '../audit/audit-log';
 import type { Db } from '../db/prisma';
 import type { ExperimentVariant } from '../programs/entry-routing';
-import { runningChange } from '../programs/running-change';
+import { lockProgram, runningChange } from '../programs/running-change';
 import { experimentWorkflowId } from '../temporal/addressing';
 import { experimentResults } from './experiment-results';
 import type { StartExperiment } from './experiment-schema';
@@ -24,27 +24,17 @@ export function createExperimentService(db: Db, temporal: { client: Client; task
     results: async (id: string) => experimentResults(db, (await get(id)).id),
 
     async start(programId: string, input: StartExperiment, actor: string) {
-      const program = await db.program.findUnique({ where: { id: programId }, include: { versions: true } });
-      if (!program) throw new NotFoundError(`program ${programId}`);
-      if (program.status !== 'live' || program.liveVersion === null) throw new HttpError(409, 'Conflict', `program ${programId} is ${program.status}: experiments run on live programs`);
-      const busy = await runningChange(db, programId);
-      if (busy) throw new HttpError(409, 'Conflict', `${busy} is running for program ${programId}`);
-      const live = program.versions.find((v) => v.version === program.liveVersion)!;
-      const issues: FieldIssue[] = [];
-      input.variants.forEach((v, i) => {
-        const row = program.versions.find((x) => x.version === v.version);
-        const path = `$.variants[${i}].version`;
-        if (!row) issues.push({ path, message: `version ${v.version} does not exist` });
-        else if (row.retiredAt) issues.push({ path, message: `version ${v.version} was rolled back` });
-        else if (row.triggerEvent !== live.triggerEvent) issues.push({ path, message: `enters on "${row.triggerEvent}", the live version on "${live.triggerEvent}"` });
-      });
-      if (issues.length) throw new ValidationError(issues, 422, 'Invalid experiment');
-
+      const versions = await db.programVersion.findMany({ where: { programId } });
       const id = `exp_${randomBytes(6).toString('hex')}`;
       const variants: ExperimentVariant[] = input.variants;
       const experiment = await db.$transaction(async (tx) => {
+        const program = await lockProgram(tx, programId);
+        if (program.status !== 'live' || program.liveVersion === null) throw new HttpError(409, 'Conflict', `program ${programId} is ${program.status}: experiments run on live programs`);
+        const busy = await runningChange(tx, programId);
+        if (busy) throw new HttpError(409, 'Conflict', `${busy} is running for program ${programId}`);
+        checkVariants(input, versions, program.liveVersion);
         const row = await tx.experiment.create({
-          data: { id, programId, variants: variants as object[], holdout: input.holdout, controlVersion: program.liveVersion!, winnerRule: input.winnerRule },
+          data: { id, programId, variants: variants as object[], holdout: input.holdout, controlVersion: program.liveVersion, winnerRule: input.winnerRule },
         });
         await tx.auditEntry.create({ data: auditData({ actor, action: 'experiment.start', resource: `program:${programId}`, after: { experimentId: id, variants, holdout: input.holdout, controlVersion: program.liveVersion, winnerRule: input.winnerRule } }) });
         return row;
@@ -58,7 +48,7 @@ export function createExperimentService(db: Db, temporal: { client: Client; task
           });
         } catch (err) {
           // Promised auto-promotion with nobody to do it: end the experiment and report the error.
-          await db.experiment.update({ where: { id }, data: { status: 'stopped', endedAt: new Date() } });
+          await endExperiment(db, id, actor, 'its controller workflow could not be started');
           throw err;
         }
       }
@@ -69,15 +59,35 @@ export function createExperimentService(db: Db, temporal: { client: Client; task
     promote: (id: string, variant: string, actor: string) => promoteVariant(db, id, variant, actor),
 
     async stop(id: string, actor: string) {
-      const row = await get(id);
-      if (row.status !== 'running') return row;
-      await db.$transaction([
-        db.experiment.update({ where: { id }, data: { status: 'stopped', endedAt: new Date() } }),
-        db.auditEntry.create({ data: auditData({ actor, action: 'experiment.stop', resource: `program:${row.programId}`, before: { experimentId: id, status: 'running' }, after: { status: 'stopped' } }) }),
-      ]);
+      await get(id);
+      await endExperiment(db, id, actor);
       return get(id);
     },
   };
+}
+
+/** Each variant's version must exist, not be rolled back, and enter on the live version's event. */
+function checkVariants(input: StartExperiment, versions: { version: number; retiredAt: Date | null; triggerEvent: string }[], liveVersion: number): void {
+  const live = versions.find((v) => v.version === liveVersion)!;
+  const issues: FieldIssue[] = [];
+  input.variants.forEach((v, i) => {
+    const row = versions.find((x) => x.version === v.version);
+    const path = `$.variants[${i}].version`;
+    if (!row) issues.push({ path, message: `version ${v.version} does not exist` });
+    else if (row.retiredAt) issues.push({ path, message: `version ${v.version} was rolled back` });
+    else if (row.triggerEvent !== live.triggerEvent) issues.push({ path, message: `enters on "${row.triggerEvent}", the live version on "${live.triggerEvent}"` });
+  });
+  if (issues.length) throw new ValidationError(issues, 422, 'Invalid experiment');
+}
+
+/** Stops a running experiment, with its audit entry; one that has already ended is left alone. */
+async function endExperiment(db: Db, id: string, actor: string, why?: string): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const { count } = await tx.experiment.updateMany({ where: { id, status: 'running' }, data: { status: 'stopped', endedAt: new Date() } });
+    if (count === 0) return;
+    const { programId } = await tx.experiment.findUniqueOrThrow({ where: { id }, select: { programId: true } });
+    await tx.auditEntry.create({ data: auditData({ actor, action: 'experiment.stop', resource: `program:${programId}`, before: { experimentId: id, status: 'running' }, after: { status: 'stopped', ...(why ? { reason: why } : {}) } }) });
+  });
 }
 
 export async function promoteVariant(db: Db, id: string, variant: string, actor: string) {
@@ -85,10 +95,12 @@ export async function promoteVariant(db: Db, id: string, variant: string, actor:
   if (!row) throw new NotFoundError(`experiment ${id}`);
   const chosen = (row.variants as unknown as ExperimentVariant[]).find((v) => v.name === variant);
   if (!chosen) throw new ValidationError([{ path: '$.variant', message: `experiment ${id} has no variant "${variant}"` }], 422, 'Invalid variant');
-  if (row.status !== 'running') throw new HttpError(409, 'Conflict', `experiment ${id} is ${row.status}`);
   await db.$transaction(async (tx) => {
-    const program = await tx.program.findUniqueOrThrow({ where: { id: row.programId } });
-    await tx.experiment.update({ where: { id }, data: { status: 'promoted', winner: variant, endedAt: new Date() } });
+    // The program first, as every routing change does; then only a running experiment is
+    // promoted, so a hand promotion racing the controller's takes effect once.
+    const program = await lockProgram(tx, row.programId);
+    const { count } = await tx.experiment.updateMany({ where: { id, status: 'running' }, data: { status: 'promoted', winner: variant, endedAt: new Date() } });
+    if (count === 0) throw new HttpError(409, 'Conflict', `experiment ${id} has ended`);
     await tx.program.update({ where: { id: row.programId }, data: { liveVersion: chosen.version } });
     await tx.auditEntry.create({ data: auditData({ actor, action: 'experiment.promote', resource: `program:${row.programId}`, before: { liveVersion: program.liveVersion }, after: { liveVersion: chosen.version, experimentId: id, winner: variant } }) });
   });

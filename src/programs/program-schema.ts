@@ -11,7 +11,10 @@ export const createProgramSchema = z.strictObject({
 
 export const updateDraftSchema = z.strictObject({ definition: z.record(z.string(), z.unknown()) });
 
-export const launchSchema = z.strictObject({ version: z.number().int().min(1) });
+/** A version number: positive, and within PostgreSQL's integer. */
+export const versionNumber = z.number().int().min(1).max(2_147_483_647);
+
+export const launchSchema = z.strictObject({ version: versionNumber });
 
 export const templateSchema = z.strictObject({
   channel: z.enum(['email']).default('email'),
@@ -25,7 +28,7 @@ const stepId = z.string().min(1).max(100);
 
 /** A release's step map: customers waiting on `fromVersion` move to the new version's step. */
 export const stepMapSchema = z.strictObject({
-  fromVersion: z.number().int().min(1),
+  fromVersion: versionNumber,
   steps: z.record(stepId, stepId).refine((m) => Object.keys(m).length > 0, 'map at least one step'),
 });
 export type StepMap = z.output<typeof stepMapSchema>;

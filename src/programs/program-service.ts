@@ -10,7 +10,7 @@ import type { ProgramDefinition } from './types';
 import type { StepMap } from './program-schema';
 import { assertLaunchable, nextStatus, type StateAction } from './program-states';
 import { validateProgram } from './validate';
-import { runningChange } from './running-change';
+import { lockProgram, runningChange } from './running-change';
 import { diffVersions } from './version-diff';
 
 const versionView = { version: true, createdAt: true, migratesFrom: true, retiredAt: true, retiredReason: true } as const;
@@ -74,7 +74,7 @@ export function createProgramService(db: Db) {
       if (migrate) await checkStepMap(migrate, definition);
       // Version numbers come from the latest row under a lock, so concurrent publishes never collide.
       const v = await db.$transaction(async (tx) => {
-        await tx.$executeRaw`SELECT 1 FROM programs WHERE id = ${id} FOR UPDATE`;
+        await lockProgram(tx, id);
         const last = await tx.programVersion.findFirst({ where: { programId: id }, orderBy: { version: 'desc' } });
         const next = (last?.version ?? 0) + 1;
         await tx.programVersion.create({
@@ -107,25 +107,25 @@ export function createProgramService(db: Db) {
 
     /** Makes `version` the one new entrants join, and the program live. */
     async launch(id: string, v: number, actor: string) {
-      const program = await get(id);
-      assertLaunchable(program.status);
       const row = await version(id, v);
       if (row.retiredAt) throw new HttpError(409, 'Conflict', `version ${v} was rolled back (${row.retiredReason}); publish a fixed version`);
-      const busy = await runningChange(db, id);
-      if (busy) throw new HttpError(409, 'Conflict', `${busy} is running; stop it before launching by hand`);
-      if (program.status === 'live' && program.liveVersion === v) return program;
-      await db.$transaction([
-        db.program.update({ where: { id }, data: { status: 'live', liveVersion: v } }),
-        db.auditEntry.create({ data: auditData({ actor, action: 'program.launch', resource: `program:${id}`, before: summary(program), after: { status: 'live', liveVersion: v } }) }),
-      ]);
+      await db.$transaction(async (tx) => {
+        const program = await lockProgram(tx, id);
+        assertLaunchable(program.status);
+        const busy = await runningChange(tx, id);
+        if (busy) throw new HttpError(409, 'Conflict', `${busy} is running; stop it before launching by hand`);
+        if (program.status === 'live' && program.liveVersion === v) return;
+        await tx.program.update({ where: { id }, data: { status: 'live', liveVersion: v } });
+        await tx.auditEntry.create({ data: auditData({ actor, action: 'program.launch', resource: `program:${id}`, before: summary(program), after: { status: 'live', liveVersion: v } }) });
+      });
       return get(id);
     },
 
     /** pause, resume, stop, archive. Stopping also ends a running experiment or rollout. */
     async changeState(id: string, action: StateAction, actor: string) {
-      const program = await get(id);
-      const status = nextStatus(program.status, action);
       await db.$transaction(async (tx) => {
+        const program = await lockProgram(tx, id);
+        const status = nextStatus(program.status, action);
         await tx.program.update({ where: { id }, data: { status } });
         if (status === 'stopped') {
           await tx.experiment.updateMany({ where: { programId: id, status: 'running' }, data: { status: 'stopped', endedAt: new Date() } });

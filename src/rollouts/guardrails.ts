@@ -10,7 +10,7 @@ export interface VersionMetrics {
   bounces: number;
   unsubscribes: number;
   steps: number;
-  /** Step records with a failed outcome. */
+  /** Step records with a failed outcome (of the steps run: not entries, exits, goals, holds or moves). */
   stepErrors: number;
 }
 
@@ -48,15 +48,20 @@ export async function versionMetrics(db: Db, programId: string, version: number,
     SELECT count(*) AS messages,
            count(*) FILTER (WHERE m.status = 'failed' OR m.failed_attempts > 0) AS send_failures,
            count(*) FILTER (WHERE m.reason LIKE 'bounced:%' OR m.reason LIKE 'dropped:%') AS bounces,
+           -- Unsubscribed after this message: through SendGrid (naming the message) or our one-click link.
            count(*) FILTER (WHERE EXISTS (
              SELECT 1 FROM events e
-             WHERE e.customer_id = m.customer_id AND e.type = 'email_unsubscribed' AND e.properties->>'messageKey' = m.key)) AS unsubscribes
+             WHERE e.customer_id = m.customer_id AND e.type = 'email_unsubscribed' AND e.properties->>'messageKey' = m.key)
+           OR EXISTS (
+             SELECT 1 FROM subscriptions u
+             WHERE u.customer_id = m.customer_id AND NOT u.subscribed AND m.sent_at IS NOT NULL AND u.updated_at >= m.sent_at)) AS unsubscribes
     FROM messages m
     WHERE m.program_id = ${programId} AND m.version = ${version} AND m.created_at >= ${since} AND m.status <> 'skipped'`;
   const [steps] = await db.$queryRaw<{ steps: bigint; step_errors: bigint }[]>`
     SELECT count(*) AS steps, count(*) FILTER (WHERE outcome LIKE 'failed%') AS step_errors
     FROM journey_steps
-    WHERE program_id = ${programId} AND version = ${version} AND at >= ${since} AND kind NOT IN ('enter', 'exit')`;
+    WHERE program_id = ${programId} AND version = ${version} AND at >= ${since}
+      AND kind NOT IN ('enter', 'exit', 'goal', 'migrate') AND outcome <> 'held'`;
   return {
     messages: Number(messages!.messages),
     sendFailures: Number(messages!.send_failures),

@@ -5,7 +5,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { HttpError, NotFoundError, ValidationError } from '../api/errors';
 import { auditData } from '../audit/audit-log';
 import type { Db } from '../db/prisma';
-import { runningChange } from '../programs/running-change';
+import { lockProgram, runningChange } from '../programs/running-change';
 import { rolloutWorkflowId } from '../temporal/addressing';
 import type { StartRollout } from './rollout-schema';
 
@@ -34,31 +34,33 @@ export function createRolloutService(db: Db, temporal: { client: Client; taskQue
     list: (programId: string) => db.rollout.findMany({ where: { programId }, orderBy: { startedAt: 'desc' } }),
 
     async start(programId: string, input: StartRollout, actor: string) {
-      const program = await db.program.findUnique({ where: { id: programId } });
-      if (!program) throw new NotFoundError(`program ${programId}`);
-      if (program.status !== 'live' || program.liveVersion === null) throw new HttpError(409, 'Conflict', `program ${programId} is ${program.status}: rollouts run on live programs`);
-      const busy = await runningChange(db, programId);
-      if (busy) throw new HttpError(409, 'Conflict', `${busy} is running for program ${programId}`);
-      const target = await db.programVersion.findUnique({ where: { programId_version: { programId, version: input.toVersion } } });
-      const problem = !target ? `version ${input.toVersion} does not exist`
-        : target.retiredAt ? `version ${input.toVersion} was rolled back (${target.retiredReason})`
-        : input.toVersion === program.liveVersion ? `version ${input.toVersion} is already live` : null;
-      if (problem) throw new ValidationError([{ path: '$.toVersion', message: problem }], 422, 'Invalid rollout');
-
       const id = `ro_${randomBytes(6).toString('hex')}`;
-      await db.$transaction([
-        db.rollout.create({
+      await db.$transaction(async (tx) => {
+        const program = await lockProgram(tx, programId);
+        if (program.status !== 'live' || program.liveVersion === null) throw new HttpError(409, 'Conflict', `program ${programId} is ${program.status}: rollouts run on live programs`);
+        const busy = await runningChange(tx, programId);
+        if (busy) throw new HttpError(409, 'Conflict', `${busy} is running for program ${programId}`);
+        const [target, live] = await Promise.all([
+          tx.programVersion.findUnique({ where: { programId_version: { programId, version: input.toVersion } } }),
+          tx.programVersion.findUniqueOrThrow({ where: { programId_version: { programId, version: program.liveVersion } } }),
+        ]);
+        const problem = !target ? `version ${input.toVersion} does not exist`
+          : target.retiredAt ? `version ${input.toVersion} was rolled back (${target.retiredReason})`
+          : input.toVersion === program.liveVersion ? `version ${input.toVersion} is already live`
+          : target.triggerEvent !== live.triggerEvent ? `enters on "${target.triggerEvent}", the live version on "${live.triggerEvent}"` : null;
+        if (problem) throw new ValidationError([{ path: '$.toVersion', message: problem }], 422, 'Invalid rollout');
+        await tx.rollout.create({
           data: { id, programId, fromVersion: program.liveVersion, toVersion: input.toVersion, plan: input.plan, guardrails: input.guardrails, evaluationIntervalMs: input.evaluationIntervalMs },
-        }),
-        db.auditEntry.create({
+        });
+        await tx.auditEntry.create({
           data: auditData({ actor, action: 'rollout.start', resource: `program:${programId}`, after: { rolloutId: id, fromVersion: program.liveVersion, toVersion: input.toVersion, plan: input.plan, guardrails: input.guardrails } }),
-        }),
-      ]);
+        });
+      });
       try {
         await startController(id, input);
       } catch (err) {
         // No controller, no rollout: end it, so the program is not left with a ramp nobody runs.
-        await db.rollout.update({ where: { id }, data: { status: 'aborted', reason: 'its controller workflow could not be started', endedAt: new Date() } });
+        await abort(id, actor, 'its controller workflow could not be started');
         throw err;
       }
       return get(id);
@@ -66,15 +68,21 @@ export function createRolloutService(db: Db, temporal: { client: Client; taskQue
 
     /** New entrants go back to the current version at once; the controller ends at its next check. */
     async abort(id: string, actor: string) {
-      const row = await get(id);
-      if (row.status !== 'running') return row;
-      await db.$transaction([
-        db.rollout.updateMany({ where: { id, status: 'running' }, data: { status: 'aborted', percent: 0, reason: `aborted by ${actor}`, endedAt: new Date() } }),
-        db.auditEntry.create({ data: auditData({ actor, action: 'rollout.abort', resource: `program:${row.programId}`, before: { percent: row.percent }, after: { percent: 0, rolloutId: id } }) }),
-      ]);
+      await get(id);
+      await abort(id, actor, `aborted by ${actor}`);
       return get(id);
     },
   };
+
+  /** Ends a running rollout, with its audit entry; one that has already ended is left alone. */
+  async function abort(id: string, actor: string, reason: string): Promise<void> {
+    await db.$transaction(async (tx) => {
+      const row = await tx.rollout.findUniqueOrThrow({ where: { id } });
+      const { count } = await tx.rollout.updateMany({ where: { id, status: 'running' }, data: { status: 'aborted', percent: 0, reason, endedAt: new Date() } });
+      if (count === 0) return;
+      await tx.auditEntry.create({ data: auditData({ actor, action: 'rollout.abort', resource: `program:${row.programId}`, before: { percent: row.percent }, after: { percent: 0, rolloutId: id, reason } }) });
+    });
+  }
 }
 
 export type RolloutService = ReturnType<typeof createRolloutService>;

@@ -1,7 +1,7 @@
 // The rules around releases, over HTTP on the time-skipping server: one experiment or rollout at
 // a time, manual promotion and stopping, aborting a rollout (its controller workflow ends), and
 // the 4xx answers that name the field and the reason.
-import { rolloutWorkflowId } from '../../src/temporal/addressing';
+import { experimentWorkflowId, rolloutWorkflowId } from '../../src/temporal/addressing';
 import { seedTemplates } from '../helpers/seed';
 import { startWorld, type World } from '../helpers/world';
 import { offerProgram, publish } from './admin';
@@ -65,4 +65,19 @@ test('an aborted rollout sends entrants back at once, and its controller workflo
   expect(stopped.body.status).toBe('stopped');
   const late = await post('/v1/programs/rules/rollouts', { toVersion: 1 });
   expect([late.status, late.body.detail]).toEqual([409, 'program rules is stopped: rollouts run on live programs']);
+});
+
+test("stopping an auto-promoting experiment by hand ends its controller with no winner", async () => {
+  expect(await publish(api, 'auto', offerProgram('offer-a', 'visit-auto'))).toBe(1);
+  expect(await publish(api, 'auto', offerProgram('offer-b', 'visit-auto'))).toBe(2);
+  expect((await post('/v1/programs/auto/launch', { version: 1 })).status).toBe(200);
+  const experiment = await post('/v1/programs/auto/experiments', {
+    variants: [{ name: 'a', version: 1 }, { name: 'b', version: 2 }],
+    winnerRule: { autoPromote: true, evaluationIntervalMs: 3_600_000 },
+  });
+  expect(experiment.status).toBe(201);
+  expect((await post(`/v1/experiments/${experiment.body.id}/stop`)).body.status).toBe('stopped');
+  const controller = world.env.client.workflow.getHandle(experimentWorkflowId(experiment.body.id));
+  expect(await controller.result()).toEqual({ winner: null });
+  expect((await api.request('GET', '/v1/programs/auto')).body.liveVersion).toBe(1);
 });

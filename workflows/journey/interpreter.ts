@@ -66,7 +66,8 @@ async function checkpoint(e: Enrollment, def: ProgramDefinition, ctx: Interprete
     e.exitReason = ended;
     return def;
   }
-  const target = control.migrateTo?.steps[e.stepId];
+  // Experiment customers stay on their variant's version, or the experiment would measure nothing.
+  const target = e.variant === null ? control.migrateTo?.steps[e.stepId] : undefined;
   if (!control.migrateTo || target === undefined) return def;
   const next = await ctx.definitionOf(e.programId, control.migrateTo.version);
   ctx.record(e, e.stepId, 'migrate', 'migrated', { fromVersion: e.version, toVersion: control.migrateTo.version, toStep: target });
@@ -81,14 +82,22 @@ function endReason(control: ProgramControl): string | null {
   return null;
 }
 
-/** A paused program holds its customers before each send until it is resumed (or stopped). */
+/**
+ * A paused program holds its customers before each send until it is resumed (or stopped, when
+ * they exit). `held` marks the hold's `wakeAt` so a run continued as new mid-hold resumes it
+ * rather than taking it for another wait, and records it once.
+ */
 async function holdWhilePaused(e: Enrollment, ctx: InterpreterContext): Promise<void> {
   let control = await ctx.control(e);
-  if (control.status !== 'paused') return;
-  ctx.record(e, e.stepId, 'send', 'held', { reason: 'program paused' });
+  if (control.status === 'paused' && !e.held) ctx.record(e, e.stepId, 'send', 'held', { reason: 'program paused' });
   while (control.status === 'paused' && e.exitReason === null) {
+    e.held = true;
     await park(e, e.wakeAt ?? Date.now() + control.pauseRecheckMs);
     control = await ctx.control(e, true);
+  }
+  if (e.held) {
+    e.held = false;
+    e.wakeAt = null;
   }
   e.exitReason ??= endReason(control);
 }
@@ -240,6 +249,8 @@ async function applyContactPolicy(e: Enrollment, step: StepOf<'send'>, def: Prog
   if (quietEnd !== null) {
     if (def.quietHours === 'skip') return 'quiet hours';
     await park(e, quietEnd);
+    // The program may have been paused or stopped while the customer waited out the night.
+    if (patched('program-control')) await holdWhilePaused(e, ctx);
     if (e.exitReason !== null) return 'exited';
   }
   const cap = breachedCap(ctx.contactLog(), step.channel, policy.caps, Date.now());

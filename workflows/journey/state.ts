@@ -38,6 +38,8 @@ export interface Enrollment {
   waitingFor: string | null;
   /** Set by the event loop when a waitForEvent step's event arrives. */
   matched: CustomerEvent | null;
+  /** Parked before a send by a paused program (its `wakeAt` is the next check). */
+  held?: boolean;
   /** Set when the customer must leave (goal reached, program stopped); ends any wait at once. */
   exitReason: string | null;
   recommendations: Recommendation[];
