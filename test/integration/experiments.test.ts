@@ -93,7 +93,11 @@ test('v2 as a 50/50 experiment with a 10% holdout: sticky, recorded, balanced; v
   expect(promoted.winner).toBe('v2');
   expect((await api.request('GET', '/v1/programs/offer')).body.liveVersion).toBe(2);
 
-  const results = (await api.request('GET', `/v1/experiments/${experimentId}/results`)).body;
+  // The rule may fire before the last purchases are recorded; the results catch up.
+  const results = await eventually(async () => {
+    const body = (await api.request('GET', `/v1/experiments/${experimentId}/results`)).body;
+    return body.variants.v2.converted === v2.length ? body : undefined;
+  }, 60_000, 'every purchase to count');
   expect(results.variants.v2).toMatchObject({ entered: v2.length, converted: v2.length, conversionRate: 1 });
   expect(results.variants.v2.probabilityToBeatHoldout).toBeGreaterThan(0.95);
   expect(results.variants.v2.pValue).toBeLessThan(0.001);
