@@ -13,7 +13,7 @@ let world: DrillWorld;
 beforeAll(async () => {
   world = await startDrillWorld();
 });
-afterAll(() => world?.stop());
+afterAll(() => world?.stop(), DRILL_TIMEOUT_MS);
 
 test(`kill -9 of the worker during a load of ${CUSTOMERS} customers loses and doubles nothing`, async () => {
   let killedAt: { batches: number; sinkMessages: number } | undefined;

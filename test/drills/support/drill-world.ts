@@ -5,13 +5,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import pino from 'pino';
 import { createApiServices } from '../../../src/api/api-services';
 import { createDb, type Db } from '../../../src/db/prisma';
 import { startTemporalDevServer, type DevServer } from '../../../src/dev/temporal-dev-server';
 import { startSink, type RunningSink } from '../../../src/messaging/sink/start-sink';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database';
 import { launchProgram, seedTemplates, sendsAtOnce } from '../../helpers/seed';
-import { TEST_TASK_QUEUE, testLogger } from '../../helpers/worker';
+import { TEST_TASK_QUEUE } from '../../helpers/worker';
 import { TEST_ADMIN_KEY } from '../../helpers/world';
 import { listen, type ApiServer } from '../../integration/http';
 import { freePort } from './ports';
@@ -24,6 +25,8 @@ export interface DrillWorld {
   database: TestDatabase;
   /** The database as the API and the worker reach it (through a drill's proxy, if any). */
   db: Db;
+  /** What the API logged at error level: `<msg>: <error message>` per line. */
+  serverErrors: string[];
   sink: RunningSink;
   client: Client;
   http: ApiServer;
@@ -38,8 +41,16 @@ export interface DrillWorld {
 
 export async function startDrillWorld(options: { viaDatabaseUrl?: (directUrl: string) => Promise<string> } = {}): Promise<DrillWorld> {
   const cleanups: (() => Promise<unknown>)[] = [];
+  // Each step of the tear-down gets 20 s; one that hangs is named and skipped, so the drill
+  // stays bounded and says what would not stop.
   const stop = async () => {
-    for (const c of cleanups.reverse()) await c().catch((e: unknown) => console.error('drill cleanup:', e));
+    for (const c of cleanups.reverse()) {
+      let timer: NodeJS.Timeout | undefined;
+      const hung = new Promise((r) => (timer = setTimeout(() => r(`drill cleanup did not finish in 20 s: ${c.toString().slice(0, 80)}`), 20_000)));
+      const outcome = await Promise.race([c().then(() => undefined, (e: unknown) => `drill cleanup failed: ${String(e)}`), hung]);
+      clearTimeout(timer);
+      if (outcome) console.error(outcome);
+    }
   };
   try {
     const database = await createTestDatabase();
@@ -66,7 +77,10 @@ export async function startDrillWorld(options: { viaDatabaseUrl?: (directUrl: st
     let worker = await startWorkerProcess(workerSettings);
     cleanups.push(() => worker.stop());
 
-    const services = createApiServices({ db, client, taskQueue: TEST_TASK_QUEUE, logger: testLogger, bootstrapKey: TEST_ADMIN_KEY, rateLimitPerMinute: 1_000_000 });
+    // The API's errors (a 500's cause is logged, never sent) are kept for the drill to report.
+    const serverErrors: string[] = [];
+    const logger = pino({ level: 'error' }, { write: (line: string) => void serverErrors.push(errorOf(line)) });
+    const services = createApiServices({ db, client, taskQueue: TEST_TASK_QUEUE, logger, bootstrapKey: TEST_ADMIN_KEY, rateLimitPerMinute: 1_000_000 });
     const http = await listen(services.app);
     cleanups.push(() => http.close());
     // As in every API process: the relay delivers what the request could not signal.
@@ -76,6 +90,7 @@ export async function startDrillWorld(options: { viaDatabaseUrl?: (directUrl: st
     return {
       database,
       db,
+      serverErrors,
       sink,
       client,
       http,
@@ -100,4 +115,9 @@ export async function startDrillWorld(options: { viaDatabaseUrl?: (directUrl: st
     await stop();
     throw err;
   }
+}
+
+function errorOf(line: string): string {
+  const entry = JSON.parse(line) as { msg?: string; err?: { type?: string; code?: string; message?: string } };
+  return `${entry.msg}: ${entry.err?.type ?? ''} ${entry.err?.code ?? ''} ${entry.err?.message ?? ''}`.slice(0, 300);
 }

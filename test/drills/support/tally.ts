@@ -47,11 +47,14 @@ export async function tallyMessages(world: DrillWorld, prefix: string, customers
   };
 }
 
-/** Waits until every expected message is in the sink and its row is sent (or the bound passes). */
+/**
+ * Waits until every expected message is in the sink with its row sent, and the outbox has
+ * delivered every event (the relay may still hold events an outage deferred), or the bound passes.
+ */
 export async function settleMessages(world: DrillWorld, prefix: string, customers: number): Promise<Tally> {
   await eventually(async () => {
     const t = await tallyMessages(world, prefix, customers);
-    return t.delivered === t.expected && t.rowsNotSent === 0;
+    return t.delivered === t.expected && t.rowsNotSent === 0 && (await world.database.db.event.count({ where: { deliveredAt: null } })) === 0;
   }, SETTLE_TIMEOUT_MS, `all ${customers} messages sent`).catch(() => undefined); // the tally below tells what is missing
   // A moment for any straggling duplicate (an attempt still in flight) to arrive before counting.
   await new Promise((r) => setTimeout(r, 2000));

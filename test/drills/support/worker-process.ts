@@ -20,7 +20,7 @@ export interface WorkerProcess {
   readonly pid: number;
   /** SIGKILL: no shutdown, in-flight tasks and activities are simply gone. */
   kill9(): Promise<void>;
-  /** Graceful stop (SIGTERM), waiting for the process to exit. */
+  /** Graceful stop (SIGTERM), waiting for the process to exit; SIGKILL after 10 s. */
   stop(): Promise<void>;
   /** RSS in bytes after a full GC in the child. */
   rss(): Promise<number>;
@@ -59,7 +59,10 @@ export async function startWorkerProcess(settings: WorkerSettings): Promise<Work
     },
     async stop() {
       child.kill('SIGTERM');
+      // After a database outage the worker can take long to drain; a drill's tear-down need not wait.
+      const late = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
+      clearTimeout(late);
       process.removeListener('exit', reap);
     },
     rss: () =>
