@@ -28,7 +28,8 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 -t 2; then
     exit 1
   fi
   echo "ensure-postgres: starting PostgreSQL cluster $cluster" >&2
-  if [ "$(id -u)" = 0 ]; then pg_ctlcluster $cluster start; else sudo -n pg_ctlcluster $cluster start; fi
+  # To stderr: callers read this script's stdout as the database URL ("Removed stale pid file." broke it).
+  if [ "$(id -u)" = 0 ]; then pg_ctlcluster $cluster start >&2; else sudo -n pg_ctlcluster $cluster start >&2; fi
   for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
 fi
 

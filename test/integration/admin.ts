@@ -44,6 +44,9 @@ export async function postEvents(api: ApiServer, events: { type: string; custome
 
 export const customerOf = (n: string) => ({ email: `${n}@example.com` });
 
+/** `n` customer names: prefix000, prefix001, ... */
+export const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(3, '0')}`);
+
 /** Waits until `count` step records match `where` (they are written in batches, shortly after the fact). */
 export async function stepsRecorded(db: Db, where: Prisma.JourneyStepWhereInput, count: number, what: string, timeoutMs = 90_000): Promise<void> {
   await eventually(async () => (await db.journeyStep.count({ where })) >= count, timeoutMs, what);

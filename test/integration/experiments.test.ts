@@ -4,7 +4,7 @@
 // rule promotes v2 once it converts.
 import { NO_CONTACT_POLICY } from '../helpers/worker';
 import { eventually, startWorld, type World } from '../helpers/world';
-import { customerIds, customerOf, finished, offerProgram, postEvents, publish, saveTemplates, stepsRecorded } from './admin';
+import { customerIds, customerOf, names, finished, offerProgram, postEvents, publish, saveTemplates, stepsRecorded } from './admin';
 import { listen, type ApiServer } from './http';
 
 let world: World;
@@ -20,7 +20,6 @@ afterAll(async () => {
   await world?.stop();
 });
 
-const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(3, '0')}`);
 const visit = (n: string, eventId = `visit-${n}`) => ({ eventId, type: 'visit', customer: customerOf(n) });
 
 /** χ² goodness of fit of observed counts against expected shares. */

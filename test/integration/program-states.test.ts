@@ -4,7 +4,7 @@
 // onto the new version at their next step. Plus diffs, repeat publishes and analytics.
 import { NO_CONTACT_POLICY, TEST_CONTROL_TIMING } from '../helpers/worker';
 import { eventually, startWorld, type World } from '../helpers/world';
-import { customerIds, customerOf, finished, offerProgram, postEvents, publish, saveTemplates, stepsRecorded } from './admin';
+import { customerIds, customerOf, names, finished, offerProgram, postEvents, publish, saveTemplates, stepsRecorded } from './admin';
 import { listen, type ApiServer } from './http';
 
 let world: World;
@@ -20,7 +20,6 @@ afterAll(async () => {
   await world?.stop();
 });
 
-const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 const mailTo = (n: string) => world.sink.store.list({ to: `${n}@example.com` }).map((m) => m.subject);
 /**
  * Customers act on a program state at most `cacheMs` old (docs/ARCHITECTURE.md, "Program states"):

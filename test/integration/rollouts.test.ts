@@ -4,7 +4,7 @@
 // exit at their next step, and the audit log says why. A healthy rollout completes.
 import { NO_CONTACT_POLICY } from '../helpers/worker';
 import { eventually, startWorld, type World } from '../helpers/world';
-import { customerIds, customerOf, finished, postEvents, publish, saveTemplates, stepsRecorded } from './admin';
+import { customerIds, customerOf, names, finished, postEvents, publish, saveTemplates, stepsRecorded } from './admin';
 import { listen, type ApiServer } from './http';
 
 let world: World;
@@ -36,7 +36,6 @@ const twoSends = (variant: 'a' | 'b') => ({
 /** The sink's fault switch: the provider failing, from outside, as in production. */
 const sinkFaults = (method: 'POST' | 'DELETE', spec?: object) =>
   fetch(`${world.sink.url}/_sink/faults`, { method, headers: { 'content-type': 'application/json' }, body: spec ? JSON.stringify(spec) : undefined });
-const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 const subjectsTo = (email: string) => world.sink.store.list({ to: email }).map((m) => m.subject).sort();
 
 async function release(program: string): Promise<void> {
