@@ -28,13 +28,20 @@ export function createIdentity(db: Db, customers: Pick<CustomerClient, 'mergeInt
    */
   async function resolve(ref: CustomerRef): Promise<string> {
     const given = IDENTIFIER_KINDS.flatMap((kind) => (ref[kind] ? [{ kind, value: ref[kind] }] : []));
-    const customerId = (await owners(ref))[0] ?? ref.id ?? randomUUID();
+    const known = (await owners(ref))[0] ?? ref.id;
+    const customerId = known ?? randomUUID();
     await db.customer.createMany({ data: [{ id: customerId }], skipDuplicates: true });
-    if (given.length) {
-      // An identifier already held by someone else stays theirs (first writer wins).
-      await db.customerIdentifier.createMany({ data: given.map((g) => ({ ...g, customerId })), skipDuplicates: true });
-    }
-    return customerId;
+    if (!given.length) return customerId;
+    // An identifier already held by someone else stays theirs (first writer wins).
+    await db.customerIdentifier.createMany({ data: given.map((g) => ({ ...g, customerId })), skipDuplicates: true });
+    if (known) return customerId;
+    // Two first sightings at once (one customer's events in two concurrent requests) each made a
+    // customer; the one whose identifiers were stored wins, and the other, known to nobody, goes.
+    const winner = (await owners(ref))[0] ?? customerId;
+    if (winner === customerId) return customerId;
+    await db.customer.deleteMany({ where: { id: customerId } }); // its identifiers go with it (cascade)…
+    await db.customerIdentifier.createMany({ data: given.map((g) => ({ ...g, customerId: winner })), skipDuplicates: true }); // …to the winner
+    return winner;
   }
 
   /** Sets traits and identifiers; identifiers that belonged to other customers merge them into this one. */
