@@ -5,8 +5,6 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // The fault drills run with `npm run drills` only, until their timing checks hold on a loaded CI machine.
-  testPathIgnorePatterns: process.env.KAIROS_DRILL_SCALE ? [] : ['/test/drills/'],
   transform: { '^.+\\.ts$': ['@swc/jest'] },
   // Generous: on a loaded 2-core machine a journey test can take a minute; a hang still fails.
   testTimeout: 180_000,
