@@ -39,7 +39,9 @@ export function createIdentity(db: Db, customers: Pick<CustomerClient, 'mergeInt
     // customer; the one whose identifiers were stored wins, and the other, known to nobody, goes.
     const winner = (await owners(ref))[0] ?? customerId;
     if (winner === customerId) return customerId;
-    await db.customer.deleteMany({ where: { id: customerId } }); // its identifiers go with it (cascade)…
+    // Only while no event points at it: a request naming just a weaker identifier it took may
+    // already have stored one, and then it stays a customer of its own, as any such one would.
+    await db.customer.deleteMany({ where: { id: customerId, events: { none: {} } } }); // identifiers cascade…
     await db.customerIdentifier.createMany({ data: given.map((g) => ({ ...g, customerId: winner })), skipDuplicates: true }); // …to the winner
     return winner;
   }

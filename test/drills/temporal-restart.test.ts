@@ -33,7 +33,7 @@ test(`a dev server restart during a load of ${CUSTOMERS} customers loses and dou
     down = false;
     await world.startTemporal();
   };
-  const load = runLoad(world.http, drillEvents(PREFIX, CUSTOMERS), {
+  const report = await runLoad(world.http, drillEvents(PREFIX, CUSTOMERS), {
     batchSize: scaled(10, 30),
     concurrency: 2,
     onBatch: async (done, total) => {
@@ -46,7 +46,6 @@ test(`a dev server restart during a load of ${CUSTOMERS} customers loses and dou
       if (stopped && !down) await stopped;
     },
   }).finally(() => void (loadDone = true));
-  const report = await load;
   await outage;
   const tally = await settleMessages(world, PREFIX, CUSTOMERS);
   const applied = await appliedEvents(world, PREFIX, CUSTOMERS);
