@@ -1,99 +1,57 @@
-// Calendar maths for time steps, in the customer's zone. Pure: Intl works inside the workflow
-// sandbox, and every input (now, zone, rule) is part of the history, so replay computes the same.
+// Calendar maths for time steps and quiet hours, in the customer's zone, through Luxon (built on
+// Intl, which works inside the workflow sandbox). Pure: every input (now, zone, rule) is part of
+// the history, so replay computes the same instants.
+//
+// Daylight-saving rule, the one RFC 5545 and the TC39 Temporal API ("compatible") use:
+// - a local time that does not exist (inside a spring-forward gap) is moved forward by the length
+//   of the gap: 01:30 on London's spring-forward day is 02:30 BST;
+// - a local time that happens twice (in a fall-back overlap) is its first occurrence still ahead.
+import { DateTime, IANAZone } from 'luxon';
 import type { Weekday } from '../../src/programs/types';
 
-const WEEKDAYS: readonly Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
-const MINUTE = 60_000;
-const DAY = 24 * 60 * MINUTE;
+// Luxon numbers weekdays 1 (Monday) to 7 (Sunday).
+const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+/** Local days searched: today plus a full week, plus one for a zone that skipped a whole day. */
+const DAYS_SEARCHED = 9;
 
-interface LocalParts {
-  weekday: Weekday;
-  minutesOfDay: number;
-}
-
-/** The first instant strictly after `nowMs` that falls on an allowed weekday at `at` (HH:MM) in `timeZone`. */
+/** The first instant strictly after `nowMs` at `at` (HH:MM) on an allowed weekday in `timeZone`. */
 export function nextAllowedTime(nowMs: number, rule: { days?: readonly Weekday[]; at: string }, timeZone: string): number {
-  const [hh, mm] = rule.at.split(':').map(Number) as [number, number];
-  const target = hh * 60 + mm;
-  const days = rule.days ?? WEEKDAYS;
-  // Walk whole local days forward; 8 covers a full week plus today.
-  for (let d = 0; d <= 8; d++) {
-    const probe = nowMs + d * DAY;
-    const local = localParts(probe, timeZone);
-    if (!days.includes(local.weekday)) continue;
-    const candidate = atLocalMinutes(probe, local.minutesOfDay, target, timeZone);
-    if (candidate > nowMs) return candidate;
+  const [hour, minute] = rule.at.split(':').map(Number) as [number, number];
+  const today = DateTime.fromMillis(nowMs, { zone: timeZone }).startOf('day');
+  for (let d = 0; d < DAYS_SEARCHED; d++) {
+    const day = today.plus({ days: d });
+    if (rule.days && !rule.days.includes(WEEKDAYS[day.weekday - 1]!)) continue;
+    const wall = DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour, minute }, { zone: timeZone });
+    // Both occurrences of an ambiguous time; for a time in a gap, the one moved past it.
+    const ahead = wall
+      .getPossibleOffsets()
+      .map((dt) => dt.toMillis())
+      .filter((ms) => ms > nowMs);
+    if (ahead.length > 0) return Math.min(...ahead);
   }
-  throw new Error(`no allowed time found for ${JSON.stringify(rule)} in ${timeZone}`);
+  // Unreachable for a valid rule (days non-empty, zone valid): every allowed weekday occurs in the
+  // days searched. Kept total so a bad rule cannot fail the workflow task: wake in a day.
+  return nowMs + 86_400_000;
 }
 
-/** Minutes since local midnight of an instant in a zone. */
+/** Minutes since local midnight of an instant in a zone (wall clock, so 0-1439 on any day). */
 export function localMinutes(ms: number, timeZone: string): number {
-  return localParts(ms, timeZone).minutesOfDay;
+  const local = DateTime.fromMillis(ms, { zone: timeZone });
+  return local.hour * 60 + local.minute;
 }
 
 /** Local hour (0-23) of an instant in a zone. */
 export function localHour(ms: number, timeZone: string): number {
-  return Math.floor(localParts(ms, timeZone).minutesOfDay / 60);
+  return DateTime.fromMillis(ms, { zone: timeZone }).hour;
 }
 
 /** Formats an instant as "YYYY-MM-DD HH:MM ddd" in a zone, for step records and traces. */
 export function formatLocal(ms: number, timeZone: string): string {
-  const f = formatter(timeZone).formatToParts(new Date(ms));
-  const get = (t: string) => f.find((p) => p.type === t)?.value ?? '';
-  const hour = get('hour') === '24' ? '00' : get('hour');
-  return `${get('year')}-${get('month')}-${get('day')} ${hour}:${get('minute')} ${get('weekday').toLowerCase()}`;
+  const local = DateTime.fromMillis(ms, { zone: timeZone });
+  return `${local.toFormat('yyyy-MM-dd HH:mm')} ${WEEKDAYS[local.weekday - 1]}`;
 }
 
-// Moves from `probe` (local time `fromMinutes`) to local `toMinutes` on the same local day, then
-// corrects once for a DST change between the two.
-function atLocalMinutes(probe: number, fromMinutes: number, toMinutes: number, timeZone: string): number {
-  const startOfMinute = probe - (probe % MINUTE);
-  let candidate = startOfMinute + (toMinutes - fromMinutes) * MINUTE;
-  const drift = localParts(candidate, timeZone).minutesOfDay - toMinutes;
-  if (drift !== 0 && Math.abs(drift) <= 120) candidate -= drift * MINUTE;
-  return candidate;
-}
-
-function localParts(ms: number, timeZone: string): LocalParts {
-  const parts = formatter(timeZone).formatToParts(new Date(ms));
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '0';
-  const hour = Number(get('hour')) % 24;
-  return {
-    weekday: get('weekday').toLowerCase().slice(0, 3) as Weekday,
-    minutesOfDay: hour * 60 + Number(get('minute')),
-  };
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      weekday: 'short',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** The first zone in the fallback chain (profile, program default, UTC) that Intl accepts. */
+/** The first zone in the fallback chain (profile, program default, UTC) that is a valid IANA zone. */
 export function resolveTimeZone(...candidates: (string | null | undefined)[]): string {
-  for (const tz of candidates) {
-    if (!tz) continue;
-    try {
-      formatter(tz);
-      return tz;
-    } catch {
-      // A bad zone in a profile must not break the journey: fall through to the next one.
-    }
-  }
-  return 'UTC';
+  return candidates.find((tz): tz is string => !!tz && IANAZone.isValidZone(tz)) ?? 'UTC';
 }
