@@ -1,5 +1,5 @@
 // Guardrail metrics of a program version since a rollout began, and the rule that compares the
-// new version with the current one. A breach names the metric and both rates.
+// new version with the current one. A breach names each metric broken and both rates.
 import type { Db } from '../db/prisma';
 import type { Guardrails } from './rollout-schema';
 
@@ -26,19 +26,23 @@ export function rates(m: VersionMetrics): Record<Metric, number> {
   };
 }
 
-/** The first guardrail the candidate breaks against the baseline, or null. */
+/** The order breaches are judged and named in: fixed, because guardrails read back from jsonb come in its key order. */
+export const METRICS: readonly Metric[] = ['sendFailureRate', 'bounceRate', 'unsubscribeRate', 'stepErrorRate'];
+
+/** Every guardrail the candidate breaks against the baseline, in METRICS order and joined by "; ", or null. */
 export function findBreach(baseline: VersionMetrics, candidate: VersionMetrics, guardrails: Guardrails): string | null {
   const base = rates(baseline);
   const cand = rates(candidate);
-  for (const metric of Object.keys(guardrails.maxIncrease) as Metric[]) {
+  const breaches: string[] = [];
+  for (const metric of METRICS) {
+    const allowed = guardrails.maxIncrease[metric];
     const samples = metric === 'stepErrorRate' ? candidate.steps : candidate.messages;
     if (samples < guardrails.minSamples) continue;
-    const allowed = guardrails.maxIncrease[metric];
     if (cand[metric] - base[metric] > allowed) {
-      return `${metric} ${pct(cand[metric])} on the new version against ${pct(base[metric])} on the current one (allowed +${pct(allowed)}, ${samples} samples)`;
+      breaches.push(`${metric} ${pct(cand[metric])} on the new version against ${pct(base[metric])} on the current one (allowed +${pct(allowed)}, ${samples} samples)`);
     }
   }
-  return null;
+  return breaches.length ? breaches.join('; ') : null;
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

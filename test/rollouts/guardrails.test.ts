@@ -21,3 +21,16 @@ test('too few samples are not judged', () => {
   expect(findBreach(metrics({}), metrics({ messages: 19, sendFailures: 19 }), guardrails)).toBeNull();
   expect(findBreach(metrics({}), metrics({ messages: 20, sendFailures: 19 }), guardrails)).toMatch(/^sendFailureRate 95\.0%/);
 });
+
+test('the breach names every metric broken, in one fixed order, whatever the key order of the stored guardrails', () => {
+  const current = metrics({});
+  const bad = metrics({ sendFailures: 10, stepErrors: 30 });
+  // Guardrails read back from jsonb come in its key order (shorter keys first), not the schema's.
+  const reordered = { ...guardrails, maxIncrease: { bounceRate: 0.02, stepErrorRate: 0.05, sendFailureRate: 0.05, unsubscribeRate: 0.01 } };
+  const reason = findBreach(current, bad, guardrails);
+  expect(findBreach(current, bad, reordered)).toBe(reason);
+  expect(reason).toBe(
+    'sendFailureRate 10.0% on the new version against 0.0% on the current one (allowed +5.0%, 100 samples); ' +
+      'stepErrorRate 10.0% on the new version against 0.0% on the current one (allowed +5.0%, 300 samples)',
+  );
+});
