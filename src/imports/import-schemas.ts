@@ -52,6 +52,8 @@ const instant = z
   .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'must be an ISO 8601 date-time such as 2025-03-01T10:00:00Z' })
   .transform((s) => new Date(s));
 
+const CUSTOMER_FIELDS = new Set(['id', 'email', 'loyaltyId', 'anonymousId', 'timezone', 'traits']);
+
 /** Every column besides the known ones is a trait (`firstName`, `city`, ...). */
 export const customerRowSchema = z
   .object({
@@ -97,6 +99,33 @@ export const purchaseRowSchema = z.strictObject({
 export type CustomerRow = z.output<typeof customerRowSchema>;
 export type ProductRow = z.output<typeof productRowSchema>;
 export type PurchaseRow = z.output<typeof purchaseRowSchema>;
+
+// JSON's number grammar; a cell of this shape is a number only if it is also how JSON writes that number.
+const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+
+/**
+ * The typing rule for a CSV cell that becomes a trait (README "Imports"): `true` and `false` are
+ * booleans; a number written exactly as JSON writes it (`850`, `-12`, `0.5`) is a number; anything
+ * else (`01234`, `850.50`, `1e3`, `TRUE`, digits beyond a double's precision) stays text as written.
+ * So a condition such as `profile.points gte 500` sees the same type from a CSV column as from the
+ * `traits` JSON column, which is also where a value that must stay text (`"850"`) goes.
+ */
+export function csvTraitValue(cell: string): string | number | boolean {
+  if (cell === 'true') return true;
+  if (cell === 'false') return false;
+  if (JSON_NUMBER.test(cell)) {
+    const n = Number(cell);
+    if (String(n) === cell) return n;
+  }
+  return cell;
+}
+
+/** A customer CSV row with its trait columns typed by csvTraitValue; the known fields stay text. */
+export function typeCustomerCsvRow(record: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(record)) out[k] = typeof v === 'string' && !CUSTOMER_FIELDS.has(k) ? csvTraitValue(v) : v;
+  return out;
+}
 
 /** Empty CSV cells and NDJSON nulls mean "not given", so optional fields stay optional. */
 export function withoutBlanks(record: Record<string, unknown>): Record<string, unknown> {

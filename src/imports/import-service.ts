@@ -9,7 +9,7 @@ import { zodIssues, type FieldIssue } from '../api/errors';
 import type { Db } from '../db/prisma';
 import { customerWriter, productWriter, purchaseWriter, type BatchWriter, type ParsedRow } from './batch-writers';
 import { createProgress, toReport, type ImportReport } from './import-progress';
-import { customerRowSchema, productRowSchema, purchaseRowSchema, withoutBlanks, type ImportFormat, type ImportKind } from './import-schemas';
+import { customerRowSchema, productRowSchema, purchaseRowSchema, typeCustomerCsvRow, withoutBlanks, type ImportFormat, type ImportKind } from './import-schemas';
 import { InputError, readRows } from './row-reader';
 
 export type { ImportReport } from './import-progress';
@@ -17,10 +17,13 @@ export type { ImportReport } from './import-progress';
 interface KindPipeline {
   parse(record: Record<string, unknown>): { ok: true; value: unknown } | { ok: false; issues: FieldIssue[] };
   write: BatchWriter<unknown>;
+  /** Types a CSV row's text cells where the kind says how (customers' trait columns); NDJSON is typed already. */
+  typeCsv?: (record: Record<string, unknown>) => Record<string, unknown>;
 }
 
-function pipelineOf<S extends z.ZodType>(schema: S, write: BatchWriter<z.output<S>>): KindPipeline {
+function pipelineOf<S extends z.ZodType>(schema: S, write: BatchWriter<z.output<S>>, typeCsv?: KindPipeline['typeCsv']): KindPipeline {
   return {
+    typeCsv,
     parse(record) {
       const result = schema.safeParse(record);
       return result.success ? { ok: true, value: result.data } : { ok: false, issues: zodIssues(result.error) };
@@ -33,7 +36,7 @@ export function createImportService(deps: { db: Db; logger: Logger; batchSize?: 
   const { db, logger } = deps;
   const batchSize = deps.batchSize ?? 1000;
   const kinds: Record<ImportKind, KindPipeline> = {
-    customers: pipelineOf(customerRowSchema, customerWriter(db)),
+    customers: pipelineOf(customerRowSchema, customerWriter(db), typeCustomerCsvRow),
     products: pipelineOf(productRowSchema, productWriter(db)),
     purchases: pipelineOf(purchaseRowSchema, purchaseWriter(db)),
   };
@@ -70,7 +73,8 @@ export function createImportService(deps: { db: Db; logger: Logger; batchSize?: 
             progress.reject([{ row: row.line, path: '$', message: row.error }]);
             continue;
           }
-          const parsed = pipeline.parse(withoutBlanks(row.record));
+          const given = withoutBlanks(row.record);
+          const parsed = pipeline.parse(input.format === 'csv' && pipeline.typeCsv ? pipeline.typeCsv(given) : given);
           if (!parsed.ok) progress.reject(parsed.issues.map((issue) => ({ row: row.line, ...issue })));
           else if (batch.push({ line: row.line, value: parsed.value }) >= batchSize) await flush();
         }

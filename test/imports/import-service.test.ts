@@ -5,6 +5,8 @@ import pino from 'pino';
 import { createImportService, type ImportService } from '../../src/imports/import-service';
 import type { ImportFormat, ImportKind } from '../../src/imports/import-schemas';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { loadProfileScope } from '../../activities/profile-scope';
+import { evaluate } from '../../workflows/journey/conditions';
 
 let database: TestDatabase;
 let imports: ImportService;
@@ -55,6 +57,38 @@ describe('customers', () => {
     ]);
     expect(await database.db.customer.findUniqueOrThrow({ where: { id: '501' } })).toMatchObject({ traits: { vip: true, tier: 'gold' } });
     expect(await database.db.customerIdentifier.findUnique({ where: { kind_value: { kind: 'anonymousId', value: 'anon-3' } } })).toMatchObject({ customerId: 'n-3' });
+  });
+
+  it('types CSV trait cells: canonical JSON numbers become numbers, true and false booleans, the rest text', async () => {
+    const report = await run(
+      'customers',
+      'csv',
+      'id,points,ratio,debt,vip,churned,zip,sci,padded,big,word,note\n' + 't-1,850,0.5,-12,true,false,01234,1e3,850.50,12345678901234567890,TRUE,"850"\n',
+    );
+    expect(report).toMatchObject({ status: 'completed', rowsOk: 1 });
+    const { traits } = await database.db.customer.findUniqueOrThrow({ where: { id: 't-1' } });
+    expect(traits).toEqual({
+      points: 850,
+      ratio: 0.5,
+      debt: -12,
+      vip: true,
+      churned: false,
+      // Not the canonical text of a number or a boolean, so kept exactly as written.
+      zip: '01234',
+      sci: '1e3',
+      padded: '850.50',
+      big: '12345678901234567890',
+      word: 'TRUE',
+      // Quoting does not change a cell's type: a value that must stay text goes in the traits JSON column.
+      note: 850,
+    });
+  });
+
+  it('a CSV-imported number meets a numeric condition as the same value from the traits column does', async () => {
+    await run('customers', 'csv', 'id,points,traits\nt-2,850,\nt-3,,"{""points"": 850}"\nt-4,120,\n');
+    const condition = { field: 'profile.points', op: 'gte', value: 500 } as const;
+    const verdicts = await Promise.all(['t-2', 't-3', 't-4'].map(async (id) => evaluate(condition, await loadProfileScope(database.db, id))));
+    expect(verdicts).toEqual([true, true, false]);
   });
 
   it('re-imports merge traits, and an identifier held by another customer rejects the row', async () => {
