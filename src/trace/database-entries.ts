@@ -52,7 +52,10 @@ function enterSummary(row: JourneyStep, d: Record<string, unknown>): string {
 }
 
 function stepSummary(row: JourneyStep, d: Record<string, unknown>, tookMs: number | null): string {
-  if (row.kind === 'goal') return `goal reached: ${row.outcome}${d.attributed === false ? ' (outside the attribution window)' : ''}`;
+  if (row.kind === 'goal') {
+    const note = d.attributed === false ? ' (outside the attribution window)' : d.afterExit ? ' (after the journey ended)' : '';
+    return `goal reached: ${row.outcome}${note}`;
+  }
   // The enrollment's last record has no `next`; an exit *step* is recorded like any step.
   if (row.kind === 'exit' && !('next' in d)) return `exited: ${row.outcome}`;
   const next = typeof d.next === 'string' ? ` → ${d.next}` : '';

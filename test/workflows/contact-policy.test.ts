@@ -20,6 +20,9 @@ beforeAll(async () => {
   await launchProgram(world.database.db, 'late-night', sendsAtOnce('late-night', 'browse'));
   await launchProgram(world.database.db, 'late-night-skip', sendsAtOnce('late-night-skip', 'browse_skip', { quietHours: 'skip' }));
   await launchProgram(world.database.db, 'receipt', sendsAtOnce('receipt', 'order', { priority: 'transactional' }));
+  // Both start on one event; 'a-promo' comes first, so it reserves its slot before 'b-news' looks.
+  await launchProgram(world.database.db, 'a-promo', sendsAtOnce('a-promo', 'offer', { subscriptionGroup: 'promotions' }));
+  await launchProgram(world.database.db, 'b-news', sendsAtOnce('b-news', 'offer'));
 });
 afterAll(() => world?.stop());
 
@@ -31,6 +34,21 @@ test('three programs email one customer on one day under a cap of 2: two are sen
   expect(messages.map((m) => m.status).sort()).toEqual(['sent', 'sent', 'skipped']);
   expect(messages.find((m) => m.status === 'skipped')?.reason).toBe('cap (2 per 24h)');
   expect(inboxOf(world, 'tokyo@example.com')).toHaveLength(2);
+});
+
+test('a send that does not go out (unsubscribed) never caps another program starting on the same event', async () => {
+  // Cap 2 a day; one email already today; unsubscribed from the group of one of two programs.
+  const fresh = await customer(world, 'unsub2@example.com');
+  await world.database.db.customer.update({ where: { id: fresh }, data: { timezone: 'Asia/Tokyo' } });
+  await world.database.db.subscription.create({ data: { customerId: fresh, group: 'promotions', subscribed: false } });
+  await send(world, 'unsub2@example.com', 'browse', 'unsub2-browse'); // outside Tokyo's quiet hours
+  await settledMessages(world, fresh, 1);
+  await send(world, 'unsub2@example.com', 'offer', 'unsub2-offer');
+  const messages = await settledMessages(world, fresh, 3);
+  const byProgram = Object.fromEntries(messages.map((m) => [m.programId, [m.status, m.reason]]));
+  expect(byProgram['a-promo']).toEqual(['skipped', 'unsubscribed: promotions']);
+  expect(byProgram['b-news']).toEqual(['sent', null]);
+  expect(inboxOf(world, 'unsub2@example.com')).toHaveLength(2);
 });
 
 test('transactional messages bypass quiet hours and the cap', async () => {

@@ -1,6 +1,7 @@
 // The program language's rules on the time-skipping server, one small program per rule, each with
 // its own trigger event type: goals, re-entry, instance limits, event waits, branches, dedupe and
 // a failed send's fallback.
+import { programAnalytics } from '../../src/analytics/program-analytics';
 import type { ProgramDefinitionInput } from '../../src/programs/types';
 import { launchProgram, seedTemplates } from '../helpers/seed';
 import { eventually, startWorld, type World } from '../helpers/world';
@@ -14,6 +15,10 @@ const programs: Record<string, ProgramDefinitionInput> = {
     name: 'Goal exit', entry: { event: 'signup_goal' }, goal: { event: { type: 'order_goal' }, window: '7d' }, start: 'wait-1h',
     steps: { 'wait-1h': { kind: 'wait', duration: '1h', next: 'send-1' }, 'send-1': email('rule-1', 'wait-1d'),
       'wait-1d': { kind: 'wait', duration: '1d', next: 'send-2' }, 'send-2': email('rule-2', 'done'), done },
+  },
+  quote: {
+    name: 'Quote', entry: { event: 'quote_sent', key: 'properties.quoteId' }, start: 'send',
+    goal: { event: { type: 'quote_accepted', sameKey: true }, window: '7d' }, steps: { send: email('rule-1', 'done'), done },
   },
   once: { name: 'Once', entry: { event: 'joined_once', reentry: { mode: 'once' } }, start: 'welcome', steps: { welcome: email('rule-1', 'done'), done } },
   cooldown: {
@@ -85,6 +90,35 @@ test('a goal event mid-wait exits the customer at that step with "converted", an
   await world.env.sleep('3d');
   expect(await templatesOf(id)).toEqual([['rule-1', 'sent']]);
   expect(inboxOf(world, 'goal@example.com').map((m) => m.subject)).toEqual(['rule-1 for goal']);
+});
+
+test('a goal reached after the journey ended counts for its enrollment within the window, once, and not after it', async () => {
+  const id = await customer(world, 'quote@example.com');
+  await send(world, 'quote@example.com', 'quote_sent', 'quote-1', { quoteId: 'Q1' });
+  await stepRecord(world, id, { enrollmentId: 'quote/quote-1', kind: 'exit', outcome: 'exit_step' });
+  await world.env.sleep('2d');
+  await send(world, 'quote@example.com', 'quote_accepted', 'accept-Q9', { quoteId: 'Q9' }); // another quote
+  await send(world, 'quote@example.com', 'quote_accepted', 'accept-Q1', { quoteId: 'Q1' });
+  await send(world, 'quote@example.com', 'quote_accepted', 'accept-Q1-again', { quoteId: 'Q1' });
+  const goal = await stepRecord(world, id, { enrollmentId: 'quote/quote-1', kind: 'goal' });
+  expect([goal.outcome, goal.detail]).toEqual(['converted', { eventId: 'accept-Q1', attributed: true, afterExit: true }]);
+
+  // Q2 ends, its window passes, and only then is it accepted: no conversion. Q3, accepted in time, is.
+  await send(world, 'quote@example.com', 'quote_sent', 'quote-2', { quoteId: 'Q2' });
+  await stepRecord(world, id, { enrollmentId: 'quote/quote-2', kind: 'exit' });
+  await world.env.sleep('8d');
+  await send(world, 'quote@example.com', 'quote_accepted', 'accept-Q2', { quoteId: 'Q2' });
+  await send(world, 'quote@example.com', 'quote_sent', 'quote-3', { quoteId: 'Q3' });
+  await stepRecord(world, id, { enrollmentId: 'quote/quote-3', kind: 'exit' });
+  await send(world, 'quote@example.com', 'quote_accepted', 'accept-Q3', { quoteId: 'Q3' });
+  await stepRecord(world, id, { enrollmentId: 'quote/quote-3', kind: 'goal' });
+  const goals = await stepsOf(world, id, { kind: 'goal' });
+  expect(goals.map((g) => [g.enrollmentId, (g.detail as { eventId: string }).eventId])).toEqual([
+    ['quote/quote-1', 'accept-Q1'],
+    ['quote/quote-3', 'accept-Q3'],
+  ]);
+  const [analytics] = (await programAnalytics(world.database.db, 'quote')).versions;
+  expect([analytics!.entered, analytics!.conversions]).toEqual([3, { converted: 2, attributed: 2 }]);
 });
 
 test('re-entry "once": a second trigger, even a month later, is recorded as not entered and starts no enrollment', async () => {

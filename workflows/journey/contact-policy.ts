@@ -29,6 +29,11 @@ export function breachedCap(log: readonly ContactRecord[], channel: string, caps
   return null;
 }
 
+/** True while some send on `channel` holds a reserved slot and has not come back. */
+export function hasPendingSlot(log: readonly ContactRecord[], channel: string): boolean {
+  return log.some((c) => c.pending && c.channel === channel);
+}
+
 /** When quiet hours end, if `now` falls inside them in `timeZone`; otherwise null. */
 export function quietUntil(now: number, quiet: ContactPolicy['quietHours'], timeZone: string): number | null {
   if (!quiet) return null;

@@ -7,7 +7,7 @@ import type { ProgramControl } from '../../src/programs/program-control';
 import type { ProgramDefinition, Step, StepOf } from '../../src/programs/types';
 import { remote, type LocalActivities } from './activities';
 import { evaluate, eventScope } from './conditions';
-import { breachedCap, quietUntil } from './contact-policy';
+import { breachedCap, hasPendingSlot, quietUntil } from './contact-policy';
 import type { ContactRecord, Enrollment } from './state';
 import { formatLocal, nextAllowedTime, resolveTimeZone } from './time';
 
@@ -23,10 +23,12 @@ export interface InterpreterContext {
   /** This workflow's local activities, run one at a time. */
   local: LocalActivities;
   record(e: Enrollment, stepId: string, kind: string, outcome: string, detail?: Record<string, unknown>): void;
-  /** Logs a contact (a sent message, or a slot reserved under the caps). */
+  /** Logs a message that went out without a reservation (a program free of caps). */
   contacted(e: Enrollment, channel: string, transactional: boolean): void;
-  /** Gives back a reserved slot whose message was not sent. */
-  releaseContact(e: Enrollment, channel: string): void;
+  /** Takes a slot under the caps before the send, pending until `settleContact`. */
+  reserveContact(e: Enrollment, channel: string): void;
+  /** Keeps the enrollment's reserved slot when its message went out, or gives it back. */
+  settleContact(e: Enrollment, channel: string, sent: boolean): void;
   contactLog(): readonly ContactRecord[];
   /** The program's state for this enrollment: cached for `cacheMs`, unless `fresh`. */
   control(e: Enrollment, fresh?: boolean): Promise<ProgramControl>;
@@ -229,11 +231,9 @@ async function send(e: Enrollment, step: StepOf<'send'>, def: ProgramDefinition,
     }
   }
   const result = await remote.sendMessage({ ...message, scheduledAt: Date.now() });
-  if (governed && result.status !== 'sent') ctx.releaseContact(e, step.channel);
-  if (result.status === 'sent') {
-    if (!governed) ctx.contacted(e, step.channel, def.priority === 'transactional');
-    return { next: step.next, outcome: 'sent', detail };
-  }
+  if (governed) ctx.settleContact(e, step.channel, result.status === 'sent');
+  else if (result.status === 'sent') ctx.contacted(e, step.channel, def.priority === 'transactional');
+  if (result.status === 'sent') return { next: step.next, outcome: 'sent', detail };
   if (result.status === 'skipped') return { next: step.next, outcome: `skipped: ${result.reason}`, detail };
   return { next: step.onFailure ?? null, outcome: `failed: ${result.reason}`, detail };
 }
@@ -253,9 +253,18 @@ async function applyContactPolicy(e: Enrollment, step: StepOf<'send'>, def: Prog
     if (patched('program-control')) await holdWhilePaused(e, ctx);
     if (e.exitReason !== null) return 'exited';
   }
-  const cap = breachedCap(ctx.contactLog(), step.channel, policy.caps, Date.now());
+  let cap = breachedCap(ctx.contactLog(), step.channel, policy.caps, Date.now());
+  // A slot reserved by a send still under way may yet be given back (its customer unsubscribed
+  // from that program's group, say): wait for it to settle and look again, so a message that does
+  // not go out never caps another. The patch check comes last, so only histories that reach this
+  // case carry its marker.
+  while (cap && hasPendingSlot(ctx.contactLog(), step.channel) && patched('cap-waits-for-pending-sends')) {
+    await condition(() => e.exitReason !== null || !hasPendingSlot(ctx.contactLog(), step.channel));
+    if (e.exitReason !== null) return 'exited';
+    cap = breachedCap(ctx.contactLog(), step.channel, policy.caps, Date.now());
+  }
   if (cap) return `cap (${cap})`;
-  ctx.contacted(e, step.channel, false);
+  ctx.reserveContact(e, step.channel);
   return null;
 }
 

@@ -10,7 +10,13 @@ import { admit, entryRecordKey } from './admission';
 import { runEnrollment, type InterpreterContext } from './interpreter';
 import { matchesEvent } from './matching';
 import { StepRecorder } from './recorder';
-import { CONTACT_LOG_KEPT_MS, SEEN_EVENT_IDS_KEPT, type CustomerEvent, type CustomerState, type Enrollment } from './state';
+import {
+  CONTACT_LOG_KEPT_MS, ENDED_KEPT, SEEN_EVENT_IDS_KEPT,
+  type ContactRecord, type CustomerEvent, type CustomerState, type Enrollment,
+} from './state';
+
+/** What a step record needs of its enrollment, running or ended. */
+type RecordOwner = Pick<Enrollment, 'id' | 'programId' | 'version' | 'variant' | 'seq'>;
 
 export class Journey {
   private readonly definitions = new Map<string, ProgramDefinition>();
@@ -30,8 +36,9 @@ export class Journey {
       customerId: state.customerId,
       local: this.local,
       record: (e, stepId, kind, outcome, detail) => this.record(e, stepId, kind, outcome, detail),
-      contacted: (e, channel, transactional) => this.contacted(e, channel, transactional),
-      releaseContact: (e, channel) => this.releaseContact(e, channel),
+      contacted: (e, channel, transactional) => this.logContact(e, channel, transactional ? { transactional } : {}),
+      reserveContact: (e, channel) => this.logContact(e, channel, { pending: true, enrollmentId: e.id }),
+      settleContact: (e, channel, sent) => this.settleContact(e, channel, sent),
       contactLog: () => this.state.contactLog,
       control: (e, fresh) => this.control(e, fresh),
       definitionOf: (programId, version) => this.definitionOf(programId, version),
@@ -70,6 +77,7 @@ export class Journey {
         : entry;
     }
     this.state.contactLog = [...this.state.contactLog, ...other.contactLog].sort((a, b) => a.at - b.at);
+    if (other.ended?.length) this.state.ended = [...(this.state.ended ?? []), ...other.ended];
     this.state.inbox.push(...other.inbox);
     const mine = new Set(this.state.enrollments.map((e) => e.id));
     for (const e of other.enrollments) {
@@ -110,6 +118,7 @@ export class Journey {
         e.matched = event;
       }
     }
+    this.convertEnded(event);
   }
 
   private async enroll(event: CustomerEvent): Promise<void> {
@@ -144,8 +153,34 @@ export class Journey {
     this.publishPrograms();
     void runEnrollment(e, def, this.ctx).then(() => {
       this.state.enrollments.splice(this.state.enrollments.indexOf(e), 1);
+      this.keepGoalOpen(e);
       this.publishPrograms();
     });
+  }
+
+  /** An enrollment that ended before converting can still convert until its goal's window closes. */
+  private keepGoalOpen(e: Enrollment): void {
+    const goal = this.definitionFor(e)?.goal;
+    if (!goal || e.exitReason === 'goal') return;
+    const until = e.enteredAt + msToNumber(goal.window as never);
+    if (until < Date.now()) return;
+    const { id, programId, version, variant, entryKey, seq } = e;
+    const ended = (this.state.ended ??= []);
+    ended.push({ id, programId, version, variant, entryKey, seq, goal: goal.event, keyPath: this.definitionFor(e)!.entry.key, until });
+    if (ended.length > ENDED_KEPT) ended.shift();
+  }
+
+  /** Goal events for enrollments that have ended: each converts once, within its window. */
+  private convertEnded(event: CustomerEvent): void {
+    if (!this.state.ended?.length) return;
+    const now = Date.now();
+    this.state.ended = this.state.ended.filter((x) => x.until >= now);
+    for (const x of [...this.state.ended]) {
+      // The patch check comes last, so only histories with such a conversion carry its marker.
+      if (!matchesEvent(x.goal, event, x, x.keyPath) || !patched('goal-after-exit')) continue;
+      this.record(x, '-', 'goal', 'converted', { eventId: event.id, attributed: true, afterExit: true });
+      this.state.ended.splice(this.state.ended.indexOf(x), 1);
+    }
   }
 
   // Search attributes, so engineers can find the histories of a program's customers (no PII:
@@ -181,7 +216,7 @@ export class Journey {
     return control;
   }
 
-  private record(e: Enrollment, stepId: string, kind: string, outcome: string, detail: Record<string, unknown> = {}): void {
+  private record(e: RecordOwner, stepId: string, kind: string, outcome: string, detail: Record<string, unknown> = {}): void {
     this.recorder.push({
       id: `${e.id}/${e.seq++}`, customerId: this.state.customerId, enrollmentId: e.id, programId: e.programId,
       version: e.version, variant: e.variant, stepId, kind, outcome, detail, at: Date.now(),
@@ -196,20 +231,18 @@ export class Journey {
     });
   }
 
-  private contacted(e: Enrollment, channel: string, transactional: boolean): void {
+  private logContact(e: Enrollment, channel: string, extra: Partial<ContactRecord>): void {
     const now = Date.now();
     this.state.contactLog = this.state.contactLog.filter((c) => now - c.at < CONTACT_LOG_KEPT_MS);
-    this.state.contactLog.push({ channel, programId: e.programId, at: now, ...(transactional ? { transactional } : {}) });
+    this.state.contactLog.push({ channel, programId: e.programId, at: now, ...extra });
   }
 
-  private releaseContact(e: Enrollment, channel: string): void {
+  private settleContact(e: Enrollment, channel: string, sent: boolean): void {
     const log = this.state.contactLog;
-    for (let i = log.length - 1; i >= 0; i--) {
-      if (log[i]!.programId === e.programId && log[i]!.channel === channel) {
-        log.splice(i, 1);
-        return;
-      }
-    }
+    const i = log.findIndex((c) => c.pending && c.enrollmentId === e.id && c.channel === channel);
+    if (i === -1) return;
+    if (sent) log[i] = { channel, programId: e.programId, at: log[i]!.at };
+    else log.splice(i, 1);
   }
 
   private remember(eventId: string): void {

@@ -3,7 +3,12 @@ import type { EventMatch } from '../../src/programs/types';
 import { evaluate, eventScope, readPath } from './conditions';
 import type { CustomerEvent, Enrollment } from './state';
 
-export function matchesEvent(match: EventMatch, event: CustomerEvent, enrollment: Enrollment, keyPath: string | undefined): boolean {
+export function matchesEvent(
+  match: EventMatch,
+  event: CustomerEvent,
+  enrollment: Pick<Enrollment, 'entryKey'>,
+  keyPath: string | undefined,
+): boolean {
   if (event.type !== match.type) return false;
   if (match.sameKey && (keyPath === undefined || entryKeyOf(event, keyPath) !== enrollment.entryKey)) return false;
   return !match.where || evaluate(match.where, { event: eventScope(event) });

@@ -1,5 +1,6 @@
 // The customer's journey state, owned by their workflow and carried across continue-as-new.
 // Plain data only: it travels through history as a payload.
+import type { EventMatch } from '../../src/programs/types';
 
 export interface CustomerEvent {
   id: string;
@@ -57,6 +58,22 @@ export interface ContactRecord {
   at: number;
   /** Transactional messages are logged but never count against caps. */
   transactional?: boolean;
+  /** The enrollment that reserved the slot, so its own send settles or gives back this record. */
+  enrollmentId?: string;
+  /** A slot reserved under the caps whose send has not come back yet: it may still be given back. */
+  pending?: boolean;
+}
+
+/**
+ * An enrollment that has ended without converting while its goal's attribution window is still
+ * open: a goal event before `until` still counts as its conversion.
+ */
+export interface EndedEnrollment extends Pick<Enrollment, 'id' | 'programId' | 'version' | 'variant' | 'entryKey' | 'seq'> {
+  goal: EventMatch;
+  /** The program's entry key path, for goals that must match the same key. */
+  keyPath?: string;
+  /** Absolute workflow time the attribution window closes. */
+  until: number;
 }
 
 export interface CustomerState {
@@ -69,6 +86,8 @@ export interface CustomerState {
   contactLog: ContactRecord[];
   /** Events received and not yet processed. */
   inbox: CustomerEvent[];
+  /** Ended enrollments whose goal may still be reached, oldest first (at most `ENDED_KEPT`). */
+  ended?: EndedEnrollment[];
   /** Journey states of merged customers, waiting to be taken over. */
   absorbed?: { fromCustomerId: string; state: CustomerState }[];
   /** Set when this customer merged into another: the run hands over and ends. */
@@ -77,6 +96,7 @@ export interface CustomerState {
 
 export const SEEN_EVENT_IDS_KEPT = 1000;
 export const CONTACT_LOG_KEPT_MS = 31 * 24 * 3_600_000;
+export const ENDED_KEPT = 200;
 
 export function emptyState(customerId: string): CustomerState {
   return { customerId, enrollments: [], entries: {}, seenEventIds: [], contactLog: [], inbox: [] };
