@@ -33,21 +33,44 @@ const FATAL_CSV_ERRORS = new Set(['CSV_QUOTE_NOT_CLOSED', 'CSV_MAX_RECORD_SIZE']
 export async function* readCsvRows(input: Readable): AsyncGenerator<SourceRow> {
   const skipped: SourceRow[] = [];
   let fatal: InputError | undefined;
+  // Where the last record the parser finished ended, and how many blank lines it had skipped by
+  // then. A fatal error is raised at the end of the input (or the size limit), far from where its
+  // record began; that record begins on the next line that is not blank.
+  const settled = { lines: 0, emptyLines: 0 };
+  const settle = (at: { lines: number; empty_lines: number }) => {
+    settled.lines = at.lines;
+    settled.emptyLines = at.empty_lines;
+  };
   const parser = parse({
-    columns: checkHeader,
+    columns: (header: string[]) => {
+      settle(parser.info);
+      return checkHeader(header);
+    },
     bom: true,
     trim: true,
     skip_empty_lines: true,
     // The line number from the parser's context: cheaper than `info`, which copies an object per row.
-    on_record: (record: Record<string, string>, context) => ({ line: context.lines, record }),
+    on_record: (record: Record<string, string>, context) => {
+      settle(context);
+      return { line: context.lines, record };
+    },
     max_record_size: MAX_ROW_BYTES,
     skip_records_with_error: true,
     on_skip: (error) => {
       if (!error) return;
       const line = Number(error.lines);
-      if (!FATAL_CSV_ERRORS.has(error.code)) return void skipped.push({ line, error: error.message });
+      if (!FATAL_CSV_ERRORS.has(error.code)) {
+        settle(error as unknown as { lines: number; empty_lines: number });
+        return void skipped.push({ line, error: error.message });
+      }
       if (fatal) return;
-      fatal = new InputError(error.message, line);
+      const start = settled.lines + 1 + (Number(error.empty_lines) - settled.emptyLines);
+      fatal = new InputError(
+        error.code === 'CSV_QUOTE_NOT_CLOSED'
+          ? `Quote Not Closed: the quote in the row that starts at line ${start} never closes`
+          : `Max Record Size: the row that starts at line ${start} is over ${MAX_ROW_BYTES} bytes (or opens a quote that never closes)`,
+        start,
+      );
       // Stop feeding the parser rather than fail it: failing would discard rows it parsed but
       // has not handed over yet, and those are good rows.
       input.unpipe(parser);

@@ -202,7 +202,7 @@ describe('the report', () => {
     const report = await run('customers', 'csv', 'id,firstName\nq-1,Ana\nq-2,"Bo\nq-3,Cy\n');
     expect(report.status).toBe('failed');
     expect(report.finishedAt).toBeInstanceOf(Date);
-    expect(report.errors.at(-1)).toMatchObject({ path: '$', message: expect.stringMatching(/^import stopped: Quote Not Closed/) });
+    expect(report.errors.at(-1)).toMatchObject({ row: 3, path: '$', message: expect.stringMatching(/^import stopped: Quote Not Closed: .* line 3 /) });
     expect(await database.db.customer.count({ where: { id: { startsWith: 'q-' } } })).toBe(1);
   });
 

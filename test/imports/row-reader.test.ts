@@ -34,6 +34,26 @@ describe('readCsvRows', () => {
     expect(stopped?.line).toBe(52);
   });
 
+  it('names the line where a quote that never closes opens, not the end of the file', async () => {
+    const rows = Array.from({ length: 999 }, (_, i) => (i === 498 ? `${i},"opens here and never closes` : `${i},ok`));
+    const { rows: read, stopped } = await collect(readCsvRows(stream(`id,note\n${rows.join('\n')}\n`)));
+    expect(read).toHaveLength(498);
+    expect(stopped?.line).toBe(500);
+    expect(stopped?.message).toBe('Quote Not Closed: the quote in the row that starts at line 500 never closes');
+  });
+
+  it('counts blank lines, quoted newlines and skipped rows before the row whose quote never closes', async () => {
+    const { rows, stopped } = await collect(readCsvRows(stream('id,note\n1,"two\nlines"\n\n\n2,too,many\n3,x"y\n4,ok\n\n5,"open\n6,ok\n7,ok\n')));
+    expect(rows.map((r) => r.line).sort((a, b) => a - b)).toEqual([3, 6, 7, 8]);
+    expect(stopped?.line).toBe(10);
+  });
+
+  it('names the line where an oversized row starts', async () => {
+    const { stopped } = await collect(readCsvRows(stream(`id,note\n1,ok\n2,"${'x\n'.repeat(MAX_ROW_BYTES / 2 + 10)}"\n`)));
+    expect(stopped?.message).toMatch(/Max Record Size/);
+    expect(stopped?.line).toBe(3);
+  });
+
   it('refuses a header that names a column twice', async () => {
     const { rows, stopped } = await collect(readCsvRows(stream('id,email,id\n1,a@b.c,2\n')));
     expect(rows).toEqual([]);
