@@ -167,6 +167,8 @@ test('maxInstances 2 on a keyed program refuses a third cart while two run, and 
   await enrollments(world, id, []);
   await send(world, 'max@example.com', 'cart_max', 'mx-4', { cartId: 'c3' });
   await enrollments(world, id, ['max-carts/mx-4']);
+  // The workflow state shows the enrollment before its buffered step record is written.
+  await stepRecord(world, id, { kind: 'enter', enrollmentId: 'max-carts/mx-4' });
   expect(await entriesOf(id)).toEqual([
     ['max-carts/mx-1', 'entered', undefined],
     ['max-carts/mx-2', 'entered', undefined],
