@@ -1,12 +1,13 @@
 // Runs a bulk import: reads the upload as a stream, validates each row, and writes batches of
 // ~1,000 while the next batch is parsed, so memory stays flat whatever the file's size.
-import { refreshCoPurchases } from '../recommendations/co-purchases';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { zodIssues, type FieldIssue } from '../api/errors';
 import type { Db } from '../db/prisma';
+import { refreshCoPurchases } from '../recommendations/co-purchases';
+import { createRefreshScheduler, type RefreshScheduler } from '../recommendations/refresh-scheduler';
 import { customerWriter, productWriter, purchaseWriter, type BatchWriter, type ParsedRow } from './batch-writers';
 import { createProgress, toReport, type ImportReport } from './import-progress';
 import { customerRowSchema, productRowSchema, purchaseRowSchema, typeCustomerCsvRow, withoutBlanks, type ImportFormat, type ImportKind } from './import-schemas';
@@ -32,9 +33,10 @@ function pipelineOf<S extends z.ZodType>(schema: S, write: BatchWriter<z.output<
   };
 }
 
-export function createImportService(deps: { db: Db; logger: Logger; batchSize?: number }) {
+export function createImportService(deps: { db: Db; logger: Logger; batchSize?: number; recommendations?: RefreshScheduler }) {
   const { db, logger } = deps;
   const batchSize = deps.batchSize ?? 1000;
+  const recommendations = deps.recommendations ?? createRefreshScheduler(() => refreshCoPurchases(db), logger);
   const kinds: Record<ImportKind, KindPipeline> = {
     customers: pipelineOf(customerRowSchema, customerWriter(db), typeCustomerCsvRow),
     products: pipelineOf(productRowSchema, productWriter(db)),
@@ -90,8 +92,9 @@ export function createImportService(deps: { db: Db; logger: Logger; batchSize?: 
     }
     if (stop) progress.stopped({ row: stop.line ?? lastLine + 1, path: '$', message: `import stopped: ${stop.message}` });
     const report = await progress.save(stop ? 'failed' : 'completed');
-    // Purchases and products feed the precomputed recommendation lists: refresh them now.
-    if (input.kind !== 'customers' && report.rowsOk > 0) await refreshCoPurchases(db);
+    // Purchases and products feed the precomputed recommendation lists. Rebuilding them takes
+    // seconds on a large order history, so it runs after the answer, in the background.
+    if (input.kind !== 'customers' && report.rowsOk > 0) recommendations.request();
     logger.info({ importId: id, kind: report.kind, status: report.status, rowsOk: report.rowsOk, rowsFailed: report.rowsFailed, ms: Date.now() - started }, 'import finished');
     return report;
   }
@@ -101,7 +104,12 @@ export function createImportService(deps: { db: Db; logger: Logger; batchSize?: 
     return found && toReport(found);
   }
 
-  return { run, get };
+  return {
+    run,
+    get,
+    /** Resolves once the recommendation lists include every import answered so far. */
+    recommendationsRefreshed: () => recommendations.idle(),
+  };
 }
 
 export type ImportService = ReturnType<typeof createImportService>;

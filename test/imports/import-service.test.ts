@@ -15,7 +15,10 @@ beforeAll(async () => {
   database = await createTestDatabase();
   imports = createImportService({ db: database.db, logger: pino({ level: 'silent' }), batchSize: 3 });
 });
-afterAll(() => database.drop());
+afterAll(async () => {
+  await imports.recommendationsRefreshed();
+  await database.drop();
+});
 
 const run = (kind: ImportKind, format: ImportFormat, text: string) => imports.run({ kind, format, body: Readable.from([Buffer.from(text)]) });
 const ndjson = (...rows: unknown[]) => rows.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n';
@@ -183,6 +186,45 @@ describe('purchases', () => {
       quantity: 2,
       orderedAt: new Date('2025-06-01T07:00:00Z'),
     });
+  });
+});
+
+describe('recommendation lists', () => {
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms, 'still waiting'));
+
+  it('are rebuilt after the import answers, not before: a long rebuild does not hold the answer', async () => {
+    // Another rebuild holds the refresh lock (a big catalogue takes seconds) until we let it go.
+    let release!: () => void;
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+    const holder = database.db.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('kairos:refresh-co-purchases'))`;
+        locked();
+        await new Promise<void>((resolve) => (release = resolve));
+      },
+      { timeout: 60_000 },
+    );
+    await lockTaken;
+    try {
+      const answered = run('products', 'csv', 'id,name,category,stock,targetStock\nr-1,Raincoat,coats,30,10\n');
+      expect(await Promise.race([answered, pause(3_000)])).toMatchObject({ status: 'completed', rowsOk: 1 });
+    } finally {
+      release();
+      await holder;
+    }
+    // Then the rebuild runs, and the new product is on the lists.
+    await imports.recommendationsRefreshed();
+    expect(await database.db.productShortlist.findMany({ where: { productId: 'r-1' }, select: { list: true }, orderBy: { list: 'asc' } })).toEqual([
+      { list: 'category:coats' },
+      { list: 'overstock' },
+    ]);
+  });
+
+  it('after a burst of imports, the lists hold every product of the burst', async () => {
+    for (let i = 0; i < 5; i++) await run('products', 'csv', `id,name,category,stock\nb-${i},Boot ${i},boots,${i + 1}\n`);
+    await imports.recommendationsRefreshed();
+    expect((await database.db.productShortlist.findMany({ where: { list: 'category:boots' } })).map((r) => r.productId).sort()).toEqual(['b-0', 'b-1', 'b-2', 'b-3', 'b-4']);
   });
 });
 

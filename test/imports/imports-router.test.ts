@@ -27,6 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
+  await services.deps.imports.recommendationsRefreshed();
   await database.drop();
 });
 
