@@ -29,6 +29,7 @@ import { openApiRouter } from './openapi';
 import { programsRouter } from './programs-router';
 import { rolloutsRouter } from './rollouts-router';
 import { unsubscribeRouter } from './unsubscribe-router';
+import { jsonBody, storableUrl } from './validate';
 
 export interface AppDeps {
   db: Db;
@@ -58,6 +59,8 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // Before any route: no path id or query value with NUL reaches a query (a 400, not PostgreSQL's error).
+  app.use(storableUrl);
   app.use(healthRouter(deps.probes));
   // Before express.json and the API keys: it verifies its own signature over the raw body.
   app.use(sendgridWebhookRouter(deps));
@@ -70,7 +73,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(eventsRouter(deps.ingestion));
   // Reads CSV/NDJSON uploads as a stream: ahead of the JSON parser, so nothing buffers a file.
   app.use(importsRouter(deps.imports));
-  app.use(express.json({ limit: '5mb' }));
+  app.use(jsonBody('5mb'));
   app.use(customersRouter(deps));
   app.use(programsRouter(deps));
   app.use(experimentsRouter(deps));

@@ -1,11 +1,11 @@
 // The ingestion API: one event, or a batch of up to 1,000 with a result per item, in item order.
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { eventBatchSchema, eventInputSchema } from '../ingestion/event-schema';
 import { runInLanes } from '../ingestion/customer-lanes';
 import type { Ingestion } from '../ingestion/ingestion';
 import { requireScope } from './auth';
 import { HttpError, zodIssues } from './errors';
-import { parse } from './validate';
+import { jsonBody, parse } from './validate';
 
 /** Items of one batch in flight at once; the API's database pool is 10 connections by default. */
 const BATCH_CONCURRENCY = 8;
@@ -13,12 +13,12 @@ const BATCH_CONCURRENCY = 8;
 export function eventsRouter(ingestion: Ingestion): Router {
   const router = Router();
 
-  router.post('/v1/events', requireScope('ingest'), express.json({ limit: '256kb' }), async (req, res) => {
+  router.post('/v1/events', requireScope('ingest'), jsonBody('256kb'), async (req, res) => {
     const result = await ingestion.ingest(parse(eventInputSchema, req.body));
     res.status(result.duplicate ? 200 : 202).json(result);
   });
 
-  router.post('/v1/events/batch', requireScope('ingest'), express.json({ limit: '5mb' }), async (req, res) => {
+  router.post('/v1/events/batch', requireScope('ingest'), jsonBody('5mb'), async (req, res) => {
     const { events } = parse(eventBatchSchema, req.body);
     const parsed = events.map((raw) => eventInputSchema.safeParse(raw));
     const results: Record<string, unknown>[] = new Array(events.length);

@@ -15,11 +15,11 @@ import { ADMIN_ROUTES, publishBody } from './openapi-admin-routes';
 import { sendGridBatchSchema } from '../webhooks/sendgrid-events';
 import { previewSchema, testSendSchema } from '../templates/templates-router';
 import { SENDGRID_WEBHOOK_PATH } from '../webhooks/sendgrid-webhook-router';
+import { jsonObject, MAX_JSON_DEPTH } from './validate';
 
-// z.json() is recursive; unnamed, the generator follows it forever. Naming the lazy schema itself
-// (not a copy) turns the recursion into a $ref. Metadata only: parsing is untouched.
-for (const json of [eventInputSchema.shape.properties.unwrap().valueType, identifySchema.shape.traits.unwrap().valueType]) {
-  zodToOpenAPIRegistry.add(json, { _internal: { refId: 'JsonValue' }, description: 'Any JSON value' });
+// A custom schema has no JSON Schema of its own; say what it takes. Metadata only: parsing is untouched.
+for (const json of [jsonObject, identifySchema.shape.traits.unwrap()]) {
+  zodToOpenAPIRegistry.add(json, { type: 'object', description: `Any JSON object: nesting at most ${MAX_JSON_DEPTH} levels, no NUL characters or unpaired surrogates in keys or strings, no "__proto__" key` });
 }
 
 // The generator prints a regex's flags into the pattern (`...$/i`), which JSON Schema cannot

@@ -1,5 +1,9 @@
-// Validation keeps what it parses: handlers read the typed result, never `req.body` raw.
-import type { z } from 'zod';
+// Validation keeps what it parses: handlers read the typed result, never `req.body` raw. Here too
+// the rules every request schema shares for what may reach PostgreSQL, so bad input is a 400
+// naming the field, decided before anything is written.
+import { isUtf8 } from 'node:buffer';
+import express, { type RequestHandler } from 'express';
+import { z } from 'zod';
 import { ValidationError, zodIssues } from './errors';
 
 export function parse<S extends z.ZodType>(schema: S, value: unknown, root = '$'): z.output<S> {
@@ -7,3 +11,85 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, root = '$'
   if (!result.success) throw new ValidationError(zodIssues(result.error, root));
   return result.data;
 }
+
+/** How deep objects and arrays may nest in properties, traits and a program definition (the field itself is level 1). */
+export const MAX_JSON_DEPTH = 32;
+
+const NUL = 'must not contain NUL (\\u0000) characters';
+const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Why a string cannot be stored as sent: PostgreSQL refuses NUL in text and jsonb, and an unpaired surrogate has no UTF-8 form. */
+function unstorable(s: string): string | undefined {
+  if (s.includes('\u0000')) return NUL;
+  if (UNPAIRED_SURROGATE.test(s)) return 'must not contain unpaired surrogates (\\ud800-\\udfff)';
+  return undefined;
+}
+
+/** For every string field that is stored: `z.string().check(storable)`. */
+export const storable = z.superRefine<string>((s, ctx) => {
+  const message = unstorable(s);
+  if (message) ctx.addIssue({ code: 'custom', message, input: s });
+});
+
+type Json = null | boolean | number | string | Json[] | JsonObject;
+export type JsonObject = { [key: string]: Json };
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && [Object.prototype, null].includes(Object.getPrototypeOf(v));
+
+/** Enough to fix a request by; a 5 MB body of bad strings need not list them all. */
+const MAX_ISSUES = 10;
+
+/**
+ * A JSON object from a request (properties, traits, a program definition), passed through as
+ * parsed. One iterative walk checks it: zod's own recursion overflows the stack on deep input and
+ * cost seconds on deep program bodies. A `__proto__` key is refused (zod's records made it the
+ * object's prototype, so it was dropped in some places and stored in others); `constructor` and
+ * `prototype` are ordinary data, stored and read back as sent.
+ */
+export const jsonObject = z.custom<JsonObject>(isPlainObject, 'must be a JSON object').superRefine((root, ctx) => {
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: root, path: [] }];
+  let issues = 0;
+  const issue = (path: (string | number)[], message: string) => {
+    ctx.addIssue({ code: 'custom', path, message, input: root });
+    issues++;
+  };
+  while (stack.length && issues < MAX_ISSUES) {
+    const { value, path } = stack.pop()!;
+    if (typeof value === 'string') {
+      const message = unstorable(value);
+      if (message) issue(path, message);
+    } else if (typeof value !== 'object' || value === null) {
+      if (!(value === null || typeof value === 'boolean' || Number.isFinite(value))) issue(path, 'must be a JSON value');
+    } else if (path.length >= MAX_JSON_DEPTH) {
+      issue(path, `nests deeper than ${MAX_JSON_DEPTH} levels`);
+    } else if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: [...path, i] });
+    } else if (!isPlainObject(value)) {
+      issue(path, 'must be a JSON value');
+    } else {
+      // Pushed in reverse, so issues come out in document order.
+      for (const [key, v] of Object.entries(value).reverse()) {
+        const message = key === '__proto__' ? '"__proto__" is not allowed as a key' : unstorable(key);
+        if (message) issue([...path, key], key === '__proto__' ? message : `key ${message}`);
+        else stack.push({ value: v, path: [...path, key] });
+      }
+    }
+  }
+});
+
+/** express.json, refusing bytes that are not UTF-8 (body-parser would store U+FFFD in their place). */
+export function jsonBody(limit: string): RequestHandler {
+  return express.json({
+    limit,
+    verify: (_req, _res, buf, encoding) => {
+      if (/^utf-?8$/i.test(encoding) && !isUtf8(buf)) throw new ValidationError([{ path: '$', message: 'the body is not valid UTF-8' }]);
+    },
+  });
+}
+
+/** A path id or query value with NUL (`/v1/customers/%00`) would fail in PostgreSQL's hands; refuse it first. */
+export const storableUrl: RequestHandler = (req, _res, next) => {
+  if (!/%00/i.test(req.url)) return next();
+  next(new ValidationError([{ path: /%00/i.test(req.path) ? '$.path' : '$.query', message: NUL }]));
+};

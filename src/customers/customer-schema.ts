@@ -1,7 +1,8 @@
 // How API callers name a customer and describe them: the zod schemas, and types derived from them.
 import { z } from 'zod';
+import { jsonObject, storable } from '../api/validate';
 
-const identifier = z.string().trim().min(1).max(256);
+const identifier = z.string().trim().min(1).max(256).check(storable);
 
 /** A customer is named by our id or by any identifier they are known by. */
 export const customerRefSchema = z
@@ -19,7 +20,7 @@ export type CustomerRef = z.output<typeof customerRefSchema>;
 
 export const identifySchema = z.strictObject({
   customer: customerRefSchema,
-  traits: z.record(z.string().min(1).max(100), z.json()).optional(),
+  traits: jsonObject.refine((t) => Object.keys(t).every((k) => k.length >= 1 && k.length <= 100), 'trait names must be 1-100 characters').optional(),
   timezone: z
     .string()
     .refine((tz) => {

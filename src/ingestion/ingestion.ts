@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db } from '../db/prisma';
 import type { CustomerRef } from '../customers/customer-schema';
-import type { Identity } from '../customers/identity';
+import { TRANSACTION_OPTIONS, type Identity } from '../customers/identity';
 import type { CustomerClient } from '../temporal/customer-client';
 import type { CustomerEvent } from '../../workflows/journey/state';
 import type { EventInput } from './event-schema';
@@ -21,9 +21,6 @@ export interface IngestResult {
   delivered: boolean;
 }
 
-/** Under load a pool connection can take a while to free up; Prisma's 2 s default is too tight. */
-const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
-
 /** How long the relay leaves a fresh event to the request that stored it. */
 export const INLINE_DELIVERY_GRACE_MS = 30_000;
 
@@ -36,9 +33,10 @@ export function createIngestion(deps: { db: Db; identity: Identity; customers: C
     const existing = await db.event.findUnique({ where: { id: eventId } });
     if (existing) return { eventId, customerId: existing.customerId, duplicate: true, delivered: existing.deliveredAt !== null };
 
-    const customerId = await identity.resolve(input.customer);
     const occurredAt = input.timestamp ? new Date(input.timestamp) : new Date();
-    const stored = await db.$transaction(async (tx) => {
+    // The customer and its identifiers are written with the event: a failure leaves neither.
+    const { customerId, stored } = await db.$transaction(async (tx) => {
+      const customerId = await identity.resolve(input.customer, tx);
       const { count } = await tx.event.createMany({
         data: [{ id: eventId, customerId, type: input.type, occurredAt, properties: input.properties as object,
           // While deliveries fail, the relay may take it at once rather than after the grace.
@@ -46,7 +44,7 @@ export function createIngestion(deps: { db: Db; identity: Identity; customers: C
         skipDuplicates: true,
       });
       if (count === 1 && input.type === 'purchase') await recordOrderLines(tx, customerId, occurredAt, input.properties);
-      return count === 1;
+      return { customerId, stored: count === 1 };
     }, TRANSACTION_OPTIONS);
     // Lost a race with the same event id: the other request owns it.
     if (!stored) return { ...(await ingest(input)), duplicate: true };

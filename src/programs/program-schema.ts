@@ -1,15 +1,16 @@
 // Admin API bodies for programs and templates.
 import { z } from 'zod';
+import { jsonObject, storable } from '../api/validate';
 
 const programId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1-64 lowercase letters, digits, "-" or "_"');
 
 export const createProgramSchema = z.strictObject({
   id: programId,
   /** The draft: validated in full only when published, so work in progress can be saved. */
-  definition: z.record(z.string(), z.unknown()),
+  definition: jsonObject,
 });
 
-export const updateDraftSchema = z.strictObject({ definition: z.record(z.string(), z.unknown()) });
+export const updateDraftSchema = z.strictObject({ definition: jsonObject });
 
 /** A version number: positive, and within PostgreSQL's integer. */
 export const versionNumber = z.number().int().min(1).max(2_147_483_647);
@@ -18,13 +19,13 @@ export const launchSchema = z.strictObject({ version: versionNumber });
 
 export const templateSchema = z.strictObject({
   channel: z.enum(['email']).default('email'),
-  subject: z.string().min(1).max(500),
-  body: z.string().min(1).max(200_000),
+  subject: z.string().min(1).max(500).check(storable),
+  body: z.string().min(1).max(200_000).check(storable),
 });
 
 export type TemplateInput = z.output<typeof templateSchema>;
 
-const stepId = z.string().min(1).max(100);
+const stepId = z.string().min(1).max(100).check(storable);
 
 /** A release's step map: customers waiting on `fromVersion` move to the new version's step. */
 export const stepMapSchema = z.strictObject({
