@@ -19,7 +19,7 @@ export async function main(): Promise<void> {
   const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
   const client = new Client({ connection, namespace: config.temporal.namespace });
   // Test sends need an EmailSender; without SENDGRID_API_KEY they answer 503 and the rest works.
-  const email = config.email.apiKey ? { sender: createSendGridSender({ apiKey: config.email.apiKey, baseUrl: config.email.baseUrl }), from: config.email.from } : undefined;
+  const email = config.email.apiKey ? { sender: createSendGridSender({ apiKey: config.email.apiKey, baseUrl: config.email.baseUrl, timeoutMs: config.email.timeoutMs }), from: config.email.from } : undefined;
   const unsubscribe = createUnsubscribeLinks({ secret: config.signingSecret, publicUrl: config.api.publicUrl });
   const { app, relay, deps } = createApiServices({ db, client, logger, taskQueue: config.temporal.taskQueue, bootstrapKey: config.api.bootstrapKey, rateLimitPerMinute: config.api.rateLimitPerMinute, webhookPublicKey: config.email.webhookPublicKey, email, unsubscribe });
   const server = app.listen(config.api.port, config.api.host, () => logger.info({ url: `http://${config.api.host}:${config.api.port}` }, 'API listening'));

@@ -9,6 +9,8 @@ const bool = z
 const port = z.coerce.number().int().min(1).max(65535);
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 6000;
+/** A SendGrid send normally takes well under a second; a hung connection must not hold a send for good. */
+export const DEFAULT_SENDGRID_TIMEOUT_MS = 10_000;
 
 export const envSchema = z.object({
   KAIROS_ENV: z.enum(['development', 'production', 'test']).default('production'),
@@ -48,6 +50,8 @@ export const envSchema = z.object({
   SENDGRID_API_KEY: z.string().min(1).optional(),
   /** Points the real @sendgrid/mail client somewhere else, e.g. the local sink. */
   SENDGRID_BASE_URL: z.url().optional(),
+  /** How long one SendGrid request may take before it counts as failed (and is retried). */
+  SENDGRID_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(DEFAULT_SENDGRID_TIMEOUT_MS),
   KAIROS_EMAIL_FROM: z.email().default('hello@kairos.local'),
   /** Verifies SendGrid's signed Event Webhook: the base64 SPKI DER "verification key" SendGrid shows. */
   SENDGRID_WEBHOOK_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9+/]{40,}={0,2}$/, 'must be the base64 verification key SendGrid shows').optional(),
@@ -122,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     email: {
       apiKey: e.SENDGRID_API_KEY,
       baseUrl: e.SENDGRID_BASE_URL,
+      timeoutMs: e.SENDGRID_TIMEOUT_MS,
       from: e.KAIROS_EMAIL_FROM,
       webhookPublicKey: e.SENDGRID_WEBHOOK_PUBLIC_KEY,
     },

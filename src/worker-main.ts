@@ -25,7 +25,7 @@ export async function main(): Promise<void> {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     deployment: deploymentVersionOf(config.deployment),
-    deps: { db, logger, emailFrom: config.email.from, contactPolicy: config.contactPolicy, controlTiming: config.controlTiming, email: createSendGridSender({ apiKey: config.email.apiKey, baseUrl: config.email.baseUrl }), unsubscribe: createUnsubscribeLinks({ secret: config.signingSecret, publicUrl: config.api.publicUrl }), webhooks: createWebhookSender({ secret: config.signingSecret }) },
+    deps: { db, logger, emailFrom: config.email.from, contactPolicy: config.contactPolicy, controlTiming: config.controlTiming, email: createSendGridSender({ apiKey: config.email.apiKey, baseUrl: config.email.baseUrl, timeoutMs: config.email.timeoutMs }), unsubscribe: createUnsubscribeLinks({ secret: config.signingSecret, publicUrl: config.api.publicUrl }), webhooks: createWebhookSender({ secret: config.signingSecret }) },
   });
   // Purchases that arrive as events (not imports) reach the recommendation lists hourly.
   const refresh = setInterval(() => void refreshCoPurchases(db).catch((err: unknown) => logger.warn({ err }, 'recommendation refresh failed')), 3_600_000);

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const bootstrapKey = config.api.bootstrapKey ?? persistentKey(join(dataDir, 'bootstrap-key'));
   const signingSecret = config.signingSecret ?? persistentKey(join(dataDir, 'signing-secret'));
   const unsubscribe = createUnsubscribeLinks({ secret: signingSecret, publicUrl: config.api.publicUrl });
-  const email = createSendGridSender({ apiKey: config.email.apiKey ?? '', baseUrl: config.email.baseUrl });
+  const email = createSendGridSender({ apiKey: config.email.apiKey ?? '', baseUrl: config.email.baseUrl, timeoutMs: config.email.timeoutMs });
   const logger = createLogger(config.logLevel, 'kairos');
   Runtime.install({ logger: temporalLogger(logger) });
 

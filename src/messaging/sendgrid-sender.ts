@@ -1,13 +1,14 @@
 // The SendGrid adapter behind the EmailSender port: sends through @sendgrid/mail and classifies failures.
 import { Client } from '@sendgrid/client';
 import { MailService } from '@sendgrid/mail';
+import { DEFAULT_SENDGRID_TIMEOUT_MS } from '../config';
 import { EmailRejectedError, EmailUnavailableError, type EmailSender, type OutgoingEmail } from './email-sender';
 
 export interface SendGridSenderOptions {
   apiKey: string;
   /** Points the client elsewhere, e.g. the local sink. Defaults to SendGrid's global API. */
   baseUrl?: string;
-  /** Per-request timeout; without one a hung connection would hold the caller indefinitely. */
+  /** Per-request timeout (SENDGRID_TIMEOUT_MS); default DEFAULT_SENDGRID_TIMEOUT_MS. Never unbounded. */
   timeoutMs?: number;
 }
 
@@ -25,7 +26,9 @@ export function createSendGridSender(options: SendGridSenderOptions): EmailSende
   if (options.baseUrl) client.setDefaultRequest('baseUrl', options.baseUrl);
   const service = new MailService();
   service.setClient(client);
-  if (options.timeoutMs) service.setTimeout(options.timeoutMs);
+  // axios's timeout, set as the client's default request: a request over it fails with
+  // ECONNABORTED, which classifySendGridError makes a retryable EmailUnavailableError.
+  service.setTimeout(options.timeoutMs ?? DEFAULT_SENDGRID_TIMEOUT_MS);
 
   return {
     async send(email: OutgoingEmail) {

@@ -1,7 +1,9 @@
 // The SendGrid adapter, through the real @sendgrid/mail client, against the local sink.
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EmailRejectedError, EmailUnavailableError, type OutgoingEmail } from '../../src/messaging/email-sender';
+import { Client } from '@sendgrid/client';
+import { DEFAULT_SENDGRID_TIMEOUT_MS, loadConfig } from '../../src/config';
 import { createSendGridSender } from '../../src/messaging/sendgrid-sender';
 import { startSink, type RunningSink } from '../../src/messaging/sink/start-sink';
 
@@ -109,4 +111,40 @@ test('a send slower than timeoutMs becomes EmailUnavailableError', async () => {
   await setFault({ delayMs: 1_000, count: 1 });
   const sender = createSendGridSender({ apiKey, baseUrl: sink.url, timeoutMs: 100 });
   await expect(sender.send(email())).rejects.toBeInstanceOf(EmailUnavailableError);
+});
+
+describe('a SendGrid that never answers', () => {
+  let hanging: Server;
+  let url: string;
+  beforeAll(async () => {
+    hanging = createServer(() => undefined); // reads the request, never answers
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    hanging.closeAllConnections();
+    await new Promise((resolve) => hanging.close(resolve));
+  });
+
+  test('is given up on after SENDGRID_TIMEOUT_MS, as a retryable EmailUnavailableError', async () => {
+    const { email: settings } = loadConfig({ DATABASE_URL: 'postgresql://unused', SENDGRID_TIMEOUT_MS: '300' });
+    const sender = createSendGridSender({ apiKey, baseUrl: url, timeoutMs: settings.timeoutMs });
+    const started = Date.now();
+    const error: unknown = await sender.send(email()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EmailUnavailableError);
+    expect((error as Error).message).toMatch(/timeout of 300ms/);
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  test('has a timeout even when none is configured', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgresql://unused' }).email.timeoutMs).toBe(DEFAULT_SENDGRID_TIMEOUT_MS);
+    expect(DEFAULT_SENDGRID_TIMEOUT_MS).toBeGreaterThan(0);
+    const setDefault = jest.spyOn(Client.prototype, 'setDefaultRequest');
+    try {
+      createSendGridSender({ apiKey, baseUrl: url });
+      expect(setDefault).toHaveBeenCalledWith('timeout', DEFAULT_SENDGRID_TIMEOUT_MS);
+    } finally {
+      setDefault.mockRestore();
+    }
+  });
 });
