@@ -70,6 +70,8 @@ export const envSchema = z.object({
   KAIROS_PROGRAM_CHECK_MS: z.coerce.number().int().min(0).default(60_000),
   /** How often customers held by a paused program check whether it resumed. */
   KAIROS_PAUSE_RECHECK_MS: z.coerce.number().int().min(100).default(60_000),
+  /** On SIGTERM, how long the worker lets activities in flight (sends) finish before it cancels them and exits. */
+  KAIROS_WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
 
   /** Used by `npm start` only: where it keeps data and which ports its embedded servers take. */
   KAIROS_DATA_DIR: z.string().min(1).default('.data'),
@@ -141,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       quietHours: e.KAIROS_QUIET_HOURS === 'off' ? null : (([start, end]) => ({ start: start!, end: end! }))(e.KAIROS_QUIET_HOURS.split('-')),
     },
     controlTiming: { cacheMs: e.KAIROS_PROGRAM_CHECK_MS, pauseRecheckMs: e.KAIROS_PAUSE_RECHECK_MS },
+    worker: { shutdownGraceMs: e.KAIROS_WORKER_SHUTDOWN_GRACE_MS },
     deployment: {
       name: e.KAIROS_DEPLOYMENT_NAME,
       buildId: e.KAIROS_BUILD_ID ?? defaultBuildId(),

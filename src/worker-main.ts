@@ -11,6 +11,10 @@ import { refreshCoPurchases } from './recommendations/co-purchases';
 import { onShutdown } from './shutdown';
 import { temporalConnectionOptions } from './temporal/connection';
 import { createKairosWorker, deploymentVersionOf } from './worker/create-worker';
+import { drainWorker } from './worker/drain-worker';
+
+/** After the grace time, how long cancelled activities get to report before the process exits. */
+const SHUTDOWN_REPORT_MS = 5_000;
 
 export async function main(): Promise<void> {
   const config = loadConfig();
@@ -25,18 +29,28 @@ export async function main(): Promise<void> {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     deployment: deploymentVersionOf(config.deployment),
+    shutdownGraceMs: config.worker.shutdownGraceMs,
     deps: { db, logger, emailFrom: config.email.from, contactPolicy: config.contactPolicy, controlTiming: config.controlTiming, email: createSendGridSender({ apiKey: config.email.apiKey, baseUrl: config.email.baseUrl, timeoutMs: config.email.timeoutMs }), unsubscribe: createUnsubscribeLinks({ secret: config.signingSecret, publicUrl: config.api.publicUrl }), webhooks: createWebhookSender({ secret: config.signingSecret }) },
   });
   // Purchases that arrive as events (not imports) reach the recommendation lists hourly.
   const refresh = setInterval(() => void refreshCoPurchases(db).catch((err: unknown) => logger.warn({ err }, 'recommendation refresh failed')), 3_600_000);
+  const running = worker.run();
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      clearInterval(refresh);
+      await connection.close();
+      await db.$disconnect();
+    })());
+  // A deploy's SIGTERM: stop polling, let sends in flight finish (Temporal cancels those still
+  // running after the grace time; a moment more lets them report), then close and exit.
   onShutdown(logger, async () => {
-    clearInterval(refresh);
-    worker.shutdown();
+    await drainWorker(worker, running, { waitMs: config.worker.shutdownGraceMs + SHUTDOWN_REPORT_MS, logger });
+    await close();
   });
   logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, deployment: deploymentVersionOf(config.deployment) ?? 'unversioned' }, 'worker running');
-  await worker.run();
-  await connection.close();
-  await db.$disconnect();
+  await running;
+  await close();
 }
 
 if (require.main === module) void main().catch((err: unknown) => {

@@ -3,6 +3,7 @@
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
+import { poisonFailures } from './poison-failures';
 
 export const WORKFLOWS_PATH = require.resolve('../../workflows');
 
@@ -18,6 +19,11 @@ export interface KairosWorkerOptions {
   deployment?: WorkerDeploymentVersion;
   /** A prebuilt bundle (tests build one per run); otherwise bundled from WORKFLOWS_PATH. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /**
+   * On shutdown, how long activities in flight may run on before they are cancelled (Temporal's
+   * `shutdownGraceTime`; its default, 0, cancels them at once). KAIROS_WORKER_SHUTDOWN_GRACE_MS.
+   */
+  shutdownGraceMs?: number;
   /** Extra options, e.g. cache size for benchmarks. */
   tuning?: Partial<Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions'>>;
 }
@@ -33,10 +39,12 @@ export async function createKairosWorker(options: KairosWorkerOptions): Promise<
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createActivities(options.deps),
+    interceptors: { activity: [poisonFailures] },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     // PINNED: a customer workflow runs on one build for its whole life (across continue-as-new,
     // too), so a deploy never replays its history on different code. The price: a version drains
     // only when its workflows end (README "Deploying a new worker version").
+    ...(options.shutdownGraceMs !== undefined ? { shutdownGraceTime: options.shutdownGraceMs } : {}),
     ...(options.deployment ? { workerDeploymentOptions: { useWorkerVersioning: true, version: options.deployment, defaultVersioningBehavior: 'PINNED' } } : {}),
     ...options.tuning,
   });
