@@ -15,6 +15,7 @@ import { Client } from 'pg';
 import pino from 'pino';
 import { createApiServices } from '../src/api/api-services';
 import { createDb } from '../src/db/prisma';
+import { devPostgres } from '../src/dev/postgres';
 
 const ROOT = resolve(__dirname, '..');
 const BIG_IMPORT_LIMIT_MS = 3 * 60_000;
@@ -45,7 +46,8 @@ async function serve(url: string, key: string): Promise<void> {
 
 async function main(): Promise<void> {
   const key = `bench-${randomBytes(16).toString('hex')}`;
-  const base = execFileSync('bash', [join(ROOT, 'scripts/ensure-postgres.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const postgres = await devPostgres();
+  const base = postgres.url;
   const name = `kairos_bench_${randomBytes(4).toString('hex')}`;
   const dbUrl = withDatabase(base, name);
   const dir = mkdtempSync(join(tmpdir(), 'kairos-bench-'));
@@ -107,6 +109,7 @@ async function main(): Promise<void> {
     child?.kill();
     rmSync(dir, { recursive: true, force: true });
     await admin(base, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await postgres.stop();
   }
 }
 

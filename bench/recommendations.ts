@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createRecommendationActivities } from '../activities/recommendation-activities';
 import { createDb, type Db } from '../src/db/prisma';
+import { devPostgres } from '../src/dev/postgres';
 import { refreshCoPurchases } from '../src/recommendations/co-purchases';
 import { rankProducts } from '../src/recommendations/rank-products';
 import { SCORE_WEIGHTS, type ScoreWeights } from '../src/recommendations/scoring';
@@ -34,7 +35,8 @@ if (require.main === module)
   });
 
 async function main(): Promise<void> {
-  const base = execFileSync('bash', [join(ROOT, 'scripts/ensure-postgres.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const postgres = await devPostgres();
+  const base = postgres.url;
   const name = `kairos_bench_recs_${randomBytes(4).toString('hex')}`;
   const url = withDatabase(base, name);
   await admin(base, `CREATE DATABASE ${name}`);
@@ -82,6 +84,7 @@ async function main(): Promise<void> {
   } finally {
     await db.$disconnect();
     await admin(base, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await postgres.stop();
   }
 }
 

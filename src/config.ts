@@ -77,6 +77,8 @@ export const envSchema = z.object({
   KAIROS_DATA_DIR: z.string().min(1).default('.data'),
   KAIROS_SINK_PORT: port.default(3030),
   KAIROS_TEMPORAL_UI_PORT: port.default(8233),
+  /** The embedded PostgreSQL's port, when DATABASE_URL is unset. */
+  KAIROS_POSTGRES_PORT: port.default(15432),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -85,13 +87,17 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
-  const parsed = envSchema.safeParse(env);
+function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
+  const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const e = parseEnv(envSchema, env);
   const tlsWanted =
     e.TEMPORAL_TLS ?? Boolean(e.TEMPORAL_API_KEY || e.TEMPORAL_TLS_CLIENT_CERT_PATH);
   if (Boolean(e.TEMPORAL_TLS_CLIENT_CERT_PATH) !== Boolean(e.TEMPORAL_TLS_CLIENT_KEY_PATH)) {
@@ -168,6 +174,16 @@ export function loadDevConfig(discovered: Record<string, string>, env: NodeJS.Pr
     ...discovered,
     ...env,
   });
+}
+
+/**
+ * Where `npm start` (and the benchmarks) find PostgreSQL: DATABASE_URL's server when it is set,
+ * else the embedded one with its data in `<KAIROS_DATA_DIR>/postgres` on KAIROS_POSTGRES_PORT.
+ */
+export function loadDevDatabase(env: NodeJS.ProcessEnv = process.env): { url?: string; dataDir: string; port: number } {
+  const schema = envSchema.pick({ KAIROS_DATA_DIR: true, KAIROS_POSTGRES_PORT: true }).extend({ DATABASE_URL: envSchema.shape.DATABASE_URL.optional() });
+  const e = parseEnv(schema, env);
+  return { url: e.DATABASE_URL, dataDir: `${e.KAIROS_DATA_DIR}/postgres`, port: e.KAIROS_POSTGRES_PORT };
 }
 
 /** Whether the environment names a Temporal server, so `npm start` must not start its own. */

@@ -13,6 +13,7 @@ import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/w
 import pino from 'pino';
 import { createApiServices } from '../../src/api/api-services';
 import { createDb, type Db } from '../../src/db/prisma';
+import { devPostgres } from '../../src/dev/postgres';
 import { startTemporalDevServer, type DevServer } from '../../src/dev/temporal-dev-server';
 import { createSendGridSender } from '../../src/messaging/sendgrid-sender';
 import { startSink, type RunningSink } from '../../src/messaging/sink/start-sink';
@@ -54,7 +55,9 @@ export async function startBenchWorld(options: { maxCachedWorkflows: number }): 
     for (const c of cleanups.reverse()) await Promise.resolve(c()).catch((e: unknown) => console.error('cleanup:', e));
   };
   try {
-    const base = execFileSync('bash', [join(ROOT, 'scripts/ensure-postgres.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+    const postgres = await devPostgres();
+    cleanups.push(() => postgres.stop());
+    const base = postgres.url;
     const name = `kairos_bench_run_${randomBytes(4).toString('hex')}`;
     const url = withDatabase(base, name);
     await admin(base, `CREATE DATABASE ${name}`);

@@ -1,5 +1,5 @@
-// `npm start`: the whole of Kairos in one command on embedded defaults. PostgreSQL (the
-// machine's, or DATABASE_URL), a file-backed Temporal dev server (or TEMPORAL_ADDRESS), the
+// `npm start`: the whole of Kairos in one command on embedded defaults. PostgreSQL (embedded, on
+// .data/postgres, or DATABASE_URL), a file-backed Temporal dev server (or TEMPORAL_ADDRESS), the
 // local SendGrid sink, the worker and the API in this process, and the demo. Ctrl-C stops it all.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,12 +21,14 @@ import { temporalConnectionOptions } from '../temporal/connection';
 import { describeDeployment, setCurrentVersion } from '../temporal/worker-deployment';
 import { createKairosWorker, deploymentVersionOf } from '../worker/create-worker';
 import { demoInstructions, runDemo } from './demo';
+import { devPostgres } from './postgres';
 import { startTemporalDevServer } from './temporal-dev-server';
 
 const root = resolve(__dirname, '../..');
 
 async function main(): Promise<void> {
-  const databaseUrl = execFileSync('bash', [join(root, 'scripts/ensure-postgres.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const postgres = await devPostgres();
+  const databaseUrl = postgres.url;
   const config = loadDevConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' });
   const dataDir = resolve(root, config.dev.dataDir);
   mkdirSync(dataDir, { recursive: true });
@@ -77,6 +79,7 @@ async function main(): Promise<void> {
     await sink.close();
     await db.$disconnect();
     await devServer?.stop();
+    await postgres.stop();
   });
 
   const { simonaId } = await runDemo(api.deps, logger);

@@ -1,12 +1,15 @@
-// Runs once before all test files: checks the Temporal binaries, makes sure PostgreSQL answers,
-// migrates a template database that each test file clones, and bundles the workflow code once.
+// Runs once before all test files: checks the Temporal binaries, starts this run's embedded
+// PostgreSQL (or checks that DATABASE_URL's server answers), migrates a template database that
+// each test file clones, and bundles the workflow code once.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { Client } from 'pg';
+import { ensurePostgres, removeAbandonedClusters, type Postgres } from '../../src/dev/postgres';
 import { MISSING_BINARY_HINT, temporalCliPath, temporalTestServerPath } from '../../src/temporal/binaries';
 import { WORKFLOWS_PATH } from '../../src/worker/create-worker';
+import { freePort } from '../drills/support/ports';
 import { withDatabase } from './database-url';
 
 const root = resolve(__dirname, '../..');
@@ -14,7 +17,9 @@ const root = resolve(__dirname, '../..');
 export default async function globalSetup(): Promise<void> {
   if (!temporalCliPath(process.env) || !temporalTestServerPath(process.env)) throw new Error(`No Temporal binaries. ${MISSING_BINARY_HINT}`);
 
-  const baseUrl = execFileSync('bash', [join(root, 'scripts/ensure-postgres.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const postgres = await startPostgres();
+  (globalThis as { kairosTestPostgres?: Postgres }).kairosTestPostgres = postgres; // stopped by global teardown
+  const baseUrl = postgres.url;
   process.env.KAIROS_TEST_DATABASE_URL = baseUrl;
   // One template per run, so concurrent runs on one server do not drop each other's.
   const TEMPLATE_DB = `kairos_test_template_${process.pid}`;
@@ -37,6 +42,24 @@ export default async function globalSetup(): Promise<void> {
   mkdirSync(join(root, '.data/test'), { recursive: true });
   writeFileSync(bundlePath, code);
   process.env.KAIROS_TEST_WORKFLOW_BUNDLE = bundlePath;
+}
+
+/**
+ * One embedded PostgreSQL per run, in .data/test/postgres-<pid>, on a free port: concurrent runs
+ * in one tree do not share it, and the folder of a run that was killed is removed by the next.
+ * With DATABASE_URL set, that server instead (each run's databases carry its pid or random names).
+ */
+async function startPostgres(): Promise<Postgres> {
+  const parent = join(root, '.data/test');
+  if (!process.env.DATABASE_URL) await removeAbandonedClusters(parent);
+  return ensurePostgres({
+    url: process.env.DATABASE_URL,
+    dataDir: join(parent, `postgres-${process.pid}`),
+    port: await freePort(),
+    durable: false,
+    // Two jest workers, each file with its own pools, and the drills' worker processes.
+    settings: { max_connections: '200' },
+  });
 }
 
 const noop = () => undefined;
