@@ -62,5 +62,6 @@ function toProblem(err: unknown): { status: number; title: string; detail?: stri
 
 function isDatabaseUnavailable(err: unknown): boolean {
   const text = `${(err as { code?: string }).code ?? ''} ${(err as Error).message ?? ''}`;
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|P1001|P1017|Connection terminated|DatabaseNotReachable|57P01|57P03/.test(text);
+  // "not queryable": node-postgres, for a connection the server ended (a restart) mid-request.
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|P1001|P1017|Connection terminated|DatabaseNotReachable|57P01|57P03|not queryable/.test(text);
 }

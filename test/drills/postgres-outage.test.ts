@@ -1,35 +1,35 @@
-// Drill: PostgreSQL goes away from the API and the worker in the middle of a load, then comes
-// back. The API answers 503 with Retry-After (never 500), leaves no partial rows, and once the
-// database is back every event is stored once and every message sent once.
-// Why a proxy and not a stopped server: the machine's PostgreSQL serves other test files running
-// in parallel, and a private initdb cluster needs a non-root user and seconds of set-up; cutting
-// a proxy resets every open connection and refuses new ones, which is what clients of a stopped
-// server see.
+// Drill: PostgreSQL stops in the middle of a load, then starts again. The API answers 503 with
+// Retry-After (never 500), leaves no partial rows, and once the database is back every event is
+// stored once and every message sent once.
+// The drill runs its own embedded PostgreSQL (the run's server serves other test files in
+// parallel; a cluster of its own takes about a second) and stops it with pg_ctl's fast shutdown,
+// as an operator or a failover would: open sessions are ended (57P01) and new connections are
+// refused until it starts again on the same port and data.
+import { join, resolve } from 'node:path';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/dev/postgres';
+import { migratedDatabase } from '../helpers/database';
 import { startDrillWorld, type DrillWorld } from './support/drill-world';
 import { drillEvents, EVENTS_PER_CUSTOMER, runLoad } from './support/load';
 import { DRILL_TIMEOUT_MS, scaled } from './support/scale';
 import { appliedEvents, expectExactlyOnce, printCounts, settleMessages } from './support/tally';
-import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
+import { freePort } from './support/ports';
 
 const CUSTOMERS = scaled(60, 1_000);
 const OUTAGE_MS = scaled(4_000, 20_000);
 const PREFIX = 'pgdown';
 let world: DrillWorld;
-let proxy: TcpProxy;
+let postgres: EmbeddedPostgres;
 
 beforeAll(async () => {
-  world = await startDrillWorld({
-    viaDatabaseUrl: async (direct) => {
-      const url = new URL(direct);
-      proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
-      url.host = `127.0.0.1:${proxy.port}`;
-      return url.toString();
-    },
-  });
+  // Named like the run's cluster, so a later run removes it if this process is killed.
+  const dataDir = join(resolve(__dirname, '../..'), '.data/test', `postgres-${process.pid}-outage`);
+  postgres = await startEmbeddedPostgres({ dataDir, port: await freePort(), durable: false });
+  world = await startDrillWorld({ database: migratedDatabase(postgres.url) });
 });
 afterAll(async () => {
   await world?.stop();
-  await proxy?.close();
+  await postgres?.stop('immediate');
+  await postgres?.destroy();
 }, DRILL_TIMEOUT_MS);
 
 test(`a database outage during a load of ${CUSTOMERS} customers answers 503s, leaves no partial rows, loses and doubles nothing`, async () => {
@@ -40,16 +40,15 @@ test(`a database outage during a load of ${CUSTOMERS} customers answers 503s, le
     onBatch: (done, total) => {
       if (outage || done < total / 3) return;
       outage = (async () => {
-        await proxy.cut();
+        await postgres.stop('fast');
         await new Promise((r) => setTimeout(r, OUTAGE_MS));
-        await proxy.restore();
+        await postgres.start();
       })();
     },
   });
   await outage;
   const tally = await settleMessages(world, PREFIX, CUSTOMERS);
   const applied = await appliedEvents(world, PREFIX, CUSTOMERS);
-  // Read directly, not through the proxy.
   const db = world.database.db;
   const events = await db.event.count({ where: { id: { startsWith: `${PREFIX}-` } } });
   const orphans = await db.customer.count({ where: { identifiers: { none: {} }, events: { none: {} } } });

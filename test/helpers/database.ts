@@ -1,5 +1,7 @@
 // Each test file gets its own database, cloned from the migrated template in milliseconds.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { createDb, type Db } from '../../src/db/prisma';
 import { withDatabase } from './database-url';
@@ -26,6 +28,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await admin(base, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
+}
+
+/** The database at `url` on a server of a test's own (it has no template), migrated in place. */
+export function migratedDatabase(url: string): TestDatabase {
+  execFileSync('bash', [join(resolve(__dirname, '../..'), 'scripts/prisma.sh'), 'migrate', 'deploy'], { env: { ...process.env, DATABASE_URL: url }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const db = createDb({ url, poolSize: 5 });
+  return { db, url, drop: () => db.$disconnect() };
 }
 
 export async function admin(base: string, sql: string): Promise<void> {

@@ -1,5 +1,6 @@
 // A whole Kairos for one drill, in separate pieces a drill can break: a file-backed Temporal dev
-// server (restartable on its port), a database of its own, the SendGrid sink with the real
+// server (restartable on its port), a database of its own (on a server of the drill's own, if it
+// means to stop it), the SendGrid sink with the real
 // client, the worker in a child process (killable), and the API over HTTP with its outbox relay.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,6 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { createApiServices } from '../../../src/api/api-services';
-import { createDb, type Db } from '../../../src/db/prisma';
 import { startTemporalDevServer, type DevServer } from '../../../src/dev/temporal-dev-server';
 import { startSink, type RunningSink } from '../../../src/messaging/sink/start-sink';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database';
@@ -23,8 +23,6 @@ export const TRIGGER = 'drill_signup';
 
 export interface DrillWorld {
   database: TestDatabase;
-  /** The database as the API and the worker reach it (through a drill's proxy, if any). */
-  db: Db;
   /** What the API logged at error level: `<msg>: <error message>` per line. */
   serverErrors: string[];
   sink: RunningSink;
@@ -39,7 +37,8 @@ export interface DrillWorld {
   stop(): Promise<void>;
 }
 
-export async function startDrillWorld(options: { viaDatabaseUrl?: (directUrl: string) => Promise<string> } = {}): Promise<DrillWorld> {
+/** `database`: the drill's own (it is dropped with the world); else one cloned on the run's server. */
+export async function startDrillWorld(options: { database?: TestDatabase } = {}): Promise<DrillWorld> {
   const cleanups: (() => Promise<unknown>)[] = [];
   // Each step of the tear-down gets 20 s; one that hangs is named and skipped, so the drill
   // stays bounded and says what would not stop.
@@ -53,13 +52,11 @@ export async function startDrillWorld(options: { viaDatabaseUrl?: (directUrl: st
     }
   };
   try {
-    const database = await createTestDatabase();
+    const database = options.database ?? (await createTestDatabase());
     cleanups.push(() => database.drop());
-    await seedTemplates(database.db, ['drill-note']);
-    await launchProgram(database.db, 'drill-welcome', sendsAtOnce('Drill welcome', TRIGGER, {}, 'drill-note'));
-    const url = options.viaDatabaseUrl ? await options.viaDatabaseUrl(database.url) : database.url;
-    const db = url === database.url ? database.db : createDb({ url, poolSize: 5 });
-    if (db !== database.db) cleanups.push(() => db.$disconnect());
+    const { db, url } = database;
+    await seedTemplates(db, ['drill-note']);
+    await launchProgram(db, 'drill-welcome', sendsAtOnce('Drill welcome', TRIGGER, {}, 'drill-note'));
 
     const sink = await startSink({ port: 0 });
     cleanups.push(() => sink.close());
@@ -89,7 +86,6 @@ export async function startDrillWorld(options: { viaDatabaseUrl?: (directUrl: st
 
     return {
       database,
-      db,
       serverErrors,
       sink,
       client,
