@@ -11,6 +11,7 @@ import { eventBatchSchema, eventInputSchema } from '../ingestion/event-schema';
 import { IMPORT_KINDS } from '../imports/import-schemas';
 import { UNSUBSCRIBE_PATH } from '../messaging/unsubscribe';
 import { createProgramSchema, launchSchema, templateSchema, updateDraftSchema } from '../programs/program-schema';
+import { customerLookupQuerySchema } from './customers-router';
 import { ADMIN_ROUTES, publishBody } from './openapi-admin-routes';
 import { sendGridBatchSchema } from '../webhooks/sendgrid-events';
 import { previewSchema, testSendSchema } from '../templates/templates-router';
@@ -115,6 +116,9 @@ export const API_ROUTES: ApiRoute[] = [
     responses: { 207: { description: 'At least one item accepted; a result per item', schema: s.BatchResult } },
     description: 'When no item is accepted the answer is 400 with the same per-item body (application/json).' },
   { method: 'post', path: '/v1/customers/identify', scope: 'ingest', tag: 'Customers', summary: 'Identify a customer: identifiers, traits, time zone', body: s.Identify, responses: ok(s.CustomerId) },
+  { method: 'get', path: '/v1/customers', scope: 'read', tag: 'Customers', summary: 'Find a customer by email, loyalty card or anonymous id', query: customerLookupQuerySchema,
+    description: 'Exactly one of `email` (any case), `loyaltyId`, `anonymousId`. The answer is the profile `GET /v1/customers/{id}` gives; 404 when nobody holds the identifier.',
+    responses: ok(s.Customer), errors: [400, 404] },
   { method: 'get', path: '/v1/customers/:id', scope: 'read', tag: 'Customers', summary: 'A customer profile', responses: ok(s.Customer) },
   { method: 'delete', path: '/v1/customers/:id', scope: 'admin', tag: 'Customers', summary: 'Erase a customer (GDPR): profile, identifiers, events, journey', responses: { 204: { description: 'Erased' } } },
   { method: 'get', path: '/v1/customers/:id/trace', scope: 'read', tag: 'Customers', summary: "A customer's timeline: events, timers, entry decisions, steps, messages", responses: ok(z.looseObject({}).meta({ id: 'Trace' })) },
