@@ -6,7 +6,9 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# --ignore-scripts: the project's postinstall (prisma generate) needs scripts/, not copied yet; it
+# runs below. No dependency's install script is needed to build.
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
 # The worker's Worker Deployment build id (scripts/build-id.sh); the context has no .git, so pass
 # it: --build-arg KAIROS_BUILD_ID=$(git rev-parse --short=12 HEAD). Unset: the package version.
@@ -19,7 +21,8 @@ ENV NODE_ENV=production \
     KAIROS_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# The client is generated in the build stage (copied below), so no install script runs here.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/generated ./generated
 COPY prisma ./prisma
