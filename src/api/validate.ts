@@ -25,10 +25,31 @@ function unstorable(s: string): string | undefined {
   return undefined;
 }
 
+const UNSTORABLE_CHARS = new RegExp(`\\u0000|${UNPAIRED_SURROGATE.source}`, 'g');
+
+/** `s` in a form PostgreSQL can store (a report that names a bad key, say): NUL and unpaired surrogates as `\u` escapes. */
+export function storableText(s: string): string {
+  return unstorable(s) ? s.replace(UNSTORABLE_CHARS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : s;
+}
+
 /** For every string field that is stored: `z.string().check(storable)`. */
 export const storable = z.superRefine<string>((s, ctx) => {
   const message = unstorable(s);
   if (message) ctx.addIssue({ code: 'custom', message, input: s });
+});
+
+// Older than the product, or further ahead than any clock skew: a bug in the sender, not a real date.
+const EARLIEST_TIME = Date.UTC(2000, 0, 1);
+const MAX_AHEAD_MS = 24 * 3_600_000;
+
+/**
+ * For every stored instant given as ISO text (an event's timestamp, an imported order's date):
+ * `.check(plausibleTime)`. Text that is not a date is left to the format check before it.
+ */
+export const plausibleTime = z.superRefine<string>((s, ctx) => {
+  const t = Date.parse(s);
+  if (Number.isNaN(t) || (t >= EARLIEST_TIME && t <= Date.now() + MAX_AHEAD_MS)) return;
+  ctx.addIssue({ code: 'custom', message: 'must be between 2000-01-01 and 24 hours from now', input: s });
 });
 
 type Json = null | boolean | number | string | Json[] | JsonObject;

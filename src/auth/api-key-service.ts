@@ -3,11 +3,12 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { NotFoundError } from '../api/errors';
+import { storable } from '../api/validate';
 import type { Db } from '../db/prisma';
 import { knownScopes, scopeSchema, type Scope } from './scopes';
 
 export const newApiKeySchema = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  name: z.string().trim().min(1).max(100).check(storable),
   scopes: z
     .array(scopeSchema)
     .min(1)

@@ -1,10 +1,14 @@
 // One import's row in `imports`: row counts, the first 1,000 errors and the status, saved as the
 // import goes so GET /v1/imports/:id shows progress; and the report read back from that row.
 import type { Import, Prisma } from '../../generated/prisma/client';
+import { storableText } from '../api/validate';
 import type { Db } from '../db/prisma';
 import type { ImportFormat, ImportKind, RowError } from './import-schemas';
 
 export const MAX_STORED_ERRORS = 1000;
+
+/** An error as the jsonb column can hold it: a path or message may quote a bad key, NUL and all. */
+const storableError = (e: RowError): RowError => ({ row: e.row, path: storableText(e.path), message: storableText(e.message) });
 
 export interface ImportReport {
   id: string;
@@ -32,7 +36,7 @@ export function createProgress(db: Db, id: string) {
     rowsFailed += new Set(rowErrors.map((e) => e.row)).size;
     const room = MAX_STORED_ERRORS - errors.length;
     if (room > 0 && rowErrors.length) {
-      errors.push(...rowErrors.slice(0, room));
+      errors.push(...rowErrors.slice(0, room).map(storableError));
       errorsChanged = true;
     }
   }
@@ -46,7 +50,7 @@ export function createProgress(db: Db, id: string) {
     },
     /** Why the input could not be read on; always kept, even past the error limit. */
     stopped(reason: RowError): void {
-      stopReason = reason;
+      stopReason = storableError(reason);
       errorsChanged = true;
     },
     async save(status: ImportReport['status']): Promise<ImportReport> {

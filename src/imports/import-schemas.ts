@@ -1,6 +1,9 @@
 // What one row of each import kind may hold: zod schemas that take CSV cells (strings) and NDJSON
-// values (typed) alike, and the types derived from them.
+// values (typed) alike, and the types derived from them. Rows obey the API's input rules
+// (src/api/validate.ts): a row that breaks one is a failed row naming the field, decided before
+// its batch is written.
 import { z } from 'zod';
+import { jsonObject, plausibleTime, storable } from '../api/validate';
 import { identifySchema } from '../customers/customer-schema';
 
 export const IMPORT_KINDS = ['customers', 'products', 'purchases'] as const;
@@ -21,21 +24,23 @@ const text = (max: number) =>
     .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string') })
     .trim()
     .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`);
+    .max(max, `must be at most ${max} characters`)
+    .check(storable);
 // Upstream systems often export numeric ids; they are the same id as their decimal string.
 const id = z.preprocess((v) => (typeof v === 'number' ? String(v) : v), text(256));
 const number = () => z.coerce.number({ error: 'must be a number' });
 const wholeNumber = (min: number) => number().int('must be a whole number').min(min, `must be ${min} or more`).max(INT_MAX, 'is too large');
 // numeric(12,2): anything larger would fail the whole batch in PostgreSQL, so it fails the row here.
 const price = number().min(0, 'must be 0 or more').max(9_999_999_999.99, 'is too large');
-const jsonObject = z.preprocess((v) => {
+// A JSON object as NDJSON gives it, or as JSON text in a CSV cell; depth, NUL and `__proto__` as in the API.
+const jsonCell = z.preprocess((v) => {
   if (typeof v !== 'string') return v;
   try {
     return JSON.parse(v);
   } catch {
     return v; // left as a string, so the object check below reports it
   }
-}, z.record(z.string(), z.json(), { error: 'must be a JSON object' }));
+}, jsonObject);
 // The profile's zone check builds an Intl.DateTimeFormat (~0.3 ms); a file names few zones, so
 // each verdict is remembered (up to a bound, since the values come from uploads).
 const zoneVerdicts = new Map<string, string | null>();
@@ -50,31 +55,45 @@ const timezone = z.string().superRefine((tz, ctx) => {
 });
 const instant = z
   .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'must be an ISO 8601 date-time such as 2025-03-01T10:00:00Z' })
+  .check(plausibleTime)
   .transform((s) => new Date(s));
 
 const CUSTOMER_FIELDS = new Set(['id', 'email', 'loyaltyId', 'anonymousId', 'timezone', 'traits']);
 
-/** Every column besides the known ones is a trait (`firstName`, `city`, ...). */
-export const customerRowSchema = z
-  .object({
-    id,
-    email: z.email('must be an email address').max(256).transform((e) => e.toLowerCase()).optional(),
-    loyaltyId: id.optional(),
-    anonymousId: id.optional(),
-    timezone: timezone.optional(),
-    traits: jsonObject.optional(),
-  })
-  .catchall(z.json())
-  .transform(({ id, email, loyaltyId, anonymousId, timezone, traits, ...columns }) => ({
+const customerFields = z.object({
+  id,
+  email: z.email('must be an email address').max(256).transform((e) => e.toLowerCase()).optional(),
+  loyaltyId: id.optional(),
+  anonymousId: id.optional(),
+  timezone: timezone.optional(),
+  traits: jsonCell.optional(),
+});
+
+/**
+ * Every column besides the known ones is a trait (`firstName`, `city`, ...). Those columns are
+ * checked together as one JSON object, as a traits object is, and from the row as read: a parsed
+ * zod object would already have dropped a `__proto__` column rather than refuse it.
+ */
+export const customerRowSchema = z.custom<Record<string, unknown>>().transform((record, ctx) => {
+  const fields = customerFields.safeParse(record);
+  // fromEntries defines each key as data, so a `__proto__` column stays a key for the check to refuse.
+  const columns = jsonObject.safeParse(Object.fromEntries(Object.entries(record).filter(([k]) => !CUSTOMER_FIELDS.has(k))));
+  if (!fields.success || !columns.success) {
+    for (const { path, message } of [...(fields.error?.issues ?? []), ...(columns.error?.issues ?? [])]) ctx.addIssue({ code: 'custom', path, message, input: record });
+    return z.NEVER;
+  }
+  const { id, email, loyaltyId, anonymousId, timezone, traits } = fields.data;
+  return {
     id,
     timezone,
-    traits: { ...columns, ...traits },
+    traits: { ...columns.data, ...traits },
     identifiers: [
       ...(email ? [{ kind: 'email', value: email }] : []),
       ...(loyaltyId ? [{ kind: 'loyaltyId', value: loyaltyId }] : []),
       ...(anonymousId ? [{ kind: 'anonymousId', value: anonymousId }] : []),
     ],
-  }));
+  };
+});
 
 // Strict: a misspelt column (`targetstock`) should fail loudly, not be dropped.
 export const productRowSchema = z.strictObject({
@@ -84,7 +103,7 @@ export const productRowSchema = z.strictObject({
   price: price.optional(),
   stock: wholeNumber(0),
   targetStock: wholeNumber(0).optional(),
-  attributes: jsonObject.optional(),
+  attributes: jsonCell.optional(),
 });
 
 export const purchaseRowSchema = z.strictObject({
@@ -122,14 +141,11 @@ export function csvTraitValue(cell: string): string | number | boolean {
 
 /** A customer CSV row with its trait columns typed by csvTraitValue; the known fields stay text. */
 export function typeCustomerCsvRow(record: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(record)) out[k] = typeof v === 'string' && !CUSTOMER_FIELDS.has(k) ? csvTraitValue(v) : v;
-  return out;
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, typeof v === 'string' && !CUSTOMER_FIELDS.has(k) ? csvTraitValue(v) : v]));
 }
 
 /** Empty CSV cells and NDJSON nulls mean "not given", so optional fields stay optional. */
 export function withoutBlanks(record: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(record)) if (v !== '' && v !== null && v !== undefined) out[k] = v;
-  return out;
+  // fromEntries, not assignment: `out.__proto__ = v` would drop a `__proto__` field unseen instead of leaving it to be refused.
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== '' && v !== null && v !== undefined));
 }

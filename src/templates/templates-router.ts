@@ -3,26 +3,29 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { principalOf, requireScope } from '../api/auth';
-import { parse } from '../api/validate';
+import { jsonObject, parse, storable } from '../api/validate';
 import { templateSchema } from '../programs/program-schema';
 import type { TemplatePreview } from './template-preview';
 import type { TemplateService } from './template-service';
 
 const templateId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, 'must be 1-64 letters, digits, "-" or "_"');
 
+// Not stored, but queried with: the customer's id, and the product ids in the event's properties.
 const previewEvent = z.strictObject({
   type: z.string().min(1).max(100),
-  properties: z.record(z.string(), z.unknown()).default({}),
+  properties: jsonObject.default({}),
 });
 
+const customerId = z.string().min(1).max(200).check(storable);
+
 export const previewSchema = z.strictObject({
-  customerId: z.string().min(1).max(200),
+  customerId,
   event: previewEvent.optional(),
 });
 
 export const testSendSchema = z.strictObject({
   to: z.email(),
-  customerId: z.string().min(1).max(200).optional(),
+  customerId: customerId.optional(),
   event: previewEvent.optional(),
 });
 

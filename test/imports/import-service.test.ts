@@ -271,3 +271,149 @@ describe('the report', () => {
     expect(last).toMatchObject({ kind: 'products', status: 'failed', rowsOk: 3, finishedAt: expect.any(Date) });
   });
 });
+
+// Issue 13 §2: the import rows obey the API's rules (src/api/validate.ts). A row that PostgreSQL
+// could not store, or that breaks a rule, is a failed row naming the field; it never fails the
+// import (a 500 over HTTP) and never leaves part of itself behind.
+describe('rows that break the input rules are failed rows naming the field', () => {
+  /** JSON text nested `depth` objects deep (`{"a": {"a": ... 1}}`). */
+  const nest = (depth: number) => `${'{"a": '.repeat(depth)}1${'}'.repeat(depth)}`;
+  const NUL = /NUL/;
+  const counts = async () => {
+    const db = database.db;
+    return { customers: await db.customer.count(), identifiers: await db.customerIdentifier.count(), products: await db.product.count(), orderLines: await db.orderLine.count() };
+  };
+
+  it('customers CSV: NUL in the id, an identifier, a trait cell or a column name', async () => {
+    const report = await run(
+      'customers',
+      'csv',
+      'id,email,loyaltyId,city\n' +
+        'nul-1,nul1@example.com,L-n1,Ljubljana\n' +
+        'nul-2\u0000,nul2@example.com,,Bled\n' +
+        'nul-3,nul3@example.com,L\u0000-3,Bled\n' +
+        'nul-4,nul4@example.com,,Bl\u0000ed\n' +
+        'nul-5,nul5@example.com,,Koper\n',
+    );
+    expect(report).toMatchObject({ status: 'completed', rowsOk: 2, rowsFailed: 3 });
+    expect(report.errors).toEqual([
+      { row: 3, path: '$.id', message: expect.stringMatching(NUL) },
+      { row: 4, path: '$.loyaltyId', message: expect.stringMatching(NUL) },
+      { row: 5, path: '$.city', message: expect.stringMatching(NUL) },
+    ]);
+    expect((await database.db.customer.findMany({ where: { id: { startsWith: 'nul-' } }, orderBy: { id: 'asc' } })).map((c) => c.id)).toEqual(['nul-1', 'nul-5']);
+    expect(await database.db.customerIdentifier.count({ where: { value: { in: ['nul2@example.com', 'nul3@example.com', 'nul4@example.com'] } } })).toBe(0);
+
+    const header = await run('customers', 'csv', 'id,ci\u0000ty\nnul-6,Bled\n');
+    // The report is stored as jsonb, which cannot hold NUL either: a key that has one is named with it escaped.
+    expect(header).toMatchObject({ status: 'completed', rowsOk: 0, rowsFailed: 1, errors: [{ row: 2, path: '$.ci\\u0000ty', message: expect.stringMatching(NUL) }] });
+    expect(await database.db.customer.findUnique({ where: { id: 'nul-6' } })).toBeNull();
+
+    // A header the import cannot go on from is its stop reason, stored in the report as the rest are.
+    const twice = await run('customers', 'csv', 'id,a\u0000,a\u0000\nnul-7,1,2\n');
+    expect(twice).toMatchObject({ status: 'failed', errors: [{ path: '$', message: 'import stopped: the CSV header names column "a\\u0000" twice' }] });
+  });
+
+  it('customers NDJSON: traits with NUL, deep nesting, unpaired surrogates or __proto__, as a traits object or as columns', async () => {
+    const before = await counts();
+    const report = await run(
+      'customers',
+      'ndjson',
+      [
+        JSON.stringify({ id: 'j-1', email: 'j1@example.com', traits: { note: 'a\u0000b' } }),
+        `{"id": "j-2", "email": "j2@example.com", "traits": ${nest(33)}}`,
+        JSON.stringify({ id: 'j-3', anonymousId: '\u0000' }),
+        '{"id": "j-4", "email": "j4@example.com", "__proto__": {"admin": true}}',
+        '{"id": "j-5", "traits": {"__proto__": {"admin": true}}}',
+        '{"id": "j-6", "email": "j6@example.com", "nick": "\\ud800"}',
+        `{"id": "j-7", "email": "j7@example.com", "tier": ${nest(10_000)}}`,
+        JSON.stringify({ id: 'j-8', 'k\u0000': 1 }),
+        JSON.stringify({ id: 'j-9', email: 'j9@example.com', nick: 'x\u0000' }),
+      ].join('\n') + '\n',
+    );
+    expect(report).toMatchObject({ status: 'completed', rowsOk: 0, rowsFailed: 9 });
+    expect(report.errors).toEqual([
+      { row: 1, path: '$.traits.note', message: expect.stringMatching(NUL) },
+      { row: 2, path: `$.traits${'.a'.repeat(32)}`, message: expect.stringMatching(/deeper than 32/) },
+      { row: 3, path: '$.anonymousId', message: expect.stringMatching(NUL) },
+      { row: 4, path: '$.__proto__', message: expect.stringMatching(/__proto__/) },
+      { row: 5, path: '$.traits.__proto__', message: expect.stringMatching(/__proto__/) },
+      { row: 6, path: '$.nick', message: expect.stringMatching(/surrogate/) },
+      { row: 7, path: `$.tier${'.a'.repeat(31)}`, message: expect.stringMatching(/deeper than 32/) },
+      { row: 8, path: '$.k\\u0000', message: expect.stringMatching(NUL) },
+      { row: 9, path: '$.nick', message: expect.stringMatching(NUL) },
+    ]);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('customers NDJSON: traits up to 32 levels deep are kept, whether a traits object or a column', async () => {
+    const report = await run('customers', 'ndjson', `{"id": "deep-1", "traits": ${nest(32)}}\n{"id": "deep-2", "tier": ${nest(31)}}\n`);
+    expect(report).toMatchObject({ status: 'completed', rowsOk: 2, rowsFailed: 0 });
+    expect(await database.db.customer.findUniqueOrThrow({ where: { id: 'deep-1' } })).toMatchObject({ traits: JSON.parse(nest(32)) });
+    expect(await database.db.customer.findUniqueOrThrow({ where: { id: 'deep-2' } })).toMatchObject({ traits: { tier: JSON.parse(nest(31)) } });
+  });
+
+  it('products: NUL in the id, name, category or attributes; attributes too deep', async () => {
+    const before = await counts();
+    const report = await run(
+      'products',
+      'ndjson',
+      [
+        JSON.stringify({ id: 'pn-1\u0000', name: 'Hat', stock: 1 }),
+        JSON.stringify({ id: 'pn-2', name: 'H\u0000at', stock: 1 }),
+        JSON.stringify({ id: 'pn-3', name: 'Hat', category: '\u0000', stock: 1 }),
+        JSON.stringify({ id: 'pn-4', name: 'Hat', stock: 1, attributes: { colour: 'r\u0000ed' } }),
+        `{"id": "pn-5", "name": "Hat", "stock": 1, "attributes": ${nest(40)}}`,
+        '{"id": "pn-6", "name": "Hat", "stock": 1, "attributes": {"__proto__": {"x": 1}}}',
+        '{"id": "pn-7", "name": "Hat", "stock": 1, "__proto__": {"x": 1}}',
+      ].join('\n') + '\n',
+    );
+    expect(report).toMatchObject({ status: 'completed', rowsOk: 0, rowsFailed: 7 });
+    expect(report.errors).toEqual([
+      { row: 1, path: '$.id', message: expect.stringMatching(NUL) },
+      { row: 2, path: '$.name', message: expect.stringMatching(NUL) },
+      { row: 3, path: '$.category', message: expect.stringMatching(NUL) },
+      { row: 4, path: '$.attributes.colour', message: expect.stringMatching(NUL) },
+      { row: 5, path: `$.attributes${'.a'.repeat(32)}`, message: expect.stringMatching(/deeper than 32/) },
+      { row: 6, path: '$.attributes.__proto__', message: expect.stringMatching(/__proto__/) },
+      { row: 7, path: '$', message: 'Unrecognized key: "__proto__"' },
+    ]);
+    // JSON text in a CSV cell writes NUL as the escape \u0000 (a raw one is not JSON).
+    const csv = await run('products', 'csv', 'id,name,stock,attributes\npn-7,Hat,1,"{""k\\u0000"": 1}"\npn-8,Hat,1,\n');
+    expect(csv).toMatchObject({ status: 'completed', rowsOk: 1, rowsFailed: 1, errors: [{ row: 2, path: '$.attributes.k\\u0000', message: expect.stringMatching(NUL) }] });
+    expect(await counts()).toEqual({ ...before, products: before.products + 1 });
+  });
+
+  it('purchases: NUL in an id; orderedAt outside 2000-01-01 .. 24 hours from now', async () => {
+    await run('customers', 'csv', 'id\npc-1\n');
+    await run('products', 'csv', 'id,name,stock\npp-1,Hat,1\n');
+    const before = await counts();
+    const future = new Date(Date.now() + 25 * 3_600_000).toISOString();
+    const report = await run(
+      'purchases',
+      'csv',
+      'orderId,customerId,productId,orderedAt\n' +
+        'po-1\u0000,pc-1,pp-1,2025-03-01T10:00:00Z\n' +
+        'po-2,pc-1\u0000,pp-1,2025-03-01T10:00:00Z\n' +
+        'po-3,pc-1,pp-1\u0000,2025-03-01T10:00:00Z\n' +
+        'po-4,pc-1,pp-1,9999-01-01T00:00:00Z\n' +
+        'po-5,pc-1,pp-1,1999-12-31\n' +
+        'po-6,pc-1,pp-1,0001-01-01T00:00:00Z\n' +
+        `po-7,pc-1,pp-1,${future}\n` +
+        'po-8,pc-1,pp-1,2000-01-01\n',
+    );
+    expect(report).toMatchObject({ status: 'completed', rowsOk: 1, rowsFailed: 7 });
+    const WINDOW = /between 2000-01-01 and 24 hours from now/;
+    expect(report.errors).toEqual([
+      { row: 2, path: '$.orderId', message: expect.stringMatching(NUL) },
+      { row: 3, path: '$.customerId', message: expect.stringMatching(NUL) },
+      { row: 4, path: '$.productId', message: expect.stringMatching(NUL) },
+      { row: 5, path: '$.orderedAt', message: expect.stringMatching(WINDOW) },
+      { row: 6, path: '$.orderedAt', message: expect.stringMatching(WINDOW) },
+      { row: 7, path: '$.orderedAt', message: expect.stringMatching(WINDOW) },
+      { row: 8, path: '$.orderedAt', message: expect.stringMatching(WINDOW) },
+    ]);
+    expect(await counts()).toEqual({ ...before, orderLines: before.orderLines + 1 });
+    expect(await database.db.orderLine.findMany({ where: { customerId: 'pc-1' }, select: { orderId: true } })).toEqual([{ orderId: 'po-8' }]);
+  });
+});

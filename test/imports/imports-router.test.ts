@@ -88,3 +88,10 @@ it('refuses other media types, unknown kinds, missing keys and keys without the 
   expect(await upload('/v1/imports/customers', 'text/csv', 'id\n1\n', ingest.key)).toMatchObject({ status: 403, body: { requiredScope: 'admin' } });
   expect(await get('/v1/imports/no-such-import')).toMatchObject({ status: 404 });
 });
+
+it('answers 201 with a failed row, not 500, for a row PostgreSQL could not store (issue 13 §2)', async () => {
+  const before = { customers: await database.db.customer.count(), identifiers: await database.db.customerIdentifier.count() };
+  const res = await upload('/v1/imports/customers', 'text/csv', 'id,email,city\nn-1,n1@example.com,Bled\nn-2,n2@example.com,Bl\u0000ed\n');
+  expect(res).toMatchObject({ status: 201, body: { status: 'completed', rowsOk: 1, rowsFailed: 1, errors: [{ row: 3, path: '$.city', message: expect.stringMatching(/NUL/) }] } });
+  expect({ customers: await database.db.customer.count(), identifiers: await database.db.customerIdentifier.count() }).toEqual({ customers: before.customers + 1, identifiers: before.identifiers + 1 });
+});

@@ -18,7 +18,15 @@ afterAll(async () => {
 
 const rows = async () => {
   const db = world.database.db;
-  return { customers: await db.customer.count(), identifiers: await db.customerIdentifier.count(), events: await db.event.count(), programs: await db.program.count() };
+  return {
+    customers: await db.customer.count(),
+    identifiers: await db.customerIdentifier.count(),
+    events: await db.event.count(),
+    programs: await db.program.count(),
+    apiKeys: await db.apiKey.count(),
+    templateVersions: await db.templateVersion.count(),
+    auditEntries: await db.auditEntry.count(),
+  };
 };
 
 /** Sends the request and expects a 400 problem naming `path` (and `reason`), with no new rows. */
@@ -76,6 +84,53 @@ describe('NUL characters', () => {
     expect(await world.database.db.customerIdentifier.findMany({ where: { value: 'b2@example.com' } })).toEqual([]);
     const after = await rows();
     expect(after.events - before.events).toBe(2);
+  });
+});
+
+// The admin routes obey the same rules: nothing with NUL reaches PostgreSQL from a body, a path or a query.
+describe('NUL characters in the admin routes', () => {
+  test('in an API key name (and an unpaired surrogate)', async () => {
+    await expectRejected(post('/v1/api-keys', { name: 'ci\u0000', scopes: ['read'] }), '$.name', NUL);
+    await expectRejected(postRaw('/v1/api-keys', '{"name": "ci\\udc00", "scopes": ["read"]}'), '$.name', /surrogate/);
+  });
+
+  describe('templates', () => {
+    let customerId: string;
+    beforeAll(async () => {
+      expect((await api.request('PUT', '/v1/templates/nul-preview', { json: { subject: 'Hi', body: 'Hello {{ customer.id }}' } })).status).toBe(200);
+      customerId = (await api.request('POST', '/v1/customers/identify', { json: { customer: { email: 'preview@example.com' } } })).body.customerId;
+    });
+
+    test('in the customerId of a preview or a test send', async () => {
+      await expectRejected(post('/v1/templates/nul-preview/preview', { customerId: 'c\u0000' }), '$.customerId', NUL);
+      await expectRejected(post('/v1/templates/nul-preview/test-send', { to: 'qa@example.com', customerId: '\u0000' }), '$.customerId', NUL);
+    });
+
+    test("in a preview event's properties (its product ids seed a query)", async () => {
+      const event = { type: 'purchase', properties: { productId: 'p\u0000' } };
+      await expectRejected(post('/v1/templates/nul-preview/preview', { customerId, event }), '$.event.properties.productId', NUL);
+      await expectRejected(postRaw('/v1/templates/nul-preview/preview', `{"customerId": "${customerId}", "event": {"type": "purchase", "properties": ${nest(40)}}}`), /^\$\.event\.properties(\.a)+$/, /deeper than 32/);
+      expect((await api.request('POST', '/v1/templates/nul-preview/preview', { json: { customerId, event: { type: 'purchase', properties: { productId: 'p-1' } } } })).status).toBe(200);
+    });
+
+    test('in a template subject or body', async () => {
+      await expectRejected(() => api.request('PUT', '/v1/templates/nul-save', { json: { subject: 'H\u0000i', body: 'x' } }), '$.subject', NUL);
+      await expectRejected(() => api.request('PUT', '/v1/templates/nul-save', { json: { subject: 'Hi', body: '\u0000' } }), '$.body', NUL);
+    });
+
+    test.each([
+      ['GET', '/v1/templates/%00'],
+      ['GET', '/v1/templates/a%00/versions'],
+      ['PUT', '/v1/templates/%00'],
+      ['POST', '/v1/templates/%00/preview'],
+      ['POST', '/v1/templates/nul%00/test-send'],
+    ])('in the path %s %s', async (method, path) => {
+      await expectRejected(() => api.request(method, path, method === 'GET' ? {} : { json: { subject: 'Hi', body: 'x', customerId: 'c' } }), '$.path', NUL);
+    });
+  });
+
+  test.each(['/v1/audit?resource=%00', '/v1/audit?actor=a%00b', '/v1/programs/p/diff?from=1%00&to=2', '/v1/experiments/%00/results', '/v1/rollouts/%00'])('in %s', async (path) => {
+    await expectRejected(() => api.request('GET', path), /^\$\.(path|query)$/, NUL);
   });
 });
 
