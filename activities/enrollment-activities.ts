@@ -4,6 +4,7 @@
 import type { Db } from '../src/db/prisma';
 import { route, type ExperimentVariant, type Route } from '../src/programs/entry-routing';
 import { loadProgramControl, type ProgramControl } from '../src/programs/program-control';
+import { programDefinitionSchema } from '../src/programs/schema';
 import type { ProgramDefinition } from '../src/programs/types';
 import { evaluate, eventScope } from '../workflows/journey/conditions';
 import type { CustomerEvent } from '../workflows/journey/state';
@@ -61,7 +62,9 @@ export function createEnrollmentActivities({ db, controlTiming }: Pick<ActivityD
       const row = await db.programVersion.findUniqueOrThrow({
         where: { programId_version: { programId: input.programId, version: input.version } },
       });
-      return row.definition as ProgramDefinition;
+      // Parsed, not cast: a malformed row is a named, non-retryable error here, not a TypeError
+      // deep inside a workflow.
+      return programDefinitionSchema.parse(row.definition);
     },
 
     /** The program's state for a customer in it: asked at step boundaries (cached per `cacheMs`). */

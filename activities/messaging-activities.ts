@@ -1,10 +1,11 @@
 // Sending a journey message exactly once per message key. The row is written under its key
 // before the provider is called, so a retried activity finds it and never sends twice.
+import { LiquidError } from 'liquidjs';
 import { DeliveryRejectedError, DeliveryUnavailableError } from '../src/messaging/delivery-errors';
 import { HOLDOUT } from '../src/programs/entry-routing';
 import { createSuppressions } from '../src/messaging/suppressions';
 import { createConsent } from '../src/messaging/unsubscribe';
-import { createRenderer } from '../src/templates/render';
+import { createRenderer, type RenderedMessage } from '../src/templates/render';
 import { createTemplateService } from '../src/templates/template-service';
 import type { CustomerEvent, Recommendation } from '../workflows/journey/state';
 import type { ActivityDeps } from './deps';
@@ -88,7 +89,16 @@ export function createMessagingActivities({ db, email: emailSender, emailFrom, u
       if (!template) return finish(input.key, { status: 'failed', reason: `template ${input.templateId} not found` });
 
       const unsubscribeUrl = group ? unsubscribe.url(input.customerId, group) : null;
-      const { subject, html } = await renderer.render(template, { customer: scope.profile, traits: scope.traits, event: input.entryEvent, recommendations: input.recommendations, unsubscribeUrl });
+      const context = { customer: scope.profile, traits: scope.traits, event: input.entryEvent, recommendations: input.recommendations, unsubscribeUrl };
+      let rendered: RenderedMessage;
+      try {
+        rendered = await renderer.render(template, context);
+      } catch (err) {
+        // Rendering fails the same way on every attempt: the step's failure branch runs instead.
+        if (!(err instanceof LiquidError)) throw err;
+        return finish(input.key, { status: 'failed', reason: `template ${input.templateId} cannot be rendered: ${err.message.slice(0, 300)}` });
+      }
+      const { subject, html } = rendered;
       const headers = unsubscribeUrl ? { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : undefined;
       // Compare-and-set: only one attempt may move the row into the in-doubt state.
       const claimed = await db.message.updateMany({

@@ -35,6 +35,10 @@ export function serialLocalActivities(): LocalActivities {
 export const remote = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
   // 429s and 5xx from the provider are thrown and retried with backoff; 4xx come back as a
-  // `failed` outcome, so the step's failure branch runs instead of a retry.
+  // `failed` outcome, so the step's failure branch runs instead of a retry. Retries ride out a
+  // provider or database outage of hours, not forever: after 12 hours the step fails for good
+  // and its enrollment ends with an error step. Poison failures (src/worker/poison-failures.ts)
+  // are not retried at all.
+  scheduleToCloseTimeout: '12h',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m' },
 });

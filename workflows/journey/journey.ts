@@ -1,12 +1,14 @@
 // The customer's journey coordinator: applies each event (dedupe, goals, waiting steps, new
 // enrollments) and runs every enrollment as a coroutine of the interpreter.
 import { msToNumber } from '@temporalio/common/lib/time';
-import { patched, upsertSearchAttributes } from '@temporalio/workflow';
+import { isCancellation, log, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import { INTERPRETER_VERSION, INTERPRETER_VERSION_KEY, PROGRAMS_KEY } from '../search-attributes';
 import type { ProgramControl } from '../../src/programs/program-control';
 import type { ProgramDefinition } from '../../src/programs/types';
+import type { EnrollmentCandidate } from '../../activities';
 import { serialLocalActivities } from './activities';
 import { admit, entryRecordKey } from './admission';
+import { failureReason } from './failures';
 import { runEnrollment, type InterpreterContext } from './interpreter';
 import { matchesEvent } from './matching';
 import { StepRecorder } from './recorder';
@@ -17,6 +19,8 @@ import {
 
 /** What a step record needs of its enrollment, running or ended. */
 type RecordOwner = Pick<Enrollment, 'id' | 'programId' | 'version' | 'variant' | 'seq'>;
+/** Who a refused entry's record is about: the enrollment it would have been. */
+type EntryBase = Pick<Enrollment, 'id' | 'programId' | 'version' | 'variant'>;
 
 export class Journey {
   private readonly definitions = new Map<string, ProgramDefinition>();
@@ -47,7 +51,16 @@ export class Journey {
 
   /** Restarts the coroutines of enrollments carried over from the previous run. */
   async resume(): Promise<void> {
-    for (const e of this.state.enrollments) await this.definitionOf(e.programId, e.version);
+    // try/catch around each await, not .catch(): an extra promise would shift when commands are
+    // issued, and recorded histories would no longer replay.
+    for (const e of [...this.state.enrollments]) {
+      try {
+        await this.definitionOf(e.programId, e.version);
+      } catch (err) {
+        this.fail(e, err);
+        this.state.enrollments.splice(this.state.enrollments.indexOf(e), 1);
+      }
+    }
     for (const e of this.state.enrollments) this.start(e);
   }
 
@@ -82,7 +95,12 @@ export class Journey {
     const mine = new Set(this.state.enrollments.map((e) => e.id));
     for (const e of other.enrollments) {
       if (mine.has(e.id)) continue;
-      await this.definitionOf(e.programId, e.version);
+      try {
+        await this.definitionOf(e.programId, e.version);
+      } catch (err) {
+        this.fail(e, err);
+        continue;
+      }
       this.state.enrollments.push(e);
       this.start(e);
     }
@@ -122,40 +140,83 @@ export class Journey {
   }
 
   private async enroll(event: CustomerEvent): Promise<void> {
-    const candidates = await this.local.planEnrollments({ customerId: this.state.customerId, event });
+    // Retried while the database is away; a failure for good (a malformed program row) costs this
+    // event its new enrollments, never the customer's workflow.
+    let candidates: EnrollmentCandidate[];
+    try {
+      candidates = await this.local.planEnrollments({ customerId: this.state.customerId, event });
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      log.error('cannot plan enrollments', { eventId: event.id, reason: failureReason(err) });
+      return;
+    }
     for (const candidate of candidates) {
       const now = Date.now();
-      const id = `${candidate.programId}/${event.id}`;
-      const decision = admit(this.state, candidate, event, now);
-      const base = { id, programId: candidate.programId, version: candidate.version, variant: candidate.variant };
-      if (!decision.admitted) {
-        this.recordEntry(base, 'not entered', { reason: decision.reason, eventId: event.id });
-        continue;
+      const base = { id: `${candidate.programId}/${event.id}`, programId: candidate.programId, version: candidate.version, variant: candidate.variant };
+      // Bad data in one program (its entry rules, its definition) costs that program's entry only.
+      // Inline, not a helper's promise: extra awaits would reorder commands in recorded histories.
+      try {
+        const decision = admit(this.state, candidate, event, now);
+        if (!decision.admitted) {
+          this.recordEntry(base, 'not entered', { reason: decision.reason, eventId: event.id });
+          continue;
+        }
+        const def = await this.definitionOf(candidate.programId, candidate.version);
+        this.begin(base, candidate, decision.entryKey, def, event, now);
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        this.recordEntry(base, 'not entered', { reason: `error: ${failureReason(err)}`, eventId: event.id });
       }
-      const def = await this.definitionOf(candidate.programId, candidate.version);
-      // Histories from before program states have no `control` in their recorded plans.
-      if (candidate.control) this.controls.set(`${candidate.programId}@${candidate.version}`, { control: candidate.control, at: now });
-      const e: Enrollment = {
-        ...base, entryKey: decision.entryKey, entryEvent: event, enteredAt: now, stepId: def.start,
-        visits: { [def.start]: 1 }, seq: 0, wakeAt: null, waitingFor: null, matched: null, exitReason: null, recommendations: [],
-      };
-      const key = entryRecordKey(candidate.programId, decision.entryKey);
-      const previous = this.state.entries[key];
-      this.state.entries[key] = { count: (previous?.count ?? 0) + 1, lastEnteredAt: now };
-      this.state.enrollments.push(e);
-      this.record(e, def.start, 'enter', 'entered', { trigger: event.type, eventId: event.id, entryKey: decision.entryKey });
-      this.start(e);
     }
+  }
+
+  private begin(base: EntryBase, candidate: EnrollmentCandidate, entryKey: string | null, def: ProgramDefinition, event: CustomerEvent, now: number): void {
+    // Histories from before program states have no `control` in their recorded plans.
+    if (candidate.control) this.controls.set(`${candidate.programId}@${candidate.version}`, { control: candidate.control, at: now });
+    const e: Enrollment = {
+      ...base, entryKey, entryEvent: event, enteredAt: now, stepId: def.start,
+      visits: { [def.start]: 1 }, seq: 0, wakeAt: null, waitingFor: null, matched: null, exitReason: null, recommendations: [],
+    };
+    const key = entryRecordKey(candidate.programId, entryKey);
+    const previous = this.state.entries[key];
+    this.state.entries[key] = { count: (previous?.count ?? 0) + 1, lastEnteredAt: now };
+    this.state.enrollments.push(e);
+    this.record(e, def.start, 'enter', 'entered', { trigger: event.type, eventId: event.id, entryKey });
+    this.start(e);
   }
 
   private start(e: Enrollment): void {
     const def = this.definitionFor(e)!;
     this.publishPrograms();
-    void runEnrollment(e, def, this.ctx).then(() => {
-      this.state.enrollments.splice(this.state.enrollments.indexOf(e), 1);
-      this.keepGoalOpen(e);
-      this.publishPrograms();
-    });
+    void this.run(e, def);
+  }
+
+  private async run(e: Enrollment, def: ProgramDefinition): Promise<void> {
+    try {
+      await runEnrollment(e, def, this.ctx);
+    } catch (err) {
+      this.fail(e, err);
+    }
+    this.state.enrollments.splice(this.state.enrollments.indexOf(e), 1);
+    this.keepGoalOpen(e);
+    this.publishPrograms();
+  }
+
+  /**
+   * A step that failed for good (bad data, a non-retryable activity failure, retries exhausted)
+   * ends its own enrollment with an error step and its reason; the customer's other enrollments
+   * go on.
+   */
+  private fail(e: Enrollment, err: unknown): void {
+    if (isCancellation(err)) throw err;
+    const reason = failureReason(err);
+    log.warn('enrollment failed', { enrollmentId: e.id, stepId: e.stepId, reason });
+    this.record(e, e.stepId, 'error', 'failed', { reason });
+    e.exitReason = 'error';
+    e.wakeAt = null;
+    // A slot it reserved for a send that never came back is given back, or others wait for it.
+    this.state.contactLog = this.state.contactLog.filter((c) => !(c.pending && c.enrollmentId === e.id));
+    this.record(e, e.stepId, 'exit', 'error', { reason });
   }
 
   /** An enrollment that ended before converting can still convert until its goal's window closes. */
@@ -224,7 +285,7 @@ export class Journey {
   }
 
   // A refused entry has no enrollment; its record takes the id the enrollment would have had.
-  private recordEntry(base: Pick<Enrollment, 'id' | 'programId' | 'version' | 'variant'>, outcome: string, detail: Record<string, unknown>): void {
+  private recordEntry(base: EntryBase, outcome: string, detail: Record<string, unknown>): void {
     this.recorder.push({
       id: `${base.id}/refused`, customerId: this.state.customerId, enrollmentId: base.id, programId: base.programId,
       version: base.version, variant: base.variant, stepId: '-', kind: 'enter', outcome, detail, at: Date.now(),

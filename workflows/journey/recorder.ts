@@ -2,9 +2,10 @@
 // or retried batch inserts nothing twice. The writes run in the background while the journey
 // goes on, so they are normal activities: a local activity running beside others can be
 // resolved in another order on replay.
-import { condition, patched } from '@temporalio/workflow';
+import { condition, isCancellation, log, patched } from '@temporalio/workflow';
 import type { StepRecord } from '../../activities';
 import { remote, type LocalActivities } from './activities';
+import { failureReason } from './failures';
 
 const BATCH = 200;
 
@@ -48,7 +49,13 @@ export class StepRecorder {
     try {
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0, BATCH);
-        await (patched('serial-local-activities') ? remote.recordSteps(batch) : this.local.recordSteps(batch));
+        try {
+          await (patched('serial-local-activities') ? remote.recordSteps(batch) : this.local.recordSteps(batch));
+        } catch (err) {
+          // Only after the activity's retry bound: the records are lost, the journeys go on.
+          if (isCancellation(err)) throw err;
+          log.error('step records not written', { count: batch.length, first: batch[0]?.id, reason: failureReason(err) });
+        }
       }
     } finally {
       this.flushing = false;
