@@ -2,6 +2,7 @@
 // journey, seeded once through the real services; later starts find it and leave it alone.
 import type { Logger } from 'pino';
 import type { AppDeps } from '../api/app';
+import type { Db } from '../db/prisma';
 import type { ProgramDefinitionInput } from '../programs/types';
 
 const DEMO_PROGRAM = 'demo-cross-sell';
@@ -37,7 +38,13 @@ const products = [
   { id: 'sun-hat', name: 'Sun hat', category: 'hat', price: 25, stock: 30, targetStock: 10, attributes: { collection: 'summer' } },
 ];
 
-export async function runDemo(deps: AppDeps, logger: Logger): Promise<{ simonaId: string }> {
+export interface DemoRun {
+  simonaId: string;
+  /** Simona's messages from earlier starts: this start's email is the one not among them. */
+  earlierMessages: Set<string>;
+}
+
+export async function runDemo(deps: AppDeps, logger: Logger): Promise<DemoRun> {
   const { db, programs, identity, ingestion } = deps;
   await db.product.createMany({ data: products, skipDuplicates: true });
   for (const t of templates) await db.template.upsert({ where: { id: t.id }, create: t, update: {} });
@@ -52,6 +59,7 @@ export async function runDemo(deps: AppDeps, logger: Logger): Promise<{ simonaId
     traits: { firstName: 'Simona' },
     timezone: 'Europe/Ljubljana',
   });
+  const earlier = await db.message.findMany({ where: { customerId: simonaId, programId: DEMO_PROGRAM }, select: { key: true } });
   // A fresh pair of events on every start, so each start shows the journey (and an email in the
   // sink, whose inbox lives in memory); earlier runs' events and workflows stay as they were.
   const run = Date.now().toString(36);
@@ -62,10 +70,45 @@ export async function runDemo(deps: AppDeps, logger: Logger): Promise<{ simonaId
     properties: { orderId: `store-${run}`, channel: 'store', items: [{ productId: 'dress-linen', price: 89 }] },
   });
   await ingestion.ingest({ eventId: `demo-simona-site-visit-${run}`, type: 'site_visit', customer: { email: 'simona@example.com' }, properties: { page: '/summer' } });
-  return { simonaId };
+  return { simonaId, earlierMessages: new Set(earlier.map((m) => m.key)) };
 }
 
-export function demoInstructions(o: { apiUrl: string; key: string; sinkUrl: string; uiUrl: string; simonaId: string }): string {
+/** What became of this start's email to Simona: its message row once settled, or pending. */
+export type DemoEmail = { status: 'sent' } | { status: 'skipped' | 'failed'; reason: string } | { status: 'pending' };
+
+/** Waits (up to timeoutMs) for this start's message to Simona to be sent, skipped or failed. */
+export async function demoEmail(db: Db, run: DemoRun, timeoutMs: number): Promise<DemoEmail> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await db.message.findMany({ where: { customerId: run.simonaId, programId: DEMO_PROGRAM }, select: { key: true, status: true, reason: true } });
+    const mine = rows.find((m) => !run.earlierMessages.has(m.key));
+    if (mine?.status === 'sent') return { status: 'sent' };
+    if (mine?.status === 'skipped' || mine?.status === 'failed') return { status: mine.status, reason: mine.reason ?? 'no reason given' };
+    if (Date.now() >= deadline) return { status: 'pending' };
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+function emailSentence(email: DemoEmail, traceCurl: string): string[] {
+  const did = 'Simona bought a dress in store and visited the web shop';
+  switch (email.status) {
+    case 'sent':
+      return [`${did}: her cross-sell email is in the inbox.`];
+    case 'skipped':
+      return [
+        `${did}, but her cross-sell email was not sent: ${/^(cap|quiet hours)/.test(email.reason) ? 'the contact policy skipped it' : 'it was skipped'} (${email.reason}).`,
+        ...(email.reason.startsWith('cap') ? ['Each start emails her again, so the default caps hold her back after a few starts a day; KAIROS_EMAIL_CAPS=off npm start lifts them.'] : []),
+        'Why, step by step:',
+        `  ${traceCurl}`,
+      ];
+    case 'failed':
+      return [`${did}, but sending her cross-sell email failed (${email.reason}). Why, step by step:`, `  ${traceCurl}`];
+    case 'pending':
+      return [`${did}; her cross-sell email is not out yet. The inbox shows it when it is; meanwhile:`, `  ${traceCurl}`];
+  }
+}
+
+export function demoInstructions(o: { apiUrl: string; key: string; sinkUrl: string; uiUrl: string; simonaId: string; email: DemoEmail }): string {
   const auth = `-H 'Authorization: Bearer ${o.key}' -H 'Content-Type: application/json'`;
   return [
     '',
@@ -74,7 +117,7 @@ export function demoInstructions(o: { apiUrl: string; key: string; sinkUrl: stri
     `  Temporal UI    ${o.uiUrl}`,
     `  Email inbox    ${o.sinkUrl}   (the local SendGrid sink)`,
     '',
-    "Simona bought a dress in store and visited the web shop: her cross-sell email is in the inbox.",
+    ...emailSentence(o.email, `curl -s ${auth} ${o.apiUrl}/v1/customers/${o.simonaId}/trace`),
     'Her journey state:',
     `  curl -s ${auth} ${o.apiUrl}/v1/customers/${o.simonaId}/journey`,
     'Try it yourself: a store purchase by a new customer, who gets recommendations after 2 minutes without a visit:',

@@ -20,7 +20,8 @@ import { onShutdown } from '../shutdown';
 import { temporalConnectionOptions } from '../temporal/connection';
 import { describeDeployment, setCurrentVersion } from '../temporal/worker-deployment';
 import { createKairosWorker, deploymentVersionOf } from '../worker/create-worker';
-import { demoInstructions, runDemo } from './demo';
+import { demoEmail, demoInstructions, runDemo } from './demo';
+import { devPorts, ensurePortsFree } from './ports';
 import { devPostgres } from './postgres';
 import { startTemporalDevServer } from './temporal-dev-server';
 
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
   const postgres = await devPostgres();
   const databaseUrl = postgres.url;
   const config = loadDevConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' });
+  // A second `npm start` would otherwise fail on whichever port came first, with no word of why.
+  await ensurePortsFree(devPorts(config, !externalTemporal()));
   const dataDir = resolve(root, config.dev.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const bootstrapKey = config.api.bootstrapKey ?? persistentKey(join(dataDir, 'bootstrap-key'));
@@ -82,8 +85,10 @@ async function main(): Promise<void> {
     await postgres.stop();
   });
 
-  const { simonaId } = await runDemo(api.deps, logger);
-  console.log(demoInstructions({ apiUrl: config.api.publicUrl, key: bootstrapKey, sinkUrl: sink.url, uiUrl: devServer?.uiUrl ?? '(your Temporal UI)', simonaId }));
+  const demo = await runDemo(api.deps, logger);
+  // Say what became of her email (the contact policy may have skipped it), not what should have.
+  const demoMail = await demoEmail(db, demo, 30_000);
+  console.log(demoInstructions({ apiUrl: config.api.publicUrl, key: bootstrapKey, sinkUrl: sink.url, uiUrl: devServer?.uiUrl ?? '(your Temporal UI)', simonaId: demo.simonaId, email: demoMail }));
 }
 
 /**
