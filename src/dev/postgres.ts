@@ -4,7 +4,7 @@
 // (`.data/postgres` for npm start, kept across restarts) and listens on 127.0.0.1 only. It runs
 // under pg_ctl in a session of its own, so Ctrl-C in the terminal does not reach it: the process
 // that started it stops it last, after the API and the worker have let go of it.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -101,6 +101,19 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const startedBy = Number(readIfExists(join(dataDir, OWNER_FILE)));
   const shared = running !== undefined && startedBy !== process.pid && alive(startedBy);
   const log = join(dataDir, 'server.log');
+  // Stops the server (SIGINT to the postmaster: a fast shutdown) once this process is gone without
+  // stopping it: killed with SIGKILL, or by tsx when a busy Ctrl-C shutdown answers it too slowly.
+  let guardian: ChildProcess | undefined;
+  const guard = () => {
+    const postmaster = Number(readIfExists(join(dataDir, 'postmaster.pid')).split('\n')[0]);
+    if (process.platform === 'win32' || !postmaster) return;
+    guardian = spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -INT ${postmaster}`], { detached: true, stdio: 'ignore' });
+    guardian.unref();
+  };
+  const unguard = () => {
+    guardian?.kill();
+    guardian = undefined;
+  };
 
   const start = async () => {
     const flags = ['-p', String(port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
@@ -113,9 +126,11 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     }
     running = port;
     if (!shared) writeFileSync(join(dataDir, OWNER_FILE), `${process.pid}\n`);
+    guard();
   };
   const stop = async (mode: 'fast' | 'immediate' = 'fast') => {
     if (shared || running === undefined) return;
+    unguard();
     await pgCtl('stop', '-m', mode, '-w', '-t', '60', '-s');
     running = undefined;
   };
@@ -128,11 +143,15 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   if (running === undefined) await start();
   else {
     port = running;
-    if (!shared) writeFileSync(join(dataDir, OWNER_FILE), `${process.pid}\n`);
+    if (!shared) {
+      writeFileSync(join(dataDir, OWNER_FILE), `${process.pid}\n`);
+      guard();
+    }
   }
   // Whichever way this process ends, a server it started does not outlive it.
   process.once('exit', () => {
     if (shared || running === undefined) return;
+    unguard();
     try {
       pgCtlSync('stop', '-m', 'fast', '-w', '-t', '30', '-s');
     } catch {

@@ -75,7 +75,8 @@ async function main(): Promise<void> {
   onShutdown(logger, async () => {
     await new Promise<void>((r) => server.close(() => r()));
     await relay.stop();
-    worker.shutdown();
+    // The SDK's runtime also hears SIGINT/SIGTERM and may have begun draining: shutdown() throws then.
+    if (worker.getState() === 'RUNNING') worker.shutdown();
     await workerRun;
     await connection.close();
     await nativeConnection.close();
