@@ -5,7 +5,7 @@ import type { Prisma } from '../generated/prisma/client';
 import type { StepOf } from '../src/programs/types';
 import { localHour, nextAllowedTime } from '../workflows/journey/time';
 import type { ActivityDeps } from './deps';
-import { loadProfileScope, type ProfileScope } from './profile-scope';
+import { loadProfileScope, pickFields, type ProfileScope } from './profile-scope';
 
 const DAY_MS = 86_400_000;
 
@@ -18,8 +18,12 @@ export interface PersonalizedWaitInput {
 
 export function createProfileActivities({ db }: Pick<ActivityDeps, 'db'>) {
   return {
-    async loadProfile(input: { customerId: string }): Promise<ProfileScope> {
-      return loadProfileScope(db, input.customerId);
+    /**
+     * Only the `profile.*` and `traits.*` paths asked for: the result is kept in the workflow's
+     * history, which must not hold whole profiles (email addresses, names) for no reason.
+     */
+    async loadProfile(input: { customerId: string; fields: readonly string[] }): Promise<ProfileScope> {
+      return pickFields(await loadProfileScope(db, input.customerId), input.fields);
     },
 
     async updateProfile(input: { customerId: string; set?: Record<string, unknown>; addTags?: string[]; removeTags?: string[] }): Promise<void> {

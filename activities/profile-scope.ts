@@ -31,3 +31,21 @@ export async function loadProfileScope(db: Db, customerId: string): Promise<Prof
     },
   };
 }
+
+/** The scope cut down to the given `profile.*` / `traits.*` paths; other paths are ignored. */
+export function pickFields(scope: ProfileScope, fields: readonly string[]): ProfileScope {
+  const picked: ProfileScope = { profile: {}, traits: {} };
+  for (const field of fields) {
+    const [root, ...path] = field.split('.');
+    // Own properties only, and never `__proto__` (a condition's path is data, not a way into prototypes).
+    if ((root !== 'profile' && root !== 'traits') || path.length === 0 || path.includes('__proto__')) continue;
+    const value = path.reduce<unknown>((node, part) => (isRecord(node) && Object.hasOwn(node, part) ? node[part] : undefined), scope[root]);
+    if (value === undefined) continue;
+    let node = picked[root];
+    for (const part of path.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
+    node[path.at(-1)!] = value;
+  }
+  return picked;
+}
+
+const isRecord = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object';

@@ -2,6 +2,7 @@
 // its own trigger event type: goals, re-entry, instance limits, event waits, branches, dedupe and
 // a failed send's fallback.
 import { programAnalytics } from '../../src/analytics/program-analytics';
+import { customerWorkflowId } from '../../src/temporal/addressing';
 import type { ProgramDefinitionInput } from '../../src/programs/types';
 import { launchProgram, seedTemplates } from '../helpers/seed';
 import { eventually, startWorld, type World } from '../helpers/world';
@@ -229,6 +230,12 @@ test('a branch takes the first case whose condition holds, and its default when 
     const [message] = await settledMessages(world, id, 1);
     expect([p.who, branch.outcome, message?.templateId, message?.status]).toEqual([p.who, p.outcome, p.template, 'sent']);
   }
+  // The branch read the customer's profile through history, yet only the fields its conditions name.
+  const gold = await customer(world, 'gold-vip@example.com');
+  const payloads = payloadTexts(await world.env.client.workflow.getHandle(customerWorkflowId(gold)).fetchHistory());
+  expect(payloads.some((text) => text.includes('"tier":"gold"'))).toBe(true);
+  // (The test's own event ids contain the address; the profile's `email` and traits must not appear.)
+  expect(payloads.filter((text) => text.includes('"email":') || text.includes('firstName'))).toEqual([]);
 });
 
 test('the same event delivered twice to the workflow has one effect: one enrollment, one message, one contact', async () => {
@@ -272,3 +279,19 @@ test('a send whose template was deleted before sending fails and goes to onFailu
   expect(inboxOf(world, 'fallback@example.com').map((m) => m.subject)).toEqual(['rule-fallback for fallback']);
   expect(messages[0]!.scheduledAt.getTime() - (await stepRecord(world, id, { kind: 'enter' })).at.getTime()).toBeGreaterThanOrEqual(HOUR);
 });
+
+/** Every payload in a history, decoded as text. */
+function payloadTexts(history: unknown): string[] {
+  const texts: string[] = [];
+  const walk = (node: unknown): void => {
+    if (node instanceof Uint8Array) return;
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const { data } = node as { data?: unknown };
+      if (data instanceof Uint8Array) texts.push(Buffer.from(data).toString('utf8'));
+      Object.values(node).forEach(walk);
+    }
+  };
+  walk(history);
+  return texts;
+}

@@ -35,6 +35,14 @@ export function evaluate(condition: Condition, scope: ConditionScope): boolean {
   }
 }
 
+/** Every path a condition reads (`profile.tier`, `event.properties.total`, ...). */
+export function conditionFields(condition: Condition): string[] {
+  if ('all' in condition) return condition.all.flatMap(conditionFields);
+  if ('any' in condition) return condition.any.flatMap(conditionFields);
+  if ('not' in condition) return conditionFields(condition.not);
+  return [condition.field];
+}
+
 /** The shape every condition sees under `event.*`, wherever it is evaluated. */
 export function eventScope(event: CustomerEvent): Record<string, unknown> {
   return { id: event.id, type: event.type, occurredAt: event.occurredAt, properties: event.properties };

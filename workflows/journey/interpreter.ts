@@ -6,10 +6,13 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import type { ProgramControl } from '../../src/programs/program-control';
 import type { ProgramDefinition, Step, StepOf } from '../../src/programs/types';
 import { remote, type LocalActivities } from './activities';
-import { evaluate, eventScope } from './conditions';
+import { conditionFields, evaluate, eventScope } from './conditions';
 import { breachedCap, hasPendingSlot, quietUntil } from './contact-policy';
 import type { ContactRecord, Enrollment } from './state';
 import { formatLocal, nextAllowedTime, resolveTimeZone } from './time';
+
+/** The one profile field time steps read. */
+const TIME_ZONE = ['profile.timezone'];
 
 /** What a step did: where to go next (null: the journey is complete) and what to record. */
 interface StepResult {
@@ -162,7 +165,7 @@ async function waitUntil(e: Enrollment, step: StepOf<'waitUntil'>, def: ProgramD
   let wakeAt = e.wakeAt;
   let zone: string | undefined;
   if (wakeAt === null) {
-    const { profile } = await ctx.local.loadProfile({ customerId: ctx.customerId });
+    const { profile } = await ctx.local.loadProfile({ customerId: ctx.customerId, fields: TIME_ZONE });
     zone = resolveTimeZone(profile.timezone as string | null, def.timezone);
     wakeAt = nextAllowedTime(Date.now(), step, zone);
   }
@@ -174,7 +177,7 @@ async function waitPersonalized(e: Enrollment, step: StepOf<'waitPersonalized'>,
   let wakeAt = e.wakeAt;
   let basis: string | undefined;
   if (wakeAt === null) {
-    const { profile } = await ctx.local.loadProfile({ customerId: ctx.customerId });
+    const { profile } = await ctx.local.loadProfile({ customerId: ctx.customerId, fields: TIME_ZONE });
     const timeZone = resolveTimeZone(profile.timezone as string | null, def.timezone);
     const wait = await ctx.local.computePersonalizedWait({ customerId: ctx.customerId, strategy: step.strategy, nowMs: Date.now(), timeZone });
     wakeAt = Date.now() + wait.ms;
@@ -194,7 +197,8 @@ async function waitForEvent(e: Enrollment, step: StepOf<'waitForEvent'>): Promis
 }
 
 async function branch(e: Enrollment, step: StepOf<'branch'>, ctx: InterpreterContext): Promise<StepResult> {
-  const { profile, traits } = await ctx.local.loadProfile({ customerId: ctx.customerId });
+  const fields = step.cases.flatMap((c) => conditionFields(c.when));
+  const { profile, traits } = await ctx.local.loadProfile({ customerId: ctx.customerId, fields });
   const scope = { profile, traits, event: eventScope(e.entryEvent) };
   const index = step.cases.findIndex((c) => evaluate(c.when, scope));
   if (index === -1) return { next: step.default, outcome: 'default' };
