@@ -121,7 +121,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       await pgCtl('start', '-w', '-t', '60', '-s', '-l', log, '-o', flags.map(shellQuote).join(' '));
     } catch {
       const tail = readIfExists(log).trim().split('\n').slice(-5).join('\n');
-      const taken = /Address already in use|could not bind/.test(tail) ? ` Port ${port} is taken; npm start takes KAIROS_POSTGRES_PORT.` : '';
+      const taken = /Address already in use|could not bind/.test(tail) ? ` Port ${port} is taken: set KAIROS_POSTGRES_PORT to a free one (npm start), or DATABASE_URL to use the server there.` : '';
       throw new Error(`the embedded PostgreSQL (${dataDir}) did not start on 127.0.0.1:${port}.${taken}\n${tail}`);
     }
     running = port;
