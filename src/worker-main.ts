@@ -7,7 +7,6 @@ import { createLogger, temporalLogger } from './logger';
 import { createSendGridSender } from './messaging/sendgrid-sender';
 import { createUnsubscribeLinks } from './messaging/unsubscribe';
 import { createWebhookSender } from './messaging/webhook-sender';
-import { refreshCoPurchases } from './recommendations/co-purchases';
 import { onShutdown } from './shutdown';
 import { temporalConnectionOptions } from './temporal/connection';
 import { createKairosWorker, deploymentVersionOf } from './worker/create-worker';
@@ -32,13 +31,10 @@ export async function main(): Promise<void> {
     shutdownGraceMs: config.worker.shutdownGraceMs,
     deps: { db, logger, emailFrom: config.email.from, contactPolicy: config.contactPolicy, controlTiming: config.controlTiming, email: createSendGridSender({ apiKey: config.email.apiKey, baseUrl: config.email.baseUrl, timeoutMs: config.email.timeoutMs }), unsubscribe: createUnsubscribeLinks({ secret: config.signingSecret, publicUrl: config.api.publicUrl }), webhooks: createWebhookSender({ secret: config.signingSecret }) },
   });
-  // Purchases that arrive as events (not imports) reach the recommendation lists hourly.
-  const refresh = setInterval(() => void refreshCoPurchases(db).catch((err: unknown) => logger.warn({ err }, 'recommendation refresh failed')), 3_600_000);
   const running = worker.run();
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      clearInterval(refresh);
       await connection.close();
       await db.$disconnect();
     })());

@@ -18,6 +18,7 @@ import { startSink } from '../messaging/sink/start-sink';
 import { createWebhookSender } from '../messaging/webhook-sender';
 import { onShutdown } from '../shutdown';
 import { temporalConnectionOptions } from '../temporal/connection';
+import { ensureSchedules } from '../temporal/schedules';
 import { describeDeployment, setCurrentVersion } from '../temporal/worker-deployment';
 import { createKairosWorker, deploymentVersionOf } from '../worker/create-worker';
 import { demoEmail, demoInstructions, runDemo } from './demo';
@@ -71,10 +72,12 @@ async function main(): Promise<void> {
   const server = api.app.listen(config.api.port, config.api.host);
   await new Promise<void>((r, reject) => server.once('listening', r).once('error', reject));
   const relay = api.relay.start();
+  await ensureSchedules(client, config.temporal.taskQueue, logger);
 
   onShutdown(logger, async () => {
     await new Promise<void>((r) => server.close(() => r()));
     await relay.stop();
+    await api.referenced.close();
     // The SDK's runtime also hears SIGINT/SIGTERM and may have begun draining: shutdown() throws then.
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await workerRun;

@@ -14,3 +14,6 @@ export function rolloutWorkflowId(rolloutId: string): string {
 export function experimentWorkflowId(experimentId: string): string {
   return `experiment:${experimentId}`;
 }
+
+/** The hourly recommendation rebuild's schedule, and the workflow id of each run it starts. */
+export const RECOMMENDATIONS_SCHEDULE_ID = 'kairos:refresh-recommendations';

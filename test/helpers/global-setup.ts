@@ -38,7 +38,9 @@ export default async function globalSetup(): Promise<void> {
   });
 
   const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
-  const bundlePath = join(root, '.data/test/workflow-bundle.js');
+  // Per run, like the database: a concurrent run in the same tree must not swap the bundle under
+  // this run's workers and replays.
+  const bundlePath = join(root, `.data/test/workflow-bundle-${process.pid}.js`);
   mkdirSync(join(root, '.data/test'), { recursive: true });
   writeFileSync(bundlePath, code);
   process.env.KAIROS_TEST_WORKFLOW_BUNDLE = bundlePath;
