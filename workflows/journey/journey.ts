@@ -8,12 +8,13 @@ import type { ProgramDefinition } from '../../src/programs/types';
 import type { EnrollmentCandidate } from '../../activities';
 import { serialLocalActivities } from './activities';
 import { admit, entryRecordKey } from './admission';
+import { convertEnded, keepGoalOpen } from './ended-goals';
 import { failureReason } from './failures';
 import { runEnrollment, type InterpreterContext } from './interpreter';
 import { matchesEvent } from './matching';
 import { StepRecorder } from './recorder';
 import {
-  CONTACT_LOG_KEPT_MS, ENDED_KEPT, SEEN_EVENT_IDS_KEPT,
+  CONTACT_LOG_KEPT_MS, SEEN_EVENT_IDS_KEPT,
   type ContactRecord, type CustomerEvent, type CustomerState, type Enrollment,
 } from './state';
 
@@ -136,7 +137,9 @@ export class Journey {
         e.matched = event;
       }
     }
-    this.convertEnded(event);
+    for (const x of convertEnded(this.state, event, Date.now())) {
+      this.record(x, '-', 'goal', 'converted', { eventId: event.id, attributed: true, afterExit: true });
+    }
   }
 
   private async enroll(event: CustomerEvent): Promise<void> {
@@ -198,7 +201,8 @@ export class Journey {
       this.fail(e, err);
     }
     this.state.enrollments.splice(this.state.enrollments.indexOf(e), 1);
-    this.keepGoalOpen(e);
+    // Its definition now, which a step map may have moved to another version.
+    keepGoalOpen(this.state, e, this.definitionFor(e) ?? def, Date.now());
     this.publishPrograms();
   }
 
@@ -217,31 +221,6 @@ export class Journey {
     // A slot it reserved for a send that never came back is given back, or others wait for it.
     this.state.contactLog = this.state.contactLog.filter((c) => !(c.pending && c.enrollmentId === e.id));
     this.record(e, e.stepId, 'exit', 'error', { reason });
-  }
-
-  /** An enrollment that ended before converting can still convert until its goal's window closes. */
-  private keepGoalOpen(e: Enrollment): void {
-    const goal = this.definitionFor(e)?.goal;
-    if (!goal || e.exitReason === 'goal') return;
-    const until = e.enteredAt + msToNumber(goal.window as never);
-    if (until < Date.now()) return;
-    const { id, programId, version, variant, entryKey, seq } = e;
-    const ended = (this.state.ended ??= []);
-    ended.push({ id, programId, version, variant, entryKey, seq, goal: goal.event, keyPath: this.definitionFor(e)!.entry.key, until });
-    if (ended.length > ENDED_KEPT) ended.shift();
-  }
-
-  /** Goal events for enrollments that have ended: each converts once, within its window. */
-  private convertEnded(event: CustomerEvent): void {
-    if (!this.state.ended?.length) return;
-    const now = Date.now();
-    this.state.ended = this.state.ended.filter((x) => x.until >= now);
-    for (const x of [...this.state.ended]) {
-      // The patch check comes last, so only histories with such a conversion carry its marker.
-      if (!matchesEvent(x.goal, event, x, x.keyPath) || !patched('goal-after-exit')) continue;
-      this.record(x, '-', 'goal', 'converted', { eventId: event.id, attributed: true, afterExit: true });
-      this.state.ended.splice(this.state.ended.indexOf(x), 1);
-    }
   }
 
   // Search attributes, so engineers can find the histories of a program's customers (no PII:
