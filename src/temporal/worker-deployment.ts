@@ -1,5 +1,6 @@
-// Worker Deployment routing: which build of the worker new customer workflows start on (the
-// current version) and which takes a share of them (the ramping version). The one module that
+// Worker Deployment routing: which build of the worker runs customer workflows (the current
+// version; auto-upgrade workflows move to it at their next workflow task) and which takes a share
+// of them (the ramping version), and which builds still hold open workflows. The one module that
 // calls Temporal's deployment APIs; `kairos deploy`, `npm start` and the tests go through it.
 import { isGrpcServiceError, type Client } from '@temporalio/client';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
@@ -10,9 +11,27 @@ const GRPC_NOT_FOUND = 5;
 
 export interface VersionSummary {
   buildId: string;
-  /** current, ramping, draining (pinned workflows still run on it), drained, inactive, created. */
+  /**
+   * current, ramping, draining (the server last saw open pinned workflows on it), drained,
+   * inactive, created. The server refreshes draining/drained periodically from visibility, minutes
+   * behind by default (`matching.wv.VersionDrainageStatusRefreshInterval` and
+   * `...VisibilityGracePeriod`, 3 min each), and counts pinned workflows only.
+   */
   status: string;
   createdAt: string | null;
+}
+
+/** The open (running) workflows whose last workflow task ran on a version, from visibility. */
+export interface VersionWorkflows {
+  open: number;
+  /** Need this build's workers until they end (the rollout and experiment controllers). */
+  pinned: number;
+  /** Move to the current (or ramping) build at their next workflow task (customer workflows). */
+  autoUpgrade: number;
+}
+
+export interface VersionDescription extends VersionSummary {
+  workflows: VersionWorkflows;
 }
 
 export interface DeploymentRouting {
@@ -24,6 +43,11 @@ export interface DeploymentRouting {
   /** false while the routing change is still reaching the task queues. */
   propagated: boolean;
   versions: VersionSummary[];
+}
+
+/** The routing, and per version the open workflows that still hold it (`kairos deploy describe`). */
+export interface DeploymentDescription extends Omit<DeploymentRouting, 'versions'> {
+  versions: VersionDescription[];
 }
 
 export interface RoutingChange {
@@ -41,14 +65,42 @@ export class DeploymentNotFoundError extends Error {
   override name = 'DeploymentNotFoundError';
 }
 
-/** The deployment's routing, or undefined if no versioned worker of it has polled yet. */
-export async function describeDeployment(client: Client, deploymentName: string): Promise<DeploymentRouting | undefined> {
+/**
+ * The deployment's routing and, per version, its open workflows; undefined if no versioned worker
+ * of it has polled yet.
+ */
+export async function describeDeployment(client: Client, deploymentName: string): Promise<DeploymentDescription | undefined> {
+  let routing: DeploymentRouting;
   try {
-    return (await read(client, deploymentName)).routing;
+    routing = (await read(client, deploymentName)).routing;
   } catch (err) {
     if (err instanceof DeploymentNotFoundError) return undefined;
     throw err;
   }
+  const versions = await Promise.all(routing.versions.map(async (v) => ({ ...v, workflows: await workflowsOn(client, deploymentName, v.buildId) })));
+  return { ...routing, versions };
+}
+
+/**
+ * Counts the running workflows on a version through visibility: the system search attributes
+ * `TemporalWorkerDeploymentVersion` ('<deployment>:<build id>', the version of the workflow's last
+ * workflow task) and `TemporalWorkflowVersioningBehavior` ('Pinned' or 'AutoUpgrade'). The
+ * server's own drainage check runs the pinned query. Visibility trails the workflows by moments.
+ */
+async function workflowsOn(client: Client, deploymentName: string, buildId: string): Promise<VersionWorkflows> {
+  const onVersion = `TemporalWorkerDeploymentVersion = ${literal(`${deploymentName}:${buildId}`)} AND ExecutionStatus = 'Running'`;
+  const count = async (query: string) => (await client.workflow.count(query)).count;
+  const [open, pinned, autoUpgrade] = await Promise.all([
+    count(onVersion),
+    count(`${onVersion} AND TemporalWorkflowVersioningBehavior = 'Pinned'`),
+    count(`${onVersion} AND TemporalWorkflowVersioningBehavior = 'AutoUpgrade'`),
+  ]);
+  return { open, pinned, autoUpgrade };
+}
+
+/** A string literal of Temporal's list-filter language. */
+function literal(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
 /** Makes `buildId` (null: unversioned workers) the version new workflows start on. Idempotent. */

@@ -1,9 +1,11 @@
-// `kairos deploy`: rolls a new worker build out through Worker Versioning. `set-current` sends new
-// customer workflows to a build, `ramp` sends a share of them, `describe` shows the routing.
-// Running workflows stay on the build they started on (pinned).
+// `kairos deploy`: rolls a new worker build out through Worker Versioning. `set-current` sends
+// customer workflows to a build (new ones at start, running ones at their next workflow task: they
+// auto-upgrade), `ramp` sends a share of them, `describe` shows the routing and which builds still
+// hold open workflows. The rollout and experiment controllers stay on the build they started on
+// (pinned).
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadDeploymentConfig } from '../../config';
-import { describeDeployment, setCurrentVersion, setRampingVersion, type DeploymentRouting, type RoutingChange } from '../../temporal/worker-deployment';
+import { describeDeployment, setCurrentVersion, setRampingVersion, type DeploymentDescription, type RoutingChange } from '../../temporal/worker-deployment';
 import { connectTemporal, EXIT_OK, println, type CliContext, type CliIo } from '../cli-context';
 
 interface CommonOptions {
@@ -12,11 +14,11 @@ interface CommonOptions {
 }
 
 export function registerDeployCommand(program: Command, ctx: CliContext): void {
-  const deploy = program.command('deploy').description('Worker Versioning: which worker build new customer workflows start on');
+  const deploy = program.command('deploy').description('Worker Versioning: which worker build runs customer workflows');
   withCommonOptions(
     deploy
       .command('set-current')
-      .description('New customer workflows start on this build (if it was ramping, the ramp ends)')
+      .description('Customer workflows run on this build: new ones at once, running ones from their next workflow task (if it was ramping, the ramp ends)')
       .requiredOption('--build-id <id>', 'build id of the worker version'),
   ).action(async (opts: CommonOptions & { buildId: string }) => {
     ctx.exitCode = await withDeployment(ctx, opts, async (client, name) => {
@@ -26,7 +28,7 @@ export function registerDeployCommand(program: Command, ctx: CliContext): void {
   withCommonOptions(
     deploy
       .command('ramp')
-      .description('A share of new customer workflows start on this build instead of the current one (0 stops the ramp)')
+      .description('A share of customer workflows (by workflow id) run on this build instead of the current one (0 stops the ramp)')
       .requiredOption('--build-id <id>', 'build id of the worker version')
       .requiredOption('--percentage <n>', 'share of new workflows, 0 to 100', percentage),
   ).action(async (opts: CommonOptions & { buildId: string; percentage: number }) => {
@@ -37,15 +39,15 @@ export function registerDeployCommand(program: Command, ctx: CliContext): void {
   });
   deploy
     .command('describe')
-    .description("The deployment's current and ramping versions, and every version it knows")
+    .description("The deployment's current and ramping versions, and per version its open workflows: pinned ones need that build's workers, auto-upgrade ones move at their next task")
     .option('--deployment-name <name>', DEPLOYMENT_NAME_HELP)
-    .option('--json', 'print the routing as JSON')
+    .option('--json', 'print the same as JSON')
     .action(async (opts: { deploymentName?: string; json?: boolean }) => {
       ctx.exitCode = await withDeployment(ctx, opts, async (client, name) => {
-        const routing = await describeDeployment(client, name);
-        if (!routing) throw new Error(`no Worker Deployment named '${name}': no versioned worker of it has polled the server yet`);
-        if (opts.json) println(ctx.io, JSON.stringify(routing, null, 2));
-        else ctx.io.out(renderRouting(routing));
+        const description = await describeDeployment(client, name);
+        if (!description) throw new Error(`no Worker Deployment named '${name}': no versioned worker of it has polled the server yet`);
+        if (opts.json) println(ctx.io, JSON.stringify(description, null, 2));
+        else ctx.io.out(renderDeployment(description));
       });
     });
 }
@@ -76,17 +78,37 @@ function report(io: CliIo, change: RoutingChange, what: string): void {
   if (!change.routing.propagated) println(io, '(still reaching the task queues; `kairos deploy describe` shows when it has)');
 }
 
-export function renderRouting(routing: DeploymentRouting): string {
-  const ramp = routing.ramping ? `${routing.ramping.buildId ?? '(unversioned workers)'} at ${Math.round(routing.ramping.percentage * 100) / 100}%` : 'none';
+/**
+ * `kairos deploy describe`: the routing, a table of versions with their open workflows, and for
+ * each build that is neither current nor ramping whether its workers are still needed.
+ */
+export function renderDeployment(d: DeploymentDescription): string {
+  const ramp = d.ramping ? `${d.ramping.buildId ?? '(unversioned workers)'} at ${Math.round(d.ramping.percentage * 100) / 100}%` : 'none';
+  const width = Math.max(10, ...d.versions.map((v) => v.buildId.length));
+  const row = (build: string, status: string, open: string, pinned: string, autoUpgrade: string, created: string) =>
+    `  ${build.padEnd(width)}  ${status.padEnd(8)}  ${open.padStart(6)}  ${pinned.padStart(6)}  ${autoUpgrade.padStart(12)}  ${created}`;
+  const retired = d.versions.filter((v) => v.buildId !== d.current && v.buildId !== d.ramping?.buildId);
   const lines = [
-    `deployment  ${routing.deploymentName}`,
-    `current     ${routing.current ?? '(unversioned workers)'}`,
+    `deployment  ${d.deploymentName}`,
+    `current     ${d.current ?? '(unversioned workers)'}`,
     `ramping     ${ramp}`,
-    ...(routing.propagated ? [] : ['            (routing change still reaching the task queues)']),
+    ...(d.propagated ? [] : ['            (routing change still reaching the task queues)']),
     'versions',
-    ...routing.versions.map((v) => `  ${v.buildId.padEnd(14)} ${v.status.padEnd(9)} created ${v.createdAt ?? '?'}`),
+    row('build', 'status', 'open', 'pinned', 'auto-upgrade', 'created'),
+    ...d.versions.map((v) => row(v.buildId, v.status, String(v.workflows.open), String(v.workflows.pinned), String(v.workflows.autoUpgrade), v.createdAt ?? '?')),
+    ...(retired.length ? ['neither current nor ramping', ...retired.map((v) => `  ${v.buildId.padEnd(width)}  ${workersNeeded(v.workflows)}`)] : []),
+    'open: running workflows whose last workflow task ran on the build (from visibility, moments behind).',
+    'Pinned ones stay on it until they end; auto-upgrade ones move to the current (or ramping) build at their next task.',
   ];
   return `${lines.join('\n')}\n`;
+}
+
+function workersNeeded(w: DeploymentDescription['versions'][number]['workflows']): string {
+  if (w.pinned === 1) return 'keep its workers: 1 pinned workflow runs on it until it ends';
+  if (w.pinned > 1) return `keep its workers: ${w.pinned} pinned workflows run on it until they end`;
+  if (w.open === 1) return 'its workers can stop: its 1 open workflow is auto-upgrade and moves at its next task';
+  if (w.open > 1) return `its workers can stop: its ${w.open} open workflows are auto-upgrade and move at their next task`;
+  return 'its workers can stop: no open workflows';
 }
 
 function percentage(value: string): number {
