@@ -13,8 +13,9 @@ export interface KairosWorkerOptions {
   taskQueue: string;
   deps: ActivityDeps;
   /**
-   * Worker Versioning: this worker serves one version (build) of a Worker Deployment, and every
-   * workflow it starts stays pinned to that version until it ends. Unset: an unversioned worker.
+   * Worker Versioning: this worker serves one version (build) of a Worker Deployment. Customer
+   * workflows follow the deployment's current version (AUTO_UPGRADE); the controllers stay on the
+   * build they started on (PINNED, declared in their modules). Unset: an unversioned worker.
    */
   deployment?: WorkerDeploymentVersion;
   /** A prebuilt bundle (tests build one per run); otherwise bundled from WORKFLOWS_PATH. */
@@ -41,11 +42,15 @@ export async function createKairosWorker(options: KairosWorkerOptions): Promise<
     activities: createActivities(options.deps),
     interceptors: { activity: [poisonFailures] },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    // PINNED: a customer workflow runs on one build for its whole life (across continue-as-new,
-    // too), so a deploy never replays its history on different code. The price: a version drains
-    // only when its workflows end (README "Deploying a new worker version").
     ...(options.shutdownGraceMs !== undefined ? { shutdownGraceTime: options.shutdownGraceMs } : {}),
-    ...(options.deployment ? { workerDeploymentOptions: { useWorkerVersioning: true, version: options.deployment, defaultVersioningBehavior: 'PINNED' } } : {}),
+    // AUTO_UPGRADE by default: customer workflows never end, so pinned they would hold their first
+    // build's workers forever. Instead each moves to the current build at its next workflow task,
+    // and that build replays the history the old one wrote. That is safe only because every change
+    // that could alter a history's commands goes behind patched() and the replay suite
+    // (test/replay) replays the committed histories of every interpreter version against the new
+    // code (docs/ARCHITECTURE.md "Determinism rules"). The controllers (rollout, experiment)
+    // declare PINNED (workflows/controllers/pinned.ts) and finish on the build they started on.
+    ...(options.deployment ? { workerDeploymentOptions: { useWorkerVersioning: true, version: options.deployment, defaultVersioningBehavior: 'AUTO_UPGRADE' } } : {}),
     ...options.tuning,
   });
 }

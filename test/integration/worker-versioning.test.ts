@@ -1,17 +1,20 @@
-// Worker Versioning on the Temporal dev server, driven through `kairos deploy`: a customer who
-// started on build A stays pinned to A after B becomes current, new customers start on B, and a
-// ramp sends new customers to C. Each build sends from its own address, so the sink shows which
-// build ran a send.
+// Worker Versioning on the Temporal dev server, driven through `kairos deploy`. Customer workflows
+// auto-upgrade: a customer who started on build A runs her next workflow task (and its send) on B
+// once B is current; a controller workflow stays pinned to A until it ends, and `kairos deploy
+// describe` says so. Then A is drained and its workers stop, though a customer who has had no task
+// since is still on it: her next task runs on B. A ramp routes its share of customers, new and
+// running, to C. Each build sends from its own address, so the sink shows which build ran a send.
 import type { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { temporal } from '@temporalio/proto';
+import { decodeVersioningBehavior } from '@temporalio/common';
 import { createApiServices } from '../../src/api/api-services';
 import { installQuietRuntime } from '../../src/cli/cli-context';
 import { run } from '../../src/cli/kairos';
 import { createSendGridSender } from '../../src/messaging/sendgrid-sender';
 import { startSink, type RunningSink } from '../../src/messaging/sink/start-sink';
 import type { ProgramDefinitionInput } from '../../src/programs/types';
-import { customerWorkflowId } from '../../src/temporal/addressing';
+import { customerWorkflowId, experimentWorkflowId } from '../../src/temporal/addressing';
+import type { DeploymentDescription } from '../../src/temporal/worker-deployment';
 import { createKairosWorker } from '../../src/worker/create-worker';
 import { captureIo } from '../cli/cli-io';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -23,7 +26,7 @@ import { eventually } from '../helpers/world';
 const DEPLOYMENT = 'kairos-test';
 const TASK_QUEUE = 'kairos-versioned';
 
-/** Welcome, then a month's wait: the customer's workflow stays open, pinned to its build. */
+/** Welcome, then a month's wait: the customer's workflow stays open. */
 const welcome: ProgramDefinitionInput = {
   name: 'Welcome',
   entry: { event: 'signup' },
@@ -46,13 +49,17 @@ let database: TestDatabase;
 let sink: RunningSink;
 let env: TestWorkflowEnvironment;
 let services: ReturnType<typeof createApiServices>;
-const workers: { worker: Worker; running: Promise<void> }[] = [];
+const workers = new Map<string, { worker: Worker; running: Promise<void> }>();
 
 beforeAll(async () => {
   installQuietRuntime();
   database = await createTestDatabase();
   sink = await startSink({ port: 0 });
-  env = await startDevServer();
+  // The server rechecks a no-longer-current version's drainage every 3 min, after a 3 min grace
+  // for visibility to catch up; seconds here, so the test sees A drained.
+  env = await startDevServer({
+    extraArgs: ['--dynamic-config-value', 'matching.wv.VersionDrainageStatusRefreshInterval="1s"', '--dynamic-config-value', 'matching.wv.VersionDrainageStatusVisibilityGracePeriod="1s"'],
+  });
   await seedTemplates(database.db, ['welcome', 'nudge']);
   await launchProgram(database.db, 'welcome', welcome);
   await launchProgram(database.db, 'nudge', nudge);
@@ -60,8 +67,7 @@ beforeAll(async () => {
   services = createApiServices({ db: database.db, client: env.client, taskQueue: TASK_QUEUE, logger: testLogger, bootstrapKey: undefined });
 }, 90_000);
 afterAll(async () => {
-  for (const { worker } of workers) worker.shutdown();
-  await Promise.all(workers.map((w) => w.running));
+  for (const id of workers.keys()) await stopBuild(id);
   await env?.teardown();
   await sink?.close();
   await database?.drop();
@@ -86,7 +92,15 @@ async function startBuild(buildId: string): Promise<void> {
       controlTiming: TEST_CONTROL_TIMING,
     },
   });
-  workers.push({ worker, running: worker.run() });
+  workers.set(buildId, { worker, running: worker.run() });
+}
+
+async function stopBuild(buildId: string): Promise<void> {
+  const w = workers.get(buildId);
+  if (!w) return;
+  workers.delete(buildId);
+  w.worker.shutdown();
+  await w.running;
 }
 
 const fromBuild = (buildId: string) => `build-${buildId.toLowerCase()}@kairos.test`;
@@ -104,64 +118,108 @@ async function post(email: string, eventId: string, type: string): Promise<strin
   return customerId;
 }
 
-/** The sender of the email with this subject to `email`: which build ran the send. */
-const senderOf = (email: string, subject: string) =>
-  eventually(async () => sink.store.list({ to: email }).find((m) => m.subject.startsWith(subject))?.from, 20_000, `${subject} to ${email}`);
+/** The sender of the `nth` email (oldest first) with this subject to `email`: which build ran the send. */
+const senderOf = (email: string, subject: string, nth = 1) =>
+  eventually(
+    async () => sink.store.list({ to: email }).reverse().filter((m) => m.subject.startsWith(subject))[nth - 1]?.from,
+    20_000,
+    `${subject} #${nth} to ${email}`,
+  );
 
-/** The build the customer's workflow is pinned to, from its description. */
-async function pinnedBuild(customerId: string): Promise<string | undefined> {
-  const description = await env.client.workflow.getHandle(customerWorkflowId(customerId)).describe();
-  const info = description.raw.workflowExecutionInfo?.versioningInfo;
-  expect(info?.behavior).toBe(temporal.api.enums.v1.VersioningBehavior.VERSIONING_BEHAVIOR_PINNED);
-  return info?.deploymentVersion?.buildId ?? undefined;
+/** The workflow's versioning behaviour and the build its last workflow task ran on, from describe(). */
+async function versioningOf(workflowId: string): Promise<{ behavior: string | undefined; buildId: string | undefined }> {
+  const info = (await env.client.workflow.getHandle(workflowId).describe()).raw.workflowExecutionInfo?.versioningInfo;
+  return { behavior: decodeVersioningBehavior(info?.behavior), buildId: info?.deploymentVersion?.buildId ?? undefined };
 }
 
-let ana: string;
+const describeJson = async (): Promise<DeploymentDescription> => JSON.parse(await kairos('deploy', 'describe', '--json'));
+const byBuild = (d: DeploymentDescription) => Object.fromEntries(d.versions.map((v) => [v.buildId, { status: v.status, ...v.workflows }]));
 
-test('a customer who starts while build A is current runs on A, pinned to it', async () => {
+let ana: string;
+let eve: string;
+const controllerId = experimentWorkflowId('versioning-test');
+
+test('customers who start while build A is current run on A, auto-upgrade; a controller starts pinned to A', async () => {
   await startBuild('A');
   expect(await kairos('deploy', 'set-current', '--build-id', 'A', '--wait', '30')).toBe('kairos-test: current version is A\n');
   expect(await kairos('deploy', 'set-current', '--build-id', 'A')).toBe('kairos-test: already: current version is A\n');
 
   ana = await post('ana@example.com', 'signup-ana', 'signup');
-  expect(await senderOf('ana@example.com', 'welcome')).toBe(fromBuild('A'));
-  expect(await pinnedBuild(ana)).toBe('A');
-  // ...and parks in the month's wait: the workflow stays open on A.
-  await eventually(async () => (await services.deps.customers.journeyState(ana)).enrollments[0]?.stepId === 'wait-a-month', 20_000, 'the wait');
+  eve = await post('eve@example.com', 'signup-eve', 'signup');
+  for (const [customer, email] of [[ana, 'ana@example.com'], [eve, 'eve@example.com']] as const) {
+    expect(await senderOf(email, 'welcome')).toBe(fromBuild('A'));
+    // ...and parks in the month's wait: the workflow stays open on A.
+    await eventually(async () => (await services.deps.customers.journeyState(customer)).enrollments[0]?.stepId === 'wait-a-month', 20_000, 'the wait');
+    expect(await versioningOf(customerWorkflowId(customer))).toEqual({ behavior: 'AUTO_UPGRADE', buildId: 'A' });
+  }
+
+  // An experiment controller (its first task only starts a timer: it checks in an hour).
+  await env.client.workflow.start('experimentWorkflow', { workflowId: controllerId, taskQueue: TASK_QUEUE, args: [{ experimentId: 'versioning-test', evaluationIntervalMs: 3_600_000 }] });
+  await eventually(async () => (await versioningOf(controllerId)).buildId === 'A', 20_000, "the controller's first task");
+  expect(await versioningOf(controllerId)).toEqual({ behavior: 'PINNED', buildId: 'A' });
+  await eventually(async () => byBuild(await describeJson()).A?.open === 3, 20_000, 'visibility');
+  expect(byBuild(await describeJson())).toEqual({ A: { status: 'current', open: 3, pinned: 1, autoUpgrade: 2 } });
 });
 
-test('after build B becomes current, new customers start on B and the pinned customer stays on A', async () => {
+test('after build B becomes current, new customers start on B and the running customer moves to B at her next task; the controller stays on A', async () => {
   await startBuild('B');
   await kairos('deploy', 'set-current', '--build-id', 'B', '--wait', '30');
-  const routing = JSON.parse(await kairos('deploy', 'describe', '--json'));
-  expect(routing).toMatchObject({ deploymentName: DEPLOYMENT, current: 'B', ramping: null });
-  expect(Object.fromEntries(routing.versions.map((v: { buildId: string; status: string }) => [v.buildId, v.status]))).toEqual({ A: 'draining', B: 'current' });
+  expect(await describeJson()).toMatchObject({ deploymentName: DEPLOYMENT, current: 'B', ramping: null });
 
   const bo = await post('bo@example.com', 'signup-bo', 'signup');
   expect(await senderOf('bo@example.com', 'welcome')).toBe(fromBuild('B'));
-  expect(await pinnedBuild(bo)).toBe('B');
+  expect(await versioningOf(customerWorkflowId(bo))).toEqual({ behavior: 'AUTO_UPGRADE', buildId: 'B' });
 
-  // Ana's next workflow task (and its send activity) still runs on build A.
+  // Ana's next workflow task, and the send it schedules, run on B: B replays the history A wrote.
   await post('ana@example.com', 'visit-ana', 'visit');
-  expect(await senderOf('ana@example.com', 'nudge')).toBe(fromBuild('A'));
-  expect(await pinnedBuild(ana)).toBe('A');
+  expect(await senderOf('ana@example.com', 'nudge')).toBe(fromBuild('B'));
+  expect(await versioningOf(customerWorkflowId(ana))).toEqual({ behavior: 'AUTO_UPGRADE', buildId: 'B' });
+  expect((await services.deps.customers.journeyState(ana)).enrollments[0]?.stepId).toBe('wait-a-month');
+
+  // A still holds Eve, who has had no task since, and the pinned controller, which needs A's
+  // workers: describe says so.
+  await eventually(async () => byBuild(await describeJson()).B?.open === 2, 20_000, 'visibility');
+  expect(byBuild(await describeJson())).toEqual({ A: { status: 'draining', open: 2, pinned: 1, autoUpgrade: 1 }, B: { status: 'current', open: 2, pinned: 0, autoUpgrade: 2 } });
+  expect(await kairos('deploy', 'describe')).toMatch(/^ {2}A {11}keep its workers: 1 pinned workflow runs on it until it ends$/m);
+  expect(await versioningOf(controllerId)).toEqual({ behavior: 'PINNED', buildId: 'A' });
 });
 
-test('a ramp sends its share of new customers to build C, 0% stops it, and promoting C ends the ramp', async () => {
+test('once the controller ends, A is drained: its workers stop, and the customer still on A moves to B at her next task', async () => {
+  await env.client.workflow.getHandle(controllerId).terminate('the experiment ended');
+  // The server counts pinned workflows only: Eve, auto-upgrade, does not hold A.
+  await eventually(async () => byBuild(await describeJson()).A?.status === 'drained', 30_000, 'A drained');
+  expect(byBuild(await describeJson()).A).toEqual({ status: 'drained', open: 1, pinned: 0, autoUpgrade: 1 });
+  expect(await kairos('deploy', 'describe')).toMatch(/^ {2}A {11}its workers can stop: its 1 open workflow is auto-upgrade and moves at its next task$/m);
+
+  await stopBuild('A');
+  await post('eve@example.com', 'visit-eve', 'visit');
+  expect(await senderOf('eve@example.com', 'nudge')).toBe(fromBuild('B'));
+  expect(await versioningOf(customerWorkflowId(eve))).toEqual({ behavior: 'AUTO_UPGRADE', buildId: 'B' });
+  await eventually(async () => byBuild(await describeJson()).A?.open === 0, 20_000, 'visibility');
+  expect(await kairos('deploy', 'describe')).toMatch(/^ {2}A {11}its workers can stop: no open workflows$/m);
+});
+
+test('a ramp sends its share of customers, new and running, to build C; 0% sends them back; promoting C ends the ramp', async () => {
   await startBuild('C');
   expect(await kairos('deploy', 'ramp', '--build-id', 'C', '--percentage', '100', '--wait', '30')).toBe('kairos-test: C is ramping at 100%\n');
   const cy = await post('cy@example.com', 'signup-cy', 'signup');
   expect(await senderOf('cy@example.com', 'welcome')).toBe(fromBuild('C'));
-  expect(await pinnedBuild(cy)).toBe('C');
+  expect(await versioningOf(customerWorkflowId(cy))).toEqual({ behavior: 'AUTO_UPGRADE', buildId: 'C' });
+  // A running customer in the ramp's share moves too, at her next task.
+  await post('ana@example.com', 'visit-ana-2', 'visit');
+  expect(await senderOf('ana@example.com', 'nudge', 2)).toBe(fromBuild('C'));
 
   await kairos('deploy', 'ramp', '--build-id', 'C', '--percentage', '0', '--wait', '30');
   const di = await post('di@example.com', 'signup-di', 'signup');
   expect(await senderOf('di@example.com', 'welcome')).toBe(fromBuild('B'));
-  expect(await pinnedBuild(di)).toBe('B');
+  expect(await versioningOf(customerWorkflowId(di))).toEqual({ behavior: 'AUTO_UPGRADE', buildId: 'B' });
+  // ...and back: at 0% Cy's next task runs on B again.
+  await post('cy@example.com', 'visit-cy', 'visit');
+  expect(await senderOf('cy@example.com', 'nudge')).toBe(fromBuild('B'));
   const described = await kairos('deploy', 'describe');
   expect(described).toMatch(/^current {5}B$/m);
   expect(described).toMatch(/^ramping {5}C at 0%$/m);
 
   await kairos('deploy', 'set-current', '--build-id', 'C', '--wait', '30');
-  expect(JSON.parse(await kairos('deploy', 'describe', '--json'))).toMatchObject({ current: 'C', ramping: null });
+  expect(await describeJson()).toMatchObject({ current: 'C', ramping: null });
 });

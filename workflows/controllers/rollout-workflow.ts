@@ -3,6 +3,7 @@
 // Durable: a worker restart resumes the ramp where it was, with the same timers.
 import { proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
+import { pinnedWhenVersioned } from './pinned';
 
 export interface RolloutWorkflowInput {
   rolloutId: string;
@@ -16,6 +17,9 @@ const { setRolloutStage, evaluateRollout, rollBackRollout, completeRollout } = p
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
+
+// PINNED under Worker Versioning: it ends with its rollout, on the build it started on.
+pinnedWhenVersioned(rolloutWorkflow);
 
 export async function rolloutWorkflow(input: RolloutWorkflowInput): Promise<RolloutResult> {
   for (const stage of input.plan) {
