@@ -96,8 +96,9 @@ async function main(): Promise<void> {
 }
 
 /**
- * npm start runs one build at a time, so development is unversioned by default: pinning would
- * strand every demo workflow on a build that no longer runs after the next commit. With
+ * npm start runs one build at a time, so development is unversioned by default: a versioned dev
+ * worker would leave the rollout and experiment controllers pinned to a build that no longer runs
+ * after the next commit (customer workflows would move on). With
  * KAIROS_WORKER_VERSIONING=true its build becomes the current version (idempotent), or no
  * workflow would be dispatched to it. Unversioned on its own server, it undoes such an earlier run.
  */
@@ -106,7 +107,7 @@ async function routeNewWorkflowsHere(client: Client, deployment: Config['deploym
     await setCurrentVersion(client, deployment.name, deployment.buildId, { waitMs: 30_000 });
   } else if (ownServer && (await describeDeployment(client, deployment.name))?.current) {
     await setCurrentVersion(client, deployment.name, null, { waitMs: 30_000 });
-    logger.warn('new workflows go to unversioned workers again; workflows pinned to an earlier build stay on it (README "Deploying a new worker version")');
+    logger.warn('new workflows go to unversioned workers again; controllers pinned to an earlier build stay on it (README "Deploying a new worker version")');
   }
 }
 
