@@ -12,10 +12,17 @@ import { assertLaunchable, nextStatus, type StateAction } from './program-states
 import { validateProgram } from './validate';
 import { lockProgram, runningChange } from './running-change';
 import { diffVersions } from './version-diff';
+import { listenedTypes, listeningAfterStopMs } from './referenced-types';
 
 const versionView = { version: true, createdAt: true, migratesFrom: true, retiredAt: true, retiredReason: true } as const;
 
-export function createProgramService(db: Db) {
+/**
+ * `changed` runs after each change that may alter which event types are referenced (publish,
+ * launch, state moves) has committed, before the change is answered: the API refreshes its index
+ * of referenced types there (src/programs/referenced-index.ts).
+ */
+export function createProgramService(db: Db, hooks: { changed?: () => Promise<void> } = {}) {
+  const changed = () => hooks.changed?.() ?? Promise.resolve();
   async function get(id: string) {
     const program = await db.program.findUnique({ where: { id }, include: { versions: { select: versionView, orderBy: { version: 'asc' } } } });
     if (!program) throw new NotFoundError(`program ${id}`);
@@ -78,11 +85,12 @@ export function createProgramService(db: Db) {
         const last = await tx.programVersion.findFirst({ where: { programId: id }, orderBy: { version: 'desc' } });
         const next = (last?.version ?? 0) + 1;
         await tx.programVersion.create({
-          data: { programId: id, version: next, definition: definition as object, triggerEvent: definition.entry.event, ...(migrate ? { migratesFrom: migrate as Prisma.InputJsonValue } : {}) },
+          data: { programId: id, version: next, definition: definition as object, triggerEvent: definition.entry.event, listensTo: listenedTypes(definition), ...(migrate ? { migratesFrom: migrate as Prisma.InputJsonValue } : {}) },
         });
         await tx.auditEntry.create({ data: auditData({ actor, action: 'program.publish', resource: `program:${id}`, after: { version: next, ...(migrate ? { migrate } : {}) } }) });
         return next;
       });
+      await changed();
       return { programId: id, version: v, unchanged: false };
 
       async function checkStepMap(map: StepMap, def: ProgramDefinition): Promise<void> {
@@ -118,6 +126,7 @@ export function createProgramService(db: Db) {
         await tx.program.update({ where: { id }, data: { status: 'live', liveVersion: v } });
         await tx.auditEntry.create({ data: auditData({ actor, action: 'program.launch', resource: `program:${id}`, before: summary(program), after: { status: 'live', liveVersion: v } }) });
       });
+      await changed();
       return get(id);
     },
 
@@ -126,16 +135,35 @@ export function createProgramService(db: Db) {
       await db.$transaction(async (tx) => {
         const program = await lockProgram(tx, id);
         const status = nextStatus(program.status, action);
-        await tx.program.update({ where: { id }, data: { status } });
+        // Archived, its entry types are no longer referenced at once; its waits and goals stay so
+        // for as long as a customer still in it or a goal window may act on them.
+        const listeningUntil = status === 'archived' ? await archivedListeningUntil(tx, id) : undefined;
+        await tx.program.update({ where: { id }, data: { status, ...(listeningUntil !== undefined ? { listeningUntil } : {}) } });
         if (status === 'stopped') {
           await tx.experiment.updateMany({ where: { programId: id, status: 'running' }, data: { status: 'stopped', endedAt: new Date() } });
           await tx.rollout.updateMany({ where: { programId: id, status: 'running' }, data: { status: 'aborted', reason: 'program stopped', endedAt: new Date() } });
         }
         await tx.auditEntry.create({ data: auditData({ actor, action: `program.${action}`, resource: `program:${id}`, before: summary(program), after: { ...summary(program), status } }) });
       });
+      await changed();
       return get(id);
     },
   };
+}
+
+/**
+ * Now plus the longest time any version's customers may still act on a wait or goal event
+ * (src/programs/referenced-types.ts); null, kept for good, if a stored definition cannot say.
+ */
+async function archivedListeningUntil(tx: Prisma.TransactionClient, id: string): Promise<Date | null> {
+  const versions = await tx.programVersion.findMany({ where: { programId: id }, select: { definition: true } });
+  try {
+    const ms = Math.max(0, ...versions.map((v) => listeningAfterStopMs(v.definition as ProgramDefinition)));
+    const until = new Date(Date.now() + ms);
+    return Number.isNaN(until.getTime()) ? null : until;
+  } catch {
+    return null;
+  }
 }
 
 export type ProgramService = ReturnType<typeof createProgramService>;
