@@ -6,6 +6,8 @@ import { customerEventSignal, journeyStateQuery } from '../../workflows/customer
 import type { CustomerWorkflowInput } from '../../workflows/customer-workflow';
 import { CUSTOMER_ID_KEY } from '../../workflows/search-attributes';
 import { customerWorkflowId } from '../../src/temporal/addressing';
+import { createProgramService } from '../../src/programs/program-service';
+import { referenceEventTypes } from '../../test/helpers/referenced';
 import { launchProgram, seedTemplates } from '../../test/helpers/seed';
 import type { BenchWorld } from './world';
 
@@ -21,6 +23,9 @@ export async function seedBenchProgram(world: BenchWorld): Promise<void> {
     start: 'send',
     steps: { send: { kind: 'send', channel: 'email', template: 'bench-welcome', next: 'done' }, done: { kind: 'exit' } },
   } as never);
+  // Page views reach the workflows only while a program version names them (issue 14, outcome 8):
+  // one published and never launched, so the measures that signal page views still do.
+  await referenceEventTypes(createProgramService(world.db), ['page_view']);
 }
 
 /** Page views, round-robin over customers, so a batch holds up to 100 distinct customers. */

@@ -6,7 +6,7 @@ import { createAuditLog } from '../audit/audit-log';
 import { createApiKeyService } from '../auth/api-key-service';
 import { DEFAULT_RATE_LIMIT_PER_MINUTE } from '../config';
 import { createIdentity } from '../customers/identity';
-import type { Db } from '../db/prisma';
+import { connectionStringOf, type Db } from '../db/prisma';
 import { createExperimentService } from '../experiments/experiment-service';
 import { createIngestion } from '../ingestion/ingestion';
 import { createImportService } from '../imports/import-service';
@@ -14,6 +14,7 @@ import { createRelay } from '../ingestion/relay';
 import type { EmailSender } from '../messaging/email-sender';
 import { createConsent, type UnsubscribeLinks } from '../messaging/unsubscribe';
 import { createProgramService } from '../programs/program-service';
+import { createReferencedIndex } from '../programs/referenced-index';
 import { createRolloutService } from '../rollouts/rollout-service';
 import { createCustomerClient } from '../temporal/customer-client';
 import { createTemplatePreview } from '../templates/template-preview';
@@ -41,7 +42,10 @@ export function createApiServices(infra: ApiInfrastructure) {
   const { db, client, logger } = infra;
   const customers = createCustomerClient(client, infra.taskQueue);
   const identity = createIdentity(db, customers);
-  const ingestion = createIngestion({ db, identity, customers, logger });
+  // Which event types some program version in use references; kept current across API processes
+  // by LISTEN/NOTIFY. Close it on shutdown (it never keeps a process alive by itself).
+  const referenced = createReferencedIndex({ url: connectionStringOf(db), logger });
+  const ingestion = createIngestion({ db, identity, customers, logger, referenced });
   const templates = createTemplateService(db);
   const temporal = { client, taskQueue: infra.taskQueue };
   const deps: AppDeps = {
@@ -51,7 +55,7 @@ export function createApiServices(infra: ApiInfrastructure) {
     ingestion,
     imports: createImportService({ db, logger }),
     customers,
-    programs: createProgramService(db),
+    programs: createProgramService(db, { changed: referenced.refresh }),
     experiments: createExperimentService(db, temporal),
     rollouts: createRolloutService(db, temporal),
     audit: createAuditLog(db),
@@ -64,5 +68,5 @@ export function createApiServices(infra: ApiInfrastructure) {
     webhookPublicKey: infra.webhookPublicKey,
     probes: [databaseProbe(db), { name: 'temporal', check: async () => void (await client.workflowService.getSystemInfo({})) }],
   };
-  return { deps, app: createApp(deps), relay: createRelay({ db, ingestion, logger }) };
+  return { deps, app: createApp(deps), relay: createRelay({ db, ingestion, logger, referenced }), referenced };
 }

@@ -1,4 +1,5 @@
 // Customer profile routes: identify (traits, identifiers, time zone), look up, and journey state.
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { Router } from 'express';
 import { z } from 'zod';
 import { customerRefSchema, identifySchema } from '../customers/customer-schema';
@@ -57,7 +58,13 @@ export function customersRouter(deps: { db: Db; identity: Identity; customers: C
   router.get('/v1/customers/:id/journey', requireScope('read'), async (req, res) => {
     const exists = await deps.db.customer.count({ where: { id: req.params.id } });
     if (!exists) throw new NotFoundError(`customer ${req.params.id}`);
-    res.json(await deps.customers.journeyState(req.params.id));
+    try {
+      res.json(await deps.customers.journeyState(req.params.id));
+    } catch (err) {
+      // No workflow yet: only events no program uses (never signalled), or none at all.
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      res.json({ customerId: req.params.id, enrollments: [], nextWakeAt: null, eventsSeen: 0, contactLog: [], run: null });
+    }
   });
 
   // The customer's timeline: events, timers, activities, entry decisions, steps, messages, pending.

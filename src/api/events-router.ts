@@ -22,9 +22,14 @@ export function eventsRouter(ingestion: Ingestion): Router {
     const { events } = parse(eventBatchSchema, req.body);
     const parsed = events.map((raw) => eventInputSchema.safeParse(raw));
     const results: Record<string, unknown>[] = new Array(events.length);
-    // Different customers at once, each customer's events in batch order (src/ingestion/customer-lanes.ts).
-    const lanes = await ingestion.lanes(parsed.map((p) => p.data?.customer));
+    // Events no program version in use references, of customers already known: stored together,
+    // signalled to nobody (src/ingestion/unreferenced-batch.ts).
+    const stored = await ingestion.ingestUnreferenced(parsed.flatMap((p, index) => (p.success ? [{ index, input: p.data }] : [])));
+    for (const [index, r] of stored) results[index] = { index, status: r.duplicate ? 200 : 202, ...r };
+    // The rest: different customers at once, each customer's events in batch order (src/ingestion/customer-lanes.ts).
+    const lanes = await ingestion.lanes(parsed.map((p, index) => (stored.has(index) ? undefined : p.data?.customer)));
     await runInLanes(lanes, BATCH_CONCURRENCY, async (index) => {
+      if (stored.has(index)) return;
       const item = parsed[index]!;
       if (!item.success) {
         results[index] = { index, status: 400, errors: zodIssues(item.error, `$.events[${index}]`) };

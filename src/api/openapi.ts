@@ -46,7 +46,15 @@ export const schemas = {
       requiredScope: scopeSchema.optional().meta({ description: 'On 403: the scope the route needs' }),
     })
     .meta({ id: 'Problem', description: 'RFC 9457 problem details' }),
-  IngestResult: z.object({ eventId: z.string(), customerId: z.string(), duplicate: z.boolean(), delivered: z.boolean() }).meta({ id: 'IngestResult' }),
+  IngestResult: z
+    .object({
+      eventId: z.string(),
+      customerId: z.string(),
+      duplicate: z.boolean(),
+      delivered: z.boolean().meta({ description: "Signalled to the customer's workflow, or nothing to signal (`unreferenced`); false: the outbox relay will" }),
+      unreferenced: z.literal(true).optional().meta({ description: 'No program version in use references the type: stored (profile, traits, segments see it), signalled to no workflow' }),
+    })
+    .meta({ id: 'IngestResult' }),
   BatchResult: z
     .object({
       accepted: z.int(),
@@ -110,7 +118,7 @@ const ok = (schema: z.ZodType, description = 'OK') => ({ 200: { description, sch
 /** Every /v1 route the app serves; test/integration/auth.test.ts fails when one is missing. */
 export const API_ROUTES: ApiRoute[] = [
   { method: 'post', path: '/v1/events', scope: 'ingest', tag: 'Events', summary: 'Ingest one event (body up to 256 kB)', body: s.EventInput,
-    description: 'Stored before it is acknowledged. A known `eventId` answers 200 with the original result.',
+    description: 'Stored before it is acknowledged. A known `eventId` answers 200 with the original result. An event whose type no program version in use references is stored and signalled to no workflow (`unreferenced: true`).',
     responses: { 202: { description: 'Stored, and delivered or queued for delivery', schema: s.IngestResult }, ...ok(s.IngestResult, 'Duplicate: nothing new happened') } },
   { method: 'post', path: '/v1/events/batch', scope: 'ingest', tag: 'Events', summary: 'Ingest up to 1,000 events in order (body up to 5 MB)', body: s.EventBatch,
     responses: { 207: { description: 'At least one item accepted; a result per item', schema: s.BatchResult } },

@@ -1,8 +1,11 @@
 // Durable ingestion: an event is stored (the outbox) before it is acknowledged, then signalled
-// to the customer's workflow. Whatever is not delivered now, the relay delivers later.
+// to the customer's workflow. Whatever is not delivered now, the relay delivers later. An event
+// whose type no program version in use references is stored and not signalled: no workflow would
+// act on it (src/programs/referenced-index.ts).
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db } from '../db/prisma';
+import type { ReferencedIndex } from '../programs/referenced-index';
 import type { CustomerRef } from '../customers/customer-schema';
 import { TRANSACTION_OPTIONS, type Identity } from '../customers/identity';
 import type { CustomerClient } from '../temporal/customer-client';
@@ -11,36 +14,42 @@ import type { EventInput } from './event-schema';
 import { customerLanes } from './customer-lanes';
 import { createDeliveryBreaker } from './delivery-breaker';
 import { recordOrderLines } from './order-lines';
+import { storeUnreferencedBatch, type BatchItem } from './unreferenced-batch';
 
 export interface IngestResult {
   eventId: string;
   customerId: string;
   /** The event id was seen before: nothing new happened. */
   duplicate: boolean;
-  /** Signalled to the workflow now; otherwise the relay will. */
+  /** Signalled to the workflow now, or nothing to signal (`unreferenced`); otherwise the relay will. */
   delivered: boolean;
+  /** No program version in use references its type: stored, and signalled to no workflow. */
+  unreferenced?: true;
 }
 
 /** How long the relay leaves a fresh event to the request that stored it. */
 export const INLINE_DELIVERY_GRACE_MS = 30_000;
 
-export function createIngestion(deps: { db: Db; identity: Identity; customers: CustomerClient; logger: Logger }) {
-  const { db, identity, customers, logger } = deps;
+export function createIngestion(deps: { db: Db; identity: Identity; customers: CustomerClient; logger: Logger; referenced: Pick<ReferencedIndex, 'references'> }) {
+  const { db, identity, customers, logger, referenced } = deps;
   const breaker = createDeliveryBreaker();
 
   async function ingest(input: EventInput): Promise<IngestResult> {
     const eventId = input.eventId ?? randomUUID();
     const existing = await db.event.findUnique({ where: { id: eventId } });
-    if (existing) return { eventId, customerId: existing.customerId, duplicate: true, delivered: existing.deliveredAt !== null };
+    if (existing) return { eventId, customerId: existing.customerId, duplicate: true, delivered: existing.deliveredAt !== null, ...(existing.unreferenced ? { unreferenced: true as const } : {}) };
 
     const occurredAt = input.timestamp ? new Date(input.timestamp) : new Date();
+    const signal = referenced.references(input.type);
     // The customer and its identifiers are written with the event: a failure leaves neither.
     const { customerId, stored } = await db.$transaction(async (tx) => {
       const customerId = await identity.resolve(input.customer, tx);
       const { count } = await tx.event.createMany({
         data: [{ id: eventId, customerId, type: input.type, occurredAt, properties: input.properties as object,
           // While deliveries fail, the relay may take it at once rather than after the grace.
-          nextAttemptAt: new Date(Date.now() + (breaker.open() ? 0 : INLINE_DELIVERY_GRACE_MS)) }],
+          nextAttemptAt: new Date(Date.now() + (breaker.open() ? 0 : INLINE_DELIVERY_GRACE_MS)),
+          // Nothing to signal: delivered as far as the relay is concerned.
+          ...(signal ? {} : { deliveredAt: new Date(), unreferenced: true }) }],
         skipDuplicates: true,
       });
       if (count === 1 && input.type === 'purchase') await recordOrderLines(tx, customerId, occurredAt, input.properties);
@@ -48,6 +57,7 @@ export function createIngestion(deps: { db: Db; identity: Identity; customers: C
     }, TRANSACTION_OPTIONS);
     // Lost a race with the same event id: the other request owns it.
     if (!stored) return { ...(await ingest(input)), duplicate: true };
+    if (!signal) return { eventId, customerId, duplicate: false, delivered: true, unreferenced: true };
     if (!breaker.allow()) return { eventId, customerId, duplicate: false, delivered: false };
 
     const event: CustomerEvent = { id: eventId, type: input.type, occurredAt: occurredAt.toISOString(), properties: input.properties };
@@ -75,7 +85,13 @@ export function createIngestion(deps: { db: Db; identity: Identity; customers: C
   /** Which items of a batch may run at once (src/ingestion/customer-lanes.ts). */
   const lanes = (refs: (CustomerRef | undefined)[]) => customerLanes(db, refs);
 
-  return { ingest, deliver, lanes };
+  /**
+   * A batch's unreferenced events of known customers, stored in one statement
+   * (src/ingestion/unreferenced-batch.ts); answers those it stored, the rest go through `ingest`.
+   */
+  const ingestUnreferenced = (items: BatchItem[]) => storeUnreferencedBatch(db, items.filter((item) => !referenced.references(item.input.type)));
+
+  return { ingest, deliver, lanes, ingestUnreferenced };
 }
 
 export type Ingestion = ReturnType<typeof createIngestion>;

@@ -1,16 +1,19 @@
 // The outbox relay: delivers stored events whose signal did not go through (Temporal down, API
 // crashed between write and signal), oldest first, with exponential backoff. Safe to run in
 // several processes at once: rows are leased with SKIP LOCKED, and workflows dedupe by event id.
+// An event whose type no program version in use references by now is marked delivered, not
+// signalled: nothing would act on it, so it is neither retried nor left pending.
 import type { Logger } from 'pino';
 import type { Db } from '../db/prisma';
+import type { ReferencedIndex } from '../programs/referenced-index';
 import type { Ingestion } from './ingestion';
 import type { CustomerEvent } from '../../workflows/journey/state';
 
 const LEASE_MS = 30_000;
 const MAX_BACKOFF_MS = 5 * 60_000;
 
-export function createRelay(deps: { db: Db; ingestion: Ingestion; logger: Logger; batchSize?: number }) {
-  const { db, ingestion, logger } = deps;
+export function createRelay(deps: { db: Db; ingestion: Ingestion; logger: Logger; referenced: Pick<ReferencedIndex, 'references'>; batchSize?: number }) {
+  const { db, ingestion, logger, referenced } = deps;
 
   /** Delivers one batch of due events; returns how many were delivered. */
   async function deliverDue(): Promise<number> {
@@ -21,9 +24,13 @@ export function createRelay(deps: { db: Db; ingestion: Ingestion; logger: Logger
         ORDER BY received_at LIMIT ${deps.batchSize ?? 200} FOR UPDATE SKIP LOCKED)
       RETURNING id, customer_id, type, occurred_at, properties, attempts`;
     due.sort((a, b) => a.occurred_at.getTime() - b.occurred_at.getTime());
+    const unreferenced = due.filter((row) => !referenced.references(row.type)).map((row) => row.id);
+    if (unreferenced.length) await db.event.updateMany({ where: { id: { in: unreferenced } }, data: { deliveredAt: new Date(), unreferenced: true } });
+    const skip = new Set(unreferenced);
     const blocked = new Set<string>();
     let delivered = 0;
     for (const row of due) {
+      if (skip.has(row.id)) continue;
       // Keep each customer's events in order: after one fails, the rest wait for the next round.
       if (blocked.has(row.customer_id)) continue;
       const event: CustomerEvent = { id: row.id, type: row.type, occurredAt: row.occurred_at.toISOString(), properties: row.properties };

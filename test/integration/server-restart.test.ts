@@ -12,6 +12,7 @@ import { startTemporalDevServer, type DevServer } from '../../src/dev/temporal-d
 import { createSendGridSender } from '../../src/messaging/sendgrid-sender';
 import { startSink, type RunningSink } from '../../src/messaging/sink/start-sink';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { referenceEventTypes } from '../helpers/referenced';
 import { eventually } from '../helpers/world';
 import { createTestWorker, TEST_TASK_QUEUE, testLogger } from '../helpers/worker';
 
@@ -52,6 +53,7 @@ test('events acknowledged while the dev server is down are all delivered after i
   const running = worker.run();
   const connection = await Connection.connect({ address });
   const api = createApiServices({ db: database.db, client: new Client({ connection }), taskQueue: TEST_TASK_QUEUE, logger: testLogger, bootstrapKey: undefined });
+  await referenceEventTypes(api.deps.programs, ['page_view']); // so page views reach the workflows
   const ingest = (phase: string, i: number) =>
     api.deps.ingestion.ingest({ eventId: `${phase}-${i}`, type: 'page_view', customer: { id: `c${i % CUSTOMERS}` }, properties: { i } });
 

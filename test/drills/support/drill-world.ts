@@ -11,6 +11,7 @@ import { createApiServices } from '../../../src/api/api-services';
 import { startTemporalDevServer, type DevServer } from '../../../src/dev/temporal-dev-server';
 import { startSink, type RunningSink } from '../../../src/messaging/sink/start-sink';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database';
+import { referenceEventTypes } from '../../helpers/referenced';
 import { launchProgram, seedTemplates, sendsAtOnce } from '../../helpers/seed';
 import { TEST_TASK_QUEUE } from '../../helpers/worker';
 import { TEST_ADMIN_KEY } from '../../helpers/world';
@@ -78,6 +79,9 @@ export async function startDrillWorld(options: { database?: TestDatabase } = {})
     const serverErrors: string[] = [];
     const logger = pino({ level: 'error' }, { write: (line: string) => void serverErrors.push(errorOf(line)) });
     const services = createApiServices({ db, client, taskQueue: TEST_TASK_QUEUE, logger, bootstrapKey: TEST_ADMIN_KEY, rateLimitPerMinute: 1_000_000 });
+    // The load's page and cart views reach the workflows (and the relay) as they would with
+    // programs that use them: a published version names them, and nobody enters it.
+    await referenceEventTypes(services.deps.programs, ['page_view', 'cart_view']);
     const http = await listen(services.app);
     cleanups.push(() => http.close());
     // As in every API process: the relay delivers what the request could not signal.
