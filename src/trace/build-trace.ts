@@ -6,11 +6,14 @@ import type { Db } from '../db/prisma';
 import { customerWorkflowId } from '../temporal/addressing';
 import type { CustomerClient } from '../temporal/customer-client';
 import type { WorkflowRun } from '../temporal/workflow-histories';
-import { messageEntries, stepEntries } from './database-entries';
+import { messageEntries, stepEntries, unreferencedEventEntries } from './database-entries';
 import { historyEntries, openTimers, runClosed } from './history-entries';
 import type { CustomerTrace, PendingEntry, TraceEntry } from './trace-types';
 
 export type { CustomerTrace, PendingEntry, TraceEntry } from './trace-types';
+
+/** Events no workflow heard (no program referenced their type): the latest this many. */
+const UNREFERENCED_SHOWN = 200;
 
 export interface TraceDeps {
   db: Db;
@@ -31,11 +34,13 @@ export async function buildTrace(deps: TraceDeps, customerId: string, options: T
     select: { id: true, timezone: true, mergedInto: true, identifiers: { select: { kind: true, value: true }, orderBy: [{ kind: 'asc' }, { value: 'asc' }] } },
   });
   if (!customer) return null;
-  const [steps, messages] = await Promise.all([
+  const [steps, messages, unreferenced] = await Promise.all([
     deps.db.journeyStep.findMany({ where: { customerId } }),
     deps.db.message.findMany({ where: { customerId }, orderBy: [{ scheduledAt: 'asc' }, { key: 'asc' }] }),
+    deps.db.event.findMany({ where: { customerId, unreferenced: true }, orderBy: { receivedAt: 'desc' }, take: UNREFERENCED_SHOWN }),
   ]);
   const warnings: string[] = [];
+  if (unreferenced.length === UNREFERENCED_SHOWN) warnings.push(`only the latest ${UNREFERENCED_SHOWN} events that no program referenced (stored, not signalled) are shown`);
   if (customer.mergedInto) warnings.push(`merged into customer ${customer.mergedInto}: their journeys continue in that customer's trace`);
   const { runs, truncated } = await deps.customers.runs(customerId, { maxRuns: options.maxRuns }).catch((err: unknown) => {
     warnings.push(`workflow history unavailable: ${message(err)}`);
@@ -43,7 +48,7 @@ export async function buildTrace(deps: TraceDeps, customerId: string, options: T
   });
   if (truncated) warnings.push(`only the latest ${runs.length} runs are shown: older runs of the continue-as-new chain were not fetched`);
 
-  const entries = byTime([historyEntries(runs), stepEntries(steps), messageEntries(messages)]);
+  const entries = byTime([historyEntries(runs), stepEntries(steps), messageEntries(messages), unreferencedEventEntries(unreferenced.reverse())]);
   const pending = await pendingOf(deps, customerId, runs.at(-1), options.queryTimeoutMs ?? 5000, warnings);
   return { customer: { ...customer, workflowId: customerWorkflowId(customerId) }, entries, pending, warnings };
 }
@@ -60,7 +65,7 @@ export async function resolveCustomer(db: Db, reference: string): Promise<string
   return known.sort((a, b) => rank(a.kind) - rank(b.kind))[0]?.customerId ?? null;
 }
 
-/** Merges sources in time order; at the same instant the history comes first, then steps, then messages. */
+/** Merges sources in time order; at the same instant the history comes first, then steps, messages, unsignalled events. */
 function byTime(sources: TraceEntry[][]): TraceEntry[] {
   const keyed = sources.flatMap((entries, source) => entries.map((entry, index) => ({ entry, source, index, t: Date.parse(entry.at) })));
   keyed.sort((a, b) => a.t - b.t || a.source - b.source || a.index - b.index);

@@ -1,6 +1,7 @@
 // The journeys' side of a trace: enrollment decisions and step transitions (journey_steps) and the
-// messages outbox, each turned into a timeline entry that says what happened and why.
-import type { JourneyStep, Message } from '../../generated/prisma/client';
+// messages outbox, each turned into a timeline entry that says what happened and why; and the
+// events no workflow heard because no program referenced their type.
+import type { Event, JourneyStep, Message } from '../../generated/prisma/client';
 import { formatDuration } from './history-entries';
 import type { TraceEntry } from './trace-types';
 
@@ -74,4 +75,14 @@ function stepSummary(row: JourneyStep, d: Record<string, unknown>, tookMs: numbe
 function seq(row: JourneyStep): number {
   const n = Number(row.id.slice(row.id.lastIndexOf('/') + 1));
   return Number.isFinite(n) ? n : Number.MAX_SAFE_INTEGER;
+}
+
+/** Events stored and not signalled: no program version in use referenced their type (src/programs/referenced-index.ts). */
+export function unreferencedEventEntries(rows: Event[]): TraceEntry[] {
+  return rows.map((e) => ({
+    at: e.receivedAt.toISOString(),
+    kind: 'event',
+    summary: `stored ${e.type} ${e.id}, not signalled: no program version in use referenced ${e.type}`,
+    detail: { eventId: e.id, type: e.type, occurredAt: e.occurredAt.toISOString(), properties: e.properties, signalled: false },
+  }));
 }
