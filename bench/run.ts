@@ -17,6 +17,7 @@ import { benchOverhead, minimalBundle } from './measures/overhead';
 import { benchReplay } from './measures/replay';
 import { benchSustained } from './measures/sustained';
 import { printTable, type BenchResult } from './table';
+import { benchUnreferencedIngestion, printUnreferencedIngestion } from './unreferenced-ingestion';
 
 const ROOT = resolve(__dirname, '..');
 const only = process.env.BENCH_ONLY?.split(',');
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
       result.ingestion = await benchIngestion(world);
       log(`ingestion: api ${result.ingestion.api.eventsPerSecond}/s, bare ${result.ingestion.bareSignalWithStart.eventsPerSecond}/s`);
     }
+    if (wanted('unreferenced')) Object.assign(result, { unreferencedIngestion: await benchUnreferencedIngestion(world) });
     if (wanted('latency')) {
       result.latencyTrickle = await benchLatency(world, 2, 'trickle', 10);
       result.latency10 = await benchLatency(world, 10, 'lat10');
@@ -69,6 +71,7 @@ async function main(): Promise<void> {
     result.totalSeconds = Math.round((performance.now() - started) / 1000);
     result.machine = { cpus: cpus().length, loadAverage: loadavg().map((l) => round(l, 1)), node: process.version };
     printTable(result);
+    printUnreferencedIngestion(result);
   } finally {
     const dir = join(ROOT, 'bench/results');
     mkdirSync(dir, { recursive: true });
