@@ -27,12 +27,13 @@ const STORE = `
     SELECT * FROM jsonb_to_recordset($1::jsonb)
       AS t(i int, id text, ref text, email text, loyalty text, anon text, type text, at timestamptz, properties jsonb)
   ), looked_up AS MATERIALIZED (
-    -- Scalar subqueries: one index probe per record whatever the tables' sizes (a join may hash a whole table).
+    -- Scalar subqueries, run only for what a record gives: one index probe each, whatever the
+    -- tables' sizes (a join may hash a whole table).
     SELECT t.*,
-           (SELECT coalesce(c.merged_into, c.id) FROM customers c WHERE c.id = t.ref) AS by_ref,
-           (SELECT i.customer_id FROM customer_identifiers i WHERE i.kind = 'email' AND i.value = t.email) AS by_email,
-           (SELECT i.customer_id FROM customer_identifiers i WHERE i.kind = 'loyaltyId' AND i.value = t.loyalty) AS by_loyalty,
-           (SELECT i.customer_id FROM customer_identifiers i WHERE i.kind = 'anonymousId' AND i.value = t.anon) AS by_anon
+           CASE WHEN t.ref IS NOT NULL THEN (SELECT coalesce(c.merged_into, c.id) FROM customers c WHERE c.id = t.ref) END AS by_ref,
+           CASE WHEN t.email IS NOT NULL THEN (SELECT i.customer_id FROM customer_identifiers i WHERE i.kind = 'email' AND i.value = t.email) END AS by_email,
+           CASE WHEN t.loyalty IS NOT NULL THEN (SELECT i.customer_id FROM customer_identifiers i WHERE i.kind = 'loyaltyId' AND i.value = t.loyalty) END AS by_loyalty,
+           CASE WHEN t.anon IS NOT NULL THEN (SELECT i.customer_id FROM customer_identifiers i WHERE i.kind = 'anonymousId' AND i.value = t.anon) END AS by_anon
       FROM input t
   ), resolved AS (
     SELECT l.*,
