@@ -1,7 +1,8 @@
 // `npm run bench`: the event path on a real (file-backed, WAL) Temporal dev server, loopback only.
 // The issue's six measures (bench/measures/*), a markdown table on stdout and
-// bench/results/run-<timestamp>.json. BENCH_ONLY=ingestion,latency,sustained,memory,replay,overhead
-// runs a subset. Every figure carries the load average: this 2-core machine is shared.
+// bench/results/run-<timestamp>.json. BENCH_ONLY=ingestion,unreferenced,latency,sustained,floor,memory,replay,overhead
+// (or the names as arguments: `npm run bench -- floor`) runs a subset. Every figure carries the
+// load average: this 2-core machine is shared.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,6 +11,7 @@ import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/w
 import { seedBenchProgram } from './lib/journeys';
 import { log, round } from './lib/stats';
 import { startBenchWorld } from './lib/world';
+import { benchFloor } from './measures/floor';
 import { benchIngestion } from './measures/ingestion';
 import { benchLatency } from './measures/latency';
 import { benchMemory } from './measures/memory';
@@ -20,7 +22,7 @@ import { printTable, type BenchResult } from './table';
 import { benchUnreferencedIngestion, printUnreferencedIngestion } from './unreferenced-ingestion';
 
 const ROOT = resolve(__dirname, '..');
-const only = process.env.BENCH_ONLY?.split(',');
+const only = process.argv.length > 2 ? process.argv.slice(2).join(',').split(',') : process.env.BENCH_ONLY?.split(',');
 const wanted = (measure: string) => !only || only.includes(measure);
 
 if (require.main === module)
@@ -55,6 +57,10 @@ async function main(): Promise<void> {
       log(`sustained: ${result.sustained.eventsPerSecond}/s`);
       const half = round(result.sustained.eventsPerSecond / 2, 1);
       if (half > 0) result.latencyHalf = await benchLatency(world, half, 'lathalf');
+    }
+    if (wanted('floor')) {
+      result.floor = await benchFloor(world);
+      log(`floor: sustained ${result.floor.ratios.sustained}×, CPU ${result.floor.ratios.cpu}×, p99 ${result.floor.ratios.p99}× the floor`);
     }
     if (wanted('replay')) {
       result.replay = await benchReplay(world, join(ROOT, `bench/results/histories-${stamp}`));

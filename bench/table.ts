@@ -1,5 +1,6 @@
 // The bench's markdown table: each measure, its result, the issue's target, met or missed.
 import type { CpuCores } from './lib/stats';
+import { printFloor, type FloorResult } from './measures/floor';
 import type { IngestionResult } from './measures/ingestion';
 import type { LatencyResult } from './measures/latency';
 import type { MemoryResult } from './measures/memory';
@@ -21,6 +22,8 @@ export interface BenchResult {
   memory?: MemoryResult;
   /** The same for the hand-written minimal workflow: what the SDK costs per cached workflow. */
   memoryFloor?: MemoryResult;
+  /** Kairos beside a hand-written minimal workflow doing the same job (issue 14, Outcome 8). */
+  floor?: FloorResult;
   totalSeconds?: number;
   machine?: { cpus: number; loadAverage: number[]; node: string };
 }
@@ -58,4 +61,5 @@ export function printTable(r: BenchResult): void {
   console.log('| Measure | Result | Target | |');
   console.log('|---|---|---|---|');
   for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+  printFloor(r);
 }

@@ -1,6 +1,8 @@
 // Paced load for the latency and sustained-throughput measures: one `bench_signup` for a new
-// customer every 1/rate seconds through POST /v1/events, each causing one email at the sink.
-// Tracks when each email arrived, and the backlog (posted, not yet at the sink) over time.
+// customer every 1/rate seconds through POST /v1/events (or another pipeline's `fire`, e.g. the
+// floor's bare signalWithStart), each causing one email at the sink. Tracks when each email
+// arrived, and the backlog (posted, not yet at the sink) over time. `saturated` keeps a fixed
+// backlog instead of a rate, to find what a pipeline can carry.
 import type { BenchWorld } from './world';
 import { runId, SIGNUP } from './journeys';
 import { percentiles, sleep } from './stats';
@@ -25,8 +27,17 @@ function arrivals(world: BenchWorld, sentAt: Map<string, number>, into: Map<stri
   }
 }
 
+/** Sends one event that should cause one email to `email`; resolves false when it is refused. */
+export type Fire = (eventId: string, email: string) => Promise<boolean>;
+
+/** Kairos: the signup through POST /v1/events, accepted with 202. */
+export const postSignup =
+  (world: BenchWorld): Fire =>
+  (eventId, email) =>
+    world.post('/v1/events', { eventId, type: SIGNUP, customer: { email } }).then((r) => r.status === 202);
+
 /** Posts at `rate`/s for `seconds`, then waits up to `drainMs` for the emails still on their way. */
-export async function paced(world: BenchWorld, prefix: string, rate: number, seconds: number, drainMs = 30_000): Promise<PacedRun> {
+export async function paced(world: BenchWorld, prefix: string, rate: number, seconds: number, drainMs = 30_000, fire: Fire = postSignup(world)): Promise<PacedRun> {
   const n = Math.round(rate * seconds);
   const sentAt = new Map<string, number>();
   const received = new Map<string, number>();
@@ -45,7 +56,7 @@ export async function paced(world: BenchWorld, prefix: string, rate: number, sec
     }
     const email = `${prefix}-${runId}-${i}@bench.test`;
     sentAt.set(email, Date.now());
-    inflight.push(world.post('/v1/events', { eventId: `${prefix}-${runId}-${i}`, type: SIGNUP, customer: { email } }).then((r) => r.status !== 202 && refused++));
+    inflight.push(fire(`${prefix}-${runId}-${i}`, email).then((accepted) => !accepted && refused++));
   }
   await Promise.all(inflight);
   const deadline = Date.now() + drainMs;
@@ -57,4 +68,31 @@ export async function paced(world: BenchWorld, prefix: string, rate: number, sec
 /** The latency figures of a paced run. */
 export function latencySummary(run: PacedRun) {
   return { ratePerSecond: run.rate, seconds: run.seconds, events: run.posted, received: run.received, refused: run.refused, ...percentiles(run.latenciesMs) };
+}
+
+/**
+ * Keeps `backlog` events on their way (posted, email not at the sink yet) for `seconds`; the
+ * emails that arrive after the first `warmSeconds` give the rate the pipeline carries when it is
+ * never short of work. Does not wait for the last backlog to drain.
+ */
+export async function saturated(world: BenchWorld, prefix: string, backlog: number, seconds: number, fire: Fire, warmSeconds = 5) {
+  const sentAt = new Map<string, number>();
+  const received = new Map<string, number>();
+  const inflight: Promise<unknown>[] = [];
+  let refused = 0;
+  const t0 = Date.now();
+  while (Date.now() - t0 < seconds * 1000) {
+    arrivals(world, sentAt, received);
+    while (sentAt.size - received.size < backlog) {
+      const i = sentAt.size;
+      const email = `${prefix}-${runId}-${i}@bench.test`;
+      sentAt.set(email, Date.now());
+      inflight.push(fire(`${prefix}-${runId}-${i}`, email).then((accepted) => !accepted && refused++));
+    }
+    await sleep(50);
+  }
+  await Promise.all(inflight);
+  const from = t0 + warmSeconds * 1000;
+  const counted = [...received.values()].filter((at) => at >= from && at < t0 + seconds * 1000).length;
+  return { backlog, seconds, posted: sentAt.size, refused, eventsPerSecond: counted / (seconds - warmSeconds) };
 }

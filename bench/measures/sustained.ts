@@ -21,7 +21,7 @@ export function holds(run: PacedRun): boolean {
 }
 
 /** Waits for the sink to stop receiving (the previous probe's tail), so probes do not overlap. */
-async function quiet(world: BenchWorld): Promise<void> {
+export async function quiet(world: BenchWorld): Promise<void> {
   for (let last = -1, now = world.sink.store.list().length; now !== last; last = now, now = world.sink.store.list().length) await sleep(3000);
 }
 
