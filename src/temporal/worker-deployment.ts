@@ -147,12 +147,19 @@ async function ready(client: Client, deploymentName: string, buildId: string | n
   return [...current].every((q) => target.has(q));
 }
 
+/** The task queues a version's workers have polled; none while the server does not know it yet. */
 async function taskQueuesOf(client: Client, deploymentName: string, buildId: string): Promise<Set<string>> {
-  const { workerDeploymentVersionInfo: info } = await client.workflowService.describeWorkerDeploymentVersion({
-    namespace: client.options.namespace,
-    deploymentVersion: { deploymentName, buildId },
-  });
-  return new Set((info?.taskQueueInfos ?? []).map((q) => `${q.type ?? 0}:${q.name ?? ''}`));
+  try {
+    const { workerDeploymentVersionInfo: info } = await client.workflowService.describeWorkerDeploymentVersion({
+      namespace: client.options.namespace,
+      deploymentVersion: { deploymentName, buildId },
+    });
+    return new Set((info?.taskQueueInfos ?? []).map((q) => `${q.type ?? 0}:${q.name ?? ''}`));
+  } catch (err) {
+    // Listed in the deployment's summary a moment before the version itself can be described.
+    if (isGrpcServiceError(err) && err.code === GRPC_NOT_FOUND) return new Set();
+    throw err;
+  }
 }
 
 /** Retries `attempt` until `done` (or a NOT_FOUND goes away) or the deadline; then returns what it has, or throws. */

@@ -49,6 +49,8 @@ export async function startWorld(server: 'time-skipping' | 'dev-server', options
     api,
     async stop() {
       await recordHistories(env, database.db, scenarioName());
+      // Its LISTEN connection, before the database it listens to is dropped.
+      await api.referenced.close();
       worker.shutdown();
       await running;
       await env.teardown();

@@ -20,14 +20,17 @@ let api: ApiServer;
 // The bootstrap key: a stored key costs a database lookup per request, and auth is not under test here.
 const auth = `Bearer ${TEST_ADMIN_KEY}`;
 
+let services: ReturnType<typeof createApiServices> | undefined;
+
 beforeAll(async () => {
   world = await startWorld('dev-server');
   // Its own app: the fuzz is about validation, not the per-key rate limit.
-  const services = createApiServices({ db: world.database.db, client: world.env.client, taskQueue: TEST_TASK_QUEUE, logger: testLogger, bootstrapKey: TEST_ADMIN_KEY, rateLimitPerMinute: 1e9 });
+  services = createApiServices({ db: world.database.db, client: world.env.client, taskQueue: TEST_TASK_QUEUE, logger: testLogger, bootstrapKey: TEST_ADMIN_KEY, rateLimitPerMinute: 1e9 });
   api = await listen(services.app);
 });
 afterAll(async () => {
   await api?.close();
+  await services?.referenced.close();
   await world?.stop();
 });
 
