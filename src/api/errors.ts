@@ -63,5 +63,9 @@ function toProblem(err: unknown): { status: number; title: string; detail?: stri
 function isDatabaseUnavailable(err: unknown): boolean {
   const text = `${(err as { code?: string }).code ?? ''} ${(err as Error).message ?? ''}`;
   // "not queryable": node-postgres, for a connection the server ended (a restart) mid-request.
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|P1001|P1017|Connection terminated|DatabaseNotReachable|57P01|57P03|not queryable/.test(text);
+  // "terminating connection": PostgreSQL's shutdown notice, which Prisma's adapter can pass on
+  // without its code (57P01).
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|P1001|P1017|Connection terminated|DatabaseNotReachable|57P01|57P03|not queryable|terminating connection/.test(
+    text,
+  );
 }
