@@ -64,8 +64,9 @@ function isDatabaseUnavailable(err: unknown): boolean {
   const text = `${(err as { code?: string }).code ?? ''} ${(err as Error).message ?? ''}`;
   // "not queryable": node-postgres, for a connection the server ended (a restart) mid-request.
   // "terminating connection": PostgreSQL's shutdown notice, which Prisma's adapter can pass on
-  // without its code (57P01).
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|P1001|P1017|Connection terminated|DatabaseNotReachable|57P01|57P03|not queryable|terminating connection/.test(
+  // without its code (57P01); "the database system is shutting down" (or starting up), its refusal
+  // of a new connection meanwhile, likewise without its code (57P03).
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|P1001|P1017|Connection terminated|DatabaseNotReachable|57P01|57P03|not queryable|terminating connection|database system is/.test(
     text,
   );
 }
