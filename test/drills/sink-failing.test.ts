@@ -4,7 +4,7 @@
 import { startDrillWorld, type DrillWorld } from './support/drill-world';
 import { drillEvents, runLoad } from './support/load';
 import { eventually } from '../helpers/world';
-import { DRILL_TIMEOUT_MS, SETTLE_TIMEOUT_MS, scaled } from './support/scale';
+import { APPLIED_RESERVE_MS, DRILL_TIMEOUT_MS, SETTLE_TIMEOUT_MS, drillBudget, scaled, type DrillBudget } from './support/scale';
 import { appliedEvents, expectExactlyOnce, printCounts, settleMessages } from './support/tally';
 
 const CUSTOMERS = scaled(60, 1_000);
@@ -21,9 +21,9 @@ const fault = (method: 'POST' | 'DELETE', spec?: { status: number }) =>
   fetch(`${world.sink.url}/_sink/faults`, { method, headers: { 'content-type': 'application/json' }, body: spec && JSON.stringify(spec) }).then((r) => expect(r.status).toBeLessThan(300));
 
 /** 500s until the first send has been refused and half the fault time has passed, then 429s; returns when the fault ends. */
-async function faultWindow(): Promise<number> {
+async function faultWindow(budget: DrillBudget): Promise<number> {
   await fault('POST', { status: 500 });
-  await eventually(() => world.database.db.message.count().then((n) => n > 0), SETTLE_TIMEOUT_MS, 'a first send attempt');
+  await eventually(() => world.database.db.message.count().then((n) => n > 0), Math.min(SETTLE_TIMEOUT_MS, budget.left(APPLIED_RESERVE_MS)), 'a first send attempt');
   await new Promise((r) => setTimeout(r, FAULT_MS / 2));
   await fault('POST', { status: 429 });
   await new Promise((r) => setTimeout(r, FAULT_MS / 2));
@@ -34,11 +34,12 @@ async function faultWindow(): Promise<number> {
 }
 
 test(`500s then 429s from the provider for ${FAULT_MS / 1000} s lose and double nothing`, async () => {
-  const window = faultWindow();
+  const budget = drillBudget();
+  const window = faultWindow(budget);
   const load = await runLoad(world.http, drillEvents(PREFIX, CUSTOMERS), { batchSize: 30, concurrency: 2 });
   const faultEnded = await window;
-  const tally = await settleMessages(world, PREFIX, CUSTOMERS);
-  const applied = await appliedEvents(world, PREFIX, CUSTOMERS);
+  const tally = await settleMessages(world, PREFIX, CUSTOMERS, budget);
+  const applied = await appliedEvents(world, PREFIX, CUSTOMERS, budget);
   const triedDuringFault = await world.database.db.message.count({ where: { createdAt: { lt: new Date(faultEnded) } } });
   const acceptedDuringFault = world.sink.store.list().filter((m) => Date.parse(m.receivedAt) < faultEnded).length;
   printCounts('sink failing', tally, applied, { triedDuringFault, acceptedDuringFault, statuses: load.statuses });

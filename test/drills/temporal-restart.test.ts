@@ -4,7 +4,7 @@
 import { startDrillWorld, type DrillWorld } from './support/drill-world';
 import { drillEvents, runLoad } from './support/load';
 import { eventually } from '../helpers/world';
-import { DRILL_TIMEOUT_MS, scaled } from './support/scale';
+import { DRILL_TIMEOUT_MS, drillBudget, scaled } from './support/scale';
 import { appliedEvents, expectExactlyOnce, printCounts, settleMessages } from './support/tally';
 
 const CUSTOMERS = scaled(60, 1_000);
@@ -20,6 +20,7 @@ beforeAll(async () => {
 afterAll(() => world?.stop(), DRILL_TIMEOUT_MS);
 
 test(`a dev server restart during a load of ${CUSTOMERS} customers loses and doubles nothing`, async () => {
+  const budget = drillBudget();
   let stopped: Promise<void> | undefined;
   let outage: Promise<void> | undefined;
   let acknowledgedWhileDown = 0;
@@ -47,8 +48,8 @@ test(`a dev server restart during a load of ${CUSTOMERS} customers loses and dou
     },
   }).finally(() => void (loadDone = true));
   await outage;
-  const tally = await settleMessages(world, PREFIX, CUSTOMERS);
-  const applied = await appliedEvents(world, PREFIX, CUSTOMERS);
+  const tally = await settleMessages(world, PREFIX, CUSTOMERS, budget);
+  const applied = await appliedEvents(world, PREFIX, CUSTOMERS, budget);
   const undelivered = await world.database.db.event.count({ where: { deliveredAt: null } });
   printCounts('temporal restarted', tally, applied, { acknowledgedWhileDown, deferred: report.deferred, undelivered, statuses: report.statuses });
   // Ingestion went on acknowledging while the server was down, through the outbox.

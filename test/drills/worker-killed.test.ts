@@ -3,7 +3,7 @@
 // event is applied once. KAIROS_DRILL_SCALE=full (npm run drills) runs 5,000 customers.
 import { startDrillWorld, type DrillWorld } from './support/drill-world';
 import { drillEvents, runLoad } from './support/load';
-import { DRILL_TIMEOUT_MS, scaled } from './support/scale';
+import { DRILL_TIMEOUT_MS, drillBudget, scaled } from './support/scale';
 import { appliedEvents, expectExactlyOnce, printCounts, settleMessages } from './support/tally';
 
 const CUSTOMERS = scaled(120, 5_000);
@@ -16,6 +16,7 @@ beforeAll(async () => {
 afterAll(() => world?.stop(), DRILL_TIMEOUT_MS);
 
 test(`kill -9 of the worker during a load of ${CUSTOMERS} customers loses and doubles nothing`, async () => {
+  const budget = drillBudget();
   let killedAt: { batches: number; sinkMessages: number } | undefined;
   let killing: Promise<void> | undefined;
   const load = await runLoad(world.http, drillEvents(PREFIX, CUSTOMERS), {
@@ -31,8 +32,8 @@ test(`kill -9 of the worker during a load of ${CUSTOMERS} customers loses and do
   });
   await killing;
   expect(killedAt).toBeDefined();
-  const tally = await settleMessages(world, PREFIX, CUSTOMERS);
-  const applied = await appliedEvents(world, PREFIX, CUSTOMERS);
+  const tally = await settleMessages(world, PREFIX, CUSTOMERS, budget);
+  const applied = await appliedEvents(world, PREFIX, CUSTOMERS, budget);
   printCounts('worker killed', tally, applied, { killedAt, statuses: load.statuses });
   expect(load.failedItems).toBe(0);
   expectExactlyOnce(tally, applied, CUSTOMERS);

@@ -40,14 +40,17 @@ export interface LoadReport {
   acknowledged: number;
   /** Items first acknowledged with delivered: false (left to the outbox relay). */
   deferred: number;
+  /** Items of batches still refused at `giveUpAt`. */
+  unacknowledged: number;
 }
 
 /**
  * Posts the events in batches, `concurrency` batches in flight, retrying a batch until it is
- * acknowledged. `onBatch` runs after each acknowledged batch, e.g. to break something mid-load.
+ * acknowledged or `giveUpAt` (a time) has passed. `onBatch` runs after each acknowledged batch,
+ * e.g. to break something mid-load.
  */
-export async function runLoad(http: ApiServer, events: DrillEvent[], options: { batchSize: number; concurrency: number; onBatch?: (done: number, total: number) => Promise<void> | void }): Promise<LoadReport> {
-  const report: LoadReport = { statuses: {}, unavailableWithoutRetryAfter: 0, failedItems: 0, acknowledged: 0, deferred: 0 };
+export async function runLoad(http: ApiServer, events: DrillEvent[], options: { batchSize: number; concurrency: number; giveUpAt?: number; onBatch?: (done: number, total: number) => Promise<void> | void }): Promise<LoadReport> {
+  const report: LoadReport = { statuses: {}, unavailableWithoutRetryAfter: 0, failedItems: 0, acknowledged: 0, deferred: 0, unacknowledged: 0 };
   const batches: DrillEvent[][] = [];
   for (let i = 0; i < events.length; i += options.batchSize) batches.push(events.slice(i, i + options.batchSize));
   let next = 0;
@@ -63,10 +66,14 @@ export async function runLoad(http: ApiServer, events: DrillEvent[], options: { 
           else report.acknowledged++;
           if (item.status === 202 && item.delivered === false) report.deferred++;
         }
-        return;
+        return true;
       }
       const retryAfter = Number(res?.retryAfter ?? NaN);
       if (status === 503 && Number.isNaN(retryAfter)) report.unavailableWithoutRetryAfter++;
+      if (options.giveUpAt !== undefined && Date.now() >= options.giveUpAt) {
+        report.unacknowledged += batch.length;
+        return false;
+      }
       // Honour Retry-After, capped at a second to keep the drill short.
       await new Promise((r) => setTimeout(r, Math.min(1000, Number.isNaN(retryAfter) ? 250 : retryAfter * 1000)));
     }
@@ -75,8 +82,7 @@ export async function runLoad(http: ApiServer, events: DrillEvent[], options: { 
     Array.from({ length: options.concurrency }, async () => {
       while (next < batches.length) {
         const batch = batches[next++]!;
-        await postUntilAcknowledged(batch);
-        await options.onBatch?.(++done, batches.length);
+        if (await postUntilAcknowledged(batch)) await options.onBatch?.(++done, batches.length);
       }
     }),
   );

@@ -3,7 +3,7 @@
 import { eventually } from '../../helpers/world';
 import type { DrillWorld } from './drill-world';
 import { emailOf, EVENTS_PER_CUSTOMER } from './load';
-import { SETTLE_TIMEOUT_MS } from './scale';
+import { APPLIED_RESERVE_MS, SETTLE_TIMEOUT_MS, type DrillBudget } from './scale';
 
 export interface Tally {
   expected: number;
@@ -47,17 +47,20 @@ export async function tallyMessages(world: DrillWorld, prefix: string, customers
   };
 }
 
+/** A moment for any straggling duplicate (an attempt still in flight) to arrive before counting. */
+const STRAGGLERS_MS = 2000;
+
 /**
  * Waits until every expected message is in the sink with its row sent, and the outbox has
- * delivered every event (the relay may still hold events an outage deferred), or the bound passes.
+ * delivered every event (the relay may still hold events an outage deferred), or the bound passes:
+ * SETTLE_TIMEOUT_MS, cut short so that `appliedEvents` still has its reserve within the budget.
  */
-export async function settleMessages(world: DrillWorld, prefix: string, customers: number): Promise<Tally> {
+export async function settleMessages(world: DrillWorld, prefix: string, customers: number, budget: DrillBudget): Promise<Tally> {
   await eventually(async () => {
     const t = await tallyMessages(world, prefix, customers);
     return t.delivered === t.expected && t.rowsNotSent === 0 && (await world.database.db.event.count({ where: { deliveredAt: null } })) === 0;
-  }, SETTLE_TIMEOUT_MS, `all ${customers} messages sent`).catch(() => undefined); // the tally below tells what is missing
-  // A moment for any straggling duplicate (an attempt still in flight) to arrive before counting.
-  await new Promise((r) => setTimeout(r, 2000));
+  }, Math.min(SETTLE_TIMEOUT_MS, budget.left(APPLIED_RESERVE_MS + STRAGGLERS_MS)), `all ${customers} messages sent`).catch(() => undefined); // the tally below tells what is missing
+  await new Promise((r) => setTimeout(r, STRAGGLERS_MS));
   return tallyMessages(world, prefix, customers);
 }
 
@@ -69,28 +72,43 @@ export interface Applied {
   excess: number;
   /** Customers with other than one enrollment in the drill program (an entry applied twice, or never). */
   enrollmentsNotOne: number;
+  /** Customers whose workflow answered no query before the budget's deadline (no worker, a stuck task). */
+  unanswered: number;
 }
+
+/** One query's bound: a workflow no worker serves leaves its query pending until the server gives up. */
+const QUERY_MS = 10_000;
 
 /**
  * Every event applied once: each workflow saw its events exactly, and entered the program once.
  * A signal the relay delivered can still be waiting for its workflow task when the messages have
- * settled, so a customer short of events is asked again until the bound; a lost event stays short.
+ * settled, so a customer short of events (or whose workflow did not answer) is asked again until
+ * the budget's deadline; a lost event stays short. Each query is bounded, so this ends in time.
  */
-export async function appliedEvents(world: DrillWorld, prefix: string, customers: number): Promise<Applied> {
+export async function appliedEvents(world: DrillWorld, prefix: string, customers: number, budget: DrillBudget): Promise<Applied> {
   const ids = await world.database.db.customerIdentifier.findMany({ where: { kind: 'email', value: { startsWith: `${prefix}-` } }, select: { customerId: true } });
   const seen = new Map<string, number>();
-  const deadline = Date.now() + SETTLE_TIMEOUT_MS / 2;
-  for (let short = ids.map((i) => i.customerId); short.length > 0 && Date.now() < deadline; ) {
-    await eachOf(short, async (customerId) => void seen.set(customerId, (await world.services.deps.customers.journeyState(customerId)).eventsSeen));
-    short = short.filter((id) => seen.get(id)! < EVENTS_PER_CUSTOMER);
-    if (short.length > 0) await new Promise((r) => setTimeout(r, 1000));
+  const deadline = Math.min(Date.now() + SETTLE_TIMEOUT_MS / 2, budget.deadline);
+  const ask = async (customerId: string) => {
+    const bound = Math.min(deadline, Date.now() + QUERY_MS);
+    if (bound <= Date.now()) return;
+    const state = await world.client.withDeadline(bound, () => world.services.deps.customers.journeyState(customerId)).catch(() => undefined);
+    if (state) seen.set(customerId, state.eventsSeen);
+  };
+  const short = (id: string) => (seen.get(id) ?? -1) < EVENTS_PER_CUSTOMER;
+  for (let asking = ids.map((i) => i.customerId); asking.length > 0 && Date.now() < deadline; ) {
+    await eachOf(asking, ask);
+    asking = asking.filter(short);
+    if (asking.length > 0) await new Promise((r) => setTimeout(r, 1000));
   }
   const distinct = await world.database.db.$queryRaw<{ customer_id: string; n: bigint }[]>`
     SELECT customer_id, count(DISTINCT enrollment_id) AS n FROM journey_steps WHERE program_id = 'drill-welcome' GROUP BY customer_id`;
   const enrolled = new Map(distinct.map((r) => [r.customer_id, Number(r.n)]));
-  const applied: Applied = { complete: 0, missing: customers - ids.length, excess: 0, enrollmentsNotOne: 0 }; // missing: never stored at all
-  for (const [customerId, n] of seen) {
-    if (n === EVENTS_PER_CUSTOMER) applied.complete++;
+  const applied: Applied = { complete: 0, missing: customers - ids.length, excess: 0, enrollmentsNotOne: 0, unanswered: 0 }; // missing: never stored at all
+  for (const { customerId } of ids) {
+    const n = seen.get(customerId);
+    if (n === undefined) applied.unanswered++;
+    else if (n === EVENTS_PER_CUSTOMER) applied.complete++;
     else if (n < EVENTS_PER_CUSTOMER) applied.missing++;
     else applied.excess++;
     if (enrolled.get(customerId) !== 1) applied.enrollmentsNotOne++;
@@ -109,7 +127,7 @@ async function eachOf<T>(items: T[], run: (item: T) => Promise<void>): Promise<v
 export function printCounts(drill: string, t: Tally, applied: Applied, extra: Record<string, unknown> = {}): void {
   const line = `[drill ${drill}] expected ${t.expected}, delivered ${t.delivered}, duplicated ${t.duplicated}, lost ${t.lost}` +
     ` | rows not sent ${t.rowsNotSent}, extra rows ${t.extraRows}, unexpected ${t.unexpected}` +
-    ` | events: customers complete ${applied.complete}, missing ${applied.missing}, excess ${applied.excess}, enrollments ≠ 1 ${applied.enrollmentsNotOne}` +
+    ` | events: customers complete ${applied.complete}, missing ${applied.missing}, excess ${applied.excess}, enrollments ≠ 1 ${applied.enrollmentsNotOne}, unanswered ${applied.unanswered}` +
     (Object.keys(extra).length ? ` | ${JSON.stringify(extra)}` : '');
   console.log(line);
 }
@@ -117,5 +135,5 @@ export function printCounts(drill: string, t: Tally, applied: Applied, extra: Re
 /** The drill's verdict: nothing lost, nothing doubled, every event applied once. */
 export function expectExactlyOnce(t: Tally, applied: Applied, customers: number): void {
   expect({ lost: t.lost, duplicated: t.duplicated, unexpected: t.unexpected, rowsNotSent: t.rowsNotSent, extraRows: t.extraRows }).toEqual({ lost: 0, duplicated: 0, unexpected: 0, rowsNotSent: 0, extraRows: 0 });
-  expect(applied).toEqual({ complete: customers, missing: 0, excess: 0, enrollmentsNotOne: 0 });
+  expect(applied).toEqual({ complete: customers, missing: 0, excess: 0, enrollmentsNotOne: 0, unanswered: 0 });
 }
