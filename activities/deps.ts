@@ -4,8 +4,8 @@ import type { Db } from '../src/db/prisma';
 import type { EmailSender } from '../src/messaging/email-sender';
 import type { UnsubscribeLinks } from '../src/messaging/unsubscribe';
 import type { WebhookSender } from '../src/messaging/webhook-sender';
-import type { ControlTiming } from '../src/programs/program-control';
-import type { ContactPolicy } from '../workflows/journey/contact-policy';
+import type { ControlTiming } from '../src/core/calls';
+import type { ContactPolicy } from '../src/core/contact-policy';
 
 export interface ActivityDeps {
   db: Db;

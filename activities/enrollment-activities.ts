@@ -3,22 +3,14 @@
 // touching the database.
 import type { Db } from '../src/db/prisma';
 import { route, type ExperimentVariant, type Route } from '../src/programs/entry-routing';
-import { loadProgramControl, type ProgramControl } from '../src/programs/program-control';
+import type { EnrollmentCandidate, ProgramControl } from '../src/core/calls';
+import { loadProgramControl } from '../src/programs/program-control';
 import { programDefinitionSchema } from '../src/programs/schema';
 import type { ProgramDefinition } from '../src/programs/types';
-import { evaluate, eventScope } from '../workflows/journey/conditions';
-import type { CustomerEvent } from '../workflows/journey/state';
+import { evaluate, eventScope } from '../src/core/conditions';
+import type { CustomerEvent } from '../src/core/state';
 import type { ActivityDeps } from './deps';
 import { loadProfileScope } from './profile-scope';
-
-export interface EnrollmentCandidate {
-  programId: string;
-  version: number;
-  variant: string | null;
-  entry: ProgramDefinition['entry'];
-  /** The program's state as of this decision, so the workflow need not ask again at once. */
-  control: ProgramControl;
-}
 
 export function createEnrollmentActivities({ db, controlTiming }: Pick<ActivityDeps, 'db' | 'controlTiming'>) {
   return {
@@ -34,10 +26,19 @@ export function createEnrollmentActivities({ db, controlTiming }: Pick<ActivityD
         select: { programId: true, version: true, definition: true },
         orderBy: { programId: 'asc' },
       });
-      const needsProfile = rows.some((r) => (r.definition as ProgramDefinition).entry.where);
+      // Parsed, not cast: a malformed row is refused by name (that program only), never a
+      // TypeError inside a workflow.
+      const invalid: EnrollmentCandidate[] = [];
+      const parsed = rows.flatMap((r) => {
+        const definition = programDefinitionSchema.safeParse(r.definition);
+        if (definition.success) return [{ ...r, definition: definition.data }];
+        invalid.push({ programId: r.programId, version: r.version, variant: null, invalid: `invalid data: ${definition.error.message.slice(0, 400)}` });
+        return [];
+      });
+      const needsProfile = parsed.some((r) => r.definition.entry.where);
       const scope = needsProfile ? await loadProfileScope(db, input.customerId) : {};
-      const entering = rows.flatMap((r) => {
-        const { entry } = r.definition as ProgramDefinition;
+      const entering = parsed.flatMap((r) => {
+        const { entry } = r.definition;
         if (entry.where && !evaluate(entry.where, { ...scope, event: eventScope(input.event) })) return [];
         return [{ row: r, route: routes.find((x) => x.programId === r.programId)! }];
       });
@@ -48,13 +49,14 @@ export function createEnrollmentActivities({ db, controlTiming }: Pick<ActivityD
           skipDuplicates: true,
         });
       }
-      return entering.map(({ row, route: r }) => ({
+      const candidates: EnrollmentCandidate[] = entering.map(({ row, route: r }) => ({
         programId: row.programId,
         version: row.version,
         variant: r.variant,
-        entry: (row.definition as ProgramDefinition).entry,
+        definition: row.definition,
         control: { ...controlTiming, status: 'live', retired: null, migrateTo: null },
       }));
+      return [...candidates, ...invalid].sort((a, b) => a.programId.localeCompare(b.programId));
     },
 
     /** Versions are immutable, so a definition may be cached anywhere by (programId, version). */

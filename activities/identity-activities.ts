@@ -3,7 +3,7 @@ import { Context } from '@temporalio/activity';
 import { customerWorkflowId } from '../src/temporal/addressing';
 import { absorbSignal } from '../workflows/customer-signals';
 import type { CustomerWorkflowInput } from '../workflows/customer-workflow';
-import type { CustomerState } from '../workflows/journey/state';
+import type { CustomerState } from '../src/core/state';
 
 export function createIdentityActivities() {
   return {

@@ -26,6 +26,3 @@ export function createActivities(deps: ActivityDeps) {
 
 export type Activities = ReturnType<typeof createActivities>;
 export type { ActivityDeps } from './deps';
-export type { EnrollmentCandidate } from './enrollment-activities';
-export type { StepRecord } from './journey-activities';
-export type { SendMessageInput, SendOutcome } from './messaging-activities';

@@ -1,20 +1,6 @@
 // Step records: one row per journey transition, the basis of analytics and the customer trace.
+import type { StepRecord } from '../src/core/calls';
 import type { ActivityDeps } from './deps';
-
-export interface StepRecord {
-  /** Deterministic (`<enrollment id>/<seq>`), so a retried write inserts nothing twice. */
-  id: string;
-  customerId: string;
-  enrollmentId: string;
-  programId: string;
-  version: number;
-  variant: string | null;
-  stepId: string;
-  kind: string;
-  outcome: string;
-  detail: Record<string, unknown>;
-  at: number;
-}
 
 export function createJourneyActivities({ db }: Pick<ActivityDeps, 'db'>) {
   return {

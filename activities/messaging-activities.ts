@@ -7,34 +7,9 @@ import { createSuppressions } from '../src/messaging/suppressions';
 import { createConsent } from '../src/messaging/unsubscribe';
 import { createRenderer, type RenderedMessage } from '../src/templates/render';
 import { createTemplateService } from '../src/templates/template-service';
-import type { CustomerEvent, Recommendation } from '../workflows/journey/state';
+import type { SendMessageInput, SendOutcome } from '../src/core/calls';
 import type { ActivityDeps } from './deps';
 import { loadProfileScope } from './profile-scope';
-
-export interface SendMessageInput {
-  /** Deterministic: `<enrollment id>/<step id>/<visit>`. */
-  key: string;
-  customerId: string;
-  enrollmentId: string;
-  programId: string;
-  version: number;
-  variant: string | null;
-  stepId: string;
-  channel: 'email' | 'webhook';
-  /** The webhook channel's endpoint. */
-  url?: string;
-  templateId: string;
-  entryEvent: CustomerEvent;
-  recommendations: Recommendation[];
-  /** Workflow time of the send decision. */
-  scheduledAt: number;
-  /** The workflow's contact policy decided against sending: record the skip, send nothing. */
-  skipReason?: string;
-}
-
-export type SendOutcome =
-  | { status: 'sent'; providerMessageId: string | null }
-  | { status: 'skipped' | 'failed'; reason: string };
 
 export function createMessagingActivities({ db, email: emailSender, emailFrom, unsubscribe, webhooks }: Pick<ActivityDeps, 'db' | 'email' | 'emailFrom' | 'unsubscribe' | 'webhooks'>) {
   const renderer = createRenderer();

@@ -1,6 +1,6 @@
 // The contact policy a send is judged by: the configured caps and quiet hours, and the
 // customer's time zone for the quiet-hours window.
-import type { ContactPolicy } from '../workflows/journey/contact-policy';
+import type { ContactPolicy } from '../src/core/contact-policy';
 import type { ActivityDeps } from './deps';
 
 export function createPolicyActivities({ db, contactPolicy }: Pick<ActivityDeps, 'db' | 'contactPolicy'>) {

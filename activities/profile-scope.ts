@@ -1,10 +1,6 @@
 // Reads a customer's profile and computed traits in the shape conditions and templates use.
+import type { ProfileScope } from '../src/core/calls';
 import type { Db } from '../src/db/prisma';
-
-export interface ProfileScope {
-  profile: Record<string, unknown>;
-  traits: Record<string, unknown>;
-}
 
 export async function loadProfileScope(db: Db, customerId: string): Promise<ProfileScope> {
   const [customer, orders] = await Promise.all([

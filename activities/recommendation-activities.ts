@@ -4,7 +4,7 @@
 // precomputes (after imports, and hourly on a Temporal Schedule). The trade-off is staleness: purchases, new or
 // restocked products and new overstock count only after the next refresh. Ownership and stock are
 // read live. Before the first refresh the whole catalogue is ranked live, with no co-purchase term.
-import type { CustomerEvent, Recommendation } from '../workflows/journey/state';
+import type { CustomerEvent, Recommendation } from '../src/core/state';
 import { refreshCoPurchases, type RefreshResult } from '../src/recommendations/co-purchases';
 import { rankProducts } from '../src/recommendations/rank-products';
 import type { ActivityDeps } from './deps';

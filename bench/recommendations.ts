@@ -17,7 +17,7 @@ import { rankProducts } from '../src/recommendations/rank-products';
 import { SCORE_WEIGHTS, type ScoreWeights } from '../src/recommendations/scoring';
 import { admin } from '../test/helpers/database';
 import { withDatabase } from '../test/helpers/database-url';
-import type { CustomerEvent } from '../workflows/journey/state';
+import type { CustomerEvent } from '../src/core/state';
 
 const ROOT = resolve(__dirname, '..');
 const SIZES = { products: 10_000, customers: 20_000, categories: 40, collections: 100, seed: 42 };

@@ -1,7 +1,7 @@
 // The customer workflow's signals and query, in their own file so clients can import them
 // without loading the interpreter.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { ContactRecord, CustomerEvent, CustomerState } from './journey/state';
+import type { ContactRecord, CustomerEvent, CustomerState } from '../src/core/state';
 
 export interface JourneySnapshot {
   customerId: string;

@@ -13,4 +13,4 @@ export const SEARCH_ATTRIBUTE_FLAGS = ['KairosCustomerId=Keyword', 'KairosProgra
  * The interpreter's version: bump it with every patched() change to workflow logic, and record
  * that version's histories under test/replay/histories/v<N>.
  */
-export const INTERPRETER_VERSION = '6';
+export const INTERPRETER_VERSION = '7';

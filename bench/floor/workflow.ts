@@ -7,7 +7,7 @@ import type { FloorActivities, FloorEvent } from './activities';
 
 export const floorEventSignal = defineSignal<[FloorEvent]>('floorEvent');
 
-// The same timeouts and retries as Kairos's sends (workflows/journey/activities.ts `remote`).
+// The same timeouts and retries as Kairos's sends (workflows/activities.ts `remote`).
 const { floorSend } = proxyActivities<FloorActivities>({
   startToCloseTimeout: '30s',
   scheduleToCloseTimeout: '12h',

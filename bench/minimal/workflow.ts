@@ -4,9 +4,10 @@
 // send, step records, search attribute), and none of the interpreter's generality. Bundled
 // apart from workflows/ (bench/measures/overhead.ts), never deployed.
 import { condition, defineQuery, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import type { Activities, StepRecord } from '../../activities';
+import type { Activities } from '../../activities';
+import type { StepRecord } from '../../src/core/calls';
 import { customerEventSignal } from '../../workflows/customer-signals';
-import type { CustomerEvent } from '../../workflows/journey/state';
+import type { CustomerEvent } from '../../src/core/state';
 import { PROGRAMS_KEY } from '../../workflows/search-attributes';
 
 const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '10s', retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '30s' } });

@@ -24,6 +24,7 @@ import { createKairosWorker, deploymentVersionOf } from '../worker/create-worker
 import { demoEmail, demoInstructions, runDemo } from './demo';
 import { devPorts, ensurePortsFree } from './ports';
 import { devPostgres } from './postgres';
+import { retireOtherEngineData } from './engine-data';
 import { startTemporalDevServer } from './temporal-dev-server';
 
 const root = resolve(__dirname, '../..');
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
   execFileSync('bash', [join(root, 'scripts/prisma.sh'), 'migrate', 'deploy'], { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'ignore', 'inherit'] });
 
   const [host, port] = config.temporal.address.split(':');
+  if (!externalTemporal()) retireOtherEngineData(dataDir, logger);
   const devServer = externalTemporal()
     ? undefined
     : await startTemporalDevServer({ dataDir, port: Number(port ?? 7233), uiPort: config.dev.temporalUiPort, namespace: config.temporal.namespace });

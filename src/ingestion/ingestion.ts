@@ -9,7 +9,7 @@ import type { ReferencedIndex } from '../programs/referenced-index';
 import type { CustomerRef } from '../customers/customer-schema';
 import { TRANSACTION_OPTIONS, type Identity } from '../customers/identity';
 import type { CustomerClient } from '../temporal/customer-client';
-import type { CustomerEvent } from '../../workflows/journey/state';
+import type { CustomerEvent } from '../core/state';
 import type { EventInput } from './event-schema';
 import { customerLanes } from './customer-lanes';
 import { createDeliveryBreaker } from './delivery-breaker';

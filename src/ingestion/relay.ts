@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/prisma';
 import type { ReferencedIndex } from '../programs/referenced-index';
 import type { Ingestion } from './ingestion';
-import type { CustomerEvent } from '../../workflows/journey/state';
+import type { CustomerEvent } from '../core/state';
 
 const LEASE_MS = 30_000;
 const MAX_BACKOFF_MS = 5 * 60_000;

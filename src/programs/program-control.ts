@@ -1,26 +1,12 @@
 // What a program's state means for a customer already in it, as the workflow asks at each step
-// boundary (workflows/journey/interpreter.ts): carry on, hold before sending, exit, or move to a
+// boundary (src/core/engine.ts): carry on, hold before sending, exit, or move to a
 // newer version through the live release's step map.
 import type { Db } from '../db/prisma';
 import type { StepMap } from './program-schema';
+import type { ControlTiming, ProgramControl } from '../core/calls';
 import type { ProgramStatus } from './program-states';
 
-export interface ControlTiming {
-  /** How long the workflow may reuse an answer before asking again. */
-  cacheMs: number;
-  /** How often a customer held by a paused program asks again. */
-  pauseRecheckMs: number;
-}
-
 export const DEFAULT_CONTROL_TIMING: ControlTiming = { cacheMs: 60_000, pauseRecheckMs: 60_000 };
-
-export interface ProgramControl extends ControlTiming {
-  status: ProgramStatus;
-  /** Why this version was rolled back, when it was. */
-  retired: string | null;
-  /** The live version whose step map moves this version's customers, and that map. */
-  migrateTo: { version: number; steps: Record<string, string> } | null;
-}
 
 export async function loadProgramControl(db: Db, programId: string, version: number, timing: ControlTiming): Promise<ProgramControl> {
   const program = await db.program.findUniqueOrThrow({

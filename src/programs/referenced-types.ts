@@ -2,7 +2,7 @@
 // definition at publish and stored with the version (program_versions.trigger_event and
 // listens_to), so the API's index of referenced types is one small query
 // (src/programs/referenced-index.ts; the rule: docs/ARCHITECTURE.md, "Events no program uses").
-import { msToNumber } from '@temporalio/common/lib/time';
+import { durationMs } from '../core/durations';
 import type { ProgramDefinition } from './types';
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -35,13 +35,12 @@ export function listenedTypes(definition: ProgramDefinition): string[] {
  * their next step), plus ARCHIVED_LISTENING_MARGIN_MS.
  */
 export function listeningAfterStopMs(definition: ProgramDefinition): number {
-  const ms = (d: string) => msToNumber(d as never);
-  let longest = definition.goal ? ms(definition.goal.window) : 0;
+  let longest = definition.goal ? durationMs(definition.goal.window) : 0;
   for (const step of Object.values(definition.steps)) {
-    if (step.kind === 'wait') longest = Math.max(longest, ms(step.duration));
-    if (step.kind === 'waitForEvent') longest = Math.max(longest, ms(step.timeout));
+    if (step.kind === 'wait') longest = Math.max(longest, durationMs(step.duration));
+    if (step.kind === 'waitForEvent') longest = Math.max(longest, durationMs(step.timeout));
     if (step.kind === 'waitPersonalized' && step.strategy.type === 'purchaseCadence') {
-      longest = Math.max(longest, ms(step.strategy.max), ms(step.strategy.min), ms(step.strategy.fallback));
+      longest = Math.max(longest, durationMs(step.strategy.max), durationMs(step.strategy.min), durationMs(step.strategy.fallback));
     }
   }
   return longest + ARCHIVED_LISTENING_MARGIN_MS;

@@ -1,7 +1,7 @@
 // The program language: the one zod schema for a marketer's journey definition. Workflow code
 // uses only the types derived from it (src/programs/types.ts), never zod itself.
 import { z } from 'zod';
-import { msToNumber } from '@temporalio/common/lib/time';
+import { durationMs } from '../core/durations';
 
 const id = z
   .string()
@@ -9,13 +9,7 @@ const id = z
 
 /** A Temporal duration string such as "90s", "30m", "2h", "2d" or "1 week". */
 export const durationSchema = z.string().refine(
-  (s) => {
-    try {
-      return msToNumber(s as Parameters<typeof msToNumber>[0]) > 0;
-    } catch {
-      return false;
-    }
-  },
+  (s) => durationMs(s) > 0,
   { message: 'must be a positive duration like "30m", "2h" or "7d"' },
 );
 

@@ -3,7 +3,7 @@
 // boost for overstock. Candidates come from the precomputed tables (co-purchases.ts); stock,
 // ownership and every score term are read live, so owned and out-of-stock products never appear.
 import type { Db } from '../db/prisma';
-import type { Recommendation } from '../../workflows/journey/state';
+import type { Recommendation } from '../core/state';
 import { CANDIDATE_SLACK, SCORE_WEIGHTS, type ScoreWeights } from './scoring';
 
 /**

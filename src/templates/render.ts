@@ -1,7 +1,7 @@
 // Rendering message templates, in one place: the Liquid engine and the context every template sees
 // (journey sends, previews and test sends alike).
 import { Liquid } from 'liquidjs';
-import type { CustomerEvent, Recommendation } from '../../workflows/journey/state';
+import type { CustomerEvent, Recommendation } from '../core/state';
 
 export interface RenderContext {
   /** The profile: traits, identifiers (email, loyaltyId...), id, tags, timezone. */

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRecommendationActivities } from '../../activities/recommendation-activities';
 import { loadProfileScope } from '../../activities/profile-scope';
-import type { CustomerEvent } from '../../workflows/journey/state';
+import type { CustomerEvent } from '../core/state';
 import { HttpError, NotFoundError } from '../api/errors';
 import type { Db } from '../db/prisma';
 import { EmailRejectedError, EmailUnavailableError, type EmailSender } from '../messaging/email-sender';

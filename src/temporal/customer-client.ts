@@ -3,7 +3,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { customerEventSignal, journeyStateQuery, mergeIntoSignal, type JourneySnapshot } from '../../workflows/customer-signals';
 import type { CustomerWorkflowInput } from '../../workflows/customer-workflow';
-import type { CustomerEvent } from '../../workflows/journey/state';
+import type { CustomerEvent } from '../core/state';
 import { CUSTOMER_ID_KEY } from '../../workflows/search-attributes';
 import { customerWorkflowId } from './addressing';
 import { fetchRunChain, type WorkflowRun } from './workflow-histories';

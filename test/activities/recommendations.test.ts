@@ -2,7 +2,7 @@
 // its seeds come from, both on the precomputed candidates and before the first refresh.
 import { createRecommendationActivities } from '../../activities/recommendation-activities';
 import { refreshCoPurchases } from '../../src/recommendations/co-purchases';
-import type { CustomerEvent } from '../../workflows/journey/state';
+import type { CustomerEvent } from '../../src/core/state';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 let database: TestDatabase;

@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { installQuietRuntime } from '../../src/cli/cli-context';
 import { run } from '../../src/cli/kairos';
 import { historyFromAnyJson } from '../../src/temporal/workflow-histories';
+import { INTERPRETER_VERSION } from '../../workflows/search-attributes';
 import { captureIo } from './cli-io';
 
-const committed = join(__dirname, '../replay/histories/v1');
+const committed = join(__dirname, `../replay/histories/v${INTERPRETER_VERSION}`);
 const simona = join(committed, 'simona-1.json');
 const nondeterministic = join(__dirname, '../replay/fixtures/nondeterministic-workflows.ts');
 const bundle = () => process.env.KAIROS_TEST_WORKFLOW_BUNDLE!;

@@ -13,12 +13,14 @@ const { EventType } = temporal.api.enums.v1;
 type Handle = ReturnType<TestWorkflowEnvironment['client']['workflow']['getHandle']>;
 
 // A history cut in the middle of a workflow task cannot be replayed: wait until the last task
-// has completed (the workflow is parked), up to a few seconds.
+// has completed (only its commands follow it: markers, timers, search attributes) and no
+// activity is pending (the workflow is parked), up to a few seconds.
 async function settledHistory(handle: Handle) {
   for (let attempt = 0; ; attempt++) {
     const history = await handle.fetchHistory();
-    const last = history.events?.at(-1)?.eventType;
-    const parked = last === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED || last === EventType.EVENT_TYPE_TIMER_STARTED;
+    const types = (history.events ?? []).map((e) => e.eventType);
+    const lastTask = types.lastIndexOf(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+    const parked = lastTask !== -1 && !types.slice(lastTask).includes(EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
     if ((parked && (await handle.describe()).raw.pendingActivities?.length === 0) || attempt >= 50) return history;
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -5,7 +5,7 @@ import pino from 'pino';
 import type { Db } from '../../src/db/prisma';
 import type { EmailSender } from '../../src/messaging/email-sender';
 import { createUnsubscribeLinks } from '../../src/messaging/unsubscribe';
-import type { ContactPolicy } from '../../workflows/journey/contact-policy';
+import type { ContactPolicy } from '../../src/core/contact-policy';
 import { createWebhookSender } from '../../src/messaging/webhook-sender';
 import { createKairosWorker } from '../../src/worker/create-worker';
 

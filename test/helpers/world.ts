@@ -6,7 +6,7 @@ import { createApiServices } from '../../src/api/api-services';
 import type { EmailSender } from '../../src/messaging/email-sender';
 import { createSendGridSender } from '../../src/messaging/sendgrid-sender';
 import { startSink, type RunningSink } from '../../src/messaging/sink/start-sink';
-import type { ContactPolicy } from '../../workflows/journey/contact-policy';
+import type { ContactPolicy } from '../../src/core/contact-policy';
 import { createTestDatabase, type TestDatabase } from './database';
 import { recordHistories } from './record-histories';
 import { startDevServer, startTimeSkippingServer } from './temporal';

@@ -6,7 +6,7 @@ import { createImportService, type ImportService } from '../../src/imports/impor
 import type { ImportFormat, ImportKind } from '../../src/imports/import-schemas';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { loadProfileScope } from '../../activities/profile-scope';
-import { evaluate } from '../../workflows/journey/conditions';
+import { evaluate } from '../../src/core/conditions';
 
 let database: TestDatabase;
 let imports: ImportService;

@@ -1,11 +1,12 @@
-// The history half of a trace, from a committed history (no server): what the workflow received,
+// The history half of a trace, from a recorded history (no server; a first-engine history, since
+// the trace reads whatever histories a cluster holds): what the workflow received,
 // its timers, its activities with their program and step, and the timers still open.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyFromAnyJson, type WorkflowRun } from '../../src/temporal/workflow-histories';
 import { formatDuration, historyEntries, openTimers, runClosed } from '../../src/trace/history-entries';
 
-const json = JSON.parse(readFileSync(join(__dirname, '../replay/histories/v1/simona-1.json'), 'utf8')) as { events: unknown[] };
+const json = JSON.parse(readFileSync(join(__dirname, 'fixtures/simona-engine-v1.json'), 'utf8')) as { events: unknown[] };
 const run = (events: unknown[]): WorkflowRun => ({ workflowId: 'customer:simona', runId: 'run-1', history: historyFromAnyJson({ events }) });
 
 test('a recorded journey reads as events received, timers, and activities with their program and step', () => {

@@ -1,6 +1,6 @@
 // The contact policy across programs, enforced by the customer's workflow on the time-skipping
 // server: a frequency cap shared by every program, and quiet hours held in the customer's zone.
-import { formatLocal } from '../../workflows/journey/time';
+import { formatLocal } from '../../src/core/time';
 import { launchProgram, seedTemplates, sendsAtOnce } from '../helpers/seed';
 import { startWorld, type World } from '../helpers/world';
 import { customer, inboxOf, send, settledMessages } from './helpers';

@@ -1,6 +1,6 @@
 // Simona's journey on the time-skipping server, through the real ingestion path, activities,
 // PostgreSQL and the SendGrid client against the local sink: days pass in seconds.
-import { formatLocal } from '../../workflows/journey/time';
+import { formatLocal } from '../../src/core/time';
 import { fixtureTemplateIds, postPurchaseCrossSell } from '../programs/fixtures';
 import { launchProgram, seedCatalogue, seedTemplates } from '../helpers/seed';
 import { eventually, startWorld, type World } from '../helpers/world';
