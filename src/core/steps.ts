@@ -135,9 +135,10 @@ function branch(x: StepContext, e: Enrollment, step: StepOf<'branch'>): StepResu
 }
 
 /**
- * A send goes through stages, each done once: hold while the program is paused; read the
- * contact policy; wait out quiet hours (or skip); hold again if the night brought a pause; take
- * a slot under the caps (or skip); send. Transactional programs skip the policy.
+ * A send goes through stages: hold while the program is paused; read the contact policy; then,
+ * at the moment of taking a slot, wait out quiet hours (or skip) and hold again if the night
+ * brought a pause; take a slot under the caps (or skip, or wait for a pending slot to settle);
+ * send. Transactional programs skip the policy.
  */
 function send(x: StepContext, e: Enrollment, step: StepOf<'send'>, def: ProgramDefinition): StepResult | Blocked {
   const p = e.progress;
@@ -149,12 +150,8 @@ function send(x: StepContext, e: Enrollment, step: StepOf<'send'>, def: ProgramD
     p.stage = governed ? 'policy' : 'send';
   }
   if (p.stage === 'policy') {
-    const policy = x.ask(e, 'policy', 'loadContactPolicy', { customerId: x.customerId });
-    if (policy === BLOCKED) return BLOCKED;
-    const quietEnd = quietUntil(x.now, policy.quietHours, resolveTimeZone(policy.timeZone, def.timezone));
-    if (quietEnd === null) p.stage = 'cap';
-    else if (def.quietHours === 'skip') [p.stage, p.skip] = ['skip', 'quiet hours'];
-    else [p.stage, e.wakeAt] = ['quiet', quietEnd];
+    if (x.ask(e, 'policy', 'loadContactPolicy', { customerId: x.customerId }) === BLOCKED) return BLOCKED;
+    p.stage = 'cap';
   }
   if (p.stage === 'quiet') {
     if (!park(x, e, () => e.wakeAt!)) return BLOCKED;
@@ -166,13 +163,21 @@ function send(x: StepContext, e: Enrollment, step: StepOf<'send'>, def: ProgramD
     p.stage = 'cap';
   }
   if (p.stage === 'cap') {
-    const { caps } = p.results!.policy as Calls['loadContactPolicy']['result'];
-    const cap = breachedCap(x.contactLog(), step.channel, caps, x.now);
+    const policy = p.results!.policy as Calls['loadContactPolicy']['result'];
+    // Quiet hours are judged when the slot would be taken, not only when the policy came back:
+    // a wait for a pending slot, or a slow state read after the night, can run into them.
+    const quietEnd = quietUntil(x.now, policy.quietHours, resolveTimeZone(policy.timeZone, def.timezone));
+    if (quietEnd !== null && def.quietHours === 'hold') {
+      [p.stage, e.wakeAt] = ['quiet', quietEnd];
+      return BLOCKED;
+    }
+    const cap = quietEnd !== null ? null : breachedCap(x.contactLog(), step.channel, policy.caps, x.now);
     // A slot held by a send still under way may yet be given back (its customer unsubscribed
     // from that program's group, say): wait for it to settle, so a message that does not go
     // out never caps another.
     if (cap && hasPendingSlot(x.contactLog(), step.channel)) return BLOCKED;
-    if (cap) [p.stage, p.skip] = ['skip', `cap (${cap})`];
+    if (quietEnd !== null) [p.stage, p.skip] = ['skip', 'quiet hours'];
+    else if (cap) [p.stage, p.skip] = ['skip', `cap (${cap})`];
     else {
       x.reserveContact(e, step.channel);
       p.stage = 'send';
