@@ -1,6 +1,9 @@
 // Drill: the worker process is killed with SIGKILL in the middle of a load of customers whose
-// program sends one email at once, then restarted. Every message is sent exactly once and every
-// event is applied once. KAIROS_DRILL_SCALE=full (npm run drills) runs 5,000 customers.
+// program sends one email at once, then restarted. No message is sent twice and every event is
+// applied once. A message whose attempt died inside the provider call is in doubt: Kairos never
+// risks a second copy, so if the provider had not taken it, it is lost, and its row says
+// `unconfirmed` (docs/ARCHITECTURE.md, "Sending exactly once"); every other message arrives.
+// KAIROS_DRILL_SCALE=full (npm run drills) runs 5,000 customers.
 import { startDrillWorld, type DrillWorld } from './support/drill-world';
 import { drillEvents, runLoad } from './support/load';
 import { DRILL_TIMEOUT_MS, drillBudget, scaled } from './support/scale';
@@ -15,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => world?.stop(), DRILL_TIMEOUT_MS);
 
-test(`kill -9 of the worker during a load of ${CUSTOMERS} customers loses and doubles nothing`, async () => {
+test(`kill -9 of the worker during a load of ${CUSTOMERS} customers doubles nothing and loses nothing unflagged`, async () => {
   const budget = drillBudget();
   let killedAt: { batches: number; sinkMessages: number } | undefined;
   let killing: Promise<void> | undefined;
@@ -36,5 +39,5 @@ test(`kill -9 of the worker during a load of ${CUSTOMERS} customers loses and do
   const applied = await appliedEvents(world, PREFIX, CUSTOMERS, budget);
   printCounts('worker killed', tally, applied, { killedAt, statuses: load.statuses });
   expect(load.failedItems).toBe(0);
-  expectExactlyOnce(tally, applied, CUSTOMERS);
+  expectExactlyOnce(tally, applied, CUSTOMERS, { inDoubtAllowed: true });
 }, DRILL_TIMEOUT_MS);

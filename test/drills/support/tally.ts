@@ -12,6 +12,12 @@ export interface Tally {
   /** Copies beyond the first, by recipient and by message key. */
   duplicated: number;
   lost: number;
+  /**
+   * Lost messages whose row says `sent`/`unconfirmed`: an attempt died during the provider call
+   * and, SendGrid having no idempotency key, Kairos never risks a second copy (docs/ARCHITECTURE.md,
+   * "Sending exactly once"). Only a worker killed mid-send can leave these; they are flagged, not silent.
+   */
+  inDoubt: number;
   /** Sink messages to nobody we expected. */
   unexpected: number;
   /** `messages` rows not `sent`, and rows beyond one per customer. */
@@ -33,6 +39,8 @@ export async function tallyMessages(world: DrillWorld, prefix: string, customers
   }
   const copies = (counts: Map<string, number>) => [...counts.values()].reduce((sum, n) => sum + n - 1, 0);
   const delivered = [...expected].filter((e) => byRecipient.has(e)).length;
+  const missing = [...expected].filter((e) => !byRecipient.has(e));
+  const inDoubt = await world.database.db.message.count({ where: { status: 'sent', reason: 'unconfirmed', recipient: { in: missing } } });
   const rows = await world.database.db.message.groupBy({ by: ['status'], _count: true });
   const sent = rows.find((r) => r.status === 'sent')?._count ?? 0;
   const total = rows.reduce((sum, r) => sum + r._count, 0);
@@ -41,6 +49,7 @@ export async function tallyMessages(world: DrillWorld, prefix: string, customers
     delivered,
     duplicated: Math.max(copies(byRecipient), copies(byKey)),
     lost: expected.size - delivered,
+    inDoubt,
     unexpected,
     rowsNotSent: total - sent,
     extraRows: Math.max(0, total - expected.size),
@@ -58,7 +67,7 @@ const STRAGGLERS_MS = 2000;
 export async function settleMessages(world: DrillWorld, prefix: string, customers: number, budget: DrillBudget): Promise<Tally> {
   await eventually(async () => {
     const t = await tallyMessages(world, prefix, customers);
-    return t.delivered === t.expected && t.rowsNotSent === 0 && (await world.database.db.event.count({ where: { deliveredAt: null } })) === 0;
+    return t.delivered + t.inDoubt === t.expected && t.rowsNotSent === 0 && (await world.database.db.event.count({ where: { deliveredAt: null } })) === 0;
   }, Math.min(SETTLE_TIMEOUT_MS, budget.left(APPLIED_RESERVE_MS + STRAGGLERS_MS)), `all ${customers} messages sent`).catch(() => undefined); // the tally below tells what is missing
   await new Promise((r) => setTimeout(r, STRAGGLERS_MS));
   return tallyMessages(world, prefix, customers);
@@ -125,15 +134,20 @@ async function eachOf<T>(items: T[], run: (item: T) => Promise<void>): Promise<v
 }
 
 export function printCounts(drill: string, t: Tally, applied: Applied, extra: Record<string, unknown> = {}): void {
-  const line = `[drill ${drill}] expected ${t.expected}, delivered ${t.delivered}, duplicated ${t.duplicated}, lost ${t.lost}` +
+  const line = `[drill ${drill}] expected ${t.expected}, delivered ${t.delivered}, duplicated ${t.duplicated}, lost ${t.lost} (in doubt ${t.inDoubt})` +
     ` | rows not sent ${t.rowsNotSent}, extra rows ${t.extraRows}, unexpected ${t.unexpected}` +
     ` | events: customers complete ${applied.complete}, missing ${applied.missing}, excess ${applied.excess}, enrollments ≠ 1 ${applied.enrollmentsNotOne}, unanswered ${applied.unanswered}` +
     (Object.keys(extra).length ? ` | ${JSON.stringify(extra)}` : '');
   console.log(line);
 }
 
-/** The drill's verdict: nothing lost, nothing doubled, every event applied once. */
-export function expectExactlyOnce(t: Tally, applied: Applied, customers: number): void {
-  expect({ lost: t.lost, duplicated: t.duplicated, unexpected: t.unexpected, rowsNotSent: t.rowsNotSent, extraRows: t.extraRows }).toEqual({ lost: 0, duplicated: 0, unexpected: 0, rowsNotSent: 0, extraRows: 0 });
+/**
+ * The drill's verdict: nothing lost, nothing doubled, every event applied once. `inDoubtAllowed`
+ * (a worker killed mid-send only): a message lost in the provider call counts if its row is
+ * flagged `unconfirmed`, the documented price of never sending twice; a silent loss never does.
+ */
+export function expectExactlyOnce(t: Tally, applied: Applied, customers: number, { inDoubtAllowed = false } = {}): void {
+  const lost = inDoubtAllowed ? t.lost - t.inDoubt : t.lost;
+  expect({ lost, duplicated: t.duplicated, unexpected: t.unexpected, rowsNotSent: t.rowsNotSent, extraRows: t.extraRows }).toEqual({ lost: 0, duplicated: 0, unexpected: 0, rowsNotSent: 0, extraRows: 0 });
   expect(applied).toEqual({ complete: customers, missing: 0, excess: 0, enrollmentsNotOne: 0, unanswered: 0 });
 }
