@@ -5,7 +5,7 @@ import type { EmailSender } from '../src/messaging/email-sender';
 import type { UnsubscribeLinks } from '../src/messaging/unsubscribe';
 import type { WebhookSender } from '../src/messaging/webhook-sender';
 import type { ControlTiming } from '../src/core/calls';
-import type { ContactPolicy } from '../src/core/contact-policy';
+import type { ContactPolicyConfig } from './policy-activities';
 
 export interface ActivityDeps {
   db: Db;
@@ -13,7 +13,7 @@ export interface ActivityDeps {
   emailFrom: string;
   logger: Logger;
   /** Caps and quiet hours every marketing send is held to. */
-  contactPolicy: ContactPolicy;
+  contactPolicy: ContactPolicyConfig;
   /** Signs the one-click unsubscribe link every group-bound message carries. */
   unsubscribe: UnsubscribeLinks;
   /** The webhook channel (signed JSON POSTs). */

@@ -5,8 +5,9 @@ import type { Db } from '../src/db/prisma';
 import { route, type ExperimentVariant, type Route } from '../src/programs/entry-routing';
 import type { EnrollmentCandidate, ProgramControl } from '../src/core/calls';
 import { loadProgramControl } from '../src/programs/program-control';
+import { compileProgram } from '../src/programs/compile';
 import { programDefinitionSchema } from '../src/programs/schema';
-import type { ProgramDefinition } from '../src/programs/types';
+import type { Program } from '../src/core/program';
 import { evaluate, eventScope } from '../src/core/conditions';
 import type { CustomerEvent } from '../src/core/state';
 import type { ActivityDeps } from './deps';
@@ -31,7 +32,7 @@ export function createEnrollmentActivities({ db, controlTiming }: Pick<ActivityD
       const invalid: EnrollmentCandidate[] = [];
       const parsed = rows.flatMap((r) => {
         const definition = programDefinitionSchema.safeParse(r.definition);
-        if (definition.success) return [{ ...r, definition: definition.data }];
+        if (definition.success) return [{ ...r, definition: compileProgram(definition.data) }];
         invalid.push({ programId: r.programId, version: r.version, variant: null, invalid: `invalid data: ${definition.error.message.slice(0, 400)}` });
         return [];
       });
@@ -60,13 +61,13 @@ export function createEnrollmentActivities({ db, controlTiming }: Pick<ActivityD
     },
 
     /** Versions are immutable, so a definition may be cached anywhere by (programId, version). */
-    async loadProgramVersion(input: { programId: string; version: number }): Promise<ProgramDefinition> {
+    async loadProgramVersion(input: { programId: string; version: number }): Promise<Program> {
       const row = await db.programVersion.findUniqueOrThrow({
         where: { programId_version: { programId: input.programId, version: input.version } },
       });
       // Parsed, not cast: a malformed row is a named, non-retryable error here, not a TypeError
-      // deep inside a workflow.
-      return programDefinitionSchema.parse(row.definition);
+      // deep inside a workflow. The engine runs the compiled form.
+      return compileProgram(programDefinitionSchema.parse(row.definition));
     },
 
     /** The program's state for a customer in it: asked at step boundaries (cached per `cacheMs`). */

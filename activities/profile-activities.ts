@@ -1,6 +1,5 @@
 // Profile reads and writes the journey needs: the condition scope, attribute/tag updates, and
 // waits computed from the customer's own behaviour.
-import { durationMs } from '../src/core/durations';
 import type { Prisma } from '../generated/prisma/client';
 import { localHour, nextAllowedTime } from '../src/core/time';
 import type { ActivityDeps } from './deps';
@@ -41,11 +40,11 @@ export function createProfileActivities({ db }: Pick<ActivityDeps, 'db'>) {
         const rows = await db.$queryRaw<{ day: Date }[]>`
           SELECT DISTINCT date_trunc('day', ordered_at) AS day FROM order_lines
           WHERE customer_id = ${input.customerId} ORDER BY day`;
-        if (rows.length < 2) return { ms: durationMs(strategy.fallback), basis: 'fallback: fewer than 2 purchase days' };
+        if (rows.length < 2) return { ms: strategy.fallbackMs, basis: 'fallback: fewer than 2 purchase days' };
         const gaps = rows.slice(1).map((r, i) => (r.day.getTime() - rows[i]!.day.getTime()) / DAY_MS);
         const medianDays = median(gaps);
         const raw = medianDays * strategy.factor * DAY_MS;
-        const ms = Math.min(Math.max(raw, durationMs(strategy.min)), durationMs(strategy.max));
+        const ms = Math.min(Math.max(raw, strategy.minMs), strategy.maxMs);
         return { ms, basis: `median ${medianDays.toFixed(1)} days between purchases x ${strategy.factor}` };
       }
       const hour = (await bestEngagementHour(db, input.customerId, input.timeZone)) ?? strategy.defaultHour;

@@ -1,6 +1,5 @@
 // Entry rules the workflow applies to a candidate program: entry key, simultaneous instances and
 // re-entry. Pure, over the workflow's own state, so there are no races between events.
-import { durationMs } from './durations';
 import type { EnrollmentCandidate } from './calls';
 import { entryKeyOf } from './matching';
 import type { CustomerEvent, CustomerState } from './state';
@@ -23,7 +22,7 @@ export function admit(state: CustomerState, candidate: Extract<EnrollmentCandida
   if (previous) {
     const { reentry } = entry;
     if (reentry.mode === 'once') return { admitted: false, reason: 'entered before (re-entry: once)' };
-    if (reentry.mode === 'cooldown' && now - previous.lastEnteredAt < durationMs(reentry.cooldown)) {
+    if (reentry.mode === 'cooldown' && now - previous.lastEnteredAt < reentry.cooldownMs) {
       return { admitted: false, reason: `cooling down (${reentry.cooldown} since last entry)` };
     }
   }

@@ -2,7 +2,7 @@
 // engine (which decides) and the activities (which do the I/O). The worker's activities implement
 // each call; the workflow driver runs them.
 import type { ProgramStatus } from '../programs/program-states';
-import type { ProgramDefinition, StepOf } from '../programs/types';
+import type { PersonalizedStrategy, Program } from './program';
 import type { ContactPolicy } from './contact-policy';
 import type { CustomerEvent, Recommendation } from './state';
 
@@ -27,7 +27,7 @@ export interface ProgramControl extends ControlTiming {
  */
 export type EnrollmentCandidate = { programId: string; version: number; variant: string | null } & (
   | {
-      definition: ProgramDefinition;
+      definition: Program;
       /** The program's state as of this decision, so the engine need not ask again at once. */
       control: ProgramControl;
     }
@@ -80,7 +80,7 @@ export interface StepRecord extends StepRef {
 
 export interface PersonalizedWaitInput {
   customerId: string;
-  strategy: StepOf<'waitPersonalized'>['strategy'];
+  strategy: PersonalizedStrategy;
   nowMs: number;
   timeZone: string;
 }
@@ -88,7 +88,7 @@ export interface PersonalizedWaitInput {
 /** Every call by name: its one argument and its result. */
 export interface Calls {
   planEnrollments: { args: { customerId: string; event: CustomerEvent }; result: EnrollmentCandidate[] };
-  loadProgramVersion: { args: { programId: string; version: number }; result: ProgramDefinition };
+  loadProgramVersion: { args: { programId: string; version: number }; result: Program };
   programControl: { args: { programId: string; version: number }; result: ProgramControl };
   /** Only `fields` (paths such as `profile.timezone`) are returned. */
   loadProfile: { args: { customerId: string; fields: readonly string[] }; result: ProfileScope };

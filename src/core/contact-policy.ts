@@ -1,15 +1,15 @@
 // Message pressure rules, judged inside the customer's workflow: frequency caps across all
 // programs per channel, and quiet hours in the customer's zone. One workflow owns the contact
 // log, so the count is exact even when several programs want to send at the same moment.
-import { durationMs } from './durations';
 import type { ContactRecord } from './state';
 import { nextAllowedTime, localMinutes } from './time';
 
 export interface FrequencyCap {
   channel: string;
   max: number;
-  /** A duration such as "24h" or "7d". */
+  /** As configured ("24h", "7d"), for the skip's reason. */
   within: string;
+  withinMs: number;
 }
 
 export interface ContactPolicy {
@@ -22,7 +22,7 @@ export interface ContactPolicy {
 export function breachedCap(log: readonly ContactRecord[], channel: string, caps: readonly FrequencyCap[], now: number): string | null {
   for (const cap of caps) {
     if (cap.channel !== channel) continue;
-    const since = now - durationMs(cap.within);
+    const since = now - cap.withinMs;
     const sent = log.filter((c) => c.channel === channel && !c.transactional && c.at > since).length;
     if (sent >= cap.max) return `${cap.max} per ${cap.within}`;
   }

@@ -1,14 +1,13 @@
 // Goals reached after a journey has ended: an enrollment that ended without converting keeps its
 // goal's attribution window in the customer's state, and a goal event inside it still counts.
-import { durationMs } from './durations';
-import type { ProgramDefinition } from '../programs/types';
+import type { Program } from './program';
 import { matchesEvent } from './matching';
 import { ENDED_KEPT, type CustomerEvent, type CustomerState, type EndedEnrollment, type Enrollment } from './state';
 
 /** Keeps an ended enrollment's goal window open, if it has a goal it has not reached. */
-export function keepGoalOpen(state: CustomerState, e: Enrollment, def: ProgramDefinition, now: number): void {
+export function keepGoalOpen(state: CustomerState, e: Enrollment, def: Program, now: number): void {
   if (!def.goal || e.exitReason === 'goal') return;
-  const until = e.enteredAt + durationMs(def.goal.window);
+  const until = e.enteredAt + def.goal.windowMs;
   if (until < now) return;
   const { id, programId, version, variant, entryKey, seq } = e;
   const ended = (state.ended ??= []);

@@ -8,12 +8,11 @@
 // (`planEnrollments`); later events wait in the inbox meanwhile. Every enrollment runs step by
 // step until it needs a call or a wake-up (steps.ts). A failure inside one enrollment (bad data,
 // a call failed for good) ends that enrollment with an `error` step; the others go on.
-import type { ProgramDefinition } from '../programs/types';
 import { LOCAL_CALLS, type CallName, type Calls, type EnrollmentCandidate, type ProgramControl, type SendOutcome, type StepRecord } from './calls';
 import { admit, entryRecordKey } from './admission';
-import { durationMs } from './durations';
 import { convertEnded, keepGoalOpen } from './ended-goals';
 import { matchesEvent } from './matching';
+import type { Program } from './program';
 import {
   CONTACT_LOG_KEPT_MS, SEEN_EVENT_IDS_KEPT,
   type CallPurpose, type ContactRecord, type CustomerEvent, type CustomerState, type Enrollment, type Handover, type RunState,
@@ -79,7 +78,7 @@ export function quiescent({ state, run }: Journey): boolean {
 }
 
 /** The definition an enrollment runs on, if this run has loaded it. */
-export function definitionOf({ run }: Journey, e: Pick<Enrollment, 'programId' | 'version'>): ProgramDefinition | undefined {
+export function definitionOf({ run }: Journey, e: Pick<Enrollment, 'programId' | 'version'>): Program | undefined {
   return run.programs[versionKey(e.programId, e.version)];
 }
 
@@ -166,7 +165,7 @@ class Turn implements StepContext {
       const def = definitionOf(this.journey, e);
       if (!def || e.exitReason !== null) continue;
       if (def.goal && matchesEvent(def.goal.event, event, e, def.entry.key)) {
-        const attributed = this.now - e.enteredAt <= durationMs(def.goal.window);
+        const attributed = this.now - e.enteredAt <= def.goal.windowMs;
         this.record(e, 'goal', 'converted', { eventId: event.id, attributed });
         e.exitReason = 'goal';
         continue;
@@ -265,7 +264,7 @@ class Turn implements StepContext {
         else this.enroll(purpose.event, input.type === 'result' ? (input.value as EnrollmentCandidate[]) : []);
         return;
       case 'definition':
-        if (failed === null) this.run.programs[purpose.key] = (input as { value: ProgramDefinition }).value;
+        if (failed === null) this.run.programs[purpose.key] = (input as { value: Program }).value;
         for (const e of [...this.state.enrollments]) {
           if (e.awaiting !== input.callId) continue;
           delete e.awaiting;
@@ -294,7 +293,7 @@ class Turn implements StepContext {
   }
 
   /** The enrollment's definition; when this run has not loaded it, it is asked for. */
-  private definitionFor(e: Enrollment, version = e.version): ProgramDefinition | Blocked {
+  private definitionFor(e: Enrollment, version = e.version): Program | Blocked {
     const key = versionKey(e.programId, version);
     const def = this.run.programs[key];
     if (def) return def;
@@ -382,7 +381,7 @@ class Turn implements StepContext {
    * customer exit; a live release with a step map for this step moves them onto it. Returns the
    * definition to go on with.
    */
-  private checkpoint(e: Enrollment, def: ProgramDefinition): ProgramDefinition | Blocked {
+  private checkpoint(e: Enrollment, def: Program): Program | Blocked {
     const control = this.control(e, 0);
     if (control === BLOCKED) return BLOCKED;
     const ended = endReason(control);
@@ -417,12 +416,12 @@ class Turn implements StepContext {
     this.remove(e, definitionOf(this.journey, e));
   }
 
-  private finish(e: Enrollment, def: ProgramDefinition): void {
+  private finish(e: Enrollment, def: Program): void {
     this.record(e, 'exit', e.exitReason ?? 'completed');
     this.remove(e, def);
   }
 
-  private remove(e: Enrollment, def: ProgramDefinition | undefined): void {
+  private remove(e: Enrollment, def: Program | undefined): void {
     this.state.enrollments.splice(this.state.enrollments.indexOf(e), 1);
     e.wakeAt = null;
     if (def) keepGoalOpen(this.state, e, def, this.now);

@@ -1,7 +1,8 @@
 // The customer's journey state: what the engine (engine.ts) reads and updates, and what the
 // customer's workflow carries across continue-as-new. Plain data only: it travels through history
 // as a payload.
-import type { EventMatch, ProgramDefinition } from '../programs/types';
+import type { EventMatch } from '../programs/types';
+import type { Program } from './program';
 import type { ProgramControl } from './calls';
 
 export interface CustomerEvent {
@@ -126,7 +127,7 @@ export interface CustomerState {
 /** What the engine keeps within one run only: caches and calls in flight. Never carried. */
 export interface RunState {
   /** Program versions by `programId@version`. */
-  programs: Record<string, ProgramDefinition>;
+  programs: Record<string, Program>;
   /** Program states by `programId@version`, with when they were read. */
   controls: Record<string, { control: ProgramControl; at: number }>;
   /** Calls in flight by id, with what their result is for. */

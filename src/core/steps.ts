@@ -2,11 +2,10 @@
 // happens (a call's result, a wake-up, a matching event), so each one goes on from the facts in
 // `e.progress` and `e.wakeAt` rather than from where a coroutine stopped: that is what lets the
 // state be plain data, carried across continue-as-new and tested without Temporal.
-import type { ProgramDefinition, Step, StepOf } from '../programs/types';
 import type { CallName, Calls, ProgramControl, SendOutcome } from './calls';
 import { conditionFields, evaluate, eventScope } from './conditions';
 import { breachedCap, hasPendingSlot, quietUntil } from './contact-policy';
-import { durationMs } from './durations';
+import type { CompiledStep as Step, CompiledStepOf as StepOf, Program } from './program';
 import type { ContactRecord, Enrollment } from './state';
 import { formatLocal, nextAllowedTime, resolveTimeZone } from './time';
 
@@ -41,10 +40,10 @@ export interface StepContext {
 /** The one profile field time steps read. */
 const TIME_ZONE = ['profile.timezone'];
 
-export function runStep(x: StepContext, e: Enrollment, step: Step, def: ProgramDefinition): StepResult | Blocked {
+export function runStep(x: StepContext, e: Enrollment, step: Step, def: Program): StepResult | Blocked {
   switch (step.kind) {
     case 'wait':
-      return park(x, e, () => x.now + durationMs(step.duration)) ? waited(step.next, e) : BLOCKED;
+      return park(x, e, () => x.now + step.durationMs) ? waited(step.next, e) : BLOCKED;
     case 'waitUntil':
       return waitUntil(x, e, step, def);
     case 'waitPersonalized':
@@ -87,12 +86,12 @@ function waited(next: string, e: Enrollment): StepResult {
   return { next, outcome: 'waited', detail: { visit: e.visits[e.stepId] } };
 }
 
-function timeZoneOf(x: StepContext, e: Enrollment, def: ProgramDefinition): string | Blocked {
+function timeZoneOf(x: StepContext, e: Enrollment, def: Program): string | Blocked {
   const scope = x.ask(e, 'profile', 'loadProfile', { customerId: x.customerId, fields: TIME_ZONE });
   return scope === BLOCKED ? BLOCKED : resolveTimeZone(scope.profile.timezone as string | null, def.timezone);
 }
 
-function waitUntil(x: StepContext, e: Enrollment, step: StepOf<'waitUntil'>, def: ProgramDefinition): StepResult | Blocked {
+function waitUntil(x: StepContext, e: Enrollment, step: StepOf<'waitUntil'>, def: Program): StepResult | Blocked {
   if (e.wakeAt === null) {
     const zone = timeZoneOf(x, e, def);
     if (zone === BLOCKED) return BLOCKED;
@@ -103,7 +102,7 @@ function waitUntil(x: StepContext, e: Enrollment, step: StepOf<'waitUntil'>, def
   return { next: step.next, outcome: 'waited', detail: e.progress.detail ?? {} };
 }
 
-function waitPersonalized(x: StepContext, e: Enrollment, step: StepOf<'waitPersonalized'>, def: ProgramDefinition): StepResult | Blocked {
+function waitPersonalized(x: StepContext, e: Enrollment, step: StepOf<'waitPersonalized'>, def: Program): StepResult | Blocked {
   if (e.wakeAt === null) {
     const timeZone = timeZoneOf(x, e, def);
     if (timeZone === BLOCKED) return BLOCKED;
@@ -119,7 +118,7 @@ function waitPersonalized(x: StepContext, e: Enrollment, step: StepOf<'waitPerso
 function waitForEvent(x: StepContext, e: Enrollment, step: StepOf<'waitForEvent'>): StepResult | Blocked {
   // The engine sets `matched` when a fitting event arrives while the step listens.
   e.waitingFor = step.event.type;
-  if (!park(x, e, () => x.now + durationMs(step.timeout), e.matched !== null)) return BLOCKED;
+  if (!park(x, e, () => x.now + step.timeoutMs, e.matched !== null)) return BLOCKED;
   e.waitingFor = null;
   if (e.matched) return { next: step.next.matched, outcome: 'matched', detail: { eventId: e.matched.id } };
   return { next: step.next.timedOut, outcome: 'timedOut' };
@@ -140,7 +139,7 @@ function branch(x: StepContext, e: Enrollment, step: StepOf<'branch'>): StepResu
  * brought a pause; take a slot under the caps (or skip, or wait for a pending slot to settle);
  * send. Transactional programs skip the policy.
  */
-function send(x: StepContext, e: Enrollment, step: StepOf<'send'>, def: ProgramDefinition): StepResult | Blocked {
+function send(x: StepContext, e: Enrollment, step: StepOf<'send'>, def: Program): StepResult | Blocked {
   const p = e.progress;
   const detail = { template: step.template };
   const governed = def.priority !== 'transactional';
@@ -212,7 +211,7 @@ function send(x: StepContext, e: Enrollment, step: StepOf<'send'>, def: ProgramD
  * customer is leaving): a reserved slot is kept if the message went out, else given back; an
  * ungoverned (transactional) message is logged without counting against caps.
  */
-export function settleSend(e: Enrollment, def: ProgramDefinition, outcome: SendOutcome, log: ContactRecord[], now: number): void {
+export function settleSend(e: Enrollment, def: Program, outcome: SendOutcome, log: ContactRecord[], now: number): void {
   const step = def.steps[e.stepId] as StepOf<'send'>;
   if (e.progress.skip) return;
   if (def.priority === 'transactional') {

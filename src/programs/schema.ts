@@ -1,7 +1,7 @@
 // The program language: the one zod schema for a marketer's journey definition. Workflow code
 // uses only the types derived from it (src/programs/types.ts), never zod itself.
 import { z } from 'zod';
-import { durationMs } from '../core/durations';
+import { durationMs } from './durations';
 
 const id = z
   .string()

@@ -4,8 +4,8 @@ import { breachedCap, quietUntil } from '../../src/core/contact-policy';
 const HOUR = 3_600_000;
 const now = Date.parse('2026-11-23T12:00:00Z');
 const caps = [
-  { channel: 'email', max: 2, within: '24h' },
-  { channel: 'email', max: 5, within: '7d' },
+  { channel: 'email', max: 2, within: '24h', withinMs: 86_400_000 },
+  { channel: 'email', max: 5, within: '7d', withinMs: 604_800_000 },
 ];
 
 test('a cap counts only its channel, inside its window, and not transactional messages', () => {

@@ -18,7 +18,7 @@ function sender(name: string, channel: 'email' | 'webhook' = 'email', priority: 
   };
 }
 
-const oneEmailADay = { caps: [{ channel: 'email', max: 1, within: '24h' }], quietHours: null, timeZone: null };
+const oneEmailADay = { caps: [{ channel: 'email', max: 1, within: '24h', withinMs: 86_400_000 }], quietHours: null, timeZone: null };
 const outcome = (w: World, program: string) => w.records.find((r) => r.programId === program && r.kind === 'send')?.outcome;
 
 describe('caps across programs on one channel', () => {
@@ -34,7 +34,7 @@ describe('caps across programs on one channel', () => {
 
   test('the window rolls: a send exactly `within` after the last one goes, one inside it does not', () => {
     const w = new World().addProgram('a', sender('a'));
-    w.policy = { caps: [{ channel: 'email', max: 2, within: '24h' }], quietHours: null, timeZone: null };
+    w.policy = { caps: [{ channel: 'email', max: 2, within: '24h', withinMs: 86_400_000 }], quietHours: null, timeZone: null };
     for (const t of [0, 12 * HOUR, 20 * HOUR, 24 * HOUR, 36 * HOUR]) {
       w.advanceTo(T0 + t);
       w.event('go');
@@ -136,7 +136,7 @@ describe('quiet hours', () => {
   // on later (after a slot came back, after a slow program-state read) inside quiet hours.
   test('a send that waited for another send’s slot past the start of quiet hours holds until they end', () => {
     const w = new World(undefined, Date.parse('2026-06-01T21:00:00Z')).addProgram('a', sender('a')).addProgram('b', sender('b'));
-    w.policy = { caps: [{ channel: 'email', max: 1, within: '24h' }], quietHours: { start: '22:00', end: '07:00' }, timeZone: 'UTC' };
+    w.policy = { caps: [{ channel: 'email', max: 1, within: '24h', withinMs: 86_400_000 }], quietHours: { start: '22:00', end: '07:00' }, timeZone: 'UTC' };
     w.answer = (c) => (c.name === 'sendMessage' && (c.args as { programId: string }).programId === 'a' ? 'hold' : undefined);
     w.event('go');
     w.now = Date.parse('2026-06-01T23:00:00Z'); // a's provider call comes back late: unsubscribed

@@ -67,7 +67,7 @@ describe('absorb: the survivor of a merge takes over the other customer', () => 
     state.inbox = structuredClone(other.state.inbox);
 
     const survivor = customer('c1');
-    survivor.policy = { caps: [{ channel: 'email', max: 1, within: '24h' }], quietHours: null, timeZone: null };
+    survivor.policy = { caps: [{ channel: 'email', max: 1, within: '24h', withinMs: 86_400_000 }], quietHours: null, timeZone: null };
     survivor.feed({ type: 'absorb', handover: { fromCustomerId: 'c2', state } });
     survivor.settle();
     return { survivor, theirs, seen };

@@ -6,6 +6,8 @@ import type { Calls, CallName, EnrollmentCandidate, ProfileScope, ProgramControl
 import { evaluate, eventScope } from '../../src/core/conditions';
 import { advance, nextWakeAt, quiescent, startJourney, type Command, type Input, type Journey } from '../../src/core/engine';
 import { emptyState, type CustomerEvent, type CustomerState } from '../../src/core/state';
+import type { Program } from '../../src/core/program';
+import { compileProgram } from '../../src/programs/compile';
 import { programDefinitionSchema } from '../../src/programs/schema';
 import type { ProgramDefinition, ProgramDefinitionInput } from '../../src/programs/types';
 
@@ -31,7 +33,7 @@ export function liveControl(over: Partial<ProgramControl> = {}): ProgramControl 
 }
 
 interface FakeProgram {
-  versions: Record<number, ProgramDefinition>;
+  versions: Record<number, Program>;
   live: number;
   variant: string | null;
   /** Set: the stored definition does not parse, so planning offers it as `invalid`. */
@@ -71,7 +73,7 @@ export class World {
   addProgram(id: string, def: ProgramDefinition | ProgramDefinitionInput, opts: { version?: number; variant?: string | null; control?: Partial<ProgramControl> } = {}): this {
     const version = opts.version ?? 1;
     const p = this.programs.get(id) ?? { versions: {}, live: version, variant: opts.variant ?? null, controls: {} };
-    p.versions[version] = program(def); // parsing a parsed definition changes nothing
+    p.versions[version] = compileProgram(program(def)); // parsing a parsed definition changes nothing
     p.live = version;
     p.controls[version] = liveControl(opts.control);
     this.programs.set(id, p);

@@ -5,7 +5,7 @@ import pino from 'pino';
 import type { Db } from '../../src/db/prisma';
 import type { EmailSender } from '../../src/messaging/email-sender';
 import { createUnsubscribeLinks } from '../../src/messaging/unsubscribe';
-import type { ContactPolicy } from '../../src/core/contact-policy';
+import type { ContactPolicyConfig } from '../../activities/policy-activities';
 import { createWebhookSender } from '../../src/messaging/webhook-sender';
 import { createKairosWorker } from '../../src/worker/create-worker';
 
@@ -17,14 +17,14 @@ export const testWebhooks = createWebhookSender({ secret: TEST_SIGNING_SECRET, t
 export const testUnsubscribeLinks = createUnsubscribeLinks({ secret: TEST_SIGNING_SECRET, publicUrl: 'http://kairos.test' });
 
 /** Tests run without caps or quiet hours unless they are what the test is about. */
-export const NO_CONTACT_POLICY: ContactPolicy = { caps: [], quietHours: null };
+export const NO_CONTACT_POLICY: ContactPolicyConfig = { caps: [], quietHours: null };
 
 /** Program state changes reach customers within a second in tests (a minute by default). */
 export const TEST_CONTROL_TIMING = { cacheMs: 500, pauseRecheckMs: 1000 };
 
 export async function createTestWorker(
   env: Pick<TestWorkflowEnvironment, 'nativeConnection' | 'namespace'>,
-  deps: { db: Db; email: EmailSender; contactPolicy?: ContactPolicy },
+  deps: { db: Db; email: EmailSender; contactPolicy?: ContactPolicyConfig },
 ): Promise<Worker> {
   const codePath = process.env.KAIROS_TEST_WORKFLOW_BUNDLE;
   if (!codePath) throw new Error('KAIROS_TEST_WORKFLOW_BUNDLE is unset: run the tests through jest (global setup)');

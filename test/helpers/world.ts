@@ -6,7 +6,7 @@ import { createApiServices } from '../../src/api/api-services';
 import type { EmailSender } from '../../src/messaging/email-sender';
 import { createSendGridSender } from '../../src/messaging/sendgrid-sender';
 import { startSink, type RunningSink } from '../../src/messaging/sink/start-sink';
-import type { ContactPolicy } from '../../src/core/contact-policy';
+import type { ContactPolicyConfig } from '../../activities/policy-activities';
 import { createTestDatabase, type TestDatabase } from './database';
 import { recordHistories } from './record-histories';
 import { startDevServer, startTimeSkippingServer } from './temporal';
@@ -23,7 +23,7 @@ export interface World {
   stop(): Promise<void>;
 }
 
-export async function startWorld(server: 'time-skipping' | 'dev-server', options: { devServerArgs?: string[]; contactPolicy?: ContactPolicy; wrapEmail?: (real: EmailSender) => EmailSender } = {}): Promise<World> {
+export async function startWorld(server: 'time-skipping' | 'dev-server', options: { devServerArgs?: string[]; contactPolicy?: ContactPolicyConfig; wrapEmail?: (real: EmailSender) => EmailSender } = {}): Promise<World> {
   const database = await createTestDatabase();
   const sink = await startSink({ port: 0 });
   const sendgrid = createSendGridSender({ apiKey: 'SG.test-key', baseUrl: sink.url });
