@@ -3,7 +3,7 @@
 // touching the database.
 import type { Db } from '../src/db/prisma';
 import { route, type ExperimentVariant, type Route } from '../src/programs/entry-routing';
-import type { EnrollmentCandidate, ProgramControl } from '../src/core/calls';
+import type { EnrollmentCandidate, Plan, ProgramControl } from '../src/core/calls';
 import { loadProgramControl } from '../src/programs/program-control';
 import { compileProgram } from '../src/programs/compile';
 import { programDefinitionSchema } from '../src/programs/schema';
@@ -11,17 +11,18 @@ import type { Program } from '../src/core/program';
 import { evaluate, eventScope } from '../src/core/conditions';
 import type { CustomerEvent } from '../src/core/state';
 import type { ActivityDeps } from './deps';
+import { loadCustomerPolicy } from './policy-activities';
 import { loadProfileScope } from './profile-scope';
 
-export function createEnrollmentActivities({ db, controlTiming }: Pick<ActivityDeps, 'db' | 'controlTiming'>) {
+export function createEnrollmentActivities({ db, controlTiming, contactPolicy }: Pick<ActivityDeps, 'db' | 'controlTiming' | 'contactPolicy'>) {
   return {
     /**
      * Live programs whose trigger (type and `where`) this event satisfies, each with the version
      * this customer joins: the live one, or their experiment variant or rollout side, recorded.
      */
-    async planEnrollments(input: { customerId: string; event: CustomerEvent }): Promise<EnrollmentCandidate[]> {
+    async planEnrollments(input: { customerId: string; event: CustomerEvent }): Promise<Plan> {
       const routes = await routesFor(db, input.customerId, input.event.type);
-      if (routes.length === 0) return [];
+      if (routes.length === 0) return { candidates: [], policy: null };
       const rows = await db.programVersion.findMany({
         where: { triggerEvent: input.event.type, OR: routes.map((r) => ({ programId: r.programId, version: r.version })) },
         select: { programId: true, version: true, definition: true },
@@ -57,7 +58,9 @@ export function createEnrollmentActivities({ db, controlTiming }: Pick<ActivityD
         definition: row.definition,
         control: { ...controlTiming, status: 'live', retired: null, migrateTo: null },
       }));
-      return [...candidates, ...invalid].sort((a, b) => a.programId.localeCompare(b.programId));
+      const all = [...candidates, ...invalid].sort((a, b) => a.programId.localeCompare(b.programId));
+      // A send right after entry is judged by this policy: the engine need not read it again.
+      return { candidates: all, policy: all.length ? await loadCustomerPolicy(db, contactPolicy, input.customerId) : null };
     },
 
     /** Versions are immutable, so a definition may be cached anywhere by (programId, version). */

@@ -34,6 +34,15 @@ export type EnrollmentCandidate = { programId: string; version: number; variant:
   | { invalid: string }
 );
 
+/** The contact policy a send is judged by, with the customer's time zone for quiet hours. */
+export type CustomerPolicy = ContactPolicy & { timeZone: string | null };
+
+/** What an event may enter, and, when it may enter anything, the contact policy as of then. */
+export interface Plan {
+  candidates: EnrollmentCandidate[];
+  policy: CustomerPolicy | null;
+}
+
 export interface ProfileScope {
   profile: Record<string, unknown>;
   traits: Record<string, unknown>;
@@ -87,13 +96,13 @@ export interface PersonalizedWaitInput {
 
 /** Every call by name: its one argument and its result. */
 export interface Calls {
-  planEnrollments: { args: { customerId: string; event: CustomerEvent }; result: EnrollmentCandidate[] };
+  planEnrollments: { args: { customerId: string; event: CustomerEvent }; result: Plan };
   loadProgramVersion: { args: { programId: string; version: number }; result: Program };
   programControl: { args: { programId: string; version: number }; result: ProgramControl };
   /** Only `fields` (paths such as `profile.timezone`) are returned. */
   loadProfile: { args: { customerId: string; fields: readonly string[] }; result: ProfileScope };
   computePersonalizedWait: { args: PersonalizedWaitInput; result: { ms: number; basis: string } };
-  loadContactPolicy: { args: { customerId: string }; result: ContactPolicy & { timeZone: string | null } };
+  loadContactPolicy: { args: { customerId: string }; result: CustomerPolicy };
   sendMessage: { args: SendMessageInput; result: SendOutcome };
   recommendProducts: { args: { customerId: string; entryEvent: CustomerEvent; count: number }; result: Recommendation[] };
   updateProfile: { args: { customerId: string; set?: Record<string, unknown>; addTags?: string[]; removeTags?: string[] }; result: void };

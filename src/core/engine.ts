@@ -8,7 +8,7 @@
 // (`planEnrollments`); later events wait in the inbox meanwhile. Every enrollment runs step by
 // step until it needs a call or a wake-up (steps.ts). A failure inside one enrollment (bad data,
 // a call failed for good) ends that enrollment with an `error` step; the others go on.
-import { LOCAL_CALLS, type CallName, type Calls, type EnrollmentCandidate, type ProgramControl, type SendOutcome, type StepRecord } from './calls';
+import { LOCAL_CALLS, type CallName, type Calls, type CustomerPolicy, type Plan, type ProgramControl, type SendOutcome, type StepRecord } from './calls';
 import { admit, entryRecordKey } from './admission';
 import { convertEnded, keepGoalOpen } from './ended-goals';
 import { matchesEvent } from './matching';
@@ -18,6 +18,12 @@ import {
   type CallPurpose, type ContactRecord, type CustomerEvent, type CustomerState, type Enrollment, type Handover, type RunState,
 } from './state';
 import { BLOCKED, endReason, runStep, settleSend, type Blocked, type StepContext } from './steps';
+
+/**
+ * How long a contact policy read stays good for the next send: a send right after entry uses
+ * the one the plan brought, saving a read; one after a longer wait reads it again.
+ */
+export const POLICY_FRESH_MS = 60_000;
 
 /** A customer's state and what the engine keeps beside it for the current run. */
 export interface Journey {
@@ -51,7 +57,7 @@ export type Command =
 export function startJourney(state: CustomerState): Journey {
   return {
     state,
-    run: { programs: {}, controls: {}, calls: {}, nextCall: 0, planning: null, handingOver: false, seen: new Set(state.seenEventIds), published: [] },
+    run: { programs: {}, controls: {}, policy: null, calls: {}, nextCall: 0, planning: null, handingOver: false, seen: new Set(state.seenEventIds), published: [] },
   };
 }
 
@@ -181,7 +187,7 @@ class Turn implements StepContext {
   }
 
   /** The planned entries of `event`: each candidate is admitted (or refused, with a record). */
-  private enroll(event: CustomerEvent, candidates: EnrollmentCandidate[]): void {
+  private enroll(event: CustomerEvent, candidates: Plan['candidates']): void {
     for (const candidate of candidates) {
       const base = { id: `${candidate.programId}/${event.id}`, programId: candidate.programId, version: candidate.version, variant: candidate.variant };
       // Bad data in one program (its entry rules, its definition) costs that program's entry only.
@@ -260,8 +266,12 @@ class Turn implements StepContext {
         this.run.planning = null;
         // A failure for good (a malformed program row) costs this event its new enrollments,
         // never the customer's other programs.
-        if (failed !== null) this.log('error', 'cannot plan enrollments', { eventId: purpose.event.id, reason: failed });
-        else this.enroll(purpose.event, input.type === 'result' ? (input.value as EnrollmentCandidate[]) : []);
+        if (failed !== null) return this.log('error', 'cannot plan enrollments', { eventId: purpose.event.id, reason: failed });
+        {
+          const plan = (input as { value: Plan }).value;
+          if (plan.policy) this.run.policy = { value: plan.policy, at: this.now };
+          this.enroll(purpose.event, plan.candidates);
+        }
         return;
       case 'definition':
         if (failed === null) this.run.programs[purpose.key] = (input as { value: Program }).value;
@@ -279,6 +289,7 @@ class Turn implements StepContext {
         const value = (input as { value: unknown }).value;
         (e.progress.results ??= {})[purpose.what] = value;
         if (purpose.what === 'control') this.run.controls[versionKey(e.programId, e.version)] = { control: value as ProgramControl, at: this.now };
+        if (purpose.what === 'policy') this.run.policy = { value: value as CustomerPolicy, at: this.now };
         if (purpose.what === 'send') {
           settleSend(e, definitionOf(this.journey, e)!, value as SendOutcome, this.state.contactLog, this.now);
           this.logChanged = true;
@@ -317,6 +328,13 @@ class Turn implements StepContext {
     if (cached && cached.at >= notBefore && (this.now - cached.at < cached.control.cacheMs || cached.at === this.now)) return cached.control;
     if (e.progress.results) delete e.progress.results.control;
     return this.ask(e, 'control', 'programControl', { programId: e.programId, version: e.version });
+  }
+
+  policy(e: Enrollment): CustomerPolicy | Blocked {
+    const cached = this.run.policy;
+    if (cached && (this.now - cached.at < POLICY_FRESH_MS || cached.at === this.now)) return cached.value;
+    if (e.progress.results) delete e.progress.results.policy;
+    return this.ask(e, 'policy', 'loadContactPolicy', { customerId: this.customerId });
   }
 
   contactLog(): readonly ContactRecord[] {

@@ -3,7 +3,7 @@
 // as a payload.
 import type { EventMatch } from '../programs/types';
 import type { Program } from './program';
-import type { ProgramControl } from './calls';
+import type { CustomerPolicy, ProgramControl } from './calls';
 
 export interface CustomerEvent {
   id: string;
@@ -130,6 +130,8 @@ export interface RunState {
   programs: Record<string, Program>;
   /** Program states by `programId@version`, with when they were read. */
   controls: Record<string, { control: ProgramControl; at: number }>;
+  /** The customer's contact policy, with when it was read (a plan brings it along). */
+  policy: { value: CustomerPolicy; at: number } | null;
   /** Calls in flight by id, with what their result is for. */
   calls: Record<string, CallPurpose>;
   nextCall: number;

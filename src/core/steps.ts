@@ -2,7 +2,7 @@
 // happens (a call's result, a wake-up, a matching event), so each one goes on from the facts in
 // `e.progress` and `e.wakeAt` rather than from where a coroutine stopped: that is what lets the
 // state be plain data, carried across continue-as-new and tested without Temporal.
-import type { CallName, Calls, ProgramControl, SendOutcome } from './calls';
+import type { CallName, Calls, CustomerPolicy, ProgramControl, SendOutcome } from './calls';
 import { conditionFields, evaluate, eventScope } from './conditions';
 import { breachedCap, hasPendingSlot, quietUntil } from './contact-policy';
 import type { CompiledStep as Step, CompiledStepOf as StepOf, Program } from './program';
@@ -29,6 +29,8 @@ export interface StepContext {
   readonly customerId: string;
   /** The call's result once it is back; until then BLOCKED (the call is made once). */
   ask<N extends CallName>(e: Enrollment, what: string, name: N, args: Calls[N]['args']): Calls[N]['result'] | Blocked;
+  /** The customer's contact policy: the run's own if fresh enough, else read. */
+  policy(e: Enrollment): CustomerPolicy | Blocked;
   /** The program state, read no earlier than `notBefore` and fresh enough to reuse. */
   control(e: Enrollment, notBefore: number): ProgramControl | Blocked;
   record(e: Enrollment, kind: string, outcome: string, detail?: Record<string, unknown>): void;
@@ -149,7 +151,9 @@ function send(x: StepContext, e: Enrollment, step: StepOf<'send'>, def: Program)
     p.stage = governed ? 'policy' : 'send';
   }
   if (p.stage === 'policy') {
-    if (x.ask(e, 'policy', 'loadContactPolicy', { customerId: x.customerId }) === BLOCKED) return BLOCKED;
+    const policy = x.policy(e);
+    if (policy === BLOCKED) return BLOCKED;
+    (p.results ??= {}).policy = policy;
     p.stage = 'cap';
   }
   if (p.stage === 'quiet') {
@@ -162,7 +166,7 @@ function send(x: StepContext, e: Enrollment, step: StepOf<'send'>, def: Program)
     p.stage = 'cap';
   }
   if (p.stage === 'cap') {
-    const policy = p.results!.policy as Calls['loadContactPolicy']['result'];
+    const policy = p.results!.policy as CustomerPolicy;
     // Quiet hours are judged when the slot would be taken, not only when the policy came back:
     // a wait for a pending slot, or a slow state read after the night, can run into them.
     const quietEnd = quietUntil(x.now, policy.quietHours, resolveTimeZone(policy.timeZone, def.timezone));

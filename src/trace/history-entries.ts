@@ -157,8 +157,10 @@ function markerEntry(event: HistoryEvent, make: (kind: TraceEntry['kind'], summa
 
 /** The enrollment decision input is the interesting local-activity result; others stay terse. */
 function localResultSummary(type: string, result: unknown): string {
-  if (type === 'planEnrollments' && Array.isArray(result)) {
-    const candidates = (result as { programId: string; version: number }[]).map((c) => `${c.programId} v${c.version}`);
+  if (type === 'planEnrollments' && result && typeof result === 'object') {
+    // A list of candidates (engine v1) or a plan with its candidates (engine v2).
+    const list = Array.isArray(result) ? result : (result as { candidates?: unknown }).candidates;
+    const candidates = (Array.isArray(list) ? (list as { programId: string; version: number }[]) : []).map((c) => `${c.programId} v${c.version}`);
     return candidates.length ? `: candidates ${candidates.join(', ')}` : ': no program to enter';
   }
   return '';

@@ -217,7 +217,7 @@ export class World {
     const args = call.args as Record<string, unknown>;
     switch (call.name) {
       case 'planEnrollments':
-        return { value: this.plan((args as Calls['planEnrollments']['args']).event) };
+        return { value: this.planOf((args as Calls['planEnrollments']['args']).event) };
       case 'loadProgramVersion': {
         const def = this.programs.get(args.programId as string)?.versions[args.version as number];
         return def ? { value: def } : { failure: `no version ${String(args.version)} of ${String(args.programId)}` };
@@ -242,6 +242,12 @@ export class World {
   }
 
   /** What the enrollment activity decides: the live version of each program this event triggers. */
+  /** As the activity answers: the candidates and, when there are any, the contact policy. */
+  private planOf(event: CustomerEvent): Calls['planEnrollments']['result'] {
+    const candidates = this.plan(event);
+    return { candidates, policy: candidates.length ? structuredClone(this.policy) : null };
+  }
+
   private plan(event: CustomerEvent): EnrollmentCandidate[] {
     const candidates: EnrollmentCandidate[] = [];
     for (const [programId, p] of this.programs) {
