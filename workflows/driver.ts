@@ -13,6 +13,9 @@ import { INTERPRETER_VERSION, INTERPRETER_VERSION_KEY, PROGRAMS_KEY } from './se
 const BATCH = 200;
 
 type Call = Extract<Command, { type: 'call' }>;
+/** An input as signals and callbacks give it: the driver stamps the time. */
+type WithoutNow<I> = I extends unknown ? Omit<I, 'now'> : never;
+type InputWithoutNow = WithoutNow<Input>;
 type AnyActivity = (args: unknown) => Promise<unknown>;
 
 export class Driver {
@@ -31,7 +34,7 @@ export class Driver {
     this.journey = startJourney(state);
   }
 
-  feed(input: Input extends infer I ? (I extends unknown ? Omit<I, 'now'> : never) : never): void {
+  feed(input: InputWithoutNow): void {
     if (input.type === 'event') this.events++;
     for (const command of advance(this.journey, { ...input, now: Date.now() } as Input)) this.execute(command);
     this.writeRecords();
@@ -119,6 +122,9 @@ export class Driver {
     this.timer = { at, scope };
     scope.run(() => sleep(Math.max(1, at - Date.now()))).then(
       () => {
+        // A timer that fired in the same activation as a feed which replaced it is stale: the
+        // newer one is tracked, and must stay so (else it could never be cancelled).
+        if (this.timer?.scope !== scope) return;
         this.timer = null;
         this.feed({ type: 'tick' });
       },

@@ -14,7 +14,7 @@ import { convertEnded, keepGoalOpen } from './ended-goals';
 import { matchesEvent } from './matching';
 import type { Program } from './program';
 import {
-  CONTACT_LOG_KEPT_MS, SEEN_EVENT_IDS_KEPT,
+  CONTACT_LOG_KEPT_MS, ENDED_KEPT, SEEN_EVENT_IDS_KEPT,
   type CallPurpose, type ContactRecord, type CustomerEvent, type CustomerState, type Enrollment, type Handover, type RunState,
 } from './state';
 import { BLOCKED, endReason, runStep, settleSend, type Blocked, type StepContext } from './steps';
@@ -97,8 +97,8 @@ class Turn implements StepContext {
   readonly commands: Command[] = [];
   private readonly state: CustomerState;
   private readonly run: RunState;
-  /** A slot was given back or settled during this turn: steps waiting on caps look again. */
-  private logChanged = false;
+  /** A cap slot was given back or settled during this turn: steps waiting on caps look again. */
+  private slotsChanged = false;
 
   constructor(private readonly journey: Journey, readonly now: number) {
     this.state = journey.state;
@@ -225,7 +225,13 @@ class Turn implements StepContext {
    * seen events and unprocessed events join this customer's.
    */
   private absorb(other: CustomerState): void {
-    for (const id of other.seenEventIds) if (!this.run.seen.has(id)) this.remember(id);
+    // Theirs first, as older: if the list is full, this customer's recent ids are the ones kept,
+    // so an event of theirs the relay redelivers is still known.
+    const ownIds = this.state.seenEventIds;
+    const theirs = other.seenEventIds.filter((id) => !this.run.seen.has(id));
+    this.state.seenEventIds = [];
+    this.run.seen.clear();
+    for (const id of [...theirs, ...ownIds]) this.remember(id);
     for (const [key, entry] of Object.entries(other.entries)) {
       const mine = this.state.entries[key];
       this.state.entries[key] = mine
@@ -233,12 +239,14 @@ class Turn implements StepContext {
         : entry;
     }
     this.state.contactLog = [...this.state.contactLog, ...other.contactLog].sort((a, b) => a.at - b.at);
-    if (other.ended?.length) this.state.ended = [...(this.state.ended ?? []), ...other.ended];
+    if (other.ended?.length) this.state.ended = [...(this.state.ended ?? []), ...other.ended].sort((a, b) => a.until - b.until).slice(-ENDED_KEPT);
     this.state.inbox.push(...other.inbox);
-    const mine = new Set(this.state.enrollments.map((e) => e.id));
+    // A customer merged into them while they were merging into this one: theirs is ours too.
+    if (other.absorbed?.length) (this.state.absorbed ??= []).push(...other.absorbed);
+    const running = new Set(this.state.enrollments.map((e) => e.id));
     // Their definitions load before the next event is applied (loadingDefinitions), so no goal
-    // or wait of theirs is missed.
-    for (const e of other.enrollments) if (!mine.has(e.id)) this.state.enrollments.push({ ...e, progress: e.progress ?? {} });
+    // or wait of theirs is missed. A call id belongs to the run that made it.
+    for (const e of other.enrollments) if (!running.has(e.id)) this.state.enrollments.push({ ...e, awaiting: undefined, progress: e.progress ?? {} });
   }
 
   private remember(eventId: string): void {
@@ -292,7 +300,7 @@ class Turn implements StepContext {
         if (purpose.what === 'policy') this.run.policy = { value: value as CustomerPolicy, at: this.now };
         if (purpose.what === 'send') {
           settleSend(e, definitionOf(this.journey, e)!, value as SendOutcome, this.state.contactLog, this.now);
-          this.logChanged = true;
+          this.slotsChanged = true;
         }
         return;
       }
@@ -326,6 +334,7 @@ class Turn implements StepContext {
     const cached = this.run.controls[versionKey(e.programId, e.version)];
     // Read in this very turn counts as fresh whatever `cacheMs` says, or a zero cache would ask forever.
     if (cached && cached.at >= notBefore && (this.now - cached.at < cached.control.cacheMs || cached.at === this.now)) return cached.control;
+    // `ask` hands back a stored answer: drop the stale one so that it asks anew.
     if (e.progress.results) delete e.progress.results.control;
     return this.ask(e, 'control', 'programControl', { programId: e.programId, version: e.version });
   }
@@ -333,7 +342,7 @@ class Turn implements StepContext {
   policy(e: Enrollment): CustomerPolicy | Blocked {
     const cached = this.run.policy;
     if (cached && (this.now - cached.at < POLICY_FRESH_MS || cached.at === this.now)) return cached.value;
-    if (e.progress.results) delete e.progress.results.policy;
+    if (e.progress.results) delete e.progress.results.policy; // as in `control`
     return this.ask(e, 'policy', 'loadContactPolicy', { customerId: this.customerId });
   }
 
@@ -355,7 +364,7 @@ class Turn implements StepContext {
   /** Runs every enrollment as far as it goes; again while one gave a cap slot back. */
   private runEnrollments(): void {
     do {
-      this.logChanged = false;
+      this.slotsChanged = false;
       for (const e of [...this.state.enrollments]) {
         try {
           this.runEnrollment(e);
@@ -363,7 +372,7 @@ class Turn implements StepContext {
           this.fail(e, messageOf(err));
         }
       }
-    } while (this.logChanged);
+    } while (this.slotsChanged);
   }
 
   private runEnrollment(e: Enrollment): void {
@@ -429,7 +438,7 @@ class Turn implements StepContext {
     // A slot it reserved for a send that never came back is given back, or others wait for it.
     const before = this.state.contactLog.length;
     this.state.contactLog = this.state.contactLog.filter((c) => !(c.pending && c.enrollmentId === e.id));
-    if (this.state.contactLog.length !== before) this.logChanged = true;
+    if (this.state.contactLog.length !== before) this.slotsChanged = true;
     this.record(e, 'exit', 'error', { reason });
     this.remove(e, definitionOf(this.journey, e));
   }
@@ -440,7 +449,8 @@ class Turn implements StepContext {
   }
 
   private remove(e: Enrollment, def: Program | undefined): void {
-    this.state.enrollments.splice(this.state.enrollments.indexOf(e), 1);
+    const at = this.state.enrollments.indexOf(e);
+    if (at !== -1) this.state.enrollments.splice(at, 1);
     e.wakeAt = null;
     if (def) keepGoalOpen(this.state, e, def, this.now);
   }

@@ -171,7 +171,8 @@ function send(x: StepContext, e: Enrollment, step: StepOf<'send'>, def: Program)
     // a wait for a pending slot, or a slow state read after the night, can run into them.
     const quietEnd = quietUntil(x.now, policy.quietHours, resolveTimeZone(policy.timeZone, def.timezone));
     if (quietEnd !== null && def.quietHours === 'hold') {
-      [p.stage, e.wakeAt] = ['quiet', quietEnd];
+      p.stage = 'quiet';
+      e.wakeAt = quietEnd;
       return BLOCKED;
     }
     const cap = quietEnd !== null ? null : breachedCap(x.contactLog(), step.channel, policy.caps, x.now);
@@ -179,9 +180,10 @@ function send(x: StepContext, e: Enrollment, step: StepOf<'send'>, def: Program)
     // from that program's group, say): wait for it to settle, so a message that does not go
     // out never caps another.
     if (cap && hasPendingSlot(x.contactLog(), step.channel)) return BLOCKED;
-    if (quietEnd !== null) [p.stage, p.skip] = ['skip', 'quiet hours'];
-    else if (cap) [p.stage, p.skip] = ['skip', `cap (${cap})`];
-    else {
+    if (quietEnd !== null || cap) {
+      p.stage = 'skip';
+      p.skip = quietEnd !== null ? 'quiet hours' : `cap (${cap})`;
+    } else {
       x.reserveContact(e, step.channel);
       p.stage = 'send';
     }
