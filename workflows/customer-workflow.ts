@@ -2,7 +2,7 @@
 // are in, through the engine (src/core/engine.ts) and its driver. State is carried across
 // continue-as-new, so the history stays bounded.
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
-import { definitionOf } from '../src/core/engine';
+import { definitionOf } from '../src/core/journey';
 import { emptyState, type CustomerState } from '../src/core/state';
 import { remote } from './activities';
 import { absorbSignal, customerEventSignal, journeyStateQuery, mergeIntoSignal, type JourneySnapshot } from './customer-signals';

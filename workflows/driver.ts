@@ -3,7 +3,8 @@
 // at a time), step records are written in batches, wake-ups become one timer for the earliest.
 import { CancellationScope, isCancellation, log, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { StepRecord } from '../src/core/calls';
-import { advance, nextWakeAt, quiescent, startJourney, type Command, type Input, type Journey } from '../src/core/engine';
+import { advance } from '../src/core/engine';
+import { nextWakeAt, quiescent, startJourney, type Command, type Input, type Journey } from '../src/core/journey';
 import type { CustomerState } from '../src/core/state';
 import { local, records, remote } from './activities';
 import { failureReason } from './failures';

@@ -12,11 +12,10 @@ import { LOCAL_CALLS, type CallName, type Calls, type CustomerPolicy, type Plan,
 import { admit, entryRecordKey } from './admission';
 import { convertEnded, keepGoalOpen } from './ended-goals';
 import { matchesEvent } from './matching';
+import { definitionOf, rememberEvent, versionKey, type Command, type Input, type Journey } from './journey';
+import { absorb } from './merge';
 import type { Program } from './program';
-import {
-  CONTACT_LOG_KEPT_MS, ENDED_KEPT, SEEN_EVENT_IDS_KEPT,
-  type CallPurpose, type ContactRecord, type CustomerEvent, type CustomerState, type Enrollment, type Handover, type RunState,
-} from './state';
+import { CONTACT_LOG_KEPT_MS, type CallPurpose, type ContactRecord, type CustomerEvent, type CustomerState, type Enrollment, type RunState } from './state';
 import { BLOCKED, endReason, runStep, settleSend, type Blocked, type StepContext } from './steps';
 
 /**
@@ -24,42 +23,6 @@ import { BLOCKED, endReason, runStep, settleSend, type Blocked, type StepContext
  * the one the plan brought, saving a read; one after a longer wait reads it again.
  */
 export const POLICY_FRESH_MS = 60_000;
-
-/** A customer's state and what the engine keeps beside it for the current run. */
-export interface Journey {
-  state: CustomerState;
-  run: RunState;
-}
-
-export type Input = { now: number } & (
-  /** A run begins: carried enrollments go on. */
-  | { type: 'start' }
-  | { type: 'event'; event: CustomerEvent }
-  /** A merged customer's journey, to take over. */
-  | { type: 'absorb'; handover: Handover }
-  /** This customer turned out to be `survivorId`. */
-  | { type: 'mergeInto'; survivorId: string }
-  /** The run is about to continue as new or end: take no further event. */
-  | { type: 'handover' }
-  | { type: 'result'; callId: string; value: unknown }
-  | { type: 'failure'; callId: string; reason: string }
-  /** Time has passed (a wake-up time has come). */
-  | { type: 'tick' }
-);
-
-export type Command =
-  | { type: 'call'; id: string; name: CallName; args: unknown; local: boolean }
-  | { type: 'record'; record: StepRecord }
-  /** The programs this customer is in this run, for finding their histories (no PII). */
-  | { type: 'publish'; programs: string[] }
-  | { type: 'log'; level: 'warn' | 'error'; message: string; data: Record<string, unknown> };
-
-export function startJourney(state: CustomerState): Journey {
-  return {
-    state,
-    run: { programs: {}, controls: {}, policy: null, calls: {}, nextCall: 0, planning: null, handingOver: false, seen: new Set(state.seenEventIds), published: [] },
-  };
-}
 
 /**
  * Applies one input and returns the commands it leads to. Updates `journey` in place (the
@@ -69,27 +32,6 @@ export function advance(journey: Journey, input: Input): Command[] {
   const turn = new Turn(journey, input.now);
   turn.apply(input);
   return turn.commands;
-}
-
-/** The earliest time a parked enrollment wants a `tick`, or null. */
-export function nextWakeAt({ state }: Journey): number | null {
-  let next: number | null = null;
-  for (const e of state.enrollments) if (e.wakeAt !== null && !e.awaiting && (next === null || e.wakeAt < next)) next = e.wakeAt;
-  return next;
-}
-
-/** Nothing in flight: every enrollment is parked and no event is being applied. Safe to carry. */
-export function quiescent({ state, run }: Journey): boolean {
-  return run.planning === null && Object.keys(run.calls).length === 0 && state.enrollments.every((e) => e.wakeAt !== null);
-}
-
-/** The definition an enrollment runs on, if this run has loaded it. */
-export function definitionOf({ run }: Journey, e: Pick<Enrollment, 'programId' | 'version'>): Program | undefined {
-  return run.programs[versionKey(e.programId, e.version)];
-}
-
-function versionKey(programId: string, version: number): string {
-  return `${programId}@${version}`;
 }
 
 /** One `advance`: the state it changes, the time it happens at, the commands it produces. */
@@ -149,7 +91,7 @@ class Turn implements StepContext {
     while (this.run.planning === null && !this.run.handingOver && !this.loadingDefinitions()) {
       const handover = this.state.absorbed?.shift();
       if (handover) {
-        this.absorb(handover.state);
+        absorb(this.journey, handover.state);
         this.runEnrollments(); // their definitions are asked for before the next event
         continue;
       }
@@ -157,7 +99,7 @@ class Turn implements StepContext {
       if (!event) break;
       if (this.run.seen.has(event.id)) continue; // a redelivered signal: its effect already happened
       took = true;
-      this.remember(event.id);
+      rememberEvent(this.journey, event.id);
       this.deliver(event);
       this.run.planning = event;
       this.call('planEnrollments', { customerId: this.customerId, event }, { for: 'plan', event });
@@ -217,42 +159,6 @@ class Turn implements StepContext {
         this.recordRefusal(base, { reason: `error: ${messageOf(err)}`, eventId: event.id });
       }
     }
-  }
-
-  /**
-   * Takes over a merged customer's journey: their enrollments continue here (their message keys
-   * are unchanged, so nothing already sent goes again), and their entry history, contact log,
-   * seen events and unprocessed events join this customer's.
-   */
-  private absorb(other: CustomerState): void {
-    // Theirs first, as older: if the list is full, this customer's recent ids are the ones kept,
-    // so an event of theirs the relay redelivers is still known.
-    const ownIds = this.state.seenEventIds;
-    const theirs = other.seenEventIds.filter((id) => !this.run.seen.has(id));
-    this.state.seenEventIds = [];
-    this.run.seen.clear();
-    for (const id of [...theirs, ...ownIds]) this.remember(id);
-    for (const [key, entry] of Object.entries(other.entries)) {
-      const mine = this.state.entries[key];
-      this.state.entries[key] = mine
-        ? { count: mine.count + entry.count, lastEnteredAt: Math.max(mine.lastEnteredAt, entry.lastEnteredAt) }
-        : entry;
-    }
-    this.state.contactLog = [...this.state.contactLog, ...other.contactLog].sort((a, b) => a.at - b.at);
-    if (other.ended?.length) this.state.ended = [...(this.state.ended ?? []), ...other.ended].sort((a, b) => a.until - b.until).slice(-ENDED_KEPT);
-    this.state.inbox.push(...other.inbox);
-    // A customer merged into them while they were merging into this one: theirs is ours too.
-    if (other.absorbed?.length) (this.state.absorbed ??= []).push(...other.absorbed);
-    const running = new Set(this.state.enrollments.map((e) => e.id));
-    // Their definitions load before the next event is applied (loadingDefinitions), so no goal
-    // or wait of theirs is missed. A call id belongs to the run that made it.
-    for (const e of other.enrollments) if (!running.has(e.id)) this.state.enrollments.push({ ...e, awaiting: undefined, progress: e.progress ?? {} });
-  }
-
-  private remember(eventId: string): void {
-    this.run.seen.add(eventId);
-    this.state.seenEventIds.push(eventId);
-    while (this.state.seenEventIds.length > SEEN_EVENT_IDS_KEPT) this.run.seen.delete(this.state.seenEventIds.shift()!);
   }
 
   // ---- calls --------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 // send in quiet hours, or write one record id twice.
 import fc from 'fast-check';
 import type { SendMessageInput } from '../../src/core/calls';
-import { nextWakeAt } from '../../src/core/engine';
+import { nextWakeAt } from '../../src/core/journey';
 import { formatLocal, localMinutes } from '../../src/core/time';
 import type { ProgramDefinitionInput } from '../../src/programs/types';
 import { DAY, HOUR, World, type Answer, type Call } from './harness';

@@ -1,6 +1,6 @@
 // Every step kind, driven through the pure engine: what each one asks of the world, when it
 // goes on, and the step records it leaves.
-import { nextWakeAt } from '../../src/core/engine';
+import { nextWakeAt } from '../../src/core/journey';
 import type { ProgramDefinitionInput } from '../../src/programs/types';
 import { DAY, HOUR, T0, World } from './harness';
 

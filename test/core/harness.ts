@@ -4,7 +4,8 @@
 // `npx jest test/core --globalSetup= --globalTeardown=` to skip the servers other suites need.
 import type { Calls, CallName, EnrollmentCandidate, ProfileScope, ProgramControl, SendMessageInput, SendOutcome, StepRecord } from '../../src/core/calls';
 import { evaluate, eventScope } from '../../src/core/conditions';
-import { advance, nextWakeAt, quiescent, startJourney, type Command, type Input, type Journey } from '../../src/core/engine';
+import { advance } from '../../src/core/engine';
+import { nextWakeAt, quiescent, startJourney, type Command, type Input, type Journey } from '../../src/core/journey';
 import { emptyState, type CustomerEvent, type CustomerState } from '../../src/core/state';
 import type { Program } from '../../src/core/program';
 import { compileProgram } from '../../src/programs/compile';
