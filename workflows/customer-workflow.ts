@@ -2,7 +2,7 @@
 // are in, through the engine (src/core/engine.ts) and its driver. State is carried across
 // continue-as-new, so the history stays bounded.
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
-import { definitionOf } from '../src/core/journey';
+import { definitionOf, nextWakeAt } from '../src/core/journey';
 import { emptyState, type CustomerState } from '../src/core/state';
 import { remote } from './activities';
 import { absorbSignal, customerEventSignal, journeyStateQuery, mergeIntoSignal, type JourneySnapshot } from './customer-signals';
@@ -42,7 +42,7 @@ export async function customerWorkflow(input: CustomerWorkflowInput): Promise<{ 
 
 function snapshot(driver: Driver): JourneySnapshot {
   const { state } = driver.journey;
-  const wakes = state.enrollments.map((e) => e.wakeAt).filter((w): w is number => w !== null);
+  const wake = nextWakeAt(driver.journey);
   return {
     customerId: state.customerId,
     enrollments: state.enrollments.map((e) => ({
@@ -56,7 +56,7 @@ function snapshot(driver: Driver): JourneySnapshot {
       waitingFor: e.waitingFor,
       wakeAt: e.wakeAt === null ? null : new Date(e.wakeAt).toISOString(),
     })),
-    nextWakeAt: wakes.length ? new Date(Math.min(...wakes)).toISOString() : null,
+    nextWakeAt: wake === null ? null : new Date(wake).toISOString(),
     eventsSeen: state.seenEventIds.length,
     contactLog: state.contactLog,
     run: { runId: workflowInfo().runId, historyLength: workflowInfo().historyLength },

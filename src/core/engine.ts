@@ -393,7 +393,7 @@ class Turn implements StepContext {
   }
 }
 
-export function moveTo(e: Enrollment, stepId: string): void {
+function moveTo(e: Enrollment, stepId: string): void {
   e.stepId = stepId;
   e.visits[stepId] = (e.visits[stepId] ?? 0) + 1;
   e.wakeAt = null;
