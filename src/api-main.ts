@@ -22,14 +22,14 @@ export async function main(): Promise<void> {
   // Test sends need an EmailSender; without SENDGRID_API_KEY they answer 503 and the rest works.
   const email = config.email.apiKey ? { sender: createSendGridSender({ apiKey: config.email.apiKey, baseUrl: config.email.baseUrl, timeoutMs: config.email.timeoutMs }), from: config.email.from } : undefined;
   const unsubscribe = createUnsubscribeLinks({ secret: config.signingSecret, publicUrl: config.api.publicUrl });
-  const { app, relay, deps, referenced } = createApiServices({ db, client, logger, taskQueue: config.temporal.taskQueue, bootstrapKey: config.api.bootstrapKey, rateLimitPerMinute: config.api.rateLimitPerMinute, webhookPublicKey: config.email.webhookPublicKey, email, unsubscribe });
+  const { app, relay, deps, close } = createApiServices({ db, client, logger, taskQueue: config.temporal.taskQueue, bootstrapKey: config.api.bootstrapKey, rateLimitPerMinute: config.api.rateLimitPerMinute, webhookPublicKey: config.email.webhookPublicKey, email, unsubscribe });
   const server = app.listen(config.api.port, config.api.host, () => logger.info({ url: `http://${config.api.host}:${config.api.port}` }, 'API listening'));
   const relayLoop = relay.start();
   await ensureSchedules(client, config.temporal.taskQueue, logger);
   onShutdown(logger, async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await relayLoop.stop();
-    await referenced.close();
+    await close();
     // Imports answered before the recommendation lists were rebuilt: finish that rebuild.
     await deps.imports.recommendationsRefreshed();
     await connection.close();

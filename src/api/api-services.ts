@@ -68,5 +68,10 @@ export function createApiServices(infra: ApiInfrastructure) {
     webhookPublicKey: infra.webhookPublicKey,
     probes: [databaseProbe(db), { name: 'temporal', check: async () => void (await client.workflowService.getSystemInfo({})) }],
   };
-  return { deps, app: createApp(deps), relay: createRelay({ db, ingestion, logger, referenced }), referenced };
+  /** After the server and the relay have stopped: pending delivered marks, then the LISTEN connection. */
+  async function close(): Promise<void> {
+    await ingestion.flush();
+    await referenced.close();
+  }
+  return { deps, app: createApp(deps), relay: createRelay({ db, ingestion, logger, referenced }), referenced, close };
 }

@@ -43,3 +43,13 @@ export function connectionStringOf(db: Db): string | undefined {
 export function poolOf(db: Db): Pool | undefined {
   return made.get(db)?.pool;
 }
+
+/**
+ * A statement's rows, sent straight through the client's pg pool: for hot paths, where Prisma's
+ * per-call query compilation costs more than the statement itself (bench/results/profile-engine-v2.md).
+ */
+export async function sqlRows<T>(db: Db, sql: string, params: unknown[]): Promise<T[]> {
+  const pool = poolOf(db);
+  if (pool) return (await pool.query(sql, params)).rows as T[];
+  return db.$queryRawUnsafe<T[]>(sql, ...params);
+}

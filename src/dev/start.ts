@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   onShutdown(logger, async () => {
     await new Promise<void>((r) => server.close(() => r()));
     await relay.stop();
-    await api.referenced.close();
+    await api.close();
     // The SDK's runtime also hears SIGINT/SIGTERM and may have begun draining: shutdown() throws then.
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await workerRun;

@@ -13,6 +13,7 @@ import type { CustomerEvent } from '../core/state';
 import type { EventInput } from './event-schema';
 import { customerLanes } from './customer-lanes';
 import { createDeliveryBreaker } from './delivery-breaker';
+import { createDeliveredMarks } from './delivered-marks';
 import { recordOrderLines } from './order-lines';
 import { storeUnreferencedBatch, type BatchItem } from './unreferenced-batch';
 
@@ -33,16 +34,14 @@ export const INLINE_DELIVERY_GRACE_MS = 30_000;
 export function createIngestion(deps: { db: Db; identity: Identity; customers: CustomerClient; logger: Logger; referenced: Pick<ReferencedIndex, 'references'> }) {
   const { db, identity, customers, logger, referenced } = deps;
   const breaker = createDeliveryBreaker();
+  const marks = createDeliveredMarks(db, logger);
 
   async function ingest(input: EventInput): Promise<IngestResult> {
     const eventId = input.eventId ?? randomUUID();
-    const existing = await db.event.findUnique({ where: { id: eventId } });
-    if (existing) return { eventId, customerId: existing.customerId, duplicate: true, delivered: existing.deliveredAt !== null, ...(existing.unreferenced ? { unreferenced: true as const } : {}) };
-
     const occurredAt = input.timestamp ? new Date(input.timestamp) : new Date();
     const signal = referenced.references(input.type);
     // The customer and its identifiers are written with the event: a failure leaves neither.
-    const { customerId, stored } = await db.$transaction(async (tx) => {
+    const customerId = await db.$transaction(async (tx) => {
       const customerId = await identity.resolve(input.customer, tx);
       const { count } = await tx.event.createMany({
         data: [{ id: eventId, customerId, type: input.type, occurredAt, properties: input.properties as object,
@@ -52,11 +51,15 @@ export function createIngestion(deps: { db: Db; identity: Identity; customers: C
           ...(signal ? {} : { deliveredAt: new Date(), unreferenced: true }) }],
         skipDuplicates: true,
       });
-      if (count === 1 && input.type === 'purchase') await recordOrderLines(tx, customerId, occurredAt, input.properties);
-      return { customerId, stored: count === 1 };
-    }, TRANSACTION_OPTIONS);
-    // Lost a race with the same event id: the other request owns it.
-    if (!stored) return { ...(await ingest(input)), duplicate: true };
+      // Seen before: undo whatever resolving the customer wrote, and answer from the stored row.
+      if (count === 0) throw new Duplicate();
+      if (input.type === 'purchase') await recordOrderLines(tx, customerId, occurredAt, input.properties);
+      return customerId;
+    }, TRANSACTION_OPTIONS).catch((err: unknown) => {
+      if (err instanceof Duplicate) return null;
+      throw err;
+    });
+    if (customerId === null) return duplicateOf(eventId);
     if (!signal) return { eventId, customerId, duplicate: false, delivered: true, unreferenced: true };
     if (!breaker.allow()) return { eventId, customerId, duplicate: false, delivered: false };
 
@@ -74,12 +77,18 @@ export function createIngestion(deps: { db: Db; identity: Identity; customers: C
   async function deliver(customerId: string, event: CustomerEvent): Promise<boolean> {
     try {
       await customers.deliver(customerId, event);
-      await db.event.update({ where: { id: event.id }, data: { deliveredAt: new Date(), attempts: { increment: 1 } } });
+      marks.mark(event.id);
       return true;
     } catch (err) {
       logger.warn({ err, eventId: event.id }, 'event stored, delivery deferred to the relay');
       return false;
     }
+  }
+
+  /** The answer for an event id stored before (a retried request, or a race with the same id). */
+  async function duplicateOf(eventId: string): Promise<IngestResult> {
+    const existing = await db.event.findUniqueOrThrow({ where: { id: eventId } });
+    return { eventId, customerId: existing.customerId, duplicate: true, delivered: existing.deliveredAt !== null, ...(existing.unreferenced ? { unreferenced: true as const } : {}) };
   }
 
   /** Which items of a batch may run at once (src/ingestion/customer-lanes.ts). */
@@ -91,7 +100,13 @@ export function createIngestion(deps: { db: Db; identity: Identity; customers: C
    */
   const ingestUnreferenced = (items: BatchItem[]) => storeUnreferencedBatch(db, items.filter((item) => !referenced.references(item.input.type)));
 
-  return { ingest, deliver, lanes, ingestUnreferenced };
+  /** Writes the delivered marks pending now: after a relay round, and on shutdown after the last request. */
+  const flush = () => marks.flush();
+
+  return { ingest, deliver, lanes, ingestUnreferenced, flush };
 }
 
 export type Ingestion = ReturnType<typeof createIngestion>;
+
+/** Thrown inside the ingest transaction to roll it back: the event id is already stored. */
+class Duplicate extends Error {}

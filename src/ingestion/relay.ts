@@ -17,10 +17,13 @@ export function createRelay(deps: { db: Db; ingestion: Ingestion; logger: Logger
 
   /** Delivers one batch of due events; returns how many were delivered. */
   async function deliverDue(): Promise<number> {
+    // Timestamps are stored in UTC without a zone (as Prisma writes them): compared with the UTC
+    // clock, not the session's, or a server east of UTC would take fresh events and one west of
+    // it would leave failed deliveries hours longer.
     const due = await db.$queryRaw<{ id: string; customer_id: string; type: string; occurred_at: Date; properties: Record<string, unknown>; attempts: number }[]>`
-      UPDATE events SET next_attempt_at = now() + ${LEASE_MS} * interval '1 millisecond'
+      UPDATE events SET next_attempt_at = (now() AT TIME ZONE 'UTC') + ${LEASE_MS} * interval '1 millisecond'
       WHERE id IN (
-        SELECT id FROM events WHERE delivered_at IS NULL AND next_attempt_at <= now()
+        SELECT id FROM events WHERE delivered_at IS NULL AND next_attempt_at <= now() AT TIME ZONE 'UTC'
         ORDER BY received_at LIMIT ${deps.batchSize ?? 200} FOR UPDATE SKIP LOCKED)
       RETURNING id, customer_id, type, occurred_at, properties, attempts`;
     due.sort((a, b) => a.occurred_at.getTime() - b.occurred_at.getTime());
@@ -42,6 +45,7 @@ export function createRelay(deps: { db: Db; ingestion: Ingestion; logger: Logger
         await db.event.update({ where: { id: row.id }, data: { attempts: { increment: 1 }, nextAttemptAt: new Date(Date.now() + backoff) } });
       }
     }
+    await ingestion.flush();
     return delivered;
   }
 

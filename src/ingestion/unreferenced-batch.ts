@@ -4,7 +4,7 @@
 // stores them all. The rest (a new customer or identifier, a purchase's order lines) take the
 // per-event path, which stores them unsignalled too.
 import { randomUUID } from 'node:crypto';
-import { poolOf, type Db } from '../db/prisma';
+import { sqlRows, type Db } from '../db/prisma';
 import type { EventInput } from './event-schema';
 import type { IngestResult } from './ingestion';
 
@@ -85,7 +85,7 @@ export async function storeUnreferencedBatch(db: Db, items: BatchItem[]): Promis
   }));
   let rows: Row[];
   try {
-    rows = await query<Row>(db, STORE, [JSON.stringify(records)]);
+    rows = await sqlRows<Row>(db, STORE, [JSON.stringify(records)]);
   } catch {
     // A customer went meanwhile (erased), or the database did: each item on its own path says
     // which (a database that is down answers 503 there).
@@ -112,11 +112,4 @@ export async function storeUnreferencedBatch(db: Db, items: BatchItem[]): Promis
     // Else another request stored that id while this statement ran: the per-event path answers.
   });
   return answered;
-}
-
-/** Through the client's pg pool (src/db/prisma.ts `poolOf`), else Prisma's raw path. */
-async function query<T>(db: Db, sql: string, params: unknown[]): Promise<T[]> {
-  const pool = poolOf(db);
-  if (pool) return (await pool.query(sql, params)).rows as T[];
-  return db.$queryRawUnsafe<T[]>(sql, ...params);
 }

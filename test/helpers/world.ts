@@ -50,7 +50,7 @@ export async function startWorld(server: 'time-skipping' | 'dev-server', options
     async stop() {
       await recordHistories(env, database.db, scenarioName());
       // Its LISTEN connection, before the database it listens to is dropped.
-      await api.referenced.close();
+      await api.close();
       worker.shutdown();
       await running;
       await env.teardown();

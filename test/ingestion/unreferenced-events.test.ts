@@ -38,7 +38,10 @@ beforeAll(async () => {
   const logger = pino({ level: 'silent' });
   ingestion = createIngestion({ db, identity: createIdentity(db, customers), customers, logger, referenced });
 });
-afterAll(() => database?.drop());
+afterAll(async () => {
+  await ingestion?.flush();
+  await database?.drop();
+});
 
 const view = (eventId: string, customer: EventInput['customer'], extra: Partial<EventInput> = {}): EventInput => ({ eventId, type: 'page_view', customer, properties: { path: `/${eventId}` }, ...extra });
 

@@ -116,7 +116,7 @@ describe('API keys', () => {
 
 describe('limits', () => {
   test('over the per-minute budget a key gets 429 problem+json with Retry-After; other keys do not', async () => {
-    const { app, referenced } = createApiServices({ db: world.database.db, client: world.env.client, taskQueue: TEST_TASK_QUEUE, logger: testLogger, bootstrapKey: TEST_ADMIN_KEY, rateLimitPerMinute: 3 });
+    const { app, close } = createApiServices({ db: world.database.db, client: world.env.client, taskQueue: TEST_TASK_QUEUE, logger: testLogger, bootstrapKey: TEST_ADMIN_KEY, rateLimitPerMinute: 3 });
     const limited = await listen(app);
     try {
       for (let i = 0; i < 3; i++) expect((await limited.request('GET', '/v1/customers/nope', { auth: bearer('read') })).status).toBe(404);
@@ -129,7 +129,7 @@ describe('limits', () => {
       expect((await limited.request('GET', '/healthz', { auth: null })).status).toBe(200);
     } finally {
       await limited.close();
-      await referenced.close();
+      await close();
     }
   });
 

@@ -30,7 +30,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await api?.close();
-  await services?.referenced.close();
+  await services?.close();
   await world?.stop();
 });
 

@@ -81,7 +81,7 @@ test('events acknowledged while the dev server is down are all delivered after i
     }, 30_000, `all events of c${c}`);
     expect(state.eventsSeen).toBe((2 * EVENTS_PER_PHASE) / CUSTOMERS);
   }
-  await api.referenced.close();
+  await api.close();
   worker.shutdown();
   await running;
   await connection.close();

@@ -30,7 +30,7 @@ beforeAll(async () => {
 }, 90_000);
 afterAll(async () => {
   await secondApi?.close();
-  await second?.referenced.close();
+  await second?.close();
   await api?.close();
   await world?.stop();
 });

@@ -67,7 +67,7 @@ beforeAll(async () => {
   services = createApiServices({ db: database.db, client: env.client, taskQueue: TASK_QUEUE, logger: testLogger, bootstrapKey: undefined });
 }, 90_000);
 afterAll(async () => {
-  await services?.referenced.close();
+  await services?.close();
   for (const id of workers.keys()) await stopBuild(id);
   await env?.teardown();
   await sink?.close();

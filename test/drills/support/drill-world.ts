@@ -79,7 +79,7 @@ export async function startDrillWorld(options: { database?: TestDatabase } = {})
     const serverErrors: string[] = [];
     const logger = pino({ level: 'error' }, { write: (line: string) => void serverErrors.push(errorOf(line)) });
     const services = createApiServices({ db, client, taskQueue: TEST_TASK_QUEUE, logger, bootstrapKey: TEST_ADMIN_KEY, rateLimitPerMinute: 1_000_000 });
-    cleanups.push(() => services.referenced.close());
+    cleanups.push(() => services.close());
     // The load's page and cart views reach the workflows (and the relay) as they would with
     // programs that use them: a published version names them, and nobody enters it.
     await referenceEventTypes(services.deps.programs, ['page_view', 'cart_view']);
