@@ -1,4 +1,5 @@
 // The worker's activities: one factory per concern, merged here. Workflows import only the type.
+import type { StepRecord } from '../src/core/calls';
 import type { ActivityDeps } from './deps';
 import { createEnrollmentActivities } from './enrollment-activities';
 import { createExperimentActivities } from './experiment-activities';
@@ -11,17 +12,38 @@ import { createRecommendationActivities } from './recommendation-activities';
 import { createRolloutActivities } from './rollout-activities';
 
 export function createActivities(deps: ActivityDeps) {
+  const journey = createJourneyActivities(deps);
+  const profile = createProfileActivities(deps);
+  const recommendations = createRecommendationActivities(deps);
+  const { sendMessage } = createMessagingActivities(deps);
+  const carry = carrying(journey.recordSteps);
   return {
     ...createEnrollmentActivities(deps),
     ...createIdentityActivities(),
-    ...createJourneyActivities(deps),
-    ...createProfileActivities(deps),
-    ...createRecommendationActivities(deps),
-    ...createMessagingActivities(deps),
+    ...journey,
+    ...profile,
+    ...recommendations,
     ...createPolicyActivities(deps),
     ...createRolloutActivities(deps),
     ...createExperimentActivities(deps),
+    // A journey's remote calls (src/core/calls.ts).
+    sendMessage: carry(sendMessage),
+    updateProfile: carry(profile.updateProfile),
+    recommendProducts: carry(recommendations.recommendProducts),
   };
+}
+
+/**
+ * A remote call carries the step records its journey made before it (workflows/driver.ts) and
+ * writes them first: no separate write, and no workflow activation for one. The write is
+ * idempotent, so a retried attempt writes nothing twice.
+ */
+function carrying(recordSteps: (records: StepRecord[]) => Promise<void>) {
+  return <A, R>(run: (args: A) => Promise<R>) =>
+    async (args: A, records: StepRecord[] = []): Promise<R> => {
+      if (records.length) await recordSteps(records);
+      return run(args);
+    };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

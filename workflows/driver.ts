@@ -1,6 +1,7 @@
 // The thin layer between the engine (src/core/engine.ts) and Temporal: feeds it inputs stamped
 // with workflow time, and carries out its commands: calls become activities (reads local and one
-// at a time), step records are written in batches, wake-ups become one timer for the earliest.
+// at a time), step records are written in batches (or carried by the next remote call), wake-ups
+// become one timer for the earliest.
 import { CancellationScope, isCancellation, log, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { StepRecord } from '../src/core/calls';
 import { advance } from '../src/core/engine';
@@ -17,7 +18,7 @@ type Call = Extract<Command, { type: 'call' }>;
 /** An input as signals and callbacks give it: the driver stamps the time. */
 type WithoutNow<I> = I extends unknown ? Omit<I, 'now'> : never;
 type InputWithoutNow = WithoutNow<Input>;
-type AnyActivity = (args: unknown) => Promise<unknown>;
+type AnyActivity = (args: unknown, records?: StepRecord[]) => Promise<unknown>;
 
 export class Driver {
   readonly journey: Journey;
@@ -69,7 +70,8 @@ export class Driver {
   private call(command: Call): void {
     const result = command.local
       ? this.oneAtATime(() => (local[command.name] as AnyActivity)(command.args))
-      : (remote[command.name] as AnyActivity)(command.args);
+      : // The records made so far go with it (activities/index.ts): one write fewer, and no activation for it.
+        (remote[command.name] as AnyActivity)(command.args, this.unwritten.splice(0, BATCH));
     result.then(
       (value) => this.feed({ type: 'result', callId: command.id, value }),
       (err: unknown) => {
