@@ -10,6 +10,7 @@ import type { ProgramDefinition } from './types';
 import type { StepMap } from './program-schema';
 import { assertLaunchable, nextStatus, type StateAction } from './program-states';
 import { validateProgram } from './validate';
+import { compileProgram } from './compile';
 import { lockProgram, runningChange } from './running-change';
 import { diffVersions } from './version-diff';
 import { listenedTypes, listeningAfterStopMs } from './referenced-types';
@@ -66,8 +67,9 @@ export function createProgramService(db: Db, hooks: { changed?: () => Promise<vo
 
     /**
      * Validates the draft in full (schema, graph, templates, step map) and freezes it as the next
-     * version. A draft identical to the latest version (and no step map) publishes nothing: the
-     * answer names that version with `unchanged: true`, so publishing is safe to repeat.
+     * version, with the execution form the engine runs compiled from it in the same write. A
+     * draft identical to the latest version (and no step map) publishes nothing: the answer names
+     * that version with `unchanged: true`, so publishing is safe to repeat.
      */
     async publish(id: string, actor: string, migrate?: StepMap): Promise<{ programId: string; version: number; unchanged: boolean }> {
       const program = await get(id);
@@ -85,7 +87,7 @@ export function createProgramService(db: Db, hooks: { changed?: () => Promise<vo
         const last = await tx.programVersion.findFirst({ where: { programId: id }, orderBy: { version: 'desc' } });
         const next = (last?.version ?? 0) + 1;
         await tx.programVersion.create({
-          data: { programId: id, version: next, definition: definition as object, triggerEvent: definition.entry.event, listensTo: listenedTypes(definition), ...(migrate ? { migratesFrom: migrate as Prisma.InputJsonValue } : {}) },
+          data: { programId: id, version: next, definition: definition as object, compiled: compileProgram(definition) as object, triggerEvent: definition.entry.event, listensTo: listenedTypes(definition), ...(migrate ? { migratesFrom: migrate as Prisma.InputJsonValue } : {}) },
         });
         await tx.auditEntry.create({ data: auditData({ actor, action: 'program.publish', resource: `program:${id}`, after: { version: next, ...(migrate ? { migrate } : {}) } }) });
         return next;

@@ -3,6 +3,7 @@
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
+import { recompileStale } from '../programs/execution-form';
 import { poisonFailures } from './poison-failures';
 
 export const WORKFLOWS_PATH = require.resolve('../../workflows');
@@ -35,6 +36,9 @@ export function deploymentVersionOf(settings: { name: string; buildId: string; v
 }
 
 export async function createKairosWorker(options: KairosWorkerOptions): Promise<Worker> {
+  // Before it polls: versions stored before execution forms were, or in an older format, get the
+  // current one, so an upgrade needs no manual step (readers refuse a version without it).
+  await recompileStale(options.deps.db, options.deps.logger);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,

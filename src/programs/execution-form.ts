@@ -1,0 +1,134 @@
+// The execution form of a program version (src/core/program.ts `Program`) as it is stored: written
+// at publish beside the definition (program_versions.compiled), brought up to date by the worker
+// at startup, and checked where it is read, so the engine never parses a definition and a
+// malformed row is refused by name, not met as a TypeError inside a workflow.
+import type { Db } from '../db/prisma';
+import { FORMAT_VERSION, type CompiledStep, type Program } from '../core/program';
+import { compileProgram } from './compile';
+import { programDefinitionSchema } from './schema';
+import type { StepKind } from './types';
+
+/** A version's stored execution form is missing or malformed: nothing a retry can mend. */
+export class ExecutionFormError extends Error {
+  override name = 'ExecutionFormError';
+  constructor(programId: string, version: number, problem: string) {
+    super(`program ${programId} version ${version}: execution form ${problem}`);
+  }
+}
+
+/**
+ * The stored form as the engine's `Program`, or an ExecutionFormError naming the first problem.
+ *
+ * How deep: compileProgram is the only writer, from a definition the full schema accepted, so what
+ * a row can realistically hold instead is no form (published before forms were stored, and not
+ * yet recompiled), an older format, or the wrong shape from a hand edit or a bug (the marketer's
+ * form, durations as text). The checks cover those, and what the engine dereferences before a
+ * step runs: the format version, the entry, the steps and their kinds, start, and every field
+ * compiling produces (the durations in ms). They are written against `Program` and `CompiledStep`,
+ * so renaming a field there fails to compile here; they are not a second schema of the form.
+ * Conditions, templates and next pointers are not checked: a fault there fails inside its own
+ * enrollment with an error step that names it (the engine reports a pointer to no step), and
+ * checking them per event would cost a parse of the whole form on the hot path.
+ */
+export function readExecutionForm(value: unknown, programId: string, version: number): Program {
+  const problem = formProblem(value);
+  if (problem !== null) throw new ExecutionFormError(programId, version, problem);
+  return value as Program;
+}
+
+/** Every step kind the engine runs: `satisfies` fails to compile when the schema gains or loses one. */
+const STEP_KINDS = {
+  wait: true,
+  waitUntil: true,
+  waitPersonalized: true,
+  waitForEvent: true,
+  branch: true,
+  send: true,
+  recommend: true,
+  update: true,
+  exit: true,
+} as const satisfies Record<StepKind, true>;
+
+type Fields<T> = { [K in keyof T]?: unknown };
+
+function formProblem(value: unknown): string | null {
+  if (value === null || value === undefined) return 'missing: the worker compiles it at startup';
+  if (!isRecord(value)) return 'is not an object';
+  const form = value as Fields<Program>;
+  if (form.formatVersion !== FORMAT_VERSION) return `has format ${JSON.stringify(form.formatVersion)}; this worker runs format ${FORMAT_VERSION}`;
+  const entry = form.entry as Fields<Program['entry']> | undefined;
+  if (!isRecord(entry) || typeof entry.event !== 'string' || !isRecord(entry.reentry)) return 'has no valid entry';
+  const reentry = entry.reentry as Fields<Extract<Program['entry']['reentry'], { mode: 'cooldown' }>>;
+  if (reentry.mode === 'cooldown' && !isMs(reentry.cooldownMs)) return 'has no entry.reentry.cooldownMs';
+  if (form.goal !== undefined && !(isRecord(form.goal) && isMs((form.goal as Fields<NonNullable<Program['goal']>>).windowMs))) return 'has no goal.windowMs';
+  const { steps, start } = form;
+  if (!isRecord(steps)) return 'has no steps';
+  if (typeof start !== 'string' || !Object.hasOwn(steps, start)) return `has a start that is no step: ${JSON.stringify(start)}`;
+  for (const [id, step] of Object.entries(steps)) {
+    if (!isRecord(step) || typeof step.kind !== 'string' || !Object.hasOwn(STEP_KINDS, step.kind)) return `has an unknown kind of step at steps.${id}`;
+    const missing = Object.entries(msFields(step as CompiledStep)).find(([, ms]) => !isMs(ms));
+    if (missing) return `has no steps.${id}.${missing[0]}`;
+  }
+  return null;
+}
+
+/** The duration fields compiling gives a step, by name. */
+function msFields(step: CompiledStep): Record<string, unknown> {
+  switch (step.kind) {
+    case 'wait':
+      return { durationMs: step.durationMs };
+    case 'waitForEvent':
+      return { timeoutMs: step.timeoutMs };
+    case 'waitPersonalized': {
+      const strategy: unknown = step.strategy;
+      if (!isRecord(strategy)) return { strategy: undefined };
+      if (strategy.type !== 'purchaseCadence') return {};
+      const { minMs, maxMs, fallbackMs } = strategy as Fields<Extract<typeof step.strategy, { type: 'purchaseCadence' }>>;
+      return { 'strategy.minMs': minMs, 'strategy.maxMs': maxMs, 'strategy.fallbackMs': fallbackMs };
+    }
+    default:
+      return {};
+  }
+}
+
+const isRecord = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
+const isMs = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x) && x >= 0;
+
+/** What recompileStale logs through (pino's Logger is one). */
+export interface StartupLog {
+  info(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+/**
+ * Compiles, from its stored definition, every version whose execution form is missing or of an
+ * older format: versions published before forms were stored, or before FORMAT_VERSION was last
+ * bumped. Run by the worker before it polls, so no manual step follows an upgrade. Idempotent,
+ * and safe to run from several workers at once (they write the same form). A newer format is left
+ * alone: during a deploy the old build's workers must not undo the new build's work. A version
+ * whose definition no longer parses keeps no form and is logged by name; its entrants are refused
+ * (ExecutionFormError) until it is fixed, and the startup goes on.
+ */
+export async function recompileStale(db: Db, logger: StartupLog): Promise<{ compiled: string[]; broken: string[] }> {
+  const stale = await db.$queryRaw<{ program_id: string; version: number; definition: unknown }[]>`
+    SELECT program_id, version, definition FROM program_versions
+     WHERE CASE WHEN jsonb_typeof(compiled -> 'formatVersion') = 'number'
+                THEN (compiled ->> 'formatVersion')::numeric < ${FORMAT_VERSION}
+                ELSE true END
+     ORDER BY program_id, version`;
+  const compiled: string[] = [];
+  const broken: string[] = [];
+  for (const row of stale) {
+    const name = `${row.program_id} v${row.version}`;
+    const parsed = programDefinitionSchema.safeParse(row.definition);
+    if (!parsed.success) {
+      broken.push(name);
+      logger.error({ programId: row.program_id, version: row.version, issues: parsed.error.issues.slice(0, 5) }, `program ${name} does not compile: its definition no longer parses; it takes no entrants until fixed`);
+      continue;
+    }
+    await db.programVersion.update({ where: { programId_version: { programId: row.program_id, version: row.version } }, data: { compiled: compileProgram(parsed.data) as object } });
+    compiled.push(name);
+  }
+  if (compiled.length) logger.info({ versions: compiled }, `compiled ${compiled.length} program version(s) to execution format ${FORMAT_VERSION}`);
+  return { compiled, broken };
+}
