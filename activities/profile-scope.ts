@@ -1,31 +1,59 @@
 // Reads a customer's profile and computed traits in the shape conditions and templates use.
 import type { ProfileScope } from '../src/core/calls';
-import type { Db } from '../src/db/prisma';
+import { sqlRows, type Db } from '../src/db/prisma';
 
-export async function loadProfileScope(db: Db, customerId: string): Promise<ProfileScope> {
-  const [customer, orders] = await Promise.all([
-    db.customer.findUnique({ where: { id: customerId }, include: { identifiers: true } }),
-    db.$queryRaw<{ order_count: bigint; total_spent: string | null; last_at: Date | null }[]>`
-      SELECT count(DISTINCT order_id) AS order_count, sum(price * quantity)::text AS total_spent,
-             max(ordered_at) AS last_at
-      FROM order_lines WHERE customer_id = ${customerId}`,
-  ]);
-  const identifiers = Object.fromEntries((customer?.identifiers ?? []).map((i) => [i.kind, i.value]));
-  const agg = orders[0];
+/**
+ * One row of what a customer's scope is built from (`scopeOf`), for the customer whose id is the
+ * SQL expression `customerId`; a customer that does not exist gives nulls. Shared with the send's
+ * one statement (activities/message-rows.ts). Identifiers in heap order (ctid), the order the
+ * Prisma read this replaced returned them in: of two identifiers of one kind, the later one is
+ * the profile's. The last order time as timestamptz: pg reads `timestamp` in the process's zone,
+ * and Prisma writes UTC. Its aliases are long so that `customerId` can name a caller's column.
+ */
+export function profileScopeSql(customerId: string): string {
+  return `
+    SELECT scope_customer.traits, scope_customer.tags, scope_customer.timezone,
+           (SELECT coalesce(jsonb_agg(jsonb_build_array(scope_identifier.kind, scope_identifier.value) ORDER BY scope_identifier.ctid), '[]'::jsonb)
+              FROM customer_identifiers scope_identifier WHERE scope_identifier.customer_id = ${customerId}) AS identifiers,
+           scope_orders.order_count, scope_orders.total_spent, scope_orders.last_at
+      FROM (SELECT count(DISTINCT scope_line.order_id)::int AS order_count,
+                   sum(scope_line.price * scope_line.quantity)::text AS total_spent,
+                   max(scope_line.ordered_at) AT TIME ZONE 'UTC' AS last_at
+              FROM order_lines scope_line WHERE scope_line.customer_id = ${customerId}) scope_orders
+      LEFT JOIN customers scope_customer ON scope_customer.id = ${customerId}`;
+}
+
+export interface ProfileScopeRow {
+  traits: unknown;
+  tags: string[] | null;
+  timezone: string | null;
+  identifiers: [kind: string, value: string][];
+  order_count: number;
+  total_spent: string | null;
+  last_at: Date | null;
+}
+
+export function scopeOf(customerId: string, row: ProfileScopeRow | undefined): ProfileScope {
+  const identifiers = Object.fromEntries(row?.identifiers ?? []);
   return {
     profile: {
-      ...((customer?.traits ?? {}) as Record<string, unknown>),
+      ...((row?.traits ?? {}) as Record<string, unknown>),
       ...identifiers,
       id: customerId,
-      tags: customer?.tags ?? [],
-      timezone: customer?.timezone ?? null,
+      tags: row?.tags ?? [],
+      timezone: row?.timezone ?? null,
     },
     traits: {
-      orderCount: Number(agg?.order_count ?? 0),
-      totalSpent: agg?.total_spent ? Number(agg.total_spent) : 0,
-      lastPurchaseAt: agg?.last_at?.toISOString() ?? null,
+      orderCount: Number(row?.order_count ?? 0),
+      totalSpent: row?.total_spent ? Number(row.total_spent) : 0,
+      lastPurchaseAt: row?.last_at?.toISOString() ?? null,
     },
   };
+}
+
+export async function loadProfileScope(db: Db, customerId: string): Promise<ProfileScope> {
+  const [row] = await sqlRows<ProfileScopeRow>(db, profileScopeSql('$1::text'), [customerId]);
+  return scopeOf(customerId, row);
 }
 
 /** The scope cut down to the given `profile.*` / `traits.*` paths; other paths are ignored. */

@@ -52,30 +52,45 @@ export function createUnsubscribeLinks(options: { secret: string; publicUrl: str
 export type UnsubscribeLinks = ReturnType<typeof createUnsubscribeLinks>;
 
 /** The group a program's messages belong to; null for transactional mail that names none. */
-export function subscriptionGroupOf(definition: { priority?: string; subscriptionGroup?: string }): string | null {
+export function subscriptionGroupOf(definition: ConsentFields): string | null {
   if (definition.subscriptionGroup) return definition.subscriptionGroup;
   return definition.priority === 'transactional' ? null : DEFAULT_SUBSCRIPTION_GROUP;
 }
 
+/** What `subscriptionGroupOf` reads of a program version's definition. */
+export interface ConsentFields {
+  priority?: string | null;
+  subscriptionGroup?: string | null;
+}
+
+/**
+ * SQL: the `ConsentFields` of the program version whose id and version are the SQL expressions
+ * given, as JSON (versions are immutable); null when there is no such version, which
+ * subscriptionGroupOf reads as an empty definition.
+ */
+export function consentFieldsSql(programId: string, version: string): string {
+  return `(SELECT jsonb_build_object('priority', consent_version.definition->'priority', 'subscriptionGroup', consent_version.definition->'subscriptionGroup')
+             FROM program_versions consent_version WHERE consent_version.program_id = ${programId} AND consent_version.version = ${version})`;
+}
+
+/** SQL: the customer's (an SQL expression) consent rows as a JSON object, group → subscribed. */
+export function subscriptionsSql(customerId: string): string {
+  return `(SELECT coalesce(jsonb_object_agg(consent_row."group", consent_row.subscribed), '{}'::jsonb)
+             FROM subscriptions consent_row WHERE consent_row.customer_id = ${customerId})`;
+}
+
+/** Opt-out: a customer is subscribed to every group until they leave it. */
+export function isSubscribedIn(subscriptions: Record<string, boolean>, group: string): boolean {
+  return Object.hasOwn(subscriptions, group) ? subscriptions[group] === true : true;
+}
+
 export function createConsent(db: Db) {
   return {
-    /** Opt-out: a customer is subscribed to every group until they leave it. */
-    async isSubscribed(customerId: string, group: string): Promise<boolean> {
-      const row = await db.subscription.findUnique({ where: { customerId_group: { customerId, group } }, select: { subscribed: true } });
-      return row?.subscribed ?? true;
-    },
-
     /** Idempotent and safe under concurrent clicks: a repeat keeps the first unsubscribe's time. */
     async unsubscribe(customerId: string, group: string): Promise<void> {
       await db.$executeRaw`
         INSERT INTO subscriptions (customer_id, "group", subscribed, updated_at) VALUES (${customerId}, ${group}, false, now())
         ON CONFLICT (customer_id, "group") DO UPDATE SET subscribed = false, updated_at = now() WHERE subscriptions.subscribed`;
-    },
-
-    /** The group of the program version a message belongs to (versions are immutable). */
-    async groupOfProgram(programId: string, version: number): Promise<string | null> {
-      const row = await db.programVersion.findUnique({ where: { programId_version: { programId, version } }, select: { definition: true } });
-      return subscriptionGroupOf((row?.definition ?? {}) as { priority?: string; subscriptionGroup?: string });
     },
   };
 }

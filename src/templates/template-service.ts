@@ -1,7 +1,7 @@
 // Message templates and their history: every save is a new immutable version, and the template
 // row holds the current one. Journey sends render the current template and record its version.
 import { NotFoundError, ValidationError } from '../api/errors';
-import type { Db } from '../db/prisma';
+import { sqlRows, type Db } from '../db/prisma';
 import type { TemplateInput } from '../programs/program-schema';
 import { auditData } from '../audit/audit-log';
 import { createRenderer, TemplateSyntaxError } from './render';
@@ -15,20 +15,29 @@ export interface CurrentTemplate {
   version: number | null;
 }
 
+/**
+ * SQL: the `CurrentTemplate` whose id is the SQL expression `id` (no row when there is none): the
+ * template row and the newest saved version with its exact content. Shared with the send's one
+ * statement (activities/message-rows.ts).
+ */
+export function currentTemplateSql(id: string): string {
+  return `
+    SELECT template.id, template.channel, template.subject, template.body, saved.version
+      FROM templates template
+      LEFT JOIN LATERAL (
+        SELECT saved_version.version FROM template_versions saved_version
+         WHERE saved_version.template_id = template.id AND saved_version.subject = template.subject AND saved_version.body = template.body
+         ORDER BY saved_version.version DESC LIMIT 1
+      ) saved ON true
+     WHERE template.id = ${id}`;
+}
+
 export function createTemplateService(db: Db) {
   const renderer = createRenderer();
 
   /** The current content and its version, read in one statement so the pair is consistent. */
   async function current(id: string): Promise<CurrentTemplate | null> {
-    const [row] = await db.$queryRaw<CurrentTemplate[]>`
-      SELECT t.id, t.channel, t.subject, t.body, v.version
-      FROM templates t
-      LEFT JOIN LATERAL (
-        SELECT version FROM template_versions tv
-        WHERE tv.template_id = t.id AND tv.subject = t.subject AND tv.body = t.body
-        ORDER BY version DESC LIMIT 1
-      ) v ON true
-      WHERE t.id = ${id}`;
+    const [row] = await sqlRows<CurrentTemplate>(db, currentTemplateSql('$1::text'), [id]);
     return row ?? null;
   }
 
