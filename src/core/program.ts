@@ -1,9 +1,10 @@
 // The execution form of a program version: what the engine runs. Compiled from the marketer's
-// definition (src/programs/compile.ts) where it is loaded: durations in milliseconds, defaults
-// applied, so the engine never parses text and a malformed row is refused by name before it.
+// definition (src/programs/compile.ts) at publish and stored with the version: durations in
+// milliseconds, defaults applied, so the engine never parses text. Readers check the stored form
+// (src/programs/execution-form.ts), so a malformed row is refused by name before it.
 import type { EventMatch, ProgramDefinition, StepKind, StepOf } from '../programs/types';
 
-/** Bumped whenever the execution form changes shape. */
+/** Bumped whenever the execution form changes shape: each worker recompiles older stored forms as it starts. */
 export const FORMAT_VERSION = 1;
 
 export type PersonalizedStrategy =

@@ -1,6 +1,6 @@
 // Compiles a marketer's program definition (already parsed by the program schema) into the form
-// the engine runs (src/core/program.ts). Pure: publish uses it to check a definition compiles,
-// activities where they load a version from the database.
+// the engine runs (src/core/program.ts). Pure: publish stores its result beside the definition,
+// and the worker's startup recompiles versions stored without it (src/programs/execution-form.ts).
 import { durationMs } from './durations';
 import { FORMAT_VERSION, type CompiledStep, type Program, type Reentry } from '../core/program';
 import type { ProgramDefinition, Step } from './types';

@@ -24,13 +24,14 @@ beforeAll(async () => {
   for (const [id, template] of [['iso-a', 'iso-a'], ['iso-b', 'iso-b'], ['iso-dangling', 'iso-a'], ['iso-malformed', 'iso-a']] as const) {
     await launchProgram(world.database.db, id, program(id, template));
   }
-  // Rows a bug or a hand edit could leave: publish validation never saw them.
+  // Rows a bug or a hand edit could leave: publish validation never saw them. The engine runs the
+  // execution form stored at publish, so that is what is broken.
   const corrupt = async (programId: string, change: (steps: Record<string, Record<string, unknown>>) => void) => {
     const where = { programId_version: { programId, version: 1 } };
-    const { definition } = await world.database.db.programVersion.findUniqueOrThrow({ where });
-    const broken = structuredClone(definition) as { steps: Record<string, Record<string, unknown>> };
+    const { compiled } = await world.database.db.programVersion.findUniqueOrThrow({ where });
+    const broken = structuredClone(compiled) as { steps: Record<string, Record<string, unknown>> };
     change(broken.steps);
-    await world.database.db.programVersion.update({ where, data: { definition: broken as object } });
+    await world.database.db.programVersion.update({ where, data: { compiled: broken as object } });
   };
   await corrupt('iso-dangling', (steps) => (steps.wait!.next = 'nowhere'));
   await corrupt('iso-malformed', (steps) => (steps.wait!.kind = 'teleport'));
