@@ -89,8 +89,8 @@ export function createConsent(db: Db) {
     /** Idempotent and safe under concurrent clicks: a repeat keeps the first unsubscribe's time. */
     async unsubscribe(customerId: string, group: string): Promise<void> {
       await db.$executeRaw`
-        INSERT INTO subscriptions (customer_id, "group", subscribed, updated_at) VALUES (${customerId}, ${group}, false, now())
-        ON CONFLICT (customer_id, "group") DO UPDATE SET subscribed = false, updated_at = now() WHERE subscriptions.subscribed`;
+        INSERT INTO subscriptions (customer_id, "group", subscribed, updated_at) VALUES (${customerId}, ${group}, false, (now() AT TIME ZONE 'UTC'))
+        ON CONFLICT (customer_id, "group") DO UPDATE SET subscribed = false, updated_at = (now() AT TIME ZONE 'UTC') WHERE subscriptions.subscribed`;
     },
   };
 }
