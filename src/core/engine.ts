@@ -101,6 +101,7 @@ class Turn implements StepContext {
       took = true;
       rememberEvent(this.journey, event.id);
       this.deliver(event);
+      if (event.mayEnter === false) continue;
       this.run.planning = event;
       this.call('planEnrollments', { customerId: this.customerId, event }, { for: 'plan', event });
     }

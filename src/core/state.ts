@@ -11,6 +11,12 @@ export interface CustomerEvent {
   /** ISO-8601 time the event happened (client-supplied or time of receipt). */
   occurredAt: string;
   properties: Record<string, unknown>;
+  /**
+   * False when the API's index found no program version entered by this type
+   * (src/programs/referenced-index.ts): the engine plans no enrollments for it, and it still
+   * reaches goals and waits. Absent: plan.
+   */
+  mayEnter?: false;
 }
 
 export interface Recommendation {

@@ -31,7 +31,7 @@ export interface IngestResult {
 /** How long the relay leaves a fresh event to the request that stored it. */
 export const INLINE_DELIVERY_GRACE_MS = 30_000;
 
-export function createIngestion(deps: { db: Db; identity: Identity; customers: CustomerClient; logger: Logger; referenced: Pick<ReferencedIndex, 'references'> }) {
+export function createIngestion(deps: { db: Db; identity: Identity; customers: CustomerClient; logger: Logger; referenced: Pick<ReferencedIndex, 'references' | 'enters'> }) {
   const { db, identity, customers, logger, referenced } = deps;
   const breaker = createDeliveryBreaker();
   const marks = createDeliveredMarks(db, logger);
@@ -76,7 +76,8 @@ export function createIngestion(deps: { db: Db; identity: Identity; customers: C
 
   async function deliver(customerId: string, event: CustomerEvent): Promise<boolean> {
     try {
-      await customers.deliver(customerId, event);
+      // An event no version enters needs no planning in the workflow: it says so (src/core/state.ts).
+      await customers.deliver(customerId, referenced.enters(event.type) ? event : { ...event, mayEnter: false });
       marks.mark(event.id);
       return true;
     } catch (err) {

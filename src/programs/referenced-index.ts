@@ -11,6 +11,8 @@ import type { Logger } from 'pino';
 export interface ReferencedIndex {
   /** Whether a workflow may act on an event of this type. True whenever the index may be behind. */
   references(type: string): boolean;
+  /** Whether an event of this type may start an enrollment (some version's entry event). True whenever the index may be behind. */
+  enters(type: string): boolean;
   /** Reloads after a change this process made; resolves once a load that began after the call ended. */
   refresh(): Promise<void>;
   /** Resolves true once the index is current (false if it could not load within `timeoutMs`). */
@@ -24,16 +26,17 @@ export const PROGRAMS_CHANGED_CHANNEL = 'kairos_programs_changed';
  * Entry, wait and goal types of every published version of every program that is not archived
  * (whatever its state: paused and stopped programs still have customers, and a version published
  * but not launched is in before anyone can enter it); an archived program's wait and goal types
- * until its `listening_until` (null: no bound known, kept). `until_ms` null means for good.
+ * until its `listening_until` (null: no bound known, kept). `until_ms` null means for good; `entry`
+ * marks the entry events, which alone can start an enrollment.
  */
 const INDEX_QUERY = `
-  SELECT NULL AS type, NULL::float8 AS until_ms, pg_current_snapshot()::text AS snapshot
+  SELECT NULL AS type, NULL::float8 AS until_ms, false AS entry, pg_current_snapshot()::text AS snapshot
   UNION ALL
-  SELECT v.trigger_event, NULL::float8, NULL
+  SELECT v.trigger_event, NULL::float8, true, NULL
     FROM program_versions v JOIN programs p ON p.id = v.program_id
    WHERE p.status <> 'archived'
   UNION ALL
-  SELECT t, CASE WHEN p.status = 'archived' THEN extract(epoch FROM p.listening_until AT TIME ZONE 'UTC')::float8 * 1000 END, NULL
+  SELECT t, CASE WHEN p.status = 'archived' THEN extract(epoch FROM p.listening_until AT TIME ZONE 'UTC')::float8 * 1000 END, false, NULL
     FROM program_versions v JOIN programs p ON p.id = v.program_id, unnest(v.listens_to) AS t
    WHERE p.status <> 'archived' OR p.listening_until IS NULL OR p.listening_until AT TIME ZONE 'UTC' > now()`;
 
@@ -69,6 +72,8 @@ export function createReferencedIndex(options: ReferencedIndexOptions): Referenc
   const { url, logger } = options;
   const queryTimeoutMs = options.queryTimeoutMs ?? 5000;
   let types: Map<string, number> | null = null;
+  /** The entry events among them. */
+  let entryTypes = new Set<string>();
   /** The last load's snapshot: which changes it saw. */
   let snapshot: Snapshot | null = null;
   let client: Client | null = null;
@@ -94,14 +99,17 @@ export function createReferencedIndex(options: ReferencedIndexOptions): Referenc
     const c = client;
     if (!c || loaded >= upTo) return;
     try {
-      const { rows } = await c.query<{ type: string | null; until_ms: number | null; snapshot: string | null }>(INDEX_QUERY);
+      const { rows } = await c.query<{ type: string | null; until_ms: number | null; entry: boolean; snapshot: string | null }>(INDEX_QUERY);
       if (client !== c) return;
       const next = new Map<string, number>();
+      const entries = new Set<string>();
       for (const row of rows) {
         if (row.snapshot !== null) snapshot = parseSnapshot(row.snapshot);
         if (row.type !== null) next.set(row.type, Math.max(next.get(row.type) ?? -Infinity, row.until_ms ?? Infinity));
+        if (row.type !== null && row.entry) entries.add(row.type);
       }
       types = next;
+      entryTypes = entries;
       loaded = upTo;
       for (const xid of unseen) if (saw(snapshot, xid)) unseen.delete(xid);
       if (current()) waiters.splice(0).forEach((w) => w());
@@ -194,6 +202,10 @@ export function createReferencedIndex(options: ReferencedIndexOptions): Referenc
       if (!current() || !types) return true;
       const until = types.get(type);
       return until !== undefined && until > Date.now();
+    },
+    enters(type) {
+      use();
+      return !current() || entryTypes.has(type);
     },
     refresh() {
       use();

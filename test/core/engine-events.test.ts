@@ -74,3 +74,21 @@ test('an awaited event arriving while the step boundary check is in flight still
   expect(w.recordsOf(id, 'waitForEvent').map((r) => r.outcome)).toEqual(['matched']);
   expect(w.now).toBeLessThan(T0 + HOUR);
 });
+
+test('an event the API says no version enters is not planned, and still reaches waits and goals', () => {
+  const w = new World().addProgram('p', { ...waiter, goal: { event: { type: 'refund' }, window: '7d' } });
+  w.event('go', {}, 'in');
+  const arrive = (type: string, id: string) => {
+    w.feed({ type: 'event', event: { id, type, occurredAt: new Date(w.now).toISOString(), properties: {}, mayEnter: false } });
+    w.settle();
+  };
+  arrive('purchase', 'buy');
+  expect(w.callsNamed('planEnrollments').map((c) => c.args.event.id)).toEqual(['in']);
+  expect(w.records.filter((r) => r.kind === 'waitForEvent').map((r) => r.outcome)).toEqual(['matched']);
+
+  w.event('go', {}, 'again');
+  arrive('refund', 'back');
+  expect(w.callsNamed('planEnrollments').map((c) => c.args.event.id)).toEqual(['in', 'again']);
+  // The live enrollment converts, and so does the one that ended (within the goal window).
+  expect(w.records.filter((r) => r.kind === 'goal').map((r) => [r.enrollmentId, r.outcome])).toEqual([['p/again', 'converted'], ['p/in', 'converted']]);
+});

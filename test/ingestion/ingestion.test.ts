@@ -16,7 +16,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   const { db } = database;
   const customers = { deliver: async (_customerId: string, event: { id: string }) => void signalled.push(event.id) } as unknown as CustomerClient;
-  ingestion = createIngestion({ db, identity: createIdentity(db, customers), customers, logger: pino({ level: 'silent' }), referenced: { references: () => true } });
+  ingestion = createIngestion({ db, identity: createIdentity(db, customers), customers, logger: pino({ level: 'silent' }), referenced: { references: () => true, enters: () => true } });
 });
 afterAll(async () => {
   await ingestion?.flush();

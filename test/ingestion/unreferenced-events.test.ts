@@ -15,7 +15,7 @@ let ingestion: Ingestion;
 /** What would have been signalled: `customerId eventId`. */
 const signalled: string[] = [];
 const REFERENCED = new Set(['signup']);
-const referenced = { references: (type: string) => REFERENCED.has(type) };
+const referenced = { references: (type: string) => REFERENCED.has(type), enters: () => true };
 
 beforeAll(async () => {
   database = await createTestDatabase();

@@ -148,3 +148,20 @@ test('a second API process picks up a launch made by the first', async () => {
   expect(second.referenced.references('flash_unknown')).toBe(false);
   await eventually(async () => (await historyLength(cy)) !== null, 10_000, "cy's workflow");
 });
+
+test('an event versions only wait for reaches the waiting customer with no planning in the workflow', async () => {
+  const dee = await identify('dee');
+  await publishAndLaunch(api, 'cart', waiting('cart_add', 'cart_pay'));
+  const post = async (eventId: string, type: string) => (await api.request('POST', '/v1/events', { json: { eventId, type, customer: customerOf('dee') } })).body;
+  await post('dee-add-1', 'cart_add');
+  await entered('cart', dee);
+  await post('dee-pay-1', 'cart_pay');
+  await stepsRecorded(world.database.db, { programId: 'cart', customerId: dee, kind: 'waitForEvent', outcome: 'matched' }, 1, 'dee to be matched', 30_000);
+  // One local activity planned entries, for the entry event; the payment was not planned.
+  const { events } = await handle(dee).fetchHistory();
+  const localActivities = (events ?? []).flatMap((e) => {
+    const data = e.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data;
+    return data ? [(JSON.parse(Buffer.from(data).toString()) as { activity_type: string }).activity_type] : [];
+  });
+  expect(localActivities.filter((type) => type === 'planEnrollments')).toHaveLength(1);
+});

@@ -70,8 +70,10 @@ describe('the index', () => {
   test('before it has loaded, and without a database, every type counts as referenced', async () => {
     const fresh = createReferencedIndex({ url: database.url, logger });
     expect(fresh.references('anything')).toBe(true);
+    expect(fresh.enters('anything')).toBe(true);
     expect(await fresh.ready()).toBe(true);
     expect(fresh.references('anything')).toBe(false);
+    expect(fresh.enters('anything')).toBe(false);
     await fresh.close();
     const none = createReferencedIndex({ url: undefined, logger });
     expect(await none.ready(200)).toBe(false);
@@ -84,6 +86,8 @@ describe('the index', () => {
     await create('drafted', program('d-entry', 'd-wait', 'd-goal'));
     // The publishing process knows before publish answers.
     expect(referenced(index, ['d-entry', 'd-wait', 'd-goal', 'page_view'])).toEqual(['d-entry', 'd-wait', 'd-goal']);
+    // Only the entry type may start an enrollment: the others need no planning in the workflow.
+    expect(['d-entry', 'd-wait', 'd-goal', 'page_view'].filter((t) => index.enters(t))).toEqual(['d-entry']);
 
     const v = await create('lifecycle', program('l-entry', 'l-wait', 'l-goal'));
     await programs.launch('lifecycle', v, 'test');
@@ -106,6 +110,7 @@ describe('the index', () => {
     const before = Date.now();
     await programs.changeState('filed', 'archive', 'test');
     expect(referenced(index, ['f-entry', 'f-wait', 'f-goal'])).toEqual(['f-wait', 'f-goal']);
+    expect(index.enters('f-entry')).toBe(false);
     const { listeningUntil } = await database.db.program.findUniqueOrThrow({ where: { id: 'filed' } });
     const expected = before + 5 * DAY + ARCHIVED_LISTENING_MARGIN_MS;
     expect(listeningUntil!.getTime()).toBeGreaterThanOrEqual(expected);
