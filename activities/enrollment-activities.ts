@@ -13,7 +13,11 @@ import type { ActivityDeps } from './deps';
 import { customerPolicy } from './policy-activities';
 import { loadProfileScope } from './profile-scope';
 
-export function createEnrollmentActivities({ db, controlTiming, contactPolicy }: Pick<ActivityDeps, 'db' | 'controlTiming' | 'contactPolicy'>) {
+export function createEnrollmentActivities({
+  db,
+  controlTiming,
+  contactPolicy,
+}: Pick<ActivityDeps, 'db' | 'controlTiming' | 'contactPolicy'>) {
   return {
     /**
      * Live programs whose trigger (type and `where`) this event satisfies, each with the version
@@ -29,20 +33,39 @@ export function createEnrollmentActivities({ db, controlTiming, contactPolicy }:
         // The version this customer joins enters on another event type: not a candidate.
         if (!row.versions || !Object.hasOwn(row.versions, r.version)) return [];
         try {
-          return [{ programId: row.program_id, route: r, definition: readExecutionForm(row.versions[r.version], row.program_id, r.version) }];
+          return [
+            {
+              programId: row.program_id,
+              route: r,
+              definition: readExecutionForm(row.versions[r.version], row.program_id, r.version),
+            },
+          ];
         } catch (err) {
           if (!(err instanceof ExecutionFormError)) throw err;
-          invalid.push({ programId: row.program_id, version: r.version, variant: null, invalid: `invalid data: ${err.message.slice(0, 400)}` });
+          invalid.push({
+            programId: row.program_id,
+            version: r.version,
+            variant: null,
+            invalid: `invalid data: ${err.message.slice(0, 400)}`,
+          });
           return [];
         }
       });
       const needsProfile = routed.some((x) => x.definition.entry.where);
       const scope = needsProfile ? await loadProfileScope(db, input.customerId) : {};
-      const entering = routed.filter(({ definition: { entry } }) => !entry.where || evaluate(entry.where, { ...scope, event: eventScope(input.event) }));
+      const entering = routed.filter(
+        ({ definition: { entry } }) =>
+          !entry.where || evaluate(entry.where, { ...scope, event: eventScope(input.event) }),
+      );
       const assigned = entering.filter((x) => x.route.experimentId !== null);
       if (assigned.length) {
         await db.assignment.createMany({
-          data: assigned.map(({ route: r }) => ({ experimentId: r.experimentId!, customerId: input.customerId, variant: r.variant!, version: r.version })),
+          data: assigned.map(({ route: r }) => ({
+            experimentId: r.experimentId!,
+            customerId: input.customerId,
+            variant: r.variant!,
+            version: r.version,
+          })),
           skipDuplicates: true,
         });
       }
@@ -122,7 +145,18 @@ interface EntryRow {
 function routingInput(row: EntryRow): RoutingInput {
   return {
     liveVersion: row.live_version,
-    experiment: row.experiment_id === null ? null : { id: row.experiment_id, variants: row.variants as ExperimentVariant[], holdout: row.holdout!, controlVersion: row.control_version! },
-    rollout: row.rollout_id === null ? null : { id: row.rollout_id, fromVersion: row.from_version!, toVersion: row.to_version!, percent: row.percent! },
+    experiment:
+      row.experiment_id === null
+        ? null
+        : {
+            id: row.experiment_id,
+            variants: row.variants as ExperimentVariant[],
+            holdout: row.holdout!,
+            controlVersion: row.control_version!,
+          },
+    rollout:
+      row.rollout_id === null
+        ? null
+        : { id: row.rollout_id, fromVersion: row.from_version!, toVersion: row.to_version!, percent: row.percent! },
   };
 }

@@ -7,7 +7,11 @@ import type { CustomerState } from '../src/core/state';
 
 export function createIdentityActivities() {
   return {
-    async forwardCustomerState(input: { survivorId: string; fromCustomerId: string; state: CustomerState }): Promise<void> {
+    async forwardCustomerState(input: {
+      survivorId: string;
+      fromCustomerId: string;
+      state: CustomerState;
+    }): Promise<void> {
       const { client, info } = Context.current();
       const args: [CustomerWorkflowInput] = [{ customerId: input.survivorId }];
       // signalWithStart: the survivor's workflow may not be running (no event of theirs yet).

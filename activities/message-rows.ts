@@ -119,9 +119,17 @@ export function createMessageRows(db: Db) {
   return {
     async writeOrRead(input: SendMessageInput): Promise<SendReads> {
       const record = {
-        key: input.key, customer_id: input.customerId, enrollment_id: input.enrollmentId, program_id: input.programId,
-        version: input.version, variant: input.variant, step_id: input.stepId, channel: input.channel, template_id: input.templateId,
-        scheduled_at: new Date(input.scheduledAt).toISOString(), created_at: new Date().toISOString(),
+        key: input.key,
+        customer_id: input.customerId,
+        enrollment_id: input.enrollmentId,
+        program_id: input.programId,
+        version: input.version,
+        variant: input.variant,
+        step_id: input.stepId,
+        channel: input.channel,
+        template_id: input.templateId,
+        scheduled_at: new Date(input.scheduledAt).toISOString(),
+        created_at: new Date().toISOString(),
       };
       const [row] = await sqlRows<WriteOrReadRow>(db, WRITE_OR_READ, [JSON.stringify(record)]);
       const message = row!.message ?? (await sqlRows<NonNullable<WriteOrReadRow['message']>>(db, READ, [input.key]))[0];
@@ -137,7 +145,10 @@ export function createMessageRows(db: Db) {
     },
 
     /** True when this attempt moved the row from `queued` to `sending`. */
-    async claim(key: string, sending: { recipient: string; subject: string; templateVersion: number | null }): Promise<boolean> {
+    async claim(
+      key: string,
+      sending: { recipient: string; subject: string; templateVersion: number | null },
+    ): Promise<boolean> {
       const rows = await sqlRows(db, CLAIM, [key, sending.recipient, sending.subject, sending.templateVersion]);
       return rows.length === 1;
     },
@@ -150,6 +161,7 @@ export function createMessageRows(db: Db) {
 
     unconfirmed: (key: string) => update(UNCONFIRMED, [key]),
 
-    failedAttempt: (key: string, lastError: string, requeue: boolean) => update(FAILED_ATTEMPT, [key, lastError, requeue]),
+    failedAttempt: (key: string, lastError: string, requeue: boolean) =>
+      update(FAILED_ATTEMPT, [key, lastError, requeue]),
   };
 }

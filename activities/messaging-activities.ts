@@ -10,7 +10,13 @@ import type { SendMessageInput, SendOutcome } from '../src/core/calls';
 import type { ActivityDeps } from './deps';
 import { createMessageRows } from './message-rows';
 
-export function createMessagingActivities({ db, email: emailSender, emailFrom, unsubscribe, webhooks }: Pick<ActivityDeps, 'db' | 'email' | 'emailFrom' | 'unsubscribe' | 'webhooks'>) {
+export function createMessagingActivities({
+  db,
+  email: emailSender,
+  emailFrom,
+  unsubscribe,
+  webhooks,
+}: Pick<ActivityDeps, 'db' | 'email' | 'emailFrom' | 'unsubscribe' | 'webhooks'>) {
   const renderer = createRenderer();
   const suppressions = createSuppressions(db);
   const messages = createMessageRows(db);
@@ -47,29 +53,42 @@ export function createMessagingActivities({ db, email: emailSender, emailFrom, u
       if (input.variant === HOLDOUT) return finish(input.key, { status: 'skipped', reason: 'holdout' });
       const { scope } = reads;
       const email = scope.profile.email;
-      if (input.channel === 'email' && typeof email !== 'string') return finish(input.key, { status: 'skipped', reason: 'no_email' });
+      if (input.channel === 'email' && typeof email !== 'string')
+        return finish(input.key, { status: 'skipped', reason: 'no_email' });
       // Suppressions (bounces, complaints, erasure) follow the person, whatever the channel.
       const suppressed = typeof email === 'string' ? await suppressionOf(reads.suppressionKinds, email) : null;
       if (suppressed) return finish(input.key, { status: 'skipped', reason: `suppressed: ${suppressed}` });
       const to = input.channel === 'email' ? (email as string) : input.url;
       if (!to) return finish(input.key, { status: 'failed', reason: 'webhook step has no url' });
       const group = subscriptionGroupOf(reads.consent ?? {});
-      if (group && !isSubscribedIn(reads.subscriptions, group)) return finish(input.key, { status: 'skipped', reason: `unsubscribed: ${group}` });
+      if (group && !isSubscribedIn(reads.subscriptions, group))
+        return finish(input.key, { status: 'skipped', reason: `unsubscribed: ${group}` });
       const { template } = reads;
       if (!template) return finish(input.key, { status: 'failed', reason: `template ${input.templateId} not found` });
 
       const unsubscribeUrl = group ? unsubscribe.url(input.customerId, group) : null;
-      const context = { customer: scope.profile, traits: scope.traits, event: input.entryEvent, recommendations: input.recommendations, unsubscribeUrl };
+      const context = {
+        customer: scope.profile,
+        traits: scope.traits,
+        event: input.entryEvent,
+        recommendations: input.recommendations,
+        unsubscribeUrl,
+      };
       let rendered: RenderedMessage;
       try {
         rendered = await renderer.render(template, context);
       } catch (err) {
         // Rendering fails the same way on every attempt: the step's failure branch runs instead.
         if (!(err instanceof LiquidError)) throw err;
-        return finish(input.key, { status: 'failed', reason: `template ${input.templateId} cannot be rendered: ${err.message.slice(0, 300)}` });
+        return finish(input.key, {
+          status: 'failed',
+          reason: `template ${input.templateId} cannot be rendered: ${err.message.slice(0, 300)}`,
+        });
       }
       const { subject, html } = rendered;
-      const headers = unsubscribeUrl ? { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : undefined;
+      const headers = unsubscribeUrl
+        ? { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
+        : undefined;
       // Compare-and-set: only one attempt may move the row into the in-doubt state.
       const claimed = await messages.claim(input.key, { recipient: to, subject, templateVersion: template.version });
       if (!claimed) throw new Error(`message ${input.key} is being sent by another attempt`);
@@ -80,7 +99,17 @@ export function createMessagingActivities({ db, email: emailSender, emailFrom, u
             : await webhooks.post({
                 url: to,
                 messageKey: input.key,
-                body: { messageKey: input.key, customerId: input.customerId, programId: input.programId, stepId: input.stepId, templateId: input.templateId, subject, body: html, event: input.entryEvent, recommendations: input.recommendations },
+                body: {
+                  messageKey: input.key,
+                  customerId: input.customerId,
+                  programId: input.programId,
+                  stepId: input.stepId,
+                  templateId: input.templateId,
+                  subject,
+                  body: html,
+                  event: input.entryEvent,
+                  recommendations: input.recommendations,
+                },
               });
         return await finish(input.key, { status: 'sent', providerMessageId });
       } catch (err) {

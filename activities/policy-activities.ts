@@ -9,7 +9,11 @@ import type { ActivityDeps } from './deps';
 /** The policy as configured: cap windows as text ("24h"), measured here for the engine. */
 export type ContactPolicyConfig = Omit<ContactPolicy, 'caps'> & { caps: Omit<FrequencyCap, 'withinMs'>[] };
 
-export async function loadCustomerPolicy(db: Db, config: ContactPolicyConfig, customerId: string): Promise<CustomerPolicy> {
+export async function loadCustomerPolicy(
+  db: Db,
+  config: ContactPolicyConfig,
+  customerId: string,
+): Promise<CustomerPolicy> {
   const customer = await db.customer.findUnique({ where: { id: customerId }, select: { timezone: true } });
   return customerPolicy(config, customer?.timezone ?? null);
 }
@@ -25,6 +29,7 @@ export function customerPolicy(config: ContactPolicyConfig, timeZone: string | n
 
 export function createPolicyActivities({ db, contactPolicy }: Pick<ActivityDeps, 'db' | 'contactPolicy'>) {
   return {
-    loadContactPolicy: (input: { customerId: string }): Promise<CustomerPolicy> => loadCustomerPolicy(db, contactPolicy, input.customerId),
+    loadContactPolicy: (input: { customerId: string }): Promise<CustomerPolicy> =>
+      loadCustomerPolicy(db, contactPolicy, input.customerId),
   };
 }

@@ -18,7 +18,12 @@ export function createProfileActivities({ db }: Pick<ActivityDeps, 'db'>) {
       return pickFields(await loadProfileScope(db, input.customerId), input.fields);
     },
 
-    async updateProfile(input: { customerId: string; set?: Record<string, unknown>; addTags?: string[]; removeTags?: string[] }): Promise<void> {
+    async updateProfile(input: {
+      customerId: string;
+      set?: Record<string, unknown>;
+      addTags?: string[];
+      removeTags?: string[];
+    }): Promise<void> {
       // One transaction with a row lock, so concurrent updates to traits or tags never lose a write.
       await db.$transaction(async (tx) => {
         await tx.$executeRaw`SELECT 1 FROM customers WHERE id = ${input.customerId} FOR UPDATE`;
@@ -49,13 +54,20 @@ export function createProfileActivities({ db }: Pick<ActivityDeps, 'db'>) {
       }
       const hour = (await bestEngagementHour(db, input.customerId, input.timeZone)) ?? strategy.defaultHour;
       const at = `${String(hour).padStart(2, '0')}:00`;
-      return { ms: nextAllowedTime(input.nowMs, { at }, input.timeZone) - input.nowMs, basis: `best hour ${at} ${input.timeZone}` };
+      return {
+        ms: nextAllowedTime(input.nowMs, { at }, input.timeZone) - input.nowMs,
+        basis: `best hour ${at} ${input.timeZone}`,
+      };
     },
   };
 }
 
 /** The local hour at which the customer most often opened or clicked, or null with no history. */
-async function bestEngagementHour(db: Pick<ActivityDeps, 'db'>['db'], customerId: string, timeZone: string): Promise<number | null> {
+async function bestEngagementHour(
+  db: Pick<ActivityDeps, 'db'>['db'],
+  customerId: string,
+  timeZone: string,
+): Promise<number | null> {
   const rows = await db.event.findMany({
     where: { customerId, type: { in: ['email_opened', 'email_clicked'] } },
     select: { occurredAt: true },

@@ -63,7 +63,10 @@ export function pickFields(scope: ProfileScope, fields: readonly string[]): Prof
     const [root, ...path] = field.split('.');
     // Own properties only, and never `__proto__` (a condition's path is data, not a way into prototypes).
     if ((root !== 'profile' && root !== 'traits') || path.length === 0 || path.includes('__proto__')) continue;
-    const value = path.reduce<unknown>((node, part) => (isRecord(node) && Object.hasOwn(node, part) ? node[part] : undefined), scope[root]);
+    const value = path.reduce<unknown>(
+      (node, part) => (isRecord(node) && Object.hasOwn(node, part) ? node[part] : undefined),
+      scope[root],
+    );
     if (value === undefined) continue;
     let node = picked[root];
     for (const part of path.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;

@@ -18,8 +18,16 @@ export function createRecommendationActivities({ db }: Pick<ActivityDeps, 'db'>)
       return refreshCoPurchases(db);
     },
 
-    async recommendProducts(input: { customerId: string; entryEvent: CustomerEvent; count: number }): Promise<Recommendation[]> {
-      return rankProducts(db, { customerId: input.customerId, seedIds: seedProducts(input.entryEvent), count: input.count });
+    async recommendProducts(input: {
+      customerId: string;
+      entryEvent: CustomerEvent;
+      count: number;
+    }): Promise<Recommendation[]> {
+      return rankProducts(db, {
+        customerId: input.customerId,
+        seedIds: seedProducts(input.entryEvent),
+        count: input.count,
+      });
     },
   };
 }
@@ -28,7 +36,9 @@ export function createRecommendationActivities({ db }: Pick<ActivityDeps, 'db'>)
 function seedProducts(event: CustomerEvent): string[] {
   const { items, productId } = event.properties as { items?: unknown; productId?: unknown };
   if (Array.isArray(items)) {
-    const ids = items.map((i) => (i as { productId?: unknown } | null)?.productId).filter((id): id is string => typeof id === 'string');
+    const ids = items
+      .map((i) => (i as { productId?: unknown } | null)?.productId)
+      .filter((id): id is string => typeof id === 'string');
     if (ids.length) return ids;
   }
   return typeof productId === 'string' ? [productId] : [];

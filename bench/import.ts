@@ -30,7 +30,13 @@ else
 
 /** The API in its own process, so its RSS is the server's alone; it reports the peak since the last reset. */
 async function serve(url: string, key: string): Promise<void> {
-  const { app } = createApiServices({ db: createDb({ url }), client: {} as TemporalClient, taskQueue: 'unused', logger: pino({ level: 'silent' }), bootstrapKey: key });
+  const { app } = createApiServices({
+    db: createDb({ url }),
+    client: {} as TemporalClient,
+    taskQueue: 'unused',
+    logger: pino({ level: 'silent' }),
+    bootstrapKey: key,
+  });
   const server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   let peak = process.memoryUsage().rss;
@@ -54,7 +60,10 @@ async function main(): Promise<void> {
   await admin(base, `CREATE DATABASE ${name}`);
   let child: ChildProcess | undefined;
   try {
-    execFileSync('bash', [join(ROOT, 'scripts/prisma.sh'), 'migrate', 'deploy'], { env: { ...process.env, DATABASE_URL: dbUrl }, stdio: 'ignore' });
+    execFileSync('bash', [join(ROOT, 'scripts/prisma.sh'), 'migrate', 'deploy'], {
+      env: { ...process.env, DATABASE_URL: dbUrl },
+      stdio: 'ignore',
+    });
     child = fork(__filename, ['server', dbUrl, key], { execArgv: process.execArgv });
     const { port } = (await once(child, 'message'))[0] as { port: number };
     const server = child;
@@ -73,27 +82,61 @@ async function main(): Promise<void> {
     console.log(`server up, RSS ${mb((await ask('peak')).rss)}; files in ${dir}`);
 
     const files = {
-      customers: await write(join(dir, 'customers-10k.csv'), 'id,email,timezone,firstName\n', 10_000, (i) => `c-${i},c${i}@example.com,Europe/Ljubljana,Name${i}\n`),
-      products: await write(join(dir, 'products-1k.csv'), 'id,name,category,price,stock,targetStock\n', 1_000, (i) => `p-${i},Product ${i},cat-${i % 20},${(5 + (i % 200)).toFixed(2)},${i % 50},20\n`),
+      customers: await write(
+        join(dir, 'customers-10k.csv'),
+        'id,email,timezone,firstName\n',
+        10_000,
+        (i) => `c-${i},c${i}@example.com,Europe/Ljubljana,Name${i}\n`,
+      ),
+      products: await write(
+        join(dir, 'products-1k.csv'),
+        'id,name,category,price,stock,targetStock\n',
+        1_000,
+        (i) => `p-${i},Product ${i},cat-${i % 20},${(5 + (i % 200)).toFixed(2)},${i % 50},20\n`,
+      ),
       // 100k lines: orders of two lines each, spread over a year.
-      purchases: await write(join(dir, 'purchases-100k.csv'), 'orderId,customerId,productId,quantity,price,orderedAt\n', 100_000, (i) => {
-        const order = Math.floor(i / 2);
-        const at = new Date(Date.UTC(2025, 0, 1) + (order % 365) * 86_400_000 + (order % 86_400) * 1000).toISOString();
-        return `o-${order},c-${order % 10_000},p-${(order * 7 + (i % 2) * 13) % 1_000},${1 + (i % 3)},19.90,${at}\n`;
-      }),
-      million: await write(join(dir, 'customers-1m.csv'), 'id,email,firstName,city\n', 1_000_000, (i) => `m-${i},m${i}@example.com,Name${i},City${i % 500}\n`),
+      purchases: await write(
+        join(dir, 'purchases-100k.csv'),
+        'orderId,customerId,productId,quantity,price,orderedAt\n',
+        100_000,
+        (i) => {
+          const order = Math.floor(i / 2);
+          const at = new Date(
+            Date.UTC(2025, 0, 1) + (order % 365) * 86_400_000 + (order % 86_400) * 1000,
+          ).toISOString();
+          return `o-${order},c-${order % 10_000},p-${(order * 7 + (i % 2) * 13) % 1_000},${1 + (i % 3)},19.90,${at}\n`;
+        },
+      ),
+      million: await write(
+        join(dir, 'customers-1m.csv'),
+        'id,email,firstName,city\n',
+        1_000_000,
+        (i) => `m-${i},m${i}@example.com,Name${i},City${i % 500}\n`,
+      ),
     };
 
-    for (const [kind, file] of [['customers', files.customers], ['products', files.products], ['purchases', files.purchases], ['customers', files.million]] as const) {
+    for (const [kind, file] of [
+      ['customers', files.customers],
+      ['products', files.products],
+      ['purchases', files.purchases],
+      ['customers', files.million],
+    ] as const) {
       await ask('reset');
       const started = Date.now();
       // The RSS over time shows whether memory is flat, not just how high it got.
       const ticker = setInterval(() => {
-        void Promise.all([ask('peak'), progress.query<{ n: number }>(`SELECT rows_ok + rows_failed AS n FROM imports WHERE status = 'running'`)]).then(([m, q]) =>
-          console.log(`  ${Math.round((Date.now() - started) / 1000)} s: ${q.rows[0]?.n ?? '?'} rows, RSS ${mb(m.rss)} (peak ${mb(m.peak)})`),
+        void Promise.all([
+          ask('peak'),
+          progress.query<{ n: number }>(`SELECT rows_ok + rows_failed AS n FROM imports WHERE status = 'running'`),
+        ]).then(([m, q]) =>
+          console.log(
+            `  ${Math.round((Date.now() - started) / 1000)} s: ${q.rows[0]?.n ?? '?'} rows, RSS ${mb(m.rss)} (peak ${mb(m.peak)})`,
+          ),
         );
       }, 20_000);
-      const result = await upload({ port, key, kind, file, limitMs: BIG_IMPORT_LIMIT_MS }).finally(() => clearInterval(ticker));
+      const result = await upload({ port, key, kind, file, limitMs: BIG_IMPORT_LIMIT_MS }).finally(() =>
+        clearInterval(ticker),
+      );
       const ms = Date.now() - started;
       const { peak, cpuMs } = await ask('peak');
       const cost = `server peak RSS ${mb(peak)}, server CPU ${(cpuMs / 1000).toFixed(1)} s`;
@@ -102,7 +145,9 @@ async function main(): Promise<void> {
         continue;
       }
       const rows = result.rowsOk + result.rowsFailed;
-      console.log(`${kind.padEnd(9)} ${String(rows).padStart(7)} rows (${result.rowsFailed} failed) in ${(ms / 1000).toFixed(1)} s = ${Math.round(rows / (ms / 1000))} rows/s; ${cost}`);
+      console.log(
+        `${kind.padEnd(9)} ${String(rows).padStart(7)} rows (${result.rowsFailed} failed) in ${(ms / 1000).toFixed(1)} s = ${Math.round(rows / (ms / 1000))} rows/s; ${cost}`,
+      );
     }
     await progress.end();
   } finally {
@@ -122,13 +167,36 @@ async function write(path: string, header: string, rows: number, line: (i: numbe
   return path;
 }
 
-function upload({ port, key, kind, file, limitMs }: { port: number; key: string; kind: string; file: string; limitMs: number }): Promise<{ rowsOk: number; rowsFailed: number } | 'timeout'> {
+function upload({
+  port,
+  key,
+  kind,
+  file,
+  limitMs,
+}: {
+  port: number;
+  key: string;
+  kind: string;
+  file: string;
+  limitMs: number;
+}): Promise<{ rowsOk: number; rowsFailed: number } | 'timeout'> {
   return new Promise((done, fail) => {
-    const req = request({ port, host: '127.0.0.1', method: 'POST', path: `/v1/imports/${kind}`, headers: { authorization: `Bearer ${key}`, 'content-type': 'text/csv' } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (c: string) => (body += c));
-      res.on('end', () => (res.statusCode === 201 ? done(JSON.parse(body)) : fail(new Error(`${res.statusCode}: ${body}`))));
-    });
+    const req = request(
+      {
+        port,
+        host: '127.0.0.1',
+        method: 'POST',
+        path: `/v1/imports/${kind}`,
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'text/csv' },
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (c: string) => (body += c));
+        res.on('end', () =>
+          res.statusCode === 201 ? done(JSON.parse(body)) : fail(new Error(`${res.statusCode}: ${body}`)),
+        );
+      },
+    );
     const timer = setTimeout(() => {
       req.destroy();
       done('timeout');

@@ -24,9 +24,26 @@ const SIZES = { products: 10_000, customers: 20_000, categories: 40, collections
 const K = 10;
 const MIN_LATENCY_CALLS = 1_000;
 
-interface ShopProduct { id: string; category: string; collection: string; pairsWith: string[]; stock: number; targetStock: number; price: number }
-interface ShopOrder { id: string; customerId: string; at: Date; items: string[] }
-interface Shop { products: ShopProduct[]; customers: string[]; orders: ShopOrder[] }
+interface ShopProduct {
+  id: string;
+  category: string;
+  collection: string;
+  pairsWith: string[];
+  stock: number;
+  targetStock: number;
+  price: number;
+}
+interface ShopOrder {
+  id: string;
+  customerId: string;
+  at: Date;
+  items: string[];
+}
+interface Shop {
+  products: ShopProduct[];
+  customers: string[];
+  orders: ShopOrder[];
+}
 
 if (require.main === module)
   main().catch((err: unknown) => {
@@ -42,7 +59,10 @@ async function main(): Promise<void> {
   await admin(base, `CREATE DATABASE ${name}`);
   const db = createDb({ url, poolSize: 4 });
   try {
-    execFileSync('bash', [join(ROOT, 'scripts/prisma.sh'), 'migrate', 'deploy'], { env: { ...process.env, DATABASE_URL: url }, stdio: 'ignore' });
+    execFileSync('bash', [join(ROOT, 'scripts/prisma.sh'), 'migrate', 'deploy'], {
+      env: { ...process.env, DATABASE_URL: url },
+      stdio: 'ignore',
+    });
     const shop = generateShop(SIZES);
     const { train, heldOut } = holdOutLastOrders(shop.orders);
     await load(db, shop, train);
@@ -53,8 +73,13 @@ async function main(): Promise<void> {
     const { owned, previous } = customerHistories(train);
     const popular = await bestSellers(db);
     const { recommendProducts } = createRecommendationActivities({ db });
-    const seededBy = (h: ShopOrder) => ({ customerId: h.customerId, entryEvent: purchase(previous.get(h.customerId)!), count: K });
-    const ranked = (weights: ScoreWeights) => async (h: ShopOrder) => rankProducts(db, { customerId: h.customerId, seedIds: previous.get(h.customerId)!.items, count: K }, weights);
+    const seededBy = (h: ShopOrder) => ({
+      customerId: h.customerId,
+      entryEvent: purchase(previous.get(h.customerId)!),
+      count: K,
+    });
+    const ranked = (weights: ScoreWeights) => async (h: ShopOrder) =>
+      rankProducts(db, { customerId: h.customerId, seedIds: previous.get(h.customerId)!.items, count: K }, weights);
     for (const h of heldOut.slice(0, 200)) await recommendProducts(seededBy(h)); // warm-up
 
     const kairos = await evaluate(heldOut, async (h) => recommendProducts(seededBy(h)), db);
@@ -62,14 +87,30 @@ async function main(): Promise<void> {
       kairos: kairos.hitRate,
       withoutOverstockBoost: (await evaluate(heldOut, ranked({ ...SCORE_WEIGHTS, overstock: 0 }))).hitRate,
       coPurchaseOnly: (await evaluate(heldOut, ranked({ coPurchase: 1, fit: 0, overstock: 0 }))).hitRate,
-      popularity: (await evaluate(heldOut, async (h) => popular.filter((id) => !owned.get(h.customerId)!.has(id)).slice(0, K).map((productId) => ({ productId })))).hitRate,
+      popularity: (
+        await evaluate(heldOut, async (h) =>
+          popular
+            .filter((id) => !owned.get(h.customerId)!.has(id))
+            .slice(0, K)
+            .map((productId) => ({ productId })),
+        )
+      ).hitRate,
     };
-    const visit = (h: ShopOrder) => ({ customerId: h.customerId, entryEvent: { id: `visit-${h.id}`, type: 'site_visit', occurredAt: new Date().toISOString(), properties: {} }, count: K });
+    const visit = (h: ShopOrder) => ({
+      customerId: h.customerId,
+      entryEvent: { id: `visit-${h.id}`, type: 'site_visit', occurredAt: new Date().toISOString(), properties: {} },
+      count: K,
+    });
     const fallback = await evaluate(heldOut.slice(0, MIN_LATENCY_CALLS), async (h) => recommendProducts(visit(h)), db);
 
     const result = {
       at: new Date().toISOString(),
-      dataset: { ...SIZES, orderLines: shop.orders.reduce((n, o) => n + o.items.length, 0), trainingOrderLines: train.reduce((n, o) => n + o.items.length, 0), heldOutOrders: heldOut.length },
+      dataset: {
+        ...SIZES,
+        orderLines: shop.orders.reduce((n, o) => n + o.items.length, 0),
+        trainingOrderLines: train.reduce((n, o) => n + o.items.length, 0),
+        heldOutOrders: heldOut.length,
+      },
       refresh,
       hitRateAt10,
       latencyMs: { triggeringPurchase: kairos.latency, lastOrderFallback: fallback.latency, selectOne: kairos.floor },
@@ -117,14 +158,34 @@ function generateShop(sizes: typeof SIZES): Shop {
   const rand = mulberry32(sizes.seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const categories = Array.from({ length: sizes.categories }, (_, i) => `category-${i}`);
-  const pairs = new Map(categories.map((c) => [c, shuffle(categories.filter((o) => o !== c), rand).slice(0, 3)]));
-  const productRank = shuffle(Array.from({ length: sizes.products }, (_, i) => i + 1), rand);
+  const pairs = new Map(
+    categories.map((c) => [
+      c,
+      shuffle(
+        categories.filter((o) => o !== c),
+        rand,
+      ).slice(0, 3),
+    ]),
+  );
+  const productRank = shuffle(
+    Array.from({ length: sizes.products }, (_, i) => i + 1),
+    rand,
+  );
   const products: ShopProduct[] = productRank.map((_, i) => {
     const category = pick(categories);
     const targetStock = 10 + Math.floor(rand() * 40);
     const r = rand();
-    const stock = r < 0.05 ? 0 : r < 0.2 ? Math.round(targetStock * (1.2 + rand() * 2)) : 1 + Math.floor(rand() * targetStock);
-    return { id: `p-${i}`, category, collection: `collection-${i % sizes.collections}`, pairsWith: pairs.get(category)!, stock, targetStock, price: 5 + Math.round(rand() * 19_500) / 100 };
+    const stock =
+      r < 0.05 ? 0 : r < 0.2 ? Math.round(targetStock * (1.2 + rand() * 2)) : 1 + Math.floor(rand() * targetStock);
+    return {
+      id: `p-${i}`,
+      category,
+      collection: `collection-${i % sizes.collections}`,
+      pairsWith: pairs.get(category)!,
+      stock,
+      targetStock,
+      price: 5 + Math.round(rand() * 19_500) / 100,
+    };
   });
   const weight = (i: number) => 1 / productRank[i]! ** 0.9;
   const sampler = (indices: number[]) => new Sampler(indices, indices.map(weight));
@@ -137,8 +198,14 @@ function generateShop(sizes: typeof SIZES): Shop {
     if (!samplers.has(key)) samplers.set(key, groups.has(key) ? sampler(groups.get(key)!) : all);
     return samplers.get(key)!;
   };
-  const collectionRank = shuffle(Array.from({ length: sizes.collections }, (_, i) => i), rand);
-  const collections = new Sampler(collectionRank, collectionRank.map((_, i) => 1 / (i + 1) ** 0.8));
+  const collectionRank = shuffle(
+    Array.from({ length: sizes.collections }, (_, i) => i),
+    rand,
+  );
+  const collections = new Sampler(
+    collectionRank,
+    collectionRank.map((_, i) => 1 / (i + 1) ** 0.8),
+  );
 
   const customers: string[] = [];
   const orders: ShopOrder[] = [];
@@ -151,7 +218,7 @@ function generateShop(sizes: typeof SIZES): Shop {
     const fresh = (s: Sampler) => {
       for (let tries = 0; tries < 20; tries++) {
         const i = s.draw(rand);
-        if (!owned.has(i)) return owned.add(i), i;
+        if (!owned.has(i)) return (owned.add(i), i);
       }
       return null;
     };
@@ -160,7 +227,13 @@ function generateShop(sizes: typeof SIZES): Shop {
     while (rand() < 0.6 && orderCount < 12) orderCount++;
     for (let o = 0; o < orderCount; o++) {
       const r = rand();
-      const anchor = fresh(r < 0.65 ? from(`collection-${favourite}`, byCollection) : r < 0.8 ? from(`collection-${second}`, byCollection) : all);
+      const anchor = fresh(
+        r < 0.65
+          ? from(`collection-${favourite}`, byCollection)
+          : r < 0.8
+            ? from(`collection-${second}`, byCollection)
+            : all,
+      );
       if (anchor === null) continue;
       const items = [anchor];
       const lines = 1 + Number(rand() < 0.6) + Number(rand() < 0.3) + Number(rand() < 0.1);
@@ -168,7 +241,15 @@ function generateShop(sizes: typeof SIZES): Shop {
       while (items.length < lines) {
         const q = rand();
         const category = pick(pairsWith);
-        const next = fresh(q < 0.4 ? from(`${collection}|${category}`, byBoth) : q < 0.6 ? from(category, byCategory) : q < 0.85 ? from(collection, byCollection) : all);
+        const next = fresh(
+          q < 0.4
+            ? from(`${collection}|${category}`, byBoth)
+            : q < 0.6
+              ? from(category, byCategory)
+              : q < 0.85
+                ? from(collection, byCollection)
+                : all,
+        );
         if (next === null) break;
         items.push(next);
       }
@@ -232,15 +313,32 @@ function customerHistories(train: ShopOrder[]): { owned: Map<string, Set<string>
   return { owned, previous };
 }
 
-const purchase = (o: ShopOrder): CustomerEvent => ({ id: `purchase-${o.id}`, type: 'purchase', occurredAt: o.at.toISOString(), properties: { orderId: o.id, items: o.items.map((productId) => ({ productId })) } });
+const purchase = (o: ShopOrder): CustomerEvent => ({
+  id: `purchase-${o.id}`,
+  type: 'purchase',
+  occurredAt: o.at.toISOString(),
+  properties: { orderId: o.id, items: o.items.map((productId) => ({ productId })) },
+});
 
 function percentiles(ms: number[]) {
   const sorted = [...ms].sort((a, b) => a - b);
   const at = (q: number) => Number(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!.toFixed(2));
-  return { calls: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: Number(sorted[sorted.length - 1]!.toFixed(2)) };
+  return {
+    calls: sorted.length,
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+    max: Number(sorted[sorted.length - 1]!.toFixed(2)),
+  };
 }
 
-function printTable(r: { dataset: { heldOutOrders: number; trainingOrderLines: number }; refresh: { ms: number; pairs: number }; hitRateAt10: Record<string, number>; latencyMs: Record<string, ReturnType<typeof percentiles>>; machine: { cpus: number; loadAverage: number[] } }): void {
+function printTable(r: {
+  dataset: { heldOutOrders: number; trainingOrderLines: number };
+  refresh: { ms: number; pairs: number };
+  hitRateAt10: Record<string, number>;
+  latencyMs: Record<string, ReturnType<typeof percentiles>>;
+  machine: { cpus: number; loadAverage: number[] };
+}): void {
   const label: Record<string, string> = {
     kairos: 'Kairos: co-purchase + fit + overstock boost',
     withoutOverstockBoost: 'Kairos without the overstock boost',
@@ -251,15 +349,22 @@ function printTable(r: { dataset: { heldOutOrders: number; trainingOrderLines: n
     selectOne: '`SELECT 1` through the same client (floor)',
   };
   console.log(`\n| Recommender | hit-rate@${K} (${r.dataset.heldOutOrders} held-out last orders) |\n|---|---|`);
-  for (const [kind, rate] of Object.entries(r.hitRateAt10)) console.log(`| ${label[kind]} | ${(rate * 100).toFixed(1)} % |`);
+  for (const [kind, rate] of Object.entries(r.hitRateAt10))
+    console.log(`| ${label[kind]} | ${(rate * 100).toFixed(1)} % |`);
   console.log(`\n| Latency (ms) | calls | p50 | p95 | p99 | max |\n|---|---|---|---|---|---|`);
-  for (const [kind, l] of Object.entries(r.latencyMs)) console.log(`| ${label[kind]} | ${l.calls} | ${l.p50} | ${l.p95} | ${l.p99} | ${l.max} |`);
-  console.log(`\nrefreshCoPurchases over ${r.dataset.trainingOrderLines} order lines: ${r.refresh.pairs} pairs in ${r.refresh.ms} ms; ${r.machine.cpus} CPUs, load average ${r.machine.loadAverage.join(' ')}`);
+  for (const [kind, l] of Object.entries(r.latencyMs))
+    console.log(`| ${label[kind]} | ${l.calls} | ${l.p50} | ${l.p95} | ${l.p99} | ${l.max} |`);
+  console.log(
+    `\nrefreshCoPurchases over ${r.dataset.trainingOrderLines} order lines: ${r.refresh.pairs} pairs in ${r.refresh.ms} ms; ${r.machine.cpus} CPUs, load average ${r.machine.loadAverage.join(' ')}`,
+  );
 }
 
 class Sampler {
   private readonly cumulative: number[];
-  constructor(private readonly items: number[], weights: number[]) {
+  constructor(
+    private readonly items: number[],
+    weights: number[],
+  ) {
     let sum = 0;
     this.cumulative = weights.map((w) => (sum += w));
   }

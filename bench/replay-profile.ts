@@ -17,7 +17,10 @@ const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, err
 async function main(dir: string, rounds = 3): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') }); // one replay worker per history logs its states at INFO
   const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
-  const histories = files.map((f) => ({ workflowId: basename(f, '.json'), history: historyFromJSON(JSON.parse(readFileSync(join(dir, f), 'utf8'))) }));
+  const histories = files.map((f) => ({
+    workflowId: basename(f, '.json'),
+    history: historyFromJSON(JSON.parse(readFileSync(join(dir, f), 'utf8'))),
+  }));
   const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet });
   // debugMode runs workflow code in this thread (not a worker thread), where the profiler sees it.
   // The replay options' type leaves it out; the worker honours it.
@@ -37,7 +40,9 @@ async function main(dir: string, rounds = 3): Promise<void> {
   const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: Profile };
   const out = resolve(__dirname, `results/replay-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
   writeFileSync(out, JSON.stringify(profile));
-  console.log(`${histories.length} histories × ${rounds} in ${seconds.toFixed(1)} s (${((histories.length * rounds) / seconds).toFixed(2)} histories/s, profiler on); profile: ${out}\n`);
+  console.log(
+    `${histories.length} histories × ${rounds} in ${seconds.toFixed(1)} s (${((histories.length * rounds) / seconds).toFixed(2)} histories/s, profiler on); profile: ${out}\n`,
+  );
   printTop(profile);
 }
 

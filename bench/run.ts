@@ -33,20 +33,30 @@ if (require.main === module)
 
 async function main(): Promise<void> {
   // Core warns of every workflow task over 5 s, which a loaded 2-core machine produces by the hundred.
-  Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } } });
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } },
+  });
   const started = performance.now();
   const at = new Date().toISOString();
   const stamp = at.replace(/[:.]/g, '-');
   const world = await startBenchWorld({ maxCachedWorkflows: 10_000 });
-  const result: BenchResult = { at, server: 'temporal CLI dev server, file-backed SQLite (journal_mode=WAL, synchronous=NORMAL), loopback', worker: 'one worker in the API process (memory: a worker process of its own)' };
+  const result: BenchResult = {
+    at,
+    server: 'temporal CLI dev server, file-backed SQLite (journal_mode=WAL, synchronous=NORMAL), loopback',
+    worker: 'one worker in the API process (memory: a worker process of its own)',
+  };
   try {
     await seedBenchProgram(world);
     log('world up');
     if (wanted('ingestion')) {
       result.ingestion = await benchIngestion(world);
-      log(`ingestion: api ${result.ingestion.api.eventsPerSecond}/s, bare ${result.ingestion.bareSignalWithStart.eventsPerSecond}/s`);
+      log(
+        `ingestion: api ${result.ingestion.api.eventsPerSecond}/s, bare ${result.ingestion.bareSignalWithStart.eventsPerSecond}/s`,
+      );
     }
-    if (wanted('unreferenced')) Object.assign(result, { unreferencedIngestion: await benchUnreferencedIngestion(world) });
+    if (wanted('unreferenced'))
+      Object.assign(result, { unreferencedIngestion: await benchUnreferencedIngestion(world) });
     if (wanted('latency')) {
       result.latencyTrickle = await benchLatency(world, 2, 'trickle', 10);
       result.latency10 = await benchLatency(world, 10, 'lat10');
@@ -60,7 +70,9 @@ async function main(): Promise<void> {
     }
     if (wanted('floor')) {
       result.floor = await benchFloor(world);
-      log(`floor: sustained ${result.floor.ratios.sustained}×, CPU ${result.floor.ratios.cpu}×, p99 ${result.floor.ratios.p99}× the floor`);
+      log(
+        `floor: sustained ${result.floor.ratios.sustained}×, CPU ${result.floor.ratios.cpu}×, p99 ${result.floor.ratios.p99}× the floor`,
+      );
     }
     if (wanted('replay')) {
       result.replay = await benchReplay(world, join(ROOT, `bench/results/histories-${stamp}`));
@@ -72,7 +84,11 @@ async function main(): Promise<void> {
     }
     if (wanted('memory')) {
       result.memory = await benchMemory(world);
-      result.memoryFloor = await benchMemory(world, { type: 'minimalCustomerWorkflow', code: await minimalBundle(), levels: [1000] });
+      result.memoryFloor = await benchMemory(world, {
+        type: 'minimalCustomerWorkflow',
+        code: await minimalBundle(),
+        levels: [1000],
+      });
     }
     result.totalSeconds = Math.round((performance.now() - started) / 1000);
     result.machine = { cpus: cpus().length, loadAverage: loadavg().map((l) => round(l, 1)), node: process.version };

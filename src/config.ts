@@ -2,9 +2,7 @@
 import { z } from 'zod';
 import { defaultBuildId } from './worker/build-id';
 
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -26,9 +24,7 @@ export const envSchema = z.object({
   /** Requests a minute each API key may make (per API process). */
   KAIROS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(DEFAULT_RATE_LIMIT_PER_MINUTE),
 
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// connection string'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// connection string'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
@@ -41,7 +37,12 @@ export const envSchema = z.object({
   TEMPORAL_TLS_SERVER_CA_CERT_PATH: z.string().min(1).optional(),
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
   /** Worker Versioning (README "Deploying a new worker version"): the worker's Worker Deployment. */
-  KAIROS_DEPLOYMENT_NAME: z.string().min(1).max(255).regex(/^[^.]+$/, "must not contain '.'").default('kairos'),
+  KAIROS_DEPLOYMENT_NAME: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[^.]+$/, "must not contain '.'")
+    .default('kairos'),
   /** The worker's version in it. Default: the build's git sha (dist/build-id.txt), else the package version. */
   KAIROS_BUILD_ID: z.string().min(1).max(255).optional(),
   /** Default: on in production; off in development (`npm start`) and tests. */
@@ -54,7 +55,10 @@ export const envSchema = z.object({
   SENDGRID_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(DEFAULT_SENDGRID_TIMEOUT_MS),
   KAIROS_EMAIL_FROM: z.email().default('hello@kairos.local'),
   /** Verifies SendGrid's signed Event Webhook: the base64 SPKI DER "verification key" SendGrid shows. */
-  SENDGRID_WEBHOOK_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9+/]{40,}={0,2}$/, 'must be the base64 verification key SendGrid shows').optional(),
+  SENDGRID_WEBHOOK_PUBLIC_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{40,}={0,2}$/, 'must be the base64 verification key SendGrid shows')
+    .optional(),
   /** Email frequency caps across all programs: "2/24h,5/7d", or "off". */
   KAIROS_EMAIL_CAPS: z
     .string()
@@ -98,8 +102,7 @@ function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.inf
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const e = parseEnv(envSchema, env);
-  const tlsWanted =
-    e.TEMPORAL_TLS ?? Boolean(e.TEMPORAL_API_KEY || e.TEMPORAL_TLS_CLIENT_CERT_PATH);
+  const tlsWanted = e.TEMPORAL_TLS ?? Boolean(e.TEMPORAL_API_KEY || e.TEMPORAL_TLS_CLIENT_CERT_PATH);
   if (Boolean(e.TEMPORAL_TLS_CLIENT_CERT_PATH) !== Boolean(e.TEMPORAL_TLS_CLIENT_KEY_PATH)) {
     throw new ConfigError(
       'Invalid environment:\n  TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH must be set together',
@@ -146,7 +149,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
               const [max, within] = c.split('/') as [string, string];
               return { channel: 'email', max: Number(max), within };
             }),
-      quietHours: e.KAIROS_QUIET_HOURS === 'off' ? null : (([start, end]) => ({ start: start!, end: end! }))(e.KAIROS_QUIET_HOURS.split('-')),
+      quietHours:
+        e.KAIROS_QUIET_HOURS === 'off'
+          ? null
+          : (([start, end]) => ({ start: start!, end: end! }))(e.KAIROS_QUIET_HOURS.split('-')),
     },
     controlTiming: { cacheMs: e.KAIROS_PROGRAM_CHECK_MS, pauseRecheckMs: e.KAIROS_PAUSE_RECHECK_MS },
     worker: { shutdownGraceMs: e.KAIROS_WORKER_SHUTDOWN_GRACE_MS },
@@ -181,7 +187,9 @@ export function loadDevConfig(discovered: Record<string, string>, env: NodeJS.Pr
  * else the embedded one with its data in `<KAIROS_DATA_DIR>/postgres` on KAIROS_POSTGRES_PORT.
  */
 export function loadDevDatabase(env: NodeJS.ProcessEnv = process.env): { url?: string; dataDir: string; port: number } {
-  const schema = envSchema.pick({ KAIROS_DATA_DIR: true, KAIROS_POSTGRES_PORT: true }).extend({ DATABASE_URL: envSchema.shape.DATABASE_URL.optional() });
+  const schema = envSchema
+    .pick({ KAIROS_DATA_DIR: true, KAIROS_POSTGRES_PORT: true })
+    .extend({ DATABASE_URL: envSchema.shape.DATABASE_URL.optional() });
   const e = parseEnv(schema, env);
   return { url: e.DATABASE_URL, dataDir: `${e.KAIROS_DATA_DIR}/postgres`, port: e.KAIROS_POSTGRES_PORT };
 }
@@ -217,8 +225,14 @@ const adminClientSchema = z.object({
 });
 
 /** The admin API's address and key, for CLI commands that work through it (`kairos programs apply`). */
-export function loadAdminClientConfig(env: NodeJS.ProcessEnv = process.env): { url: string; apiKey: string | undefined } {
+export function loadAdminClientConfig(env: NodeJS.ProcessEnv = process.env): {
+  url: string;
+  apiKey: string | undefined;
+} {
   const parsed = adminClientSchema.safeParse(env);
-  if (!parsed.success) throw new ConfigError(`Invalid environment:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  if (!parsed.success)
+    throw new ConfigError(
+      `Invalid environment:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
+    );
   return { url: parsed.data.KAIROS_API_URL.replace(/\/$/, ''), apiKey: parsed.data.KAIROS_API_KEY };
 }

@@ -20,7 +20,8 @@ export async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, 'kairos-worker');
   Runtime.install({ logger: temporalLogger(logger) });
   if (!config.email.apiKey) throw new Error('SENDGRID_API_KEY is required for the worker to send email');
-  if (!config.signingSecret) throw new Error('KAIROS_SIGNING_SECRET is required: every marketing email carries a signed unsubscribe link');
+  if (!config.signingSecret)
+    throw new Error('KAIROS_SIGNING_SECRET is required: every marketing email carries a signed unsubscribe link');
   const db = createDb(config.database);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   const worker = await createKairosWorker({
@@ -29,7 +30,20 @@ export async function main(): Promise<void> {
     taskQueue: config.temporal.taskQueue,
     deployment: deploymentVersionOf(config.deployment),
     shutdownGraceMs: config.worker.shutdownGraceMs,
-    deps: { db, logger, emailFrom: config.email.from, contactPolicy: config.contactPolicy, controlTiming: config.controlTiming, email: createSendGridSender({ apiKey: config.email.apiKey, baseUrl: config.email.baseUrl, timeoutMs: config.email.timeoutMs }), unsubscribe: createUnsubscribeLinks({ secret: config.signingSecret, publicUrl: config.api.publicUrl }), webhooks: createWebhookSender({ secret: config.signingSecret }) },
+    deps: {
+      db,
+      logger,
+      emailFrom: config.email.from,
+      contactPolicy: config.contactPolicy,
+      controlTiming: config.controlTiming,
+      email: createSendGridSender({
+        apiKey: config.email.apiKey,
+        baseUrl: config.email.baseUrl,
+        timeoutMs: config.email.timeoutMs,
+      }),
+      unsubscribe: createUnsubscribeLinks({ secret: config.signingSecret, publicUrl: config.api.publicUrl }),
+      webhooks: createWebhookSender({ secret: config.signingSecret }),
+    },
   });
   const running = worker.run();
   let closing: Promise<void> | undefined;
@@ -44,12 +58,20 @@ export async function main(): Promise<void> {
     await drainWorker(worker, running, { waitMs: config.worker.shutdownGraceMs + SHUTDOWN_REPORT_MS, logger });
     await close();
   });
-  logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, deployment: deploymentVersionOf(config.deployment) ?? 'unversioned' }, 'worker running');
+  logger.info(
+    {
+      taskQueue: config.temporal.taskQueue,
+      namespace: config.temporal.namespace,
+      deployment: deploymentVersionOf(config.deployment) ?? 'unversioned',
+    },
+    'worker running',
+  );
   await running;
   await close();
 }
 
-if (require.main === module) void main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+if (require.main === module)
+  void main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });

@@ -5,7 +5,13 @@ import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo
 import { definitionOf, nextWakeAt } from '../src/core/journey';
 import { emptyState, type CustomerState } from '../src/core/state';
 import { remote } from './activities';
-import { absorbSignal, customerEventSignal, journeyStateQuery, mergeIntoSignal, type JourneySnapshot } from './customer-signals';
+import {
+  absorbSignal,
+  customerEventSignal,
+  journeyStateQuery,
+  mergeIntoSignal,
+  type JourneySnapshot,
+} from './customer-signals';
 import { Driver } from './driver';
 
 export interface CustomerWorkflowInput {
@@ -28,7 +34,9 @@ export async function customerWorkflow(input: CustomerWorkflowInput): Promise<{ 
   setHandler(absorbSignal, (handover) => driver.feed({ type: 'absorb', handover }));
   setHandler(journeyStateQuery, () => snapshot(driver));
 
-  await condition(() => driver.events >= EVENTS_PER_RUN || workflowInfo().continueAsNewSuggested || state.mergedInto !== undefined);
+  await condition(
+    () => driver.events >= EVENTS_PER_RUN || workflowInfo().continueAsNewSuggested || state.mergedInto !== undefined,
+  );
   // Events that arrive from here on stay in `state.inbox` and are carried to the next run.
   driver.feed({ type: 'handover' });
   await condition(() => driver.idle() && allHandlersFinished());

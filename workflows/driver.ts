@@ -103,7 +103,12 @@ export class Driver {
       () => this.wrote(),
       (err: unknown) => {
         // Only after the retry bound: the records are lost, the journeys go on.
-        if (!isCancellation(err)) log.error('step records not written', { count: batch.length, first: batch[0]?.id, reason: failureReason(err) });
+        if (!isCancellation(err))
+          log.error('step records not written', {
+            count: batch.length,
+            first: batch[0]?.id,
+            reason: failureReason(err),
+          });
         this.wrote();
       },
     );
@@ -123,17 +128,19 @@ export class Driver {
     if (at === null) return;
     const scope = new CancellationScope();
     this.timer = { at, scope };
-    scope.run(() => sleep(Math.max(1, at - Date.now()))).then(
-      () => {
-        // A timer that fired in the same activation as a feed which replaced it is stale: the
-        // newer one is tracked, and must stay so (else it could never be cancelled).
-        if (this.timer?.scope !== scope) return;
-        this.timer = null;
-        this.feed({ type: 'tick' });
-      },
-      (err: unknown) => {
-        if (!isCancellation(err)) throw err;
-      },
-    );
+    scope
+      .run(() => sleep(Math.max(1, at - Date.now())))
+      .then(
+        () => {
+          // A timer that fired in the same activation as a feed which replaced it is stale: the
+          // newer one is tracked, and must stay so (else it could never be cancelled).
+          if (this.timer?.scope !== scope) return;
+          this.timer = null;
+          this.feed({ type: 'tick' });
+        },
+        (err: unknown) => {
+          if (!isCancellation(err)) throw err;
+        },
+      );
   }
 }

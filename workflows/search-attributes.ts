@@ -4,10 +4,17 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 
 export const CUSTOMER_ID_KEY = defineSearchAttributeKey('KairosCustomerId', SearchAttributeType.KEYWORD);
 export const PROGRAMS_KEY = defineSearchAttributeKey('KairosPrograms', SearchAttributeType.KEYWORD_LIST);
-export const INTERPRETER_VERSION_KEY = defineSearchAttributeKey('KairosInterpreterVersion', SearchAttributeType.KEYWORD);
+export const INTERPRETER_VERSION_KEY = defineSearchAttributeKey(
+  'KairosInterpreterVersion',
+  SearchAttributeType.KEYWORD,
+);
 
 /** For registering them with a dev server: `--search-attribute Name=Type`. */
-export const SEARCH_ATTRIBUTE_FLAGS = ['KairosCustomerId=Keyword', 'KairosPrograms=KeywordList', 'KairosInterpreterVersion=Keyword'];
+export const SEARCH_ATTRIBUTE_FLAGS = [
+  'KairosCustomerId=Keyword',
+  'KairosPrograms=KeywordList',
+  'KairosInterpreterVersion=Keyword',
+];
 
 /**
  * The interpreter's version: bump it with every patched() change to workflow logic, and record

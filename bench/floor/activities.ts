@@ -11,7 +11,13 @@ export interface FloorEvent {
 export function createFloorActivities(email: EmailSender, from: string) {
   return {
     async floorSend(event: FloorEvent): Promise<{ providerMessageId: string | null }> {
-      return email.send({ to: event.email, from, subject: 'bench-welcome for you', html: '<p>bench-welcome</p>', messageKey: `floor/${event.id}/send` });
+      return email.send({
+        to: event.email,
+        from,
+        subject: 'bench-welcome for you',
+        html: '<p>bench-welcome</p>',
+        messageKey: `floor/${event.id}/send`,
+      });
     },
   };
 }

@@ -21,7 +21,10 @@ export async function seedBenchProgram(world: BenchWorld): Promise<void> {
     name: 'Bench welcome',
     entry: { event: SIGNUP },
     start: 'send',
-    steps: { send: { kind: 'send', channel: 'email', template: 'bench-welcome', next: 'done' }, done: { kind: 'exit' } },
+    steps: {
+      send: { kind: 'send', channel: 'email', template: 'bench-welcome', next: 'done' },
+      done: { kind: 'exit' },
+    },
   } as never);
   // Page views reach the workflows only while a program version names them (issue 14, outcome 8):
   // one published and never launched, so the measures that signal page views still do.
@@ -31,7 +34,9 @@ export async function seedBenchProgram(world: BenchWorld): Promise<void> {
 /** Page views, round-robin over customers, so a batch holds up to 100 distinct customers. */
 export function eventsFor(prefix: string, customers: number, perCustomer: number) {
   const events = [];
-  for (let e = 0; e < perCustomer; e++) for (let c = 0; c < customers; c++) events.push({ customerId: `${prefix}-${c}`, eventId: `${prefix}-${c}-${e}`, type: 'page_view' });
+  for (let e = 0; e < perCustomer; e++)
+    for (let c = 0; c < customers; c++)
+      events.push({ customerId: `${prefix}-${c}`, eventId: `${prefix}-${c}-${e}`, type: 'page_view' });
   return events;
 }
 
@@ -42,18 +47,30 @@ export function bareSignalWithStart(client: Client, taskQueue: string, id: strin
     taskQueue,
     args: [{ customerId: id } satisfies CustomerWorkflowInput],
     signal: customerEventSignal,
-    signalArgs: [{ id: eventId, type: 'page_view', occurredAt: new Date().toISOString(), properties: { path: '/bench' } }],
+    signalArgs: [
+      { id: eventId, type: 'page_view', occurredAt: new Date().toISOString(), properties: { path: '/bench' } },
+    ],
     typedSearchAttributes: [{ key: CUSTOMER_ID_KEY, value: id }],
   });
 }
 
 /** Waits until the worker has applied `expected` events in each sampled customer's workflow. */
-export async function settle(client: Client, customerIds: string[], expected: number, timeoutMs = 300_000): Promise<number> {
+export async function settle(
+  client: Client,
+  customerIds: string[],
+  expected: number,
+  timeoutMs = 300_000,
+): Promise<number> {
   const t = performance.now();
-  const sample = customerIds.filter((_, i) => i % Math.max(1, Math.floor(customerIds.length / 20)) === 0).concat(customerIds.at(-1)!);
+  const sample = customerIds
+    .filter((_, i) => i % Math.max(1, Math.floor(customerIds.length / 20)) === 0)
+    .concat(customerIds.at(-1)!);
   for (const id of sample) {
     for (;;) {
-      const s = await client.workflow.getHandle(customerWorkflowId(id)).query(journeyStateQuery).catch(() => undefined);
+      const s = await client.workflow
+        .getHandle(customerWorkflowId(id))
+        .query(journeyStateQuery)
+        .catch(() => undefined);
       if (s && s.eventsSeen >= expected) break;
       if (performance.now() - t > timeoutMs) throw new Error(`settle: ${id} not caught up in ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 200));

@@ -37,7 +37,14 @@ export const postSignup =
     world.post('/v1/events', { eventId, type: SIGNUP, customer: { email } }).then((r) => r.status === 202);
 
 /** Posts at `rate`/s for `seconds`, then waits up to `drainMs` for the emails still on their way. */
-export async function paced(world: BenchWorld, prefix: string, rate: number, seconds: number, drainMs = 30_000, fire: Fire = postSignup(world)): Promise<PacedRun> {
+export async function paced(
+  world: BenchWorld,
+  prefix: string,
+  rate: number,
+  seconds: number,
+  drainMs = 30_000,
+  fire: Fire = postSignup(world),
+): Promise<PacedRun> {
   const n = Math.round(rate * seconds);
   const sentAt = new Map<string, number>();
   const received = new Map<string, number>();
@@ -60,14 +67,22 @@ export async function paced(world: BenchWorld, prefix: string, rate: number, sec
   }
   await Promise.all(inflight);
   const deadline = Date.now() + drainMs;
-  for (arrivals(world, sentAt, received); received.size < n && Date.now() < deadline; arrivals(world, sentAt, received)) await sleep(250);
+  for (arrivals(world, sentAt, received); received.size < n && Date.now() < deadline; arrivals(world, sentAt, received))
+    await sleep(250);
   const latenciesMs = [...received].map(([to, at]) => at - sentAt.get(to)!);
   return { rate, seconds, posted: n, received: received.size, refused, backlog, latenciesMs };
 }
 
 /** The latency figures of a paced run. */
 export function latencySummary(run: PacedRun) {
-  return { ratePerSecond: run.rate, seconds: run.seconds, events: run.posted, received: run.received, refused: run.refused, ...percentiles(run.latenciesMs) };
+  return {
+    ratePerSecond: run.rate,
+    seconds: run.seconds,
+    events: run.posted,
+    received: run.received,
+    refused: run.refused,
+    ...percentiles(run.latenciesMs),
+  };
 }
 
 /**
@@ -75,7 +90,14 @@ export function latencySummary(run: PacedRun) {
  * emails that arrive after the first `warmSeconds` give the rate the pipeline carries when it is
  * never short of work. Does not wait for the last backlog to drain.
  */
-export async function saturated(world: BenchWorld, prefix: string, backlog: number, seconds: number, fire: Fire, warmSeconds = 5) {
+export async function saturated(
+  world: BenchWorld,
+  prefix: string,
+  backlog: number,
+  seconds: number,
+  fire: Fire,
+  warmSeconds = 5,
+) {
   const sentAt = new Map<string, number>();
   const received = new Map<string, number>();
   const inflight: Promise<unknown>[] = [];

@@ -26,13 +26,20 @@ export function printTop(profile: Profile): void {
     if (functionName === '(idle)') return; // waiting is not cost: shares are of busy time
     total += dt;
     const where = url.replace(/^.*node_modules\//, '').replace(/^.*\/work\/main\//, '') || '(native)';
-    fn.set(`${functionName || '(anonymous)'}  ${where}:${lineNumber + 1}`, (fn.get(`${functionName || '(anonymous)'}  ${where}:${lineNumber + 1}`) ?? 0) + dt);
+    fn.set(
+      `${functionName || '(anonymous)'}  ${where}:${lineNumber + 1}`,
+      (fn.get(`${functionName || '(anonymous)'}  ${where}:${lineNumber + 1}`) ?? 0) + dt,
+    );
     file.set(where, (file.get(where) ?? 0) + dt);
   });
-  const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`).join('\n');
+  const top = (m: Map<string, number>, n: number) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`)
+      .join('\n');
   console.log(`Top functions by self time:\n${top(fn, 25)}\n\nTop files by self time:\n${top(file, 15)}`);
 }
-
 
 /** `npx tsx bench/lib/profile.ts <file.cpuprofile>…`: the top frames of profiles written by node --cpu-prof. */
 if (require.main === module)

@@ -20,11 +20,15 @@ export interface ReplayCost {
   cpuMsPerHistory: number;
 }
 
-async function replayOnce(workflowCode: string, histories: Replayable[]): Promise<{ seconds: number; cpuSeconds: number; failures: number }> {
+async function replayOnce(
+  workflowCode: string,
+  histories: Replayable[],
+): Promise<{ seconds: number; cpuSeconds: number; failures: number }> {
   const cpu = process.cpuUsage();
   const t = performance.now();
   let failures = 0;
-  for await (const result of Worker.runReplayHistories({ workflowBundle: { code: workflowCode } }, histories)) if (result.error) failures++;
+  for await (const result of Worker.runReplayHistories({ workflowBundle: { code: workflowCode } }, histories))
+    if (result.error) failures++;
   const used = process.cpuUsage(cpu);
   return { seconds: (performance.now() - t) / 1000, cpuSeconds: (used.user + used.system) / 1e6, failures };
 }

@@ -48,7 +48,8 @@ export function cpuNow() {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       // fields[1] is ppid; utime and stime are fields 14 and 15 of stat (11 and 12 here), in ticks.
-      if (Number(fields[1]) === process.pid && stat.includes('(temporal)')) temporal += (Number(fields[11]) + Number(fields[12])) / 100;
+      if (Number(fields[1]) === process.pid && stat.includes('(temporal)'))
+        temporal += (Number(fields[11]) + Number(fields[12])) / 100;
     } catch {
       // gone
     }
@@ -65,7 +66,9 @@ export function cpuSince(from: ReturnType<typeof cpuNow>, seconds?: number): Cpu
   return { node: round((now.node - from.node) / s, 2), temporalServer: round((now.temporal - from.temporal) / s, 2) };
 }
 
-export async function withCpu<T extends object>(f: () => Promise<T>): Promise<T & { cpuCores: CpuCores; load: number }> {
+export async function withCpu<T extends object>(
+  f: () => Promise<T>,
+): Promise<T & { cpuCores: CpuCores; load: number }> {
   const from = cpuNow();
   const r = await f();
   return { ...r, cpuCores: cpuSince(from), load: loadNow() };

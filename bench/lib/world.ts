@@ -62,13 +62,21 @@ export async function startBenchWorld(options: { maxCachedWorkflows: number }): 
     const url = withDatabase(base, name);
     await admin(base, `CREATE DATABASE ${name}`);
     cleanups.push(() => admin(base, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-    execFileSync('bash', [join(ROOT, 'scripts/prisma.sh'), 'migrate', 'deploy'], { env: { ...process.env, DATABASE_URL: url }, stdio: 'ignore' });
+    execFileSync('bash', [join(ROOT, 'scripts/prisma.sh'), 'migrate', 'deploy'], {
+      env: { ...process.env, DATABASE_URL: url },
+      stdio: 'ignore',
+    });
     const db = createDb({ url, poolSize: 10 });
     cleanups.push(() => db.$disconnect());
 
     const dataDir = mkdtempSync(join(tmpdir(), 'kairos-bench-temporal-'));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    const server: DevServer = await startTemporalDevServer({ dataDir, port: await freePort(), uiPort: await freePort(), namespace: 'default' });
+    const server: DevServer = await startTemporalDevServer({
+      dataDir,
+      port: await freePort(),
+      uiPort: await freePort(),
+      namespace: 'default',
+    });
     cleanups.push(() => server.stop());
     const clientConnection = await Connection.connect({ address: server.address });
     cleanups.push(() => clientConnection.close());
@@ -94,7 +102,14 @@ export async function startBenchWorld(options: { maxCachedWorkflows: number }): 
     };
     /** A worker in this process with the real activities, for a task queue and a workflow bundle. */
     const startWorker = async (taskQueue: string, code: string) => {
-      const w = await createKairosWorker({ connection, namespace: 'default', taskQueue, workflowBundle: { code }, deps, tuning: { maxCachedWorkflows: options.maxCachedWorkflows } });
+      const w = await createKairosWorker({
+        connection,
+        namespace: 'default',
+        taskQueue,
+        workflowBundle: { code },
+        deps,
+        tuning: { maxCachedWorkflows: options.maxCachedWorkflows },
+      });
       const running = w.run();
       cleanups.push(async () => {
         w.shutdown();
@@ -125,11 +140,28 @@ export async function startBenchWorld(options: { maxCachedWorkflows: number }): 
     );
     const apiUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
     const post = async (path: string, json: unknown) => {
-      const res = await fetch(`${apiUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(json) });
+      const res = await fetch(`${apiUrl}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify(json),
+      });
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined };
     };
-    return { db, databaseUrl: url, temporalAddress: server.address, client, connection, sink, worker, workflowCode, apiUrl, post, startWorker, stop };
+    return {
+      db,
+      databaseUrl: url,
+      temporalAddress: server.address,
+      client,
+      connection,
+      sink,
+      worker,
+      workflowCode,
+      apiUrl,
+      post,
+      startWorker,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

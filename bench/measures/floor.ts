@@ -56,7 +56,10 @@ const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: noo
 
 /** The floor's worker: Kairos's worker options (bench/lib/world.ts, src/worker/create-worker.ts) with the floor's bundle and activity. */
 async function startFloorWorker(world: BenchWorld) {
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../floor/workflow'), logger: quietLogger });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../floor/workflow'),
+    logger: quietLogger,
+  });
   const email = createSendGridSender({ apiKey: 'SG.bench-key', baseUrl: world.sink.url });
   const worker = await Worker.create({
     connection: world.connection,
@@ -111,7 +114,9 @@ type HistoryShape = ReturnType<typeof historyShape>;
 /** The workflow an email's event went to: the customer's, found by email, or the floor's, named by the event. */
 async function workflowIdOf(world: BenchWorld, side: Side, eventId: string, email: string): Promise<string> {
   if (side === 'floor') return `floor-${eventId}`;
-  const res = await fetch(`${world.apiUrl}/v1/customers?email=${encodeURIComponent(email)}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+  const res = await fetch(`${world.apiUrl}/v1/customers?email=${encodeURIComponent(email)}`, {
+    headers: { authorization: `Bearer ${ADMIN_KEY}` },
+  });
   if (!res.ok) throw new Error(`no customer for ${email}: ${res.status}`);
   return customerWorkflowId(((await res.json()) as { id: string }).id);
 }
@@ -125,12 +130,21 @@ async function histories(world: BenchWorld, side: Side, runs: { prefix: string; 
     const id = await workflowIdOf(world, side, `${prefix}-${runId}-${i}`, `${prefix}-${runId}-${i}@bench.test`);
     shapes.push(historyShape(await world.client.workflow.getHandle(id).fetchHistory()));
   }
-  const mean = Object.fromEntries(Object.keys(shapes[0]!).map((key) => [key, round(shapes.reduce((s, h) => s + h[key as keyof HistoryShape], 0) / shapes.length, 1)])) as HistoryShape;
+  const mean = Object.fromEntries(
+    Object.keys(shapes[0]!).map((key) => [
+      key,
+      round(shapes.reduce((s, h) => s + h[key as keyof HistoryShape], 0) / shapes.length, 1),
+    ]),
+  ) as HistoryShape;
   return { ...mean, maxEvents: Math.max(...shapes.map((h) => h.events)), sampled: shapes.length };
 }
 
 /** Runs `run` for each pipeline in turn, `chunks` times over, so a change in the machine's load falls on both. */
-async function alternating<T>(chunks: number, order: Side[], run: (side: Side, chunk: number) => Promise<T>): Promise<Record<Side, T[]>> {
+async function alternating<T>(
+  chunks: number,
+  order: Side[],
+  run: (side: Side, chunk: number) => Promise<T>,
+): Promise<Record<Side, T[]>> {
   const out: Record<Side, T[]> = { kairos: [], floor: [] };
   for (let c = 0; c < chunks; c++) for (const side of order) out[side].push(await run(side, c));
   return out;
@@ -144,7 +158,12 @@ export async function benchFloor(world: BenchWorld) {
       kairos: postSignup(world),
       floor: (eventId, email) =>
         world.client.workflow
-          .signalWithStart(floorWorkflow, { workflowId: `floor-${eventId}`, taskQueue: FLOOR.taskQueue, signal: floorEventSignal, signalArgs: [{ id: eventId, type: SIGNUP, email }] })
+          .signalWithStart(floorWorkflow, {
+            workflowId: `floor-${eventId}`,
+            taskQueue: FLOOR.taskQueue,
+            signal: floorEventSignal,
+            signalArgs: [{ id: eventId, type: SIGNUP, email }],
+          })
           .then(
             () => true,
             () => false,
@@ -159,7 +178,14 @@ export async function benchFloor(world: BenchWorld) {
     // 1. What each carries when never short of work.
     const chunks = await alternating(FLOOR.saturationChunks, SIDES, async (side, c) => {
       const from = await meter.sample();
-      const s = await saturated(world, prefix(side, `sat${c}`), FLOOR.saturationBacklog, FLOOR.saturationSeconds / FLOOR.saturationChunks, fire[side], 3);
+      const s = await saturated(
+        world,
+        prefix(side, `sat${c}`),
+        FLOOR.saturationBacklog,
+        FLOOR.saturationSeconds / FLOOR.saturationChunks,
+        fire[side],
+        3,
+      );
       const window = { from, to: await meter.sample() };
       await quiet(world);
       return { ...s, window };
@@ -168,25 +194,46 @@ export async function benchFloor(world: BenchWorld) {
       const cs = chunks[side];
       const eventsPerSecond = round(cs.reduce((a, c) => a + c.eventsPerSecond, 0) / cs.length, 1);
       const cores = busyCores(cs.map((c) => c.window));
-      const cpuMsPerEvent = round((((cores.node ?? 0) + (cores.temporal ?? 0) + (cores.postgres ?? 0)) * 1000) / Math.max(0.1, eventsPerSecond), 0);
-      log(`floor measure: ${side} carries ${eventsPerSecond}/s with ${FLOOR.saturationBacklog} on their way (${cs.map((c) => round(c.eventsPerSecond, 1)).join(', ')})`);
-      return { eventsPerSecond, chunks: cs.map((c) => round(c.eventsPerSecond, 1)), posted: cs.reduce((a, c) => a + c.posted, 0), refused: cs.reduce((a, c) => a + c.refused, 0), cores, cpuMsPerEvent, load: loadNow() };
+      const cpuMsPerEvent = round(
+        (((cores.node ?? 0) + (cores.temporal ?? 0) + (cores.postgres ?? 0)) * 1000) / Math.max(0.1, eventsPerSecond),
+        0,
+      );
+      log(
+        `floor measure: ${side} carries ${eventsPerSecond}/s with ${FLOOR.saturationBacklog} on their way (${cs.map((c) => round(c.eventsPerSecond, 1)).join(', ')})`,
+      );
+      return {
+        eventsPerSecond,
+        chunks: cs.map((c) => round(c.eventsPerSecond, 1)),
+        posted: cs.reduce((a, c) => a + c.posted, 0),
+        refused: cs.reduce((a, c) => a + c.refused, 0),
+        cores,
+        cpuMsPerEvent,
+        load: loadNow(),
+      };
     };
     const capacity = { kairos: carries('kairos'), floor: carries('floor') };
 
     // 2. Sustained: 30 s probes from 0.9 x that, alternating; up by 15 % after one holds, down by
     //    20 % after one falls behind, until the two meet (or 3 probes).
-    const probes: Record<Side, { rate: number; held: boolean; backlogEnd: number; load: number }[]> = { kairos: [], floor: [] };
+    const probes: Record<Side, { rate: number; held: boolean; backlogEnd: number; load: number }[]> = {
+      kairos: [],
+      floor: [],
+    };
     const sustained: Record<Side, number> = { kairos: 0, floor: 0 };
     const failed: Record<Side, number> = { kairos: Infinity, floor: Infinity };
-    const next: Record<Side, number | null> = { kairos: round(capacity.kairos.eventsPerSecond * FLOOR.firstProbe, 1), floor: round(capacity.floor.eventsPerSecond * FLOOR.firstProbe, 1) };
+    const next: Record<Side, number | null> = {
+      kairos: round(capacity.kairos.eventsPerSecond * FLOOR.firstProbe, 1),
+      floor: round(capacity.floor.eventsPerSecond * FLOOR.firstProbe, 1),
+    };
     await alternating(FLOOR.maxProbes, SIDES, async (side, p) => {
       const rate = next[side];
       if (rate === null) return;
       const run = await paced(world, prefix(side, `p${p}`), rate, FLOOR.probeSeconds, 20_000, fire[side]);
       const held = holds(run);
       probes[side].push({ rate, held, backlogEnd: run.backlog.at(-1) ?? 0, load: loadNow() });
-      log(`floor measure: ${side} probe ${rate}/s ${held ? 'holds' : 'falls behind'} (backlog at end ${run.backlog.at(-1)}, ${run.received}/${run.posted} arrived)`);
+      log(
+        `floor measure: ${side} probe ${rate}/s ${held ? 'holds' : 'falls behind'} (backlog at end ${run.backlog.at(-1)}, ${run.received}/${run.posted} arrived)`,
+      );
       if (held) sustained[side] = rate;
       else failed[side] = rate;
       const step = round(rate * (held ? FLOOR.probeUp : FLOOR.probeDown), 1);
@@ -203,7 +250,14 @@ export async function benchFloor(world: BenchWorld) {
     const start = await meter.sample();
     const windows = await alternating(FLOOR.latencyChunks, ['floor', 'kairos'], async (side, c) => {
       const from = await meter.sample();
-      const run = await paced(world, prefix(side, `lat${c}`), rate, FLOOR.latencySeconds / FLOOR.latencyChunks, 60_000, fire[side]);
+      const run = await paced(
+        world,
+        prefix(side, `lat${c}`),
+        rate,
+        FLOOR.latencySeconds / FLOOR.latencyChunks,
+        60_000,
+        fire[side],
+      );
       await sleep(FLOOR.tailSeconds * 1000);
       return { from, to: await meter.sample(), run, load: loadNow() };
     });
@@ -213,7 +267,15 @@ export async function benchFloor(world: BenchWorld) {
     const side = async (s: Side) => {
       const ws = windows[s];
       const events = ws.reduce((a, w) => a + w.run.posted, 0);
-      const run = { rate, seconds: FLOOR.latencySeconds, posted: events, received: ws.reduce((a, w) => a + w.run.received, 0), refused: ws.reduce((a, w) => a + w.run.refused, 0), backlog: [], latenciesMs: ws.flatMap((w) => w.run.latenciesMs) };
+      const run = {
+        rate,
+        seconds: FLOOR.latencySeconds,
+        posted: events,
+        received: ws.reduce((a, w) => a + w.run.received, 0),
+        refused: ws.reduce((a, w) => a + w.run.refused, 0),
+        backlog: [],
+        latenciesMs: ws.flatMap((w) => w.run.latenciesMs),
+      };
       return {
         carries: capacity[s],
         sustained: { eventsPerSecond: sustained[s], probeSeconds: FLOOR.probeSeconds, probes: probes[s] },
@@ -221,7 +283,11 @@ export async function benchFloor(world: BenchWorld) {
         cost: costPerEvent(ws, events, idle),
         /** Database transactions per event (pg_stat_database); the floor makes none. */
         transactions: s === 'floor' ? 0 : round((end.transactions - start.transactions) / Math.max(1, events), 1),
-        history: await histories(world, s, ws.map((w, c) => ({ prefix: prefix(s, `lat${c}`), posted: w.run.posted }))),
+        history: await histories(
+          world,
+          s,
+          ws.map((w, c) => ({ prefix: prefix(s, `lat${c}`), posted: w.run.posted })),
+        ),
       };
     };
     const kairos = await side('kairos');
@@ -263,25 +329,60 @@ export function printFloor(r: BenchResult): void {
   if (!f) return;
   const row = (name: string, s: FloorResult['kairos']) =>
     `| ${name} | ${s.carries.eventsPerSecond}/s (${s.carries.cpuMsPerEvent} ms CPU each: cores node ${s.carries.cores.node}, Temporal ${s.carries.cores.temporal}, PostgreSQL ${s.carries.cores.postgres ?? 'n/a'}; load ${s.carries.load}) | ${s.sustained.eventsPerSecond}/s (${s.sustained.probes.map((p) => `${p.rate} ${p.held ? '✓' : '✗'}`).join(', ')}) | ${s.cost.nodeMs} | ${s.cost.temporalMs} | ${s.cost.postgresMs ?? 'n/a'} | ${s.cost.totalMs} | ${s.transactions} | ${s.atRate.p50} / ${s.atRate.p99} ms (${s.atRate.received}/${s.atRate.events}; load ${s.atRate.load}) | ${s.history.events}${s.history.maxEvents !== s.history.events ? ` (max ${s.history.maxEvents})` : ''} (${s.history.workflowTasks} workflow tasks, ${s.history.activities} activities, ${s.history.markers} markers of which ${s.history.patches} patches, ${s.history.searchAttributeUpdates} search-attribute updates) |`;
-  console.log(`\nCost per event against the floor (one email per event; load at the end ${f.load}; worker options differing: ${f.workerOptionDiffs.join(', ') || 'none'}; other clients on the PostgreSQL cluster: ${f.postgresOtherClients})\n`);
-  console.log(`| Pipeline | Carries (${FLOOR.saturationBacklog} in flight) | Sustained (${FLOOR.probeSeconds} s probes) | node ms/event | Temporal ms/event | PostgreSQL ms/event | CPU ms/event | DB transactions/event | p50 / p99 at ${f.rate}/s | History events |`);
+  console.log(
+    `\nCost per event against the floor (one email per event; load at the end ${f.load}; worker options differing: ${f.workerOptionDiffs.join(', ') || 'none'}; other clients on the PostgreSQL cluster: ${f.postgresOtherClients})\n`,
+  );
+  console.log(
+    `| Pipeline | Carries (${FLOOR.saturationBacklog} in flight) | Sustained (${FLOOR.probeSeconds} s probes) | node ms/event | Temporal ms/event | PostgreSQL ms/event | CPU ms/event | DB transactions/event | p50 / p99 at ${f.rate}/s | History events |`,
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   console.log(row('Kairos: new customer, signup, one email', f.kairos));
   console.log(row('Floor: signalWithStart, one send activity', f.floor));
 
   const t = f.targets;
   const rows: string[][] = [
-    ['Sustained events/s, Kairos / floor', `${f.ratios.sustained ?? 'n/a'}×`, `≥ ${t.sustained}×`, verdict(f.ratios.sustained === null ? null : f.ratios.sustained >= t.sustained)],
-    ['CPU per event (node + Temporal + PostgreSQL), Kairos / floor', `${f.ratios.cpu ?? 'n/a'}× (${f.kairos.cost.totalMs} vs ${f.floor.cost.totalMs} ms)`, `≤ ${t.cpu}×`, verdict(f.ratios.cpu === null ? null : f.ratios.cpu <= t.cpu)],
-    [`p99 event to sink at ${f.rate}/s, Kairos / floor`, `${f.ratios.p99 ?? 'n/a'}× (${f.kairos.atRate.p99} vs ${f.floor.atRate.p99} ms)`, `≤ ${t.p99}×`, verdict(f.ratios.p99 === null ? null : f.ratios.p99 <= t.p99)],
-    ['History events, new customer with one message', `${f.kairos.history.maxEvents} (floor ${f.floor.history.maxEvents})`, `≤ ${t.historyEvents}`, verdict(f.kairos.history.maxEvents <= t.historyEvents)],
+    [
+      'Sustained events/s, Kairos / floor',
+      `${f.ratios.sustained ?? 'n/a'}×`,
+      `≥ ${t.sustained}×`,
+      verdict(f.ratios.sustained === null ? null : f.ratios.sustained >= t.sustained),
+    ],
+    [
+      'CPU per event (node + Temporal + PostgreSQL), Kairos / floor',
+      `${f.ratios.cpu ?? 'n/a'}× (${f.kairos.cost.totalMs} vs ${f.floor.cost.totalMs} ms)`,
+      `≤ ${t.cpu}×`,
+      verdict(f.ratios.cpu === null ? null : f.ratios.cpu <= t.cpu),
+    ],
+    [
+      `p99 event to sink at ${f.rate}/s, Kairos / floor`,
+      `${f.ratios.p99 ?? 'n/a'}× (${f.kairos.atRate.p99} vs ${f.floor.atRate.p99} ms)`,
+      `≤ ${t.p99}×`,
+      verdict(f.ratios.p99 === null ? null : f.ratios.p99 <= t.p99),
+    ],
+    [
+      'History events, new customer with one message',
+      `${f.kairos.history.maxEvents} (floor ${f.floor.history.maxEvents})`,
+      `≤ ${t.historyEvents}`,
+      verdict(f.kairos.history.maxEvents <= t.historyEvents),
+    ],
   ];
-  if (r.replay) rows.push(['Replay, customers with 200 events', `${r.replay.historiesPerSecond} histories/s`, `≥ ${t.replayPerSecond}/s`, verdict(r.replay.historiesPerSecond >= t.replayPerSecond)]);
+  if (r.replay)
+    rows.push([
+      'Replay, customers with 200 events',
+      `${r.replay.historiesPerSecond} histories/s`,
+      `≥ ${t.replayPerSecond}/s`,
+      verdict(r.replay.historiesPerSecond >= t.replayPerSecond),
+    ]);
   const mem = r.memory?.levels.find((l) => l.cached === r.memoryFloor?.levels[0]?.cached);
   const memFloor = r.memoryFloor?.levels[0];
   if (mem && memFloor) {
     const m = round(mem.kbPerWorkflow / memFloor.kbPerWorkflow, 2);
-    rows.push([`Worker memory per cached workflow at ${mem.cached}, customer / minimal`, `${m}× (${mem.kbPerWorkflow} vs ${memFloor.kbPerWorkflow} kB)`, `≤ ${t.memory}×`, verdict(m <= t.memory)]);
+    rows.push([
+      `Worker memory per cached workflow at ${mem.cached}, customer / minimal`,
+      `${m}× (${mem.kbPerWorkflow} vs ${memFloor.kbPerWorkflow} kB)`,
+      `≤ ${t.memory}×`,
+      verdict(m <= t.memory),
+    ]);
   }
   console.log('\n| Outcome 8 | Result | Target | |');
   console.log('|---|---|---|---|');

@@ -11,9 +11,17 @@ export const INGEST = { customers: 1_000, eventsPerCustomer: 1, batchSize: 100, 
 
 export async function benchIngestion(world: BenchWorld) {
   const total = INGEST.customers * INGEST.eventsPerCustomer;
-  const bare = (e: { customerId: string; eventId: string }) => () => bareSignalWithStart(world.client, TASK_QUEUE, e.customerId, e.eventId);
+  const bare = (e: { customerId: string; eventId: string }) => () =>
+    bareSignalWithStart(world.client, TASK_QUEUE, e.customerId, e.eventId);
   const apiBatch = async (items: ReturnType<typeof eventsFor>) => {
-    const res = await world.post('/v1/events/batch', { events: items.map((e) => ({ eventId: e.eventId, type: e.type, customer: { id: e.customerId }, properties: { path: '/bench' } })) });
+    const res = await world.post('/v1/events/batch', {
+      events: items.map((e) => ({
+        eventId: e.eventId,
+        type: e.type,
+        customer: { id: e.customerId },
+        properties: { path: '/bench' },
+      })),
+    });
     if (res.status >= 300) throw new Error(`batch answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
     return (res.body.results as { delivered?: boolean }[]).filter((r) => r.delivered === true).length;
   };
@@ -28,7 +36,11 @@ export async function benchIngestion(world: BenchWorld) {
   const bareSeconds = (performance.now() - t) / 1000;
   const bareCpu = cpuSince(cpu, bareSeconds);
   const bareLoad = loadNow();
-  const bareSettleMs = await settle(world.client, Array.from({ length: INGEST.customers }, (_, c) => `bare-${runId}-${c}`), INGEST.eventsPerCustomer);
+  const bareSettleMs = await settle(
+    world.client,
+    Array.from({ length: INGEST.customers }, (_, c) => `bare-${runId}-${c}`),
+    INGEST.eventsPerCustomer,
+  );
 
   // Kairos API: batches of 100, `concurrency` batches in flight; only delivered items count.
   const api = eventsFor(`api-${runId}`, INGEST.customers, INGEST.eventsPerCustomer);
@@ -36,19 +48,41 @@ export async function benchIngestion(world: BenchWorld) {
   for (let i = 0; i < api.length; i += INGEST.batchSize) batches.push(api.slice(i, i + INGEST.batchSize));
   cpu = cpuNow();
   t = performance.now();
-  const delivered = (await pool(batches.map((b) => () => apiBatch(b)), INGEST.concurrency)).reduce((a, b) => a + b, 0);
+  const delivered = (
+    await pool(
+      batches.map((b) => () => apiBatch(b)),
+      INGEST.concurrency,
+    )
+  ).reduce((a, b) => a + b, 0);
   const apiSeconds = (performance.now() - t) / 1000;
   const apiCpu = cpuSince(cpu, apiSeconds);
   const apiLoad = loadNow();
-  const apiSettleMs = await settle(world.client, Array.from({ length: INGEST.customers }, (_, c) => `api-${runId}-${c}`), INGEST.eventsPerCustomer);
+  const apiSettleMs = await settle(
+    world.client,
+    Array.from({ length: INGEST.customers }, (_, c) => `api-${runId}-${c}`),
+    INGEST.eventsPerCustomer,
+  );
 
   const bareRate = total / bareSeconds;
   const apiRate = delivered / apiSeconds;
   return {
     ...INGEST,
     events: total,
-    api: { delivered, seconds: round(apiSeconds, 2), eventsPerSecond: Math.round(apiRate), workerCatchUpMs: apiSettleMs, cpuCores: apiCpu, load: apiLoad },
-    bareSignalWithStart: { seconds: round(bareSeconds, 2), eventsPerSecond: Math.round(bareRate), workerCatchUpMs: bareSettleMs, cpuCores: bareCpu, load: bareLoad },
+    api: {
+      delivered,
+      seconds: round(apiSeconds, 2),
+      eventsPerSecond: Math.round(apiRate),
+      workerCatchUpMs: apiSettleMs,
+      cpuCores: apiCpu,
+      load: apiLoad,
+    },
+    bareSignalWithStart: {
+      seconds: round(bareSeconds, 2),
+      eventsPerSecond: Math.round(bareRate),
+      workerCatchUpMs: bareSettleMs,
+      cpuCores: bareCpu,
+      load: bareLoad,
+    },
     ratio: round(apiRate / bareRate, 2),
     target: 0.8,
   };

@@ -18,9 +18,18 @@ const noop = () => undefined;
 const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
 
 /** Each customer: page views, the signup (one email), more page views, one signal at a time. */
-async function drive(world: BenchWorld, workflowType: string, taskQueue: string, prefix: string): Promise<Replayable[]> {
+async function drive(
+  world: BenchWorld,
+  workflowType: string,
+  taskQueue: string,
+  prefix: string,
+): Promise<Replayable[]> {
   const ids = Array.from({ length: OVERHEAD.customers }, (_, c) => `${prefix}-${runId}-${c}`);
-  const types = [...Array(OVERHEAD.pageViewsBefore).fill('page_view'), SIGNUP, ...Array(OVERHEAD.pageViewsAfter).fill('page_view')] as string[];
+  const types = [
+    ...Array(OVERHEAD.pageViewsBefore).fill('page_view'),
+    SIGNUP,
+    ...Array(OVERHEAD.pageViewsAfter).fill('page_view'),
+  ] as string[];
   await pool(
     ids.map((id) => async () => {
       await world.post('/v1/customers/identify', { customer: { id, email: `${id}@bench.test` } });
@@ -30,7 +39,9 @@ async function drive(world: BenchWorld, workflowType: string, taskQueue: string,
           taskQueue,
           args: [{ customerId: id }],
           signal: customerEventSignal,
-          signalArgs: [{ id: `${id}-${i}`, type, occurredAt: new Date().toISOString(), properties: { path: `/p/${i}` } }],
+          signalArgs: [
+            { id: `${id}-${i}`, type, occurredAt: new Date().toISOString(), properties: { path: `/p/${i}` } },
+          ],
           typedSearchAttributes: [{ key: CUSTOMER_ID_KEY, value: id }],
         });
       }
@@ -40,7 +51,9 @@ async function drive(world: BenchWorld, workflowType: string, taskQueue: string,
   await settle(world.client, ids, types.length);
   await sleep(3000); // the last step records are written after the last event
   const histories: Replayable[] = [];
-  for (const id of ids) for (const r of (await fetchRunChain(world.client, customerWorkflowId(id))).runs) histories.push({ workflowId: r.workflowId, history: r.history });
+  for (const id of ids)
+    for (const r of (await fetchRunChain(world.client, customerWorkflowId(id))).runs)
+      histories.push({ workflowId: r.workflowId, history: r.history });
   return histories;
 }
 
@@ -56,12 +69,21 @@ export async function benchOverhead(world: BenchWorld) {
   const minimalHistories = await drive(world, 'minimalCustomerWorkflow', MINIMAL_QUEUE, 'ovm');
   const kairos = await replayCost(world.workflowCode, kairosHistories);
   const minimal = await replayCost(minimalCode, minimalHistories);
-  const events = (hs: Replayable[]) => round(hs.reduce((n, h) => n + (h.history.events?.length ?? 0), 0) / hs.length, 0);
+  const events = (hs: Replayable[]) =>
+    round(hs.reduce((n, h) => n + (h.history.events?.length ?? 0), 0) / hs.length, 0);
   return {
     customers: OVERHEAD.customers,
     eventsPerCustomer: OVERHEAD.pageViewsBefore + 1 + OVERHEAD.pageViewsAfter,
-    interpreter: { historyEvents: events(kairosHistories), cpuMsPerHistory: round(kairos.cpuMsPerHistory, 1), failures: kairos.failures },
-    minimal: { historyEvents: events(minimalHistories), cpuMsPerHistory: round(minimal.cpuMsPerHistory, 1), failures: minimal.failures },
+    interpreter: {
+      historyEvents: events(kairosHistories),
+      cpuMsPerHistory: round(kairos.cpuMsPerHistory, 1),
+      failures: kairos.failures,
+    },
+    minimal: {
+      historyEvents: events(minimalHistories),
+      cpuMsPerHistory: round(minimal.cpuMsPerHistory, 1),
+      failures: minimal.failures,
+    },
     ratio: round(kairos.cpuMsPerHistory / Math.max(0.1, minimal.cpuMsPerHistory), 2),
     load: loadNow(),
     target: 1.3,

@@ -14,12 +14,21 @@ import type { BenchWorld } from '../lib/world';
 export const REPLAY = { customers: 5, eventsPerCustomer: 200 };
 
 /** Customers with 200 page views each (two batches of 100, customers in parallel), and their histories. */
-export async function longHistories(world: BenchWorld, customers = REPLAY.customers, events = REPLAY.eventsPerCustomer): Promise<Replayable[]> {
+export async function longHistories(
+  world: BenchWorld,
+  customers = REPLAY.customers,
+  events = REPLAY.eventsPerCustomer,
+): Promise<Replayable[]> {
   const ids = Array.from({ length: customers }, (_, c) => `replay-${runId}-${c}`);
   await Promise.all(
     ids.map(async (id) => {
       for (let b = 0; b < events; b += 100) {
-        const batch = Array.from({ length: Math.min(100, events - b) }, (_, k) => ({ eventId: `${id}-${b + k}`, type: 'page_view', customer: { id }, properties: { path: `/p/${(b + k) % 17}` } }));
+        const batch = Array.from({ length: Math.min(100, events - b) }, (_, k) => ({
+          eventId: `${id}-${b + k}`,
+          type: 'page_view',
+          customer: { id },
+          properties: { path: `/p/${(b + k) % 17}` },
+        }));
         const res = await world.post('/v1/events/batch', { events: batch });
         if (res.status >= 300) throw new Error(`replay batch answered ${res.status}`);
       }
@@ -27,7 +36,9 @@ export async function longHistories(world: BenchWorld, customers = REPLAY.custom
   );
   await settle(world.client, ids, events);
   const histories: Replayable[] = [];
-  for (const id of ids) for (const r of (await fetchRunChain(world.client, customerWorkflowId(id))).runs) histories.push({ workflowId: r.workflowId, history: r.history });
+  for (const id of ids)
+    for (const r of (await fetchRunChain(world.client, customerWorkflowId(id))).runs)
+      histories.push({ workflowId: r.workflowId, history: r.history });
   return histories;
 }
 

@@ -22,7 +22,12 @@ export function holds(run: PacedRun): boolean {
 
 /** Waits for the sink to stop receiving (the previous probe's tail), so probes do not overlap. */
 export async function quiet(world: BenchWorld): Promise<void> {
-  for (let last = -1, now = world.sink.store.list().length; now !== last; last = now, now = world.sink.store.list().length) await sleep(3000);
+  for (
+    let last = -1, now = world.sink.store.list().length;
+    now !== last;
+    last = now, now = world.sink.store.list().length
+  )
+    await sleep(3000);
 }
 
 export async function benchSustained(world: BenchWorld, startRate = 2) {
@@ -32,7 +37,9 @@ export async function benchSustained(world: BenchWorld, startRate = 2) {
     const run = await paced(world, `sus${rate}x${seconds}`, rate, seconds);
     const held = holds(run);
     probes.push({ rate, held, backlogEnd: run.backlog.at(-1) ?? 0, load: loadNow() });
-    log(`sustained probe ${rate}/s for ${seconds} s: ${held ? 'holds' : 'falls behind'} (backlog at end ${run.backlog.at(-1)}, ${run.received}/${run.posted} arrived)`);
+    log(
+      `sustained probe ${rate}/s for ${seconds} s: ${held ? 'holds' : 'falls behind'} (backlog at end ${run.backlog.at(-1)}, ${run.received}/${run.posted} arrived)`,
+    );
     return { run, held };
   };
   let good = 0;
@@ -48,9 +55,24 @@ export async function benchSustained(world: BenchWorld, startRate = 2) {
   // Hold the best rate for 2 minutes; step down by a quarter until one holds.
   for (let rate = good || startRate / 2; rate >= 0.5; rate = round(rate * 0.75, 1)) {
     const held = await withCpu(() => probe(rate, HOLD_SECONDS));
-    if (held.held) return { eventsPerSecond: rate, heldSeconds: HOLD_SECONDS, probes, cpuCores: held.cpuCores, load: held.load, target: 100 };
+    if (held.held)
+      return {
+        eventsPerSecond: rate,
+        heldSeconds: HOLD_SECONDS,
+        probes,
+        cpuCores: held.cpuCores,
+        load: held.load,
+        target: 100,
+      };
   }
-  return { eventsPerSecond: 0, heldSeconds: HOLD_SECONDS, probes, cpuCores: { node: 0, temporalServer: 0 }, load: loadNow(), target: 100 };
+  return {
+    eventsPerSecond: 0,
+    heldSeconds: HOLD_SECONDS,
+    probes,
+    cpuCores: { node: 0, temporalServer: 0 },
+    load: loadNow(),
+    target: 100,
+  };
 }
 
 export type SustainedResult = Awaited<ReturnType<typeof benchSustained>>;

@@ -3,15 +3,28 @@
 // calls with the same inputs as the interpreter does for it (plan, definition, contact policy,
 // send, step records, search attribute), and none of the interpreter's generality. Bundled
 // apart from workflows/ (bench/measures/overhead.ts), never deployed.
-import { condition, defineQuery, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  condition,
+  defineQuery,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { StepRecord } from '../../src/core/calls';
 import { customerEventSignal } from '../../workflows/customer-signals';
 import type { CustomerEvent } from '../../src/core/state';
 import { PROGRAMS_KEY } from '../../workflows/search-attributes';
 
-const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '10s', retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '30s' } });
-const remote = proxyActivities<Activities>({ startToCloseTimeout: '30s', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m' } });
+const local = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '30s' },
+});
+const remote = proxyActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m' },
+});
 
 /** Answers like the customer workflow's `journeyState` for the bench's settle() (eventsSeen only). */
 export const minimalStateQuery = defineQuery<{ eventsSeen: number }>('journeyState');
@@ -33,14 +46,36 @@ export async function minimalCustomerWorkflow(input: { customerId: string }): Pr
       const step = def.steps[def.start]!;
       const records: StepRecord[] = [];
       const record = (stepId: string, kind: string, outcome: string, detail: Record<string, unknown>) =>
-        records.push({ id: `${enrollmentId}/${records.length}`, customerId, enrollmentId, programId: plan.programId, version: plan.version, variant: plan.variant, stepId, kind, outcome, detail, at: Date.now() });
+        records.push({
+          id: `${enrollmentId}/${records.length}`,
+          customerId,
+          enrollmentId,
+          programId: plan.programId,
+          version: plan.version,
+          variant: plan.variant,
+          stepId,
+          kind,
+          outcome,
+          detail,
+          at: Date.now(),
+        });
       upsertSearchAttributes([{ key: PROGRAMS_KEY, value: [plan.programId] }]);
       record(def.start, 'enter', 'entered', { trigger: event.type, eventId: event.id, entryKey: null });
       await local.loadContactPolicy({ customerId });
       if (step.kind !== 'send') throw new Error('the minimal workflow knows only the bench program');
       const result = await remote.sendMessage({
-        key: `${enrollmentId}/${def.start}/1`, customerId, enrollmentId, programId: plan.programId, version: plan.version, variant: plan.variant,
-        stepId: def.start, channel: step.channel, templateId: step.template, entryEvent: event, recommendations: [], scheduledAt: Date.now(),
+        key: `${enrollmentId}/${def.start}/1`,
+        customerId,
+        enrollmentId,
+        programId: plan.programId,
+        version: plan.version,
+        variant: plan.variant,
+        stepId: def.start,
+        channel: step.channel,
+        templateId: step.template,
+        entryEvent: event,
+        recommendations: [],
+        scheduledAt: Date.now(),
       });
       record(def.start, 'send', result.status, { template: step.template, next: step.next });
       record(step.next!, 'exit', 'exit_step', {});

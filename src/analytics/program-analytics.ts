@@ -25,7 +25,10 @@ const COMPLETED = new Set(['exit_step', 'completed']);
 
 type Row = { version: number; variant: string | null; step: string | null; label: string | null; n: bigint };
 
-export async function programAnalytics(db: Db, programId: string): Promise<{ programId: string; versions: VersionAnalytics[] }> {
+export async function programAnalytics(
+  db: Db,
+  programId: string,
+): Promise<{ programId: string; versions: VersionAnalytics[] }> {
   const [counts, steps, waiting] = await Promise.all([
     // Entries, exits (labelled with their reason) and conversions, with the step where they happened.
     // An enrollment's final exit record has no `next`; an exit step's own record (next: null) is a visit.
@@ -63,7 +66,16 @@ export async function programAnalytics(db: Db, programId: string): Promise<{ pro
     const key = `${r.version}|${r.variant ?? ''}`;
     let g = groups.get(key);
     if (!g) {
-      g = { version: r.version, variant: r.variant, entered: 0, active: 0, completed: 0, exits: {}, conversions: { converted: 0, attributed: 0 }, steps: {} };
+      g = {
+        version: r.version,
+        variant: r.variant,
+        entered: 0,
+        active: 0,
+        completed: 0,
+        exits: {},
+        conversions: { converted: 0, attributed: 0 },
+        steps: {},
+      };
       groups.set(key, g);
     }
     return g;
@@ -91,6 +103,8 @@ export async function programAnalytics(db: Db, programId: string): Promise<{ pro
     g.active += Number(r.n);
     stepOf(g, r.step!).waitingNow += Number(r.n);
   }
-  const versions = [...groups.values()].sort((a, b) => a.version - b.version || (a.variant ?? '').localeCompare(b.variant ?? ''));
+  const versions = [...groups.values()].sort(
+    (a, b) => a.version - b.version || (a.variant ?? '').localeCompare(b.variant ?? ''),
+  );
   return { programId, versions };
 }

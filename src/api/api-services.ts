@@ -66,7 +66,10 @@ export function createApiServices(infra: ApiInfrastructure) {
     apiKeys: createApiKeyService({ db, bootstrapKey: infra.bootstrapKey }),
     rateLimitPerMinute: infra.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
     webhookPublicKey: infra.webhookPublicKey,
-    probes: [databaseProbe(db), { name: 'temporal', check: async () => void (await client.workflowService.getSystemInfo({})) }],
+    probes: [
+      databaseProbe(db),
+      { name: 'temporal', check: async () => void (await client.workflowService.getSystemInfo({})) },
+    ],
   };
   /** After the server and the relay have stopped: pending delivered marks, then the LISTEN connection. */
   async function close(): Promise<void> {

@@ -37,7 +37,10 @@ export function authenticate(keys: Pick<ApiKeyService, 'verify'>): RequestHandle
     const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
     if (!token) return next(new UnauthorizedError('Send an API key as "Authorization: Bearer <key>"'));
     const result = await keys.verify(token);
-    if (!result.ok) return next(new UnauthorizedError(result.reason === 'revoked' ? 'This API key has been revoked' : 'Unknown API key'));
+    if (!result.ok)
+      return next(
+        new UnauthorizedError(result.reason === 'revoked' ? 'This API key has been revoked' : 'Unknown API key'),
+      );
     res.removeHeader('WWW-Authenticate');
     principals.set(req, result.principal);
     next();
@@ -45,11 +48,14 @@ export function authenticate(keys: Pick<ApiKeyService, 'verify'>): RequestHandle
 }
 
 /** Typed on node's request, not express's, so a guard placed first leaves route param inference alone. */
-export type ScopeGuard = ((req: IncomingMessage, res: ServerResponse, next: NextFunction) => void) & { requiredScope: Scope };
+export type ScopeGuard = ((req: IncomingMessage, res: ServerResponse, next: NextFunction) => void) & {
+  requiredScope: Scope;
+};
 
 /** A route's guard; tagged with its scope so tests can check every route declares one. */
 export function requireScope(scope: Scope): ScopeGuard {
-  const guard = (req: IncomingMessage, _res: ServerResponse, next: NextFunction) => next(grants(principalOf(req).scopes, scope) ? undefined : new ForbiddenError(scope));
+  const guard = (req: IncomingMessage, _res: ServerResponse, next: NextFunction) =>
+    next(grants(principalOf(req).scopes, scope) ? undefined : new ForbiddenError(scope));
   return Object.assign(guard, { requiredScope: scope });
 }
 
@@ -65,6 +71,13 @@ export function rateLimitPerKey(perMinute: number): RequestHandler {
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (req) => principalOf(req).keyId,
-    handler: (_req, _res, next) => next(new HttpError(429, 'Too many requests', `This API key may make ${perMinute} requests a minute; retry after the time in Retry-After`)),
+    handler: (_req, _res, next) =>
+      next(
+        new HttpError(
+          429,
+          'Too many requests',
+          `This API key may make ${perMinute} requests a minute; retry after the time in Retry-After`,
+        ),
+      ),
   });
 }

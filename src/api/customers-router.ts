@@ -17,7 +17,10 @@ const { email, loyaltyId, anonymousId } = customerRefSchema.shape;
 /** `GET /v1/customers?email=…` (or `loyaltyId`, `anonymousId`): exactly one identifier, checked as identify checks it. */
 export const customerLookupQuerySchema = z
   .strictObject({ email, loyaltyId, anonymousId })
-  .refine((q) => [q.email, q.loyaltyId, q.anonymousId].filter((v) => v !== undefined).length === 1, 'give exactly one of email, loyaltyId, anonymousId');
+  .refine(
+    (q) => [q.email, q.loyaltyId, q.anonymousId].filter((v) => v !== undefined).length === 1,
+    'give exactly one of email, loyaltyId, anonymousId',
+  );
 
 export function customersRouter(deps: { db: Db; identity: Identity; customers: CustomerClient }): Router {
   const router = Router();
@@ -26,7 +29,10 @@ export function customersRouter(deps: { db: Db; identity: Identity; customers: C
   const profile = (id: string) =>
     deps.db.customer.findUnique({
       where: { id },
-      include: { identifiers: { select: { kind: true, value: true } }, events: { orderBy: { occurredAt: 'desc' }, take: 20 } },
+      include: {
+        identifiers: { select: { kind: true, value: true } },
+        events: { orderBy: { occurredAt: 'desc' }, take: 20 },
+      },
     });
 
   router.post('/v1/customers/identify', requireScope('ingest'), async (req, res) => {
@@ -38,7 +44,10 @@ export function customersRouter(deps: { db: Db; identity: Identity; customers: C
   router.get('/v1/customers', requireScope('read'), async (req, res) => {
     const query = parse(customerLookupQuerySchema, req.query, '$.query');
     const [kind, value] = Object.entries(query).find(([, v]) => v !== undefined) as [string, string];
-    const holder = await deps.db.customerIdentifier.findUnique({ where: { kind_value: { kind, value } }, select: { customerId: true } });
+    const holder = await deps.db.customerIdentifier.findUnique({
+      where: { kind_value: { kind, value } },
+      select: { customerId: true },
+    });
     const customer = holder && (await profile(holder.customerId));
     if (!customer) throw new NotFoundError(`customer with ${kind} ${value}`);
     res.json(customer);
@@ -63,7 +72,14 @@ export function customersRouter(deps: { db: Db; identity: Identity; customers: C
     } catch (err) {
       // No workflow yet: only events no program uses (never signalled), or none at all.
       if (!(err instanceof WorkflowNotFoundError)) throw err;
-      res.json({ customerId: req.params.id, enrollments: [], nextWakeAt: null, eventsSeen: 0, contactLog: [], run: null });
+      res.json({
+        customerId: req.params.id,
+        enrollments: [],
+        nextWakeAt: null,
+        eventsSeen: 0,
+        contactLog: [],
+        run: null,
+      });
     }
   });
 

@@ -53,10 +53,13 @@ function toProblem(err: unknown): { status: number; title: string; detail?: stri
   if (err instanceof HttpError) return { status: err.status, title: err.title, detail: err.message, ...err.extras };
   // body-parser's errors: malformed JSON (400) and oversized bodies (413).
   const e = err as { status?: number; type?: string; message?: string };
-  if (e.type === 'entity.parse.failed') return { status: 400, title: 'Malformed JSON', detail: 'The request body is not valid JSON' };
+  if (e.type === 'entity.parse.failed')
+    return { status: 400, title: 'Malformed JSON', detail: 'The request body is not valid JSON' };
   if (e.type === 'entity.too.large') return { status: 413, title: 'Payload too large', detail: e.message };
-  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return { status: e.status, title: e.message ?? 'Bad request' };
-  if (isDatabaseUnavailable(err)) return { status: 503, title: 'Service unavailable', detail: 'The database is unreachable; retry shortly' };
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500)
+    return { status: e.status, title: e.message ?? 'Bad request' };
+  if (isDatabaseUnavailable(err))
+    return { status: 503, title: 'Service unavailable', detail: 'The database is unreachable; retry shortly' };
   return { status: 500, title: 'Internal error', detail: 'Something went wrong; it has been logged' };
 }
 

@@ -24,7 +24,9 @@ export function eventsRouter(ingestion: Ingestion): Router {
     const results: Record<string, unknown>[] = new Array(events.length);
     // Events no program version in use references, of customers already known: stored together,
     // signalled to nobody (src/ingestion/unreferenced-batch.ts).
-    const stored = await ingestion.ingestUnreferenced(parsed.flatMap((p, index) => (p.success ? [{ index, input: p.data }] : [])));
+    const stored = await ingestion.ingestUnreferenced(
+      parsed.flatMap((p, index) => (p.success ? [{ index, input: p.data }] : [])),
+    );
     for (const [index, r] of stored) results[index] = { index, status: r.duplicate ? 200 : 202, ...r };
     // The rest: different customers at once, each customer's events in batch order (src/ingestion/customer-lanes.ts).
     const lanes = await ingestion.lanes(parsed.map((p, index) => (stored.has(index) ? undefined : p.data?.customer)));

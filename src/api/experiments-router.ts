@@ -11,7 +11,9 @@ export function experimentsRouter(deps: { experiments: ExperimentService }): Rou
   const admin = requireScope('admin');
 
   router.post('/v1/programs/:id/experiments', admin, async (req, res) => {
-    res.status(201).json(await experiments.start(req.params.id, parse(startExperimentSchema, req.body), principalOf(req).keyId));
+    res
+      .status(201)
+      .json(await experiments.start(req.params.id, parse(startExperimentSchema, req.body), principalOf(req).keyId));
   });
   router.get('/v1/programs/:id/experiments', admin, async (req, res) => {
     res.json(await experiments.list(req.params.id));

@@ -10,7 +10,11 @@ import { requireScope } from './auth';
 import { HttpError, NotFoundError } from './errors';
 import { parse } from './validate';
 
-const FORMATS: Record<string, ImportFormat> = { 'text/csv': 'csv', 'application/x-ndjson': 'ndjson', 'application/ndjson': 'ndjson' };
+const FORMATS: Record<string, ImportFormat> = {
+  'text/csv': 'csv',
+  'application/x-ndjson': 'ndjson',
+  'application/ndjson': 'ndjson',
+};
 
 const kindParams = z.object({ kind: z.enum(IMPORT_KINDS, { error: `must be one of ${IMPORT_KINDS.join(', ')}` }) });
 const idParams = z.object({ id: z.string().min(1) });
@@ -37,7 +41,10 @@ export function importsRouter(imports: ImportService): Router {
     const { kind } = parse(kindParams, req.params, '$.params');
     const type = req.headers['content-type'];
     const format = FORMATS[(type ?? '').split(';')[0]!.trim().toLowerCase()];
-    if (!format) throw new UnsupportedMediaTypeError(`Send the file as text/csv or application/x-ndjson${type ? `, not ${type}` : ''}`);
+    if (!format)
+      throw new UnsupportedMediaTypeError(
+        `Send the file as text/csv or application/x-ndjson${type ? `, not ${type}` : ''}`,
+      );
     const report = await imports.run({ kind, format, body: decoded(req) });
     if (report.status === 'failed') throw new ImportStoppedError(report);
     res.status(201).location(`/v1/imports/${report.id}`).json(report);
@@ -57,6 +64,7 @@ export function importsRouter(imports: ImportService): Router {
 function decoded(req: Request): Readable {
   const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (encoding === 'identity') return req;
-  if (encoding !== 'gzip') throw new UnsupportedMediaTypeError(`Send the file uncompressed or with Content-Encoding: gzip, not ${encoding}`);
+  if (encoding !== 'gzip')
+    throw new UnsupportedMediaTypeError(`Send the file uncompressed or with Content-Encoding: gzip, not ${encoding}`);
   return pipeline(req, createGunzip(), () => undefined); // a broken upload or bad gzip surfaces as a read error
 }

@@ -4,7 +4,13 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { programAnalytics } from '../analytics/program-analytics';
 import type { Db } from '../db/prisma';
-import { createProgramSchema, launchSchema, publishSchema, updateDraftSchema, versionNumber } from '../programs/program-schema';
+import {
+  createProgramSchema,
+  launchSchema,
+  publishSchema,
+  updateDraftSchema,
+  versionNumber,
+} from '../programs/program-schema';
 import type { ProgramService } from '../programs/program-service';
 import { STATE_ACTIONS } from '../programs/program-states';
 import { principalOf, requireScope } from './auth';
@@ -29,7 +35,9 @@ export function programsRouter(deps: { programs: ProgramService; db: Db }): Rout
     res.json(await programs.get(req.params.id));
   });
   router.put('/v1/programs/:id/draft', admin, async (req, res) => {
-    res.json(await programs.updateDraft(req.params.id, parse(updateDraftSchema, req.body).definition, principalOf(req).keyId));
+    res.json(
+      await programs.updateDraft(req.params.id, parse(updateDraftSchema, req.body).definition, principalOf(req).keyId),
+    );
   });
   router.get('/v1/programs/:id/versions', admin, async (req, res) => {
     res.json(await programs.versions(req.params.id));

@@ -11,7 +11,9 @@ export function rolloutsRouter(deps: { rollouts: RolloutService }): Router {
   const admin = requireScope('admin');
 
   router.post('/v1/programs/:id/rollouts', admin, async (req, res) => {
-    res.status(201).json(await rollouts.start(req.params.id, parse(startRolloutSchema, req.body), principalOf(req).keyId));
+    res
+      .status(201)
+      .json(await rollouts.start(req.params.id, parse(startRolloutSchema, req.body), principalOf(req).keyId));
   });
   router.get('/v1/programs/:id/rollouts', admin, async (req, res) => {
     res.json(await rollouts.list(req.params.id));

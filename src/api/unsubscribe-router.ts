@@ -3,7 +3,12 @@
 // only shows a page with a button that posts, because mail scanners prefetch every link they see.
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { UNSUBSCRIBE_PATH, type Consent, type UnsubscribeLinks, type UnsubscribeTarget } from '../messaging/unsubscribe';
+import {
+  UNSUBSCRIBE_PATH,
+  type Consent,
+  type UnsubscribeLinks,
+  type UnsubscribeTarget,
+} from '../messaging/unsubscribe';
 import { HttpError } from './errors';
 import { parse } from './validate';
 
@@ -16,14 +21,19 @@ export function unsubscribeRouter(deps: { consent: Consent; unsubscribe?: Unsubs
     if (!deps.unsubscribe) throw new HttpError(503, 'Unsubscribe not configured', 'KAIROS_SIGNING_SECRET is not set');
     const { token } = parse(tokenQuery, query, '$.query');
     const found = deps.unsubscribe.verify(token);
-    if (!found) throw new HttpError(400, 'Invalid unsubscribe link', 'The token is malformed or its signature does not match');
+    if (!found)
+      throw new HttpError(400, 'Invalid unsubscribe link', 'The token is malformed or its signature does not match');
     return found;
   }
 
   router.get(UNSUBSCRIBE_PATH, (req, res) => {
     const { group } = target(req.query);
     const token = encodeURIComponent(String(req.query.token));
-    page(res, `Unsubscribe from ${group} emails?`, `<form method="post" action="?token=${token}"><button type="submit">Unsubscribe</button></form>`);
+    page(
+      res,
+      `Unsubscribe from ${group} emails?`,
+      `<form method="post" action="?token=${token}"><button type="submit">Unsubscribe</button></form>`,
+    );
   });
 
   router.post(UNSUBSCRIBE_PATH, async (req, res) => {

@@ -56,7 +56,10 @@ type Json = null | boolean | number | string | Json[] | JsonObject;
 export type JsonObject = { [key: string]: Json };
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && [Object.prototype, null].includes(Object.getPrototypeOf(v));
+  typeof v === 'object' &&
+  v !== null &&
+  !Array.isArray(v) &&
+  [Object.prototype, null].includes(Object.getPrototypeOf(v));
 
 /** Enough to fix a request by; a 5 MB body of bad strings need not list them all. */
 const MAX_ISSUES = 10;
@@ -81,7 +84,8 @@ export const jsonObject = z.custom<JsonObject>(isPlainObject, 'must be a JSON ob
       const message = unstorable(value);
       if (message) issue(path, message);
     } else if (typeof value !== 'object' || value === null) {
-      if (!(value === null || typeof value === 'boolean' || Number.isFinite(value))) issue(path, 'must be a JSON value');
+      if (!(value === null || typeof value === 'boolean' || Number.isFinite(value)))
+        issue(path, 'must be a JSON value');
     } else if (path.length >= MAX_JSON_DEPTH) {
       issue(path, `nests deeper than ${MAX_JSON_DEPTH} levels`);
     } else if (Array.isArray(value)) {
@@ -104,7 +108,8 @@ export function jsonBody(limit: string): RequestHandler {
   return express.json({
     limit,
     verify: (_req, _res, buf, encoding) => {
-      if (/^utf-?8$/i.test(encoding) && !isUtf8(buf)) throw new ValidationError([{ path: '$', message: 'the body is not valid UTF-8' }]);
+      if (/^utf-?8$/i.test(encoding) && !isUtf8(buf))
+        throw new ValidationError([{ path: '$', message: 'the body is not valid UTF-8' }]);
     },
   });
 }

@@ -24,8 +24,16 @@ export function auditData(record: AuditRecord): Prisma.AuditEntryCreateInput {
 }
 
 export const auditQuerySchema = z.strictObject({
-  resource: z.string().min(1).max(200).optional().meta({ description: 'e.g. `program:welcome` (its versions, states, experiments and rollouts), `template:welcome`, `api-key:<id>`, `customer:<id>`' }),
-  actor: z.string().min(1).max(200).optional().meta({ description: 'an API key id, or a controller: `rollout:<id>`, `experiment:<id>`' }),
+  resource: z.string().min(1).max(200).optional().meta({
+    description:
+      'e.g. `program:welcome` (its versions, states, experiments and rollouts), `template:welcome`, `api-key:<id>`, `customer:<id>`',
+  }),
+  actor: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta({ description: 'an API key id, or a controller: `rollout:<id>`, `experiment:<id>`' }),
   /** Entries older than this id (the previous page's `nextBefore`). */
   before: z.coerce.bigint().positive().max(9_223_372_036_854_775_807n).optional().meta({ type: 'string' }),
   limit: z.coerce.number().int().min(1).max(500).default(100),

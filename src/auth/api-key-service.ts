@@ -46,7 +46,10 @@ export function createApiKeyService(deps: { db: Db; bootstrapKey: string | undef
   const { db } = deps;
   const now = deps.now ?? (() => new Date());
   const bootstrapDigest = deps.bootstrapKey ? digest(deps.bootstrapKey) : undefined;
-  const toView = (row: Omit<ApiKeyView, 'scopes'> & { scopes: string[] }): ApiKeyView => ({ ...row, scopes: knownScopes(row.scopes) });
+  const toView = (row: Omit<ApiKeyView, 'scopes'> & { scopes: string[] }): ApiKeyView => ({
+    ...row,
+    scopes: knownScopes(row.scopes),
+  });
 
   return {
     /** Mints a key. The returned `key` is the only copy of its secret: the table keeps a digest. */
@@ -56,8 +59,18 @@ export function createApiKeyService(deps: { db: Db; bootstrapKey: string | undef
       const id = randomBytes(6).toString('hex');
       const key = `kairos_${id}_${randomBytes(32).toString('hex')}`;
       const [row] = await db.$transaction([
-        db.apiKey.create({ data: { id, name: input.name, scopes: input.scopes, digest: digest(key).toString('hex') }, select: view }),
-        db.auditEntry.create({ data: { actor, action: 'api-key.create', resource: `api-key:${id}`, after: { name: input.name, scopes: input.scopes } } }),
+        db.apiKey.create({
+          data: { id, name: input.name, scopes: input.scopes, digest: digest(key).toString('hex') },
+          select: view,
+        }),
+        db.auditEntry.create({
+          data: {
+            actor,
+            action: 'api-key.create',
+            resource: `api-key:${id}`,
+            after: { name: input.name, scopes: input.scopes },
+          },
+        }),
       ]);
       return { ...toView(row), key };
     },
@@ -82,7 +95,8 @@ export function createApiKeyService(deps: { db: Db; bootstrapKey: string | undef
       const presented = digest(token);
       // Constant-time against the one secret held in memory; stored keys are found by digest, and
       // an index lookup on a hash reveals nothing useful about the secret.
-      if (bootstrapDigest && timingSafeEqual(presented, bootstrapDigest)) return { ok: true, principal: { keyId: BOOTSTRAP_KEY_ID, scopes: ['admin'] } };
+      if (bootstrapDigest && timingSafeEqual(presented, bootstrapDigest))
+        return { ok: true, principal: { keyId: BOOTSTRAP_KEY_ID, scopes: ['admin'] } };
       const row = await db.apiKey.findUnique({ where: { digest: presented.toString('hex') } });
       if (!row) return { ok: false, reason: 'unknown' };
       if (row.revokedAt) return { ok: false, reason: 'revoked' };

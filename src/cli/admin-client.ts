@@ -8,17 +8,28 @@ export interface AdminResponse {
 export class AdminApiError extends Error {}
 
 export function createAdminClient(options: { url: string; apiKey: string }) {
-  return async function request(method: string, path: string, json?: unknown, accept: number[] = []): Promise<AdminResponse> {
+  return async function request(
+    method: string,
+    path: string,
+    json?: unknown,
+    accept: number[] = [],
+  ): Promise<AdminResponse> {
     const res = await fetch(`${options.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${options.apiKey}`, ...(json === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${options.apiKey}`,
+        ...(json === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: json === undefined ? undefined : JSON.stringify(json),
     });
     const text = await res.text();
     const body = text ? JSON.parse(text) : undefined;
     if (res.ok || accept.includes(res.status)) return { status: res.status, body };
     const errors = (body?.errors ?? []) as { path: string; message: string }[];
-    const lines = [`${method} ${path}: ${res.status} ${body?.title ?? res.statusText}${body?.detail && !errors.length ? `: ${body.detail}` : ''}`, ...errors.map((e) => `  ${e.path}: ${e.message}`)];
+    const lines = [
+      `${method} ${path}: ${res.status} ${body?.title ?? res.statusText}${body?.detail && !errors.length ? `: ${body.detail}` : ''}`,
+      ...errors.map((e) => `  ${e.path}: ${e.message}`),
+    ];
     throw new AdminApiError(lines.join('\n'));
   };
 }

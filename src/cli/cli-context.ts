@@ -45,7 +45,10 @@ export async function connectTemporal(ctx: CliContext): Promise<TemporalSession>
  */
 export function installQuietRuntime(): void {
   try {
-    Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
+    Runtime.install({
+      logger: new DefaultLogger('ERROR'),
+      telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
+    });
   } catch {
     // A Runtime exists already (a test file's workers): keep it.
   }

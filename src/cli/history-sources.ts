@@ -5,7 +5,13 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { basename, join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { fetchRunChain, historyFromAnyJson, recordedRunId, recordedWorkflowId, type History } from '../temporal/workflow-histories';
+import {
+  fetchRunChain,
+  historyFromAnyJson,
+  recordedRunId,
+  recordedWorkflowId,
+  type History,
+} from '../temporal/workflow-histories';
 
 export interface HistorySource {
   workflowId: string;
@@ -23,11 +29,20 @@ export function* historiesFromFiles(paths: string[]): Generator<HistorySource> {
     } catch (err) {
       throw new Error(`${file}: not a workflow history (${err instanceof Error ? err.message : String(err)})`);
     }
-    yield { workflowId: recordedWorkflowId(history) ?? workflowIdFromFileName(file), runId: recordedRunId(history), label: file, history };
+    yield {
+      workflowId: recordedWorkflowId(history) ?? workflowIdFromFileName(file),
+      runId: recordedRunId(history),
+      label: file,
+      history,
+    };
   }
 }
 
-export async function* historiesOfWorkflow(client: Client, workflowId: string, options: { runId?: string; allRuns?: boolean }): AsyncGenerator<HistorySource> {
+export async function* historiesOfWorkflow(
+  client: Client,
+  workflowId: string,
+  options: { runId?: string; allRuns?: boolean },
+): AsyncGenerator<HistorySource> {
   if (options.allRuns) {
     const { runs } = await fetchRunChain(client, workflowId, { maxRuns: Number.POSITIVE_INFINITY });
     for (const run of runs) yield { ...run, label: workflowId };
@@ -39,7 +54,11 @@ export async function* historiesOfWorkflow(client: Client, workflowId: string, o
 }
 
 /** Every run the visibility query lists (closed continue-as-new runs included). */
-export async function* historiesOfQuery(client: Client, query: string, concurrency: number): AsyncGenerator<HistorySource> {
+export async function* historiesOfQuery(
+  client: Client,
+  query: string,
+  concurrency: number,
+): AsyncGenerator<HistorySource> {
   for await (const listed of client.workflow.list({ query }).intoHistories({ concurrency })) {
     const history = listed.history as History;
     yield { workflowId: listed.workflowId, runId: recordedRunId(history), label: listed.workflowId, history };

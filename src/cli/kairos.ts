@@ -3,7 +3,15 @@
 // histories, trace a customer's journey, roll out worker builds, and apply programs kept as code.
 // `run` is the whole CLI, callable in-process (tests).
 import { Command, CommanderError } from 'commander';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, errorMessage, installQuietRuntime, type CliContext, type CliIo } from './cli-context';
+import {
+  EXIT_FAILED,
+  EXIT_OK,
+  EXIT_USAGE,
+  errorMessage,
+  installQuietRuntime,
+  type CliContext,
+  type CliIo,
+} from './cli-context';
 import { registerDeployCommand } from './commands/deploy-command';
 import { registerHistoryCommand } from './commands/history-command';
 import { registerProgramsCommand } from './commands/programs-command';
@@ -21,7 +29,11 @@ const processIo: CliIo = {
  * Runs one kairos command line (`argv` without the program name) and returns its exit code:
  * 0 ok, 1 failed (nondeterminism found, or an error), 2 usage error.
  */
-export async function run(argv: readonly string[], io: CliIo = processIo, options: { env?: NodeJS.ProcessEnv } = {}): Promise<number> {
+export async function run(
+  argv: readonly string[],
+  io: CliIo = processIo,
+  options: { env?: NodeJS.ProcessEnv } = {},
+): Promise<number> {
   const ctx: CliContext = { io, env: options.env, exitCode: EXIT_OK };
   const program = new Command('kairos')
     .description('Kairos tools for engineers: replay, history export, customer trace, worker rollout, programs as code')

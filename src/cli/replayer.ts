@@ -2,7 +2,13 @@
 // diverges, finds the history event where the code and the history stopped agreeing.
 import { Worker, type ReplayResult, type ReplayWorkerOptions } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
-import { describeEvent, eventIdOf, eventTypeName, type History, type HistoryEvent } from '../temporal/workflow-histories';
+import {
+  describeEvent,
+  eventIdOf,
+  eventTypeName,
+  type History,
+  type HistoryEvent,
+} from '../temporal/workflow-histories';
 import type { HistorySource } from './history-sources';
 
 export interface Divergence {
@@ -45,12 +51,17 @@ export async function replayAll(
       }
     };
     // Each result arrives before the worker asks for the next history, so `current` is its source.
-    for await (const result of Worker.runReplayHistories(options, take())) onOutcome(await outcomeOf(options, current!, result));
+    for await (const result of Worker.runReplayHistories(options, take()))
+      onOutcome(await outcomeOf(options, current!, result));
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
 }
 
-async function outcomeOf(options: ReplayWorkerOptions, source: HistorySource, result: ReplayResult): Promise<ReplayOutcome> {
+async function outcomeOf(
+  options: ReplayWorkerOptions,
+  source: HistorySource,
+  result: ReplayResult,
+): Promise<ReplayOutcome> {
   const replayed = { workflowId: source.workflowId, runId: result.runId || source.runId, label: source.label };
   if (!result.error) return { status: 'ok', ...replayed };
   const { message } = result.error;
@@ -66,7 +77,11 @@ const NAMED_EVENT = /HistoryEvent\(\s*id:\s*(\d+)/;
  * of the history that still fails to replay ends at it (a prefix replays like a workflow that is
  * still running). Up to the first completed workflow task there is no command to disagree with.
  */
-export async function locateDivergence(options: ReplayWorkerOptions, history: History, message: string): Promise<Divergence | null> {
+export async function locateDivergence(
+  options: ReplayWorkerOptions,
+  history: History,
+  message: string,
+): Promise<Divergence | null> {
   const events = history.events ?? [];
   const named = NAMED_EVENT.exec(message);
   const namedIndex = named ? events.findIndex((e) => eventIdOf(e) === Number(named[1])) : -1;
@@ -85,14 +100,16 @@ export async function locateDivergence(options: ReplayWorkerOptions, history: Hi
       else passing = probe.length;
     }
   };
-  for await (const result of Worker.runReplayHistories(options, prefixes())) probe.failed = result.error instanceof DeterminismViolationError;
+  for await (const result of Worker.runReplayHistories(options, prefixes()))
+    probe.failed = result.error instanceof DeterminismViolationError;
   return divergenceAt(events, failing - 1);
 }
 
 function divergenceAt(events: HistoryEvent[], index: number): Divergence {
   const event = events[index]!;
   let task: number | null = null;
-  for (let i = index; i >= 0 && task === null; i--) if (eventTypeName(events[i]!) === 'WORKFLOW_TASK_COMPLETED') task = eventIdOf(events[i]!);
+  for (let i = index; i >= 0 && task === null; i--)
+    if (eventTypeName(events[i]!) === 'WORKFLOW_TASK_COMPLETED') task = eventIdOf(events[i]!);
   return { eventId: eventIdOf(event), event: describeEvent(event), workflowTaskCompletedEventId: task };
 }
 

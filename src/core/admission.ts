@@ -11,13 +11,20 @@ export function entryRecordKey(programId: string, entryKey: string | null): stri
 }
 
 /** Re-entry rules apply per entry key (per program when the program is not keyed). */
-export function admit(state: CustomerState, candidate: Extract<EnrollmentCandidate, { definition: unknown }>, event: CustomerEvent, now: number): Admission {
+export function admit(
+  state: CustomerState,
+  candidate: Extract<EnrollmentCandidate, { definition: unknown }>,
+  event: CustomerEvent,
+  now: number,
+): Admission {
   const { entry } = candidate.definition;
   const entryKey = entry.key ? entryKeyOf(event, entry.key) : null;
   if (entry.key && entryKey === null) return { admitted: false, reason: `event has no ${entry.key}` };
   const active = state.enrollments.filter((e) => e.programId === candidate.programId && e.exitReason === null);
-  if (entry.key && active.some((e) => e.entryKey === entryKey)) return { admitted: false, reason: 'already active for this key' };
-  if (active.length >= entry.maxInstances) return { admitted: false, reason: `max instances (${entry.maxInstances}) reached` };
+  if (entry.key && active.some((e) => e.entryKey === entryKey))
+    return { admitted: false, reason: 'already active for this key' };
+  if (active.length >= entry.maxInstances)
+    return { admitted: false, reason: `max instances (${entry.maxInstances}) reached` };
   const previous = state.entries[entryRecordKey(candidate.programId, entryKey)];
   if (previous) {
     const { reentry } = entry;

@@ -74,8 +74,7 @@ export interface SendMessageInput extends StepRef {
 }
 
 export type SendOutcome =
-  | { status: 'sent'; providerMessageId: string | null }
-  | { status: 'skipped' | 'failed'; reason: string };
+  { status: 'sent'; providerMessageId: string | null } | { status: 'skipped' | 'failed'; reason: string };
 
 /** One transition of an enrollment, as `journey_steps` stores it. */
 export interface StepRecord extends StepRef {
@@ -104,8 +103,14 @@ export interface Calls {
   computePersonalizedWait: { args: PersonalizedWaitInput; result: { ms: number; basis: string } };
   loadContactPolicy: { args: { customerId: string }; result: CustomerPolicy };
   sendMessage: { args: SendMessageInput; result: SendOutcome };
-  recommendProducts: { args: { customerId: string; entryEvent: CustomerEvent; count: number }; result: Recommendation[] };
-  updateProfile: { args: { customerId: string; set?: Record<string, unknown>; addTags?: string[]; removeTags?: string[] }; result: void };
+  recommendProducts: {
+    args: { customerId: string; entryEvent: CustomerEvent; count: number };
+    result: Recommendation[];
+  };
+  updateProfile: {
+    args: { customerId: string; set?: Record<string, unknown>; addTags?: string[]; removeTags?: string[] };
+    result: void;
+  };
 }
 
 export type CallName = keyof Calls;
@@ -115,4 +120,11 @@ export type CallName = keyof Calls;
  * is away. Writes and sends are `remote`: retried through an outage of hours, and scheduled
  * only once the decision to make them is in history.
  */
-export const LOCAL_CALLS: ReadonlySet<CallName> = new Set(['planEnrollments', 'loadProgramVersion', 'programControl', 'loadProfile', 'computePersonalizedWait', 'loadContactPolicy']);
+export const LOCAL_CALLS: ReadonlySet<CallName> = new Set([
+  'planEnrollments',
+  'loadProgramVersion',
+  'programControl',
+  'loadProfile',
+  'computePersonalizedWait',
+  'loadContactPolicy',
+]);

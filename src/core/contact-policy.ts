@@ -19,7 +19,12 @@ export interface ContactPolicy {
 }
 
 /** The first cap a new message on `channel` would break, as text ("2 per 24h"), or null. */
-export function breachedCap(log: readonly ContactRecord[], channel: string, caps: readonly FrequencyCap[], now: number): string | null {
+export function breachedCap(
+  log: readonly ContactRecord[],
+  channel: string,
+  caps: readonly FrequencyCap[],
+  now: number,
+): string | null {
   for (const cap of caps) {
     if (cap.channel !== channel) continue;
     const since = now - cap.withinMs;

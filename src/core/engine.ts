@@ -8,14 +8,31 @@
 // (`planEnrollments`); later events wait in the inbox meanwhile. Every enrollment runs step by
 // step until it needs a call or a wake-up (steps.ts). A failure inside one enrollment (bad data,
 // a call failed for good) ends that enrollment with an `error` step; the others go on.
-import { LOCAL_CALLS, type CallName, type Calls, type CustomerPolicy, type Plan, type ProgramControl, type SendOutcome, type StepRecord } from './calls';
+import {
+  LOCAL_CALLS,
+  type CallName,
+  type Calls,
+  type CustomerPolicy,
+  type Plan,
+  type ProgramControl,
+  type SendOutcome,
+  type StepRecord,
+} from './calls';
 import { admit, entryRecordKey } from './admission';
 import { convertEnded, keepGoalOpen } from './ended-goals';
 import { matchesEvent } from './matching';
 import { definitionOf, rememberEvent, versionKey, type Command, type Input, type Journey } from './journey';
 import { absorb } from './merge';
 import type { Program } from './program';
-import { CONTACT_LOG_KEPT_MS, type CallPurpose, type ContactRecord, type CustomerEvent, type CustomerState, type Enrollment, type RunState } from './state';
+import {
+  CONTACT_LOG_KEPT_MS,
+  type CallPurpose,
+  type ContactRecord,
+  type CustomerEvent,
+  type CustomerState,
+  type Enrollment,
+  type RunState,
+} from './state';
 import { BLOCKED, endReason, runStep, settleSend, type Blocked, type StepContext } from './steps';
 
 /**
@@ -42,7 +59,10 @@ class Turn implements StepContext {
   /** A cap slot was given back or settled during this turn: steps waiting on caps look again. */
   private slotsChanged = false;
 
-  constructor(private readonly journey: Journey, readonly now: number) {
+  constructor(
+    private readonly journey: Journey,
+    readonly now: number,
+  ) {
     this.state = journey.state;
     this.run = journey.run;
   }
@@ -125,14 +145,24 @@ class Turn implements StepContext {
       }
     }
     for (const x of convertEnded(this.state, event, this.now)) {
-      this.recordAs(x, { stepId: '-', kind: 'goal', outcome: 'converted', detail: { eventId: event.id, attributed: true, afterExit: true } });
+      this.recordAs(x, {
+        stepId: '-',
+        kind: 'goal',
+        outcome: 'converted',
+        detail: { eventId: event.id, attributed: true, afterExit: true },
+      });
     }
   }
 
   /** The planned entries of `event`: each candidate is admitted (or refused, with a record). */
   private enroll(event: CustomerEvent, candidates: Plan['candidates']): void {
     for (const candidate of candidates) {
-      const base = { id: `${candidate.programId}/${event.id}`, programId: candidate.programId, version: candidate.version, variant: candidate.variant };
+      const base = {
+        id: `${candidate.programId}/${event.id}`,
+        programId: candidate.programId,
+        version: candidate.version,
+        variant: candidate.variant,
+      };
       // Bad data in one program (its entry rules, its definition) costs that program's entry only.
       try {
         if ('invalid' in candidate) throw new Error(candidate.invalid);
@@ -147,9 +177,19 @@ class Turn implements StepContext {
         this.run.controls[key] = { control: candidate.control, at: this.now };
         if (!def.steps[def.start]) throw new Error(`start step "${def.start}" is not a step`);
         const e: Enrollment = {
-          ...base, entryKey: decision.entryKey, entryEvent: event, enteredAt: this.now, stepId: def.start,
-          visits: { [def.start]: 1 }, seq: 0, wakeAt: null, waitingFor: null, matched: null, exitReason: null,
-          recommendations: [], progress: {},
+          ...base,
+          entryKey: decision.entryKey,
+          entryEvent: event,
+          enteredAt: this.now,
+          stepId: def.start,
+          visits: { [def.start]: 1 },
+          seq: 0,
+          wakeAt: null,
+          waitingFor: null,
+          matched: null,
+          exitReason: null,
+          recommendations: [],
+          progress: {},
         };
         const entryKey = entryRecordKey(candidate.programId, decision.entryKey);
         const previous = this.state.entries[entryKey];
@@ -181,7 +221,8 @@ class Turn implements StepContext {
         this.run.planning = null;
         // A failure for good (a malformed program row) costs this event its new enrollments,
         // never the customer's other programs.
-        if (failed !== null) return this.log('error', 'cannot plan enrollments', { eventId: purpose.event.id, reason: failed });
+        if (failed !== null)
+          return this.log('error', 'cannot plan enrollments', { eventId: purpose.event.id, reason: failed });
         {
           const plan = (input as { value: Plan }).value;
           if (plan.policy) this.run.policy = { value: plan.policy, at: this.now };
@@ -203,7 +244,8 @@ class Turn implements StepContext {
         if (failed !== null) return this.fail(e, failed);
         const value = (input as { value: unknown }).value;
         (e.progress.results ??= {})[purpose.what] = value;
-        if (purpose.what === 'control') this.run.controls[versionKey(e.programId, e.version)] = { control: value as ProgramControl, at: this.now };
+        if (purpose.what === 'control')
+          this.run.controls[versionKey(e.programId, e.version)] = { control: value as ProgramControl, at: this.now };
         if (purpose.what === 'policy') this.run.policy = { value: value as CustomerPolicy, at: this.now };
         if (purpose.what === 'send') {
           settleSend(e, definitionOf(this.journey, e)!, value as SendOutcome, this.state.contactLog, this.now);
@@ -224,7 +266,8 @@ class Turn implements StepContext {
     const def = this.run.programs[key];
     if (def) return def;
     const inFlight = Object.entries(this.run.calls).find(([, c]) => c.for === 'definition' && c.key === key)?.[0];
-    e.awaiting = inFlight ?? this.call('loadProgramVersion', { programId: e.programId, version }, { for: 'definition', key });
+    e.awaiting =
+      inFlight ?? this.call('loadProgramVersion', { programId: e.programId, version }, { for: 'definition', key });
     return BLOCKED;
   }
 
@@ -240,7 +283,8 @@ class Turn implements StepContext {
   control(e: Enrollment, notBefore: number): ProgramControl | Blocked {
     const cached = this.run.controls[versionKey(e.programId, e.version)];
     // Read in this very turn counts as fresh whatever `cacheMs` says, or a zero cache would ask forever.
-    if (cached && cached.at >= notBefore && (this.now - cached.at < cached.control.cacheMs || cached.at === this.now)) return cached.control;
+    if (cached && cached.at >= notBefore && (this.now - cached.at < cached.control.cacheMs || cached.at === this.now))
+      return cached.control;
     // `ask` hands back a stored answer: drop the stale one so that it asks anew.
     if (e.progress.results) delete e.progress.results.control;
     return this.ask(e, 'control', 'programControl', { programId: e.programId, version: e.version });
@@ -328,7 +372,11 @@ class Turn implements StepContext {
     if (!control.migrateTo || target === undefined) return def;
     const next = this.definitionFor(e, control.migrateTo.version);
     if (next === BLOCKED) return BLOCKED;
-    this.record(e, 'migrate', 'migrated', { fromVersion: e.version, toVersion: control.migrateTo.version, toStep: target });
+    this.record(e, 'migrate', 'migrated', {
+      fromVersion: e.version,
+      toVersion: control.migrateTo.version,
+      toStep: target,
+    });
     e.version = control.migrateTo.version;
     moveTo(e, target);
     return next;
@@ -374,18 +422,45 @@ class Turn implements StepContext {
     this.commands.push({ type: 'publish', programs: this.run.published });
   }
 
-  private recordAs(e: Pick<Enrollment, 'id' | 'programId' | 'version' | 'variant' | 'seq'>, r: Pick<StepRecord, 'stepId' | 'kind' | 'outcome' | 'detail'>): void {
+  private recordAs(
+    e: Pick<Enrollment, 'id' | 'programId' | 'version' | 'variant' | 'seq'>,
+    r: Pick<StepRecord, 'stepId' | 'kind' | 'outcome' | 'detail'>,
+  ): void {
     this.commands.push({
       type: 'record',
-      record: { id: `${e.id}/${e.seq++}`, customerId: this.customerId, enrollmentId: e.id, programId: e.programId, version: e.version, variant: e.variant, ...r, at: this.now },
+      record: {
+        id: `${e.id}/${e.seq++}`,
+        customerId: this.customerId,
+        enrollmentId: e.id,
+        programId: e.programId,
+        version: e.version,
+        variant: e.variant,
+        ...r,
+        at: this.now,
+      },
     });
   }
 
   // A refused entry has no enrollment; its record takes the id the enrollment would have had.
-  private recordRefusal(base: Pick<Enrollment, 'id' | 'programId' | 'version' | 'variant'>, detail: Record<string, unknown>): void {
+  private recordRefusal(
+    base: Pick<Enrollment, 'id' | 'programId' | 'version' | 'variant'>,
+    detail: Record<string, unknown>,
+  ): void {
     this.commands.push({
       type: 'record',
-      record: { id: `${base.id}/refused`, customerId: this.customerId, enrollmentId: base.id, programId: base.programId, version: base.version, variant: base.variant, stepId: '-', kind: 'enter', outcome: 'not entered', detail, at: this.now },
+      record: {
+        id: `${base.id}/refused`,
+        customerId: this.customerId,
+        enrollmentId: base.id,
+        programId: base.programId,
+        version: base.version,
+        variant: base.variant,
+        stepId: '-',
+        kind: 'enter',
+        outcome: 'not entered',
+        detail,
+        at: this.now,
+      },
     });
   }
 

@@ -23,12 +23,14 @@ export function absorb(journey: Journey, other: CustomerState): void {
       : entry;
   }
   state.contactLog = [...state.contactLog, ...other.contactLog].sort((a, b) => a.at - b.at);
-  if (other.ended?.length) state.ended = [...(state.ended ?? []), ...other.ended].sort((a, b) => a.until - b.until).slice(-ENDED_KEPT);
+  if (other.ended?.length)
+    state.ended = [...(state.ended ?? []), ...other.ended].sort((a, b) => a.until - b.until).slice(-ENDED_KEPT);
   state.inbox.push(...other.inbox);
   // A customer merged into them while they were merging into this one: theirs is ours too.
   if (other.absorbed?.length) (state.absorbed ??= []).push(...other.absorbed);
   const running = new Set(state.enrollments.map((e) => e.id));
   // Their definitions load before the next event is applied (loadingDefinitions), so no goal
   // or wait of theirs is missed. A call id belongs to the run that made it.
-  for (const e of other.enrollments) if (!running.has(e.id)) state.enrollments.push({ ...e, awaiting: undefined, progress: e.progress ?? {} });
+  for (const e of other.enrollments)
+    if (!running.has(e.id)) state.enrollments.push({ ...e, awaiting: undefined, progress: e.progress ?? {} });
 }

@@ -20,7 +20,8 @@ export type CompiledStep =
 export type CompiledStepOf<K extends StepKind> = Extract<CompiledStep, { kind: K }>;
 
 /** A cooldown keeps its text ("7d") for the refusal's reason. */
-export type Reentry = { mode: 'once' } | { mode: 'always' } | { mode: 'cooldown'; cooldown: string; cooldownMs: number };
+export type Reentry =
+  { mode: 'once' } | { mode: 'always' } | { mode: 'cooldown'; cooldown: string; cooldownMs: number };
 
 export interface Program extends Omit<ProgramDefinition, 'entry' | 'goal' | 'steps'> {
   formatVersion: typeof FORMAT_VERSION;

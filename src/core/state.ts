@@ -97,7 +97,10 @@ export interface ContactRecord {
  * An enrollment that has ended without converting while its goal's attribution window is still
  * open: a goal event before `until` still counts as its conversion.
  */
-export interface EndedEnrollment extends Pick<Enrollment, 'id' | 'programId' | 'version' | 'variant' | 'entryKey' | 'seq'> {
+export interface EndedEnrollment extends Pick<
+  Enrollment,
+  'id' | 'programId' | 'version' | 'variant' | 'entryKey' | 'seq'
+> {
   goal: EventMatch;
   /** The program's entry key path, for goals that must match the same key. */
   keyPath?: string;

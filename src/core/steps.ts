@@ -57,13 +57,22 @@ export function runStep(x: StepContext, e: Enrollment, step: Step, def: Program)
     case 'send':
       return send(x, e, step, def);
     case 'recommend': {
-      const recs = x.ask(e, 'recommend', 'recommendProducts', { customerId: x.customerId, entryEvent: e.entryEvent, count: step.count });
+      const recs = x.ask(e, 'recommend', 'recommendProducts', {
+        customerId: x.customerId,
+        entryEvent: e.entryEvent,
+        count: step.count,
+      });
       if (recs === BLOCKED) return BLOCKED;
       e.recommendations = recs;
       return { next: step.next, outcome: 'recommended', detail: { products: recs.map((r) => r.productId) } };
     }
     case 'update': {
-      const done = x.ask(e, 'update', 'updateProfile', { customerId: x.customerId, set: step.set, addTags: step.addTags, removeTags: step.removeTags });
+      const done = x.ask(e, 'update', 'updateProfile', {
+        customerId: x.customerId,
+        set: step.set,
+        addTags: step.addTags,
+        removeTags: step.removeTags,
+      });
       return done === BLOCKED ? BLOCKED : { next: step.next, outcome: 'updated' };
     }
     case 'exit':
@@ -104,11 +113,21 @@ function waitUntil(x: StepContext, e: Enrollment, step: StepOf<'waitUntil'>, def
   return { next: step.next, outcome: 'waited', detail: e.progress.detail ?? {} };
 }
 
-function waitPersonalized(x: StepContext, e: Enrollment, step: StepOf<'waitPersonalized'>, def: Program): StepResult | Blocked {
+function waitPersonalized(
+  x: StepContext,
+  e: Enrollment,
+  step: StepOf<'waitPersonalized'>,
+  def: Program,
+): StepResult | Blocked {
   if (e.wakeAt === null) {
     const timeZone = timeZoneOf(x, e, def);
     if (timeZone === BLOCKED) return BLOCKED;
-    const wait = x.ask(e, 'wait', 'computePersonalizedWait', { customerId: x.customerId, strategy: step.strategy, nowMs: x.now, timeZone });
+    const wait = x.ask(e, 'wait', 'computePersonalizedWait', {
+      customerId: x.customerId,
+      strategy: step.strategy,
+      nowMs: x.now,
+      timeZone,
+    });
     if (wait === BLOCKED) return BLOCKED;
     e.wakeAt = x.now + wait.ms;
     e.progress.detail = { basis: wait.basis };
@@ -221,7 +240,8 @@ export function settleSend(e: Enrollment, def: Program, outcome: SendOutcome, lo
   const step = def.steps[e.stepId] as StepOf<'send'>;
   if (e.progress.skip) return;
   if (def.priority === 'transactional') {
-    if (outcome.status === 'sent') log.push({ channel: step.channel, programId: e.programId, at: now, transactional: true });
+    if (outcome.status === 'sent')
+      log.push({ channel: step.channel, programId: e.programId, at: now, transactional: true });
     return;
   }
   const i = log.findIndex((c) => c.pending && c.enrollmentId === e.id && c.channel === step.channel);

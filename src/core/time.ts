@@ -31,12 +31,18 @@ const wallClock = (ms: number, zone: string) => new Date(ms + offsetAt(ms, zone)
 function instantsAt(wallMs: number, zone: string): number[] {
   const before = offsetAt(wallMs - DAY, zone);
   const after = offsetAt(wallMs + DAY, zone);
-  const exact = [...new Set([before, after])].map((offset) => wallMs - offset).filter((ms) => ms + offsetAt(ms, zone) === wallMs);
+  const exact = [...new Set([before, after])]
+    .map((offset) => wallMs - offset)
+    .filter((ms) => ms + offsetAt(ms, zone) === wallMs);
   return exact.length > 0 ? exact : [wallMs - before];
 }
 
 /** The first instant strictly after `nowMs` at `at` (HH:MM) on an allowed weekday in `timeZone`. */
-export function nextAllowedTime(nowMs: number, rule: { days?: readonly Weekday[]; at: string }, timeZone: string): number {
+export function nextAllowedTime(
+  nowMs: number,
+  rule: { days?: readonly Weekday[]; at: string },
+  timeZone: string,
+): number {
   const [hour, minute] = rule.at.split(':').map(Number) as [number, number];
   const today = wallClock(nowMs, timeZone);
   for (let d = 0; d < DAYS_SEARCHED; d++) {

@@ -8,7 +8,11 @@ const identifier = z.string().trim().min(1).max(256).check(storable);
 export const customerRefSchema = z
   .strictObject({
     id: identifier.optional(),
-    email: z.email().max(256).transform((e) => e.toLowerCase()).optional(),
+    email: z
+      .email()
+      .max(256)
+      .transform((e) => e.toLowerCase())
+      .optional(),
     loyaltyId: identifier.optional(),
     anonymousId: identifier.optional(),
   })
@@ -20,7 +24,12 @@ export type CustomerRef = z.output<typeof customerRefSchema>;
 
 export const identifySchema = z.strictObject({
   customer: customerRefSchema,
-  traits: jsonObject.refine((t) => Object.keys(t).every((k) => k.length >= 1 && k.length <= 100), 'trait names must be 1-100 characters').optional(),
+  traits: jsonObject
+    .refine(
+      (t) => Object.keys(t).every((k) => k.length >= 1 && k.length <= 100),
+      'trait names must be 1-100 characters',
+    )
+    .optional(),
   timezone: z
     .string()
     .refine((tz) => {

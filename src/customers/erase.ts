@@ -8,11 +8,19 @@ import { digestEmail } from '../messaging/suppressions';
 import type { CustomerClient } from '../temporal/customer-client';
 import { NotFoundError } from '../api/errors';
 
-export async function eraseCustomer(db: Db, customers: Pick<CustomerClient, 'terminate'>, customerId: string, actor: string): Promise<{ anonymousId: string }> {
+export async function eraseCustomer(
+  db: Db,
+  customers: Pick<CustomerClient, 'terminate'>,
+  customerId: string,
+  actor: string,
+): Promise<{ anonymousId: string }> {
   const named = await db.customer.findUnique({ where: { id: customerId } });
   if (!named) throw new NotFoundError(`customer ${customerId}`);
   const id = named.mergedInto ?? named.id;
-  const ids = [id, ...(await db.customer.findMany({ where: { mergedInto: id }, select: { id: true } })).map((c) => c.id)];
+  const ids = [
+    id,
+    ...(await db.customer.findMany({ where: { mergedInto: id }, select: { id: true } })).map((c) => c.id),
+  ];
   // Stop the journey first: once the rows are gone, nothing may still be about to send.
   for (const each of ids) await customers.terminate(each, 'GDPR erase');
 
@@ -26,13 +34,23 @@ export async function eraseCustomer(db: Db, customers: Pick<CustomerClient, 'ter
     await tx.customer.create({ data: { id: anonymousId } });
     await tx.orderLine.updateMany({ where: { customerId: { in: ids } }, data: { customerId: anonymousId } });
     await tx.journeyStep.updateMany({ where: { customerId: { in: ids } }, data: { customerId: anonymousId } });
-    await tx.message.updateMany({ where: { customerId: { in: ids } }, data: { customerId: anonymousId, recipient: null, subject: null } });
+    await tx.message.updateMany({
+      where: { customerId: { in: ids } },
+      data: { customerId: anonymousId, recipient: null, subject: null },
+    });
     await tx.suppression.updateMany({ where: { customerId: { in: ids } }, data: { customerId: null } });
     await tx.subscription.deleteMany({ where: { customerId: { in: ids } } });
     // Identifiers and events (personal data in their properties) go with the customer rows.
     await tx.customer.deleteMany({ where: { id: { in: ids } } });
     // The audit names the opaque ids only: nothing personal is left to point at.
-    await tx.auditEntry.create({ data: auditData({ actor, action: 'customer.erase', resource: `customer:${customerId}`, after: { erasedIds: ids, anonymousId } }) });
+    await tx.auditEntry.create({
+      data: auditData({
+        actor,
+        action: 'customer.erase',
+        resource: `customer:${customerId}`,
+        after: { erasedIds: ids, anonymousId },
+      }),
+    });
   });
   return { anonymousId };
 }

@@ -39,7 +39,10 @@ export function createIdentity(db: Db, customers: Pick<CustomerClient, 'mergeInt
     await client.customer.createMany({ data: [{ id: customerId }], skipDuplicates: true });
     if (!given.length) return customerId;
     // An identifier already held by someone else stays theirs (first writer wins).
-    await client.customerIdentifier.createMany({ data: given.map((g) => ({ ...g, customerId })), skipDuplicates: true });
+    await client.customerIdentifier.createMany({
+      data: given.map((g) => ({ ...g, customerId })),
+      skipDuplicates: true,
+    });
     if (known) return customerId;
     // Two first sightings at once (one customer's events in two concurrent requests) each made a
     // customer; the one whose identifiers were stored wins, and the other, known to nobody, goes.
@@ -49,7 +52,10 @@ export function createIdentity(db: Db, customers: Pick<CustomerClient, 'mergeInt
     // Only while no event points at it: a request naming just a weaker identifier it took may
     // already have stored one, and then it stays a customer of its own, as any such one would.
     await client.customer.deleteMany({ where: { id: customerId, events: { none: {} } } }); // identifiers cascade…
-    await client.customerIdentifier.createMany({ data: given.map((g) => ({ ...g, customerId: winner })), skipDuplicates: true }); // …to the winner
+    await client.customerIdentifier.createMany({
+      data: given.map((g) => ({ ...g, customerId: winner })),
+      skipDuplicates: true,
+    }); // …to the winner
     return winner;
   }
 

@@ -5,7 +5,12 @@ import type { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../db/prisma';
 import type { CustomerClient } from '../temporal/customer-client';
 
-export async function mergeCustomers(db: Db, customers: Pick<CustomerClient, 'mergeInto'>, survivorId: string, mergedIds: string[]): Promise<void> {
+export async function mergeCustomers(
+  db: Db,
+  customers: Pick<CustomerClient, 'mergeInto'>,
+  survivorId: string,
+  mergedIds: string[],
+): Promise<void> {
   await db.$transaction(async (tx) => {
     // Lock all rows in id order, so two merges of overlapping customers cannot deadlock.
     const ids = [survivorId, ...mergedIds].sort();
@@ -30,9 +35,15 @@ export async function mergeCustomers(db: Db, customers: Pick<CustomerClient, 'me
         SELECT ${survivorId}, "group", subscribed, updated_at FROM subscriptions WHERE customer_id = ${id}
         ON CONFLICT (customer_id, "group") DO UPDATE SET subscribed = subscriptions.subscribed AND EXCLUDED.subscribed`;
       await tx.customer.updateMany({ where: { mergedInto: id }, data: { mergedInto: survivorId } });
-      await tx.customer.update({ where: { id }, data: { mergedInto: survivorId, traits: {}, tags: [], timezone: null } });
+      await tx.customer.update({
+        where: { id },
+        data: { mergedInto: survivorId, traits: {}, tags: [], timezone: null },
+      });
     }
-    await tx.customer.update({ where: { id: survivorId }, data: { traits: traits as Prisma.InputJsonObject, tags: [...tags], timezone } });
+    await tx.customer.update({
+      where: { id: survivorId },
+      data: { traits: traits as Prisma.InputJsonObject, tags: [...tags], timezone },
+    });
   });
   for (const id of mergedIds) await customers.mergeInto(id, survivorId);
 }

@@ -27,7 +27,8 @@ function releaseOnFailedEnd(tx: Transaction): Transaction {
     } catch (err) {
       // Released with the error, pg-pool destroys the connection rather than keep it: it may be
       // dead before its socket has told so, or still inside a transaction.
-      if (query.sql === 'COMMIT' || query.sql === 'ROLLBACK') (tx as unknown as PooledTransaction).client.release(err instanceof Error ? err : true);
+      if (query.sql === 'COMMIT' || query.sql === 'ROLLBACK')
+        (tx as unknown as PooledTransaction).client.release(err instanceof Error ? err : true);
       throw err;
     }
   };

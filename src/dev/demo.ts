@@ -15,7 +15,12 @@ const demoProgram: ProgramDefinitionInput = {
   goal: { event: { type: 'order_placed' }, window: '7d' },
   start: 'wait-visit',
   steps: {
-    'wait-visit': { kind: 'waitForEvent', event: { type: 'site_visit' }, timeout: '2m', next: { matched: 'recommend-matching', timedOut: 'recommend-popular' } },
+    'wait-visit': {
+      kind: 'waitForEvent',
+      event: { type: 'site_visit' },
+      timeout: '2m',
+      next: { matched: 'recommend-matching', timedOut: 'recommend-popular' },
+    },
     'recommend-matching': { kind: 'recommend', count: 3, next: 'send-cross-sell' },
     'send-cross-sell': { kind: 'send', channel: 'email', template: 'demo-cross-sell', next: 'done' },
     'recommend-popular': { kind: 'recommend', count: 3, next: 'send-recommendations' },
@@ -24,18 +29,67 @@ const demoProgram: ProgramDefinitionInput = {
   },
 };
 
-const items = '{% for r in recommendations %}<li>{{ r.name }}{% if r.price %} ({{ r.price }} EUR){% endif %}</li>{% endfor %}';
+const items =
+  '{% for r in recommendations %}<li>{{ r.name }}{% if r.price %} ({{ r.price }} EUR){% endif %}</li>{% endfor %}';
 const templates = [
-  { id: 'demo-cross-sell', subject: 'Welcome back, {{ customer.firstName }}: made for your new dress', body: `<p>Hi {{ customer.firstName }}, these go with what you bought in store:</p><ul>${items}</ul>` },
-  { id: 'demo-recommendations', subject: '{{ customer.firstName }}, picked for you', body: `<p>Hi {{ customer.firstName }}, you might like:</p><ul>${items}</ul>` },
+  {
+    id: 'demo-cross-sell',
+    subject: 'Welcome back, {{ customer.firstName }}: made for your new dress',
+    body: `<p>Hi {{ customer.firstName }}, these go with what you bought in store:</p><ul>${items}</ul>`,
+  },
+  {
+    id: 'demo-recommendations',
+    subject: '{{ customer.firstName }}, picked for you',
+    body: `<p>Hi {{ customer.firstName }}, you might like:</p><ul>${items}</ul>`,
+  },
 ];
 
 const products = [
-  { id: 'dress-linen', name: 'Linen summer dress', category: 'dress', price: 89, stock: 10, targetStock: 10, attributes: { collection: 'summer', pairsWith: ['shoes', 'bag'] } },
-  { id: 'sandals', name: 'Leather sandals', category: 'shoes', price: 59, stock: 8, targetStock: 10, attributes: { collection: 'summer' } },
-  { id: 'straw-bag', name: 'Straw bag', category: 'bag', price: 35, stock: 60, targetStock: 20, attributes: { collection: 'summer' } },
-  { id: 'belt', name: 'Woven belt', category: 'belt', price: 19, stock: 0, targetStock: 10, attributes: { collection: 'summer' } },
-  { id: 'sun-hat', name: 'Sun hat', category: 'hat', price: 25, stock: 30, targetStock: 10, attributes: { collection: 'summer' } },
+  {
+    id: 'dress-linen',
+    name: 'Linen summer dress',
+    category: 'dress',
+    price: 89,
+    stock: 10,
+    targetStock: 10,
+    attributes: { collection: 'summer', pairsWith: ['shoes', 'bag'] },
+  },
+  {
+    id: 'sandals',
+    name: 'Leather sandals',
+    category: 'shoes',
+    price: 59,
+    stock: 8,
+    targetStock: 10,
+    attributes: { collection: 'summer' },
+  },
+  {
+    id: 'straw-bag',
+    name: 'Straw bag',
+    category: 'bag',
+    price: 35,
+    stock: 60,
+    targetStock: 20,
+    attributes: { collection: 'summer' },
+  },
+  {
+    id: 'belt',
+    name: 'Woven belt',
+    category: 'belt',
+    price: 19,
+    stock: 0,
+    targetStock: 10,
+    attributes: { collection: 'summer' },
+  },
+  {
+    id: 'sun-hat',
+    name: 'Sun hat',
+    category: 'hat',
+    price: 25,
+    stock: 30,
+    targetStock: 10,
+    attributes: { collection: 'summer' },
+  },
 ];
 
 export interface DemoRun {
@@ -59,7 +113,10 @@ export async function runDemo(deps: AppDeps, logger: Logger): Promise<DemoRun> {
     traits: { firstName: 'Simona' },
     timezone: 'Europe/Ljubljana',
   });
-  const earlier = await db.message.findMany({ where: { customerId: simonaId, programId: DEMO_PROGRAM }, select: { key: true } });
+  const earlier = await db.message.findMany({
+    where: { customerId: simonaId, programId: DEMO_PROGRAM },
+    select: { key: true },
+  });
   // A fresh pair of events on every start, so each start shows the journey (and an email in the
   // sink, whose inbox lives in memory); earlier runs' events and workflows stay as they were.
   const run = Date.now().toString(36);
@@ -69,7 +126,12 @@ export async function runDemo(deps: AppDeps, logger: Logger): Promise<DemoRun> {
     customer: { loyaltyId: 'LOYAL-SIMONA' },
     properties: { orderId: `store-${run}`, channel: 'store', items: [{ productId: 'dress-linen', price: 89 }] },
   });
-  await ingestion.ingest({ eventId: `demo-simona-site-visit-${run}`, type: 'site_visit', customer: { email: 'simona@example.com' }, properties: { page: '/summer' } });
+  await ingestion.ingest({
+    eventId: `demo-simona-site-visit-${run}`,
+    type: 'site_visit',
+    customer: { email: 'simona@example.com' },
+    properties: { page: '/summer' },
+  });
   return { simonaId, earlierMessages: new Set(earlier.map((m) => m.key)) };
 }
 
@@ -80,10 +142,14 @@ export type DemoEmail = { status: 'sent' } | { status: 'skipped' | 'failed'; rea
 export async function demoEmail(db: Db, run: DemoRun, timeoutMs: number): Promise<DemoEmail> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const rows = await db.message.findMany({ where: { customerId: run.simonaId, programId: DEMO_PROGRAM }, select: { key: true, status: true, reason: true } });
+    const rows = await db.message.findMany({
+      where: { customerId: run.simonaId, programId: DEMO_PROGRAM },
+      select: { key: true, status: true, reason: true },
+    });
     const mine = rows.find((m) => !run.earlierMessages.has(m.key));
     if (mine?.status === 'sent') return { status: 'sent' };
-    if (mine?.status === 'skipped' || mine?.status === 'failed') return { status: mine.status, reason: mine.reason ?? 'no reason given' };
+    if (mine?.status === 'skipped' || mine?.status === 'failed')
+      return { status: mine.status, reason: mine.reason ?? 'no reason given' };
     if (Date.now() >= deadline) return { status: 'pending' };
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -97,18 +163,35 @@ function emailSentence(email: DemoEmail, traceCurl: string): string[] {
     case 'skipped':
       return [
         `${did}, but her cross-sell email was not sent: ${/^(cap|quiet hours)/.test(email.reason) ? 'the contact policy skipped it' : 'it was skipped'} (${email.reason}).`,
-        ...(email.reason.startsWith('cap') ? ['Each start emails her again, so the default caps hold her back after a few starts a day; KAIROS_EMAIL_CAPS=off npm start lifts them.'] : []),
+        ...(email.reason.startsWith('cap')
+          ? [
+              'Each start emails her again, so the default caps hold her back after a few starts a day; KAIROS_EMAIL_CAPS=off npm start lifts them.',
+            ]
+          : []),
         'Why, step by step:',
         `  ${traceCurl}`,
       ];
     case 'failed':
-      return [`${did}, but sending her cross-sell email failed (${email.reason}). Why, step by step:`, `  ${traceCurl}`];
+      return [
+        `${did}, but sending her cross-sell email failed (${email.reason}). Why, step by step:`,
+        `  ${traceCurl}`,
+      ];
     case 'pending':
-      return [`${did}; her cross-sell email is not out yet. The inbox shows it when it is; meanwhile:`, `  ${traceCurl}`];
+      return [
+        `${did}; her cross-sell email is not out yet. The inbox shows it when it is; meanwhile:`,
+        `  ${traceCurl}`,
+      ];
   }
 }
 
-export function demoInstructions(o: { apiUrl: string; key: string; sinkUrl: string; uiUrl: string; simonaId: string; email: DemoEmail }): string {
+export function demoInstructions(o: {
+  apiUrl: string;
+  key: string;
+  sinkUrl: string;
+  uiUrl: string;
+  simonaId: string;
+  email: DemoEmail;
+}): string {
   const auth = `-H 'Authorization: Bearer ${o.key}' -H 'Content-Type: application/json'`;
   return [
     '',

@@ -17,9 +17,14 @@ export function retireOtherEngineData(dataDir: string, logger: Pick<Logger, 'war
   const hasStore = existsSync(join(dataDir, STORE_FILES[0]!));
   writeFileSync(marker, INTERPRETER_VERSION);
   if (!hasStore || writtenBy === INTERPRETER_VERSION) return undefined;
-  const retired = join(dataDir, 'retired', `temporal-engine-${writtenBy.replace(/\W+/g, '-')}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  const retired = join(
+    dataDir,
+    'retired',
+    `temporal-engine-${writtenBy.replace(/\W+/g, '-')}-${new Date().toISOString().replace(/[:.]/g, '-')}`,
+  );
   mkdirSync(retired, { recursive: true });
-  for (const file of STORE_FILES) if (existsSync(join(dataDir, file))) renameSync(join(dataDir, file), join(retired, file));
+  for (const file of STORE_FILES)
+    if (existsSync(join(dataDir, file))) renameSync(join(dataDir, file), join(retired, file));
   logger.warn(
     { retired, engine: INTERPRETER_VERSION, writtenBy },
     `The development Temporal data was written by an older engine (${writtenBy}) that this build cannot replay. ` +

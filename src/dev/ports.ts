@@ -21,7 +21,9 @@ export async function ensurePortsFree(ports: readonly DevPort[]): Promise<void> 
       probe.listen({ host: p.host, port: p.port, exclusive: true }, () => probe.close(() => resolve(undefined)));
     });
     if (problem?.code === 'EADDRINUSE') {
-      throw new Error(`Port ${p.port} on ${p.host} (${p.what}) is already in use: Kairos may already be running (another npm start?). Stop it, or set ${p.variable} to a free port.`);
+      throw new Error(
+        `Port ${p.port} on ${p.host} (${p.what}) is already in use: Kairos may already be running (another npm start?). Stop it, or set ${p.variable} to a free port.`,
+      );
     }
     if (problem) throw new Error(`Cannot listen on ${p.host}:${p.port} (${p.what}, ${p.variable}): ${problem.message}`);
   }
@@ -35,8 +37,18 @@ export function devPorts(config: Config, ownTemporal: boolean): DevPort[] {
   ];
   if (ownTemporal) {
     ports.push(
-      { host: '127.0.0.1', port: Number(config.temporal.address.split(':')[1] ?? 7233), what: 'the Temporal dev server', variable: 'TEMPORAL_ADDRESS' },
-      { host: '127.0.0.1', port: config.dev.temporalUiPort, what: 'the Temporal Web UI', variable: 'KAIROS_TEMPORAL_UI_PORT' },
+      {
+        host: '127.0.0.1',
+        port: Number(config.temporal.address.split(':')[1] ?? 7233),
+        what: 'the Temporal dev server',
+        variable: 'TEMPORAL_ADDRESS',
+      },
+      {
+        host: '127.0.0.1',
+        port: config.dev.temporalUiPort,
+        what: 'the Temporal Web UI',
+        variable: 'KAIROS_TEMPORAL_UI_PORT',
+      },
     );
   }
   return ports;

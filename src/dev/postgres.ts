@@ -67,7 +67,10 @@ export async function ensurePostgres(options: EmbeddedOptions & { url?: string }
       return { url, stop: async () => undefined };
     } catch (err) {
       await client.end().catch(() => undefined);
-      if (Date.now() > deadline) throw new Error(`DATABASE_URL does not answer (${err instanceof Error ? err.message : String(err)}): start that server, or unset DATABASE_URL to use the embedded PostgreSQL`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `DATABASE_URL does not answer (${err instanceof Error ? err.message : String(err)}): start that server, or unset DATABASE_URL to use the embedded PostgreSQL`,
+        );
       await new Promise((r) => setTimeout(r, 500));
     }
   }
@@ -85,10 +88,13 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await initialise(dataDir, durable);
   const made = readFileSync(join(dataDir, 'PG_VERSION'), 'utf8').trim();
   if (made !== bin.major) {
-    throw new Error(`${dataDir} holds a PostgreSQL ${made} cluster, but the embedded server is PostgreSQL ${bin.major}: dump it with PostgreSQL ${made}'s pg_dump and remove the folder, or set DATABASE_URL`);
+    throw new Error(
+      `${dataDir} holds a PostgreSQL ${made} cluster, but the embedded server is PostgreSQL ${bin.major}: dump it with PostgreSQL ${made}'s pg_dump and remove the folder, or set DATABASE_URL`,
+    );
   }
   const pgCtl = (...args: string[]) => run(bin.pgCtl, ['-D', dataDir, ...args], asOwnerOf(dataDir));
-  const pgCtlSync = (...args: string[]) => execFileSync(bin.pgCtl, ['-D', dataDir, ...args], { ...asOwnerOf(dataDir), stdio: 'ignore' });
+  const pgCtlSync = (...args: string[]) =>
+    execFileSync(bin.pgCtl, ['-D', dataDir, ...args], { ...asOwnerOf(dataDir), stdio: 'ignore' });
 
   const settings: Record<string, string> = {
     listen_addresses: '127.0.0.1',
@@ -107,7 +113,11 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const guard = () => {
     const postmaster = Number(readIfExists(join(dataDir, 'postmaster.pid')).split('\n')[0]);
     if (process.platform === 'win32' || !postmaster) return;
-    guardian = spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -INT ${postmaster}`], { detached: true, stdio: 'ignore' });
+    guardian = spawn(
+      'sh',
+      ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -INT ${postmaster}`],
+      { detached: true, stdio: 'ignore' },
+    );
     guardian.unref();
   };
   const unguard = () => {
@@ -121,7 +131,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       await pgCtl('start', '-w', '-t', '60', '-s', '-l', log, '-o', flags.map(shellQuote).join(' '));
     } catch {
       const tail = readIfExists(log).trim().split('\n').slice(-5).join('\n');
-      const taken = /Address already in use|could not bind/.test(tail) ? ` Port ${port} is taken: set KAIROS_POSTGRES_PORT to a free one (npm start), or DATABASE_URL to use the server there.` : '';
+      const taken = /Address already in use|could not bind/.test(tail)
+        ? ` Port ${port} is taken: set KAIROS_POSTGRES_PORT to a free one (npm start), or DATABASE_URL to use the server there.`
+        : '';
       throw new Error(`the embedded PostgreSQL (${dataDir}) did not start on 127.0.0.1:${port}.${taken}\n${tail}`);
     }
     running = port;
@@ -179,18 +191,28 @@ export async function removeAbandonedClusters(parentDir: string): Promise<void> 
     const pid = Number(/^postgres-(\d+)(-[\w-]+)?$/.exec(name)?.[1]);
     if (!pid || pid === process.pid || alive(pid)) continue;
     const dataDir = join(parentDir, name);
-    if (runningPort(dataDir) !== undefined) await run(binaries().pgCtl, ['-D', dataDir, 'stop', '-m', 'immediate', '-w', '-s'], asOwnerOf(dataDir)).catch(() => undefined);
+    if (runningPort(dataDir) !== undefined)
+      await run(binaries().pgCtl, ['-D', dataDir, 'stop', '-m', 'immediate', '-w', '-s'], asOwnerOf(dataDir)).catch(
+        () => undefined,
+      );
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
 async function initialise(dataDir: string, durable: boolean): Promise<void> {
   if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
-    throw new Error(`${dataDir} is not empty but holds no PostgreSQL cluster (no PG_VERSION): move it away, or set DATABASE_URL`);
+    throw new Error(
+      `${dataDir} is not empty but holds no PostgreSQL cluster (no PG_VERSION): move it away, or set DATABASE_URL`,
+    );
   }
   mkdirSync(dirname(dataDir), { recursive: true });
   try {
-    await run(process.execPath, [join(root, 'scripts/embedded-postgres-init.mjs'), dataDir, SUPERUSER.password, ...(durable ? [] : ['--no-sync'])]);
+    await run(process.execPath, [
+      join(root, 'scripts/embedded-postgres-init.mjs'),
+      dataDir,
+      SUPERUSER.password,
+      ...(durable ? [] : ['--no-sync']),
+    ]);
   } catch (err) {
     const stderr = (err as { stderr?: string }).stderr?.trim();
     throw new Error(`initdb of the embedded PostgreSQL in ${dataDir} failed: ${stderr || String(err)}`);
@@ -219,17 +241,24 @@ function binaries(): { pgCtl: string; major: string } {
   try {
     entry = require.resolve(pkg);
   } catch {
-    throw new Error(`no embedded PostgreSQL for ${process.platform}-${process.arch} (${pkg} is not installed): run npm install, or set DATABASE_URL to a PostgreSQL 15+ server`);
+    throw new Error(
+      `no embedded PostgreSQL for ${process.platform}-${process.arch} (${pkg} is not installed): run npm install, or set DATABASE_URL to a PostgreSQL 15+ server`,
+    );
   }
   const dir = resolve(dirname(entry), '..');
   // Its postinstall restores the shared libraries' symlinks (npm packs none); npm runs it only
   // when package.json's allowScripts names the package.
   const links = JSON.parse(readIfExists(join(dir, 'native/pg-symlinks.json')) || '[]') as { target: string }[];
   if (links.some((l) => !isLink(join(dir, l.target)))) {
-    throw new Error(`${pkg} was installed without its postinstall script, so PostgreSQL cannot load its libraries: add it to "allowScripts" in package.json and run npm rebuild ${pkg}`);
+    throw new Error(
+      `${pkg} was installed without its postinstall script, so PostgreSQL cannot load its libraries: add it to "allowScripts" in package.json and run npm rebuild ${pkg}`,
+    );
   }
   const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string };
-  return { pgCtl: join(dir, 'native/bin', process.platform === 'win32' ? 'pg_ctl.exe' : 'pg_ctl'), major: version.split('.')[0]! };
+  return {
+    pgCtl: join(dir, 'native/bin', process.platform === 'win32' ? 'pg_ctl.exe' : 'pg_ctl'),
+    major: version.split('.')[0]!,
+  };
 }
 
 /** pg_ctl's process options: as root, the data folder's owner (the `postgres` user initdb ran as), since PostgreSQL refuses to run as root. */

@@ -40,22 +40,39 @@ async function main(): Promise<void> {
   const bootstrapKey = config.api.bootstrapKey ?? persistentKey(join(dataDir, 'bootstrap-key'));
   const signingSecret = config.signingSecret ?? persistentKey(join(dataDir, 'signing-secret'));
   const unsubscribe = createUnsubscribeLinks({ secret: signingSecret, publicUrl: config.api.publicUrl });
-  const email = createSendGridSender({ apiKey: config.email.apiKey ?? '', baseUrl: config.email.baseUrl, timeoutMs: config.email.timeoutMs });
+  const email = createSendGridSender({
+    apiKey: config.email.apiKey ?? '',
+    baseUrl: config.email.baseUrl,
+    timeoutMs: config.email.timeoutMs,
+  });
   const logger = createLogger(config.logLevel, 'kairos');
   Runtime.install({ logger: temporalLogger(logger) });
 
-  execFileSync('bash', [join(root, 'scripts/prisma.sh'), 'migrate', 'deploy'], { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('bash', [join(root, 'scripts/prisma.sh'), 'migrate', 'deploy'], {
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 
   const [host, port] = config.temporal.address.split(':');
   if (!externalTemporal()) retireOtherEngineData(dataDir, logger);
   const devServer = externalTemporal()
     ? undefined
-    : await startTemporalDevServer({ dataDir, port: Number(port ?? 7233), uiPort: config.dev.temporalUiPort, namespace: config.temporal.namespace });
-  if (devServer && host !== '127.0.0.1' && host !== 'localhost') throw new Error('without TEMPORAL_ADDRESS, npm start runs its own server on 127.0.0.1');
+    : await startTemporalDevServer({
+        dataDir,
+        port: Number(port ?? 7233),
+        uiPort: config.dev.temporalUiPort,
+        namespace: config.temporal.namespace,
+      });
+  if (devServer && host !== '127.0.0.1' && host !== 'localhost')
+    throw new Error('without TEMPORAL_ADDRESS, npm start runs its own server on 127.0.0.1');
 
   // The sink starts first and posts its signed webhooks to the API's (known) URL; the API, built
   // later, verifies them with the sink's key. Batches sent before the API listens are retried.
-  const sink = await startSink({ port: config.dev.sinkPort, logger, webhookUrl: `${config.api.publicUrl}/v1/webhooks/sendgrid` });
+  const sink = await startSink({
+    port: config.dev.sinkPort,
+    logger,
+    webhookUrl: `${config.api.publicUrl}/v1/webhooks/sendgrid`,
+  });
   const db = createDb(config.database);
   const nativeConnection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   const worker = await createKairosWorker({
@@ -63,14 +80,33 @@ async function main(): Promise<void> {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     deployment: deploymentVersionOf(config.deployment),
-    deps: { db, logger, emailFrom: config.email.from, contactPolicy: config.contactPolicy, controlTiming: config.controlTiming, email, unsubscribe, webhooks: createWebhookSender({ secret: signingSecret }) },
+    deps: {
+      db,
+      logger,
+      emailFrom: config.email.from,
+      contactPolicy: config.contactPolicy,
+      controlTiming: config.controlTiming,
+      email,
+      unsubscribe,
+      webhooks: createWebhookSender({ secret: signingSecret }),
+    },
   });
   const workerRun = worker.run();
 
   const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
   const client = new Client({ connection, namespace: config.temporal.namespace });
   await routeNewWorkflowsHere(client, config.deployment, devServer !== undefined, logger);
-  const api = createApiServices({ db, client, logger, taskQueue: config.temporal.taskQueue, rateLimitPerMinute: config.api.rateLimitPerMinute, bootstrapKey, webhookPublicKey: sink.publicKey, email: { sender: email, from: config.email.from }, unsubscribe });
+  const api = createApiServices({
+    db,
+    client,
+    logger,
+    taskQueue: config.temporal.taskQueue,
+    rateLimitPerMinute: config.api.rateLimitPerMinute,
+    bootstrapKey,
+    webhookPublicKey: sink.publicKey,
+    email: { sender: email, from: config.email.from },
+    unsubscribe,
+  });
   const server = api.app.listen(config.api.port, config.api.host);
   await new Promise<void>((r, reject) => server.once('listening', r).once('error', reject));
   const relay = api.relay.start();
@@ -94,7 +130,16 @@ async function main(): Promise<void> {
   const demo = await runDemo(api.deps, logger);
   // Say what became of her email (the contact policy may have skipped it), not what should have.
   const demoMail = await demoEmail(db, demo, 30_000);
-  console.log(demoInstructions({ apiUrl: config.api.publicUrl, key: bootstrapKey, sinkUrl: sink.url, uiUrl: devServer?.uiUrl ?? '(your Temporal UI)', simonaId: demo.simonaId, email: demoMail }));
+  console.log(
+    demoInstructions({
+      apiUrl: config.api.publicUrl,
+      key: bootstrapKey,
+      sinkUrl: sink.url,
+      uiUrl: devServer?.uiUrl ?? '(your Temporal UI)',
+      simonaId: demo.simonaId,
+      email: demoMail,
+    }),
+  );
 }
 
 /**
@@ -104,12 +149,19 @@ async function main(): Promise<void> {
  * KAIROS_WORKER_VERSIONING=true its build becomes the current version (idempotent), or no
  * workflow would be dispatched to it. Unversioned on its own server, it undoes such an earlier run.
  */
-async function routeNewWorkflowsHere(client: Client, deployment: Config['deployment'], ownServer: boolean, logger: Logger): Promise<void> {
+async function routeNewWorkflowsHere(
+  client: Client,
+  deployment: Config['deployment'],
+  ownServer: boolean,
+  logger: Logger,
+): Promise<void> {
   if (deployment.versioning) {
     await setCurrentVersion(client, deployment.name, deployment.buildId, { waitMs: 30_000 });
   } else if (ownServer && (await describeDeployment(client, deployment.name))?.current) {
     await setCurrentVersion(client, deployment.name, null, { waitMs: 30_000 });
-    logger.warn('new workflows go to unversioned workers again; controllers pinned to an earlier build stay on it (README "Deploying a new worker version")');
+    logger.warn(
+      'new workflows go to unversioned workers again; controllers pinned to an earlier build stay on it (README "Deploying a new worker version")',
+    );
   }
 }
 

@@ -13,20 +13,34 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-export async function startTemporalDevServer(options: { dataDir: string; port: number; uiPort: number; namespace: string }): Promise<DevServer> {
+export async function startTemporalDevServer(options: {
+  dataDir: string;
+  port: number;
+  uiPort: number;
+  namespace: string;
+}): Promise<DevServer> {
   const cli = temporalCliPath(process.env);
   if (!cli) throw new Error(`No Temporal CLI found. ${MISSING_BINARY_HINT}`);
   mkdirSync(options.dataDir, { recursive: true });
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(options.port),
-    '--ui-port', String(options.uiPort),
-    '--namespace', options.namespace,
-    '--db-filename', resolve(join(options.dataDir, 'temporal.db')),
-    '--sqlite-pragma', 'journal_mode=WAL',
-    '--sqlite-pragma', 'synchronous=NORMAL',
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--ui-port',
+    String(options.uiPort),
+    '--namespace',
+    options.namespace,
+    '--db-filename',
+    resolve(join(options.dataDir, 'temporal.db')),
+    '--sqlite-pragma',
+    'journal_mode=WAL',
+    '--sqlite-pragma',
+    'synchronous=NORMAL',
+    '--log-level',
+    'warn',
     ...SEARCH_ATTRIBUTE_FLAGS.flatMap((f) => ['--search-attribute', f]),
   ];
   const child = spawn(cli, args, { stdio: ['ignore', 'inherit', 'inherit'] });

@@ -33,7 +33,9 @@ export async function experimentResults(db: Db, experimentId: string): Promise<E
   const counts = new Map(rows.map((r) => [r.variant, { entered: Number(r.entered), converted: Number(r.converted) }]));
   const holdout = counts.get(HOLDOUT) ?? { entered: 0, converted: 0 };
   const names = (experiment.variants as { name: string }[]).map((v) => v.name);
-  const variants = Object.fromEntries(names.map((n) => [n, compareWithHoldout(counts.get(n) ?? { entered: 0, converted: 0 }, holdout)]));
+  const variants = Object.fromEntries(
+    names.map((n) => [n, compareWithHoldout(counts.get(n) ?? { entered: 0, converted: 0 }, holdout)]),
+  );
   const rule = experiment.winnerRule as ExperimentWinnerRule;
   return {
     experimentId,

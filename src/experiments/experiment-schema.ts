@@ -7,7 +7,10 @@ export const startExperimentSchema = z.strictObject({
   variants: z
     .array(
       z.strictObject({
-        name: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, "-" or "_"').refine((n) => n !== HOLDOUT, `"${HOLDOUT}" is reserved`),
+        name: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, "-" or "_"')
+          .refine((n) => n !== HOLDOUT, `"${HOLDOUT}" is reserved`),
         version: versionNumber,
         weight: z.number().positive().default(1),
       }),
@@ -26,7 +29,12 @@ export const startExperimentSchema = z.strictObject({
       /** How often the controller checks for a winner when autoPromote is on. */
       evaluationIntervalMs: z.number().int().min(100).max(2_147_483_647).default(3_600_000),
     })
-    .default({ minCustomersPerVariant: 100, minProbability: 0.95, autoPromote: false, evaluationIntervalMs: 3_600_000 }),
+    .default({
+      minCustomersPerVariant: 100,
+      minProbability: 0.95,
+      autoPromote: false,
+      evaluationIntervalMs: 3_600_000,
+    }),
 });
 
 export type StartExperiment = z.output<typeof startExperimentSchema>;

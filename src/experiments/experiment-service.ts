@@ -29,14 +29,39 @@ export function createExperimentService(db: Db, temporal: { client: Client; task
       const variants: ExperimentVariant[] = input.variants;
       const experiment = await db.$transaction(async (tx) => {
         const program = await lockProgram(tx, programId);
-        if (program.status !== 'live' || program.liveVersion === null) throw new HttpError(409, 'Conflict', `program ${programId} is ${program.status}: experiments run on live programs`);
+        if (program.status !== 'live' || program.liveVersion === null)
+          throw new HttpError(
+            409,
+            'Conflict',
+            `program ${programId} is ${program.status}: experiments run on live programs`,
+          );
         const busy = await runningChange(tx, programId);
         if (busy) throw new HttpError(409, 'Conflict', `${busy} is running for program ${programId}`);
         checkVariants(input, versions, program.liveVersion);
         const row = await tx.experiment.create({
-          data: { id, programId, variants: variants as object[], holdout: input.holdout, controlVersion: program.liveVersion, winnerRule: input.winnerRule },
+          data: {
+            id,
+            programId,
+            variants: variants as object[],
+            holdout: input.holdout,
+            controlVersion: program.liveVersion,
+            winnerRule: input.winnerRule,
+          },
         });
-        await tx.auditEntry.create({ data: auditData({ actor, action: 'experiment.start', resource: `program:${programId}`, after: { experimentId: id, variants, holdout: input.holdout, controlVersion: program.liveVersion, winnerRule: input.winnerRule } }) });
+        await tx.auditEntry.create({
+          data: auditData({
+            actor,
+            action: 'experiment.start',
+            resource: `program:${programId}`,
+            after: {
+              experimentId: id,
+              variants,
+              holdout: input.holdout,
+              controlVersion: program.liveVersion,
+              winnerRule: input.winnerRule,
+            },
+          }),
+        });
         return row;
       });
       if (input.winnerRule.autoPromote) {
@@ -67,7 +92,11 @@ export function createExperimentService(db: Db, temporal: { client: Client; task
 }
 
 /** Each variant's version must exist, not be rolled back, and enter on the live version's event. */
-function checkVariants(input: StartExperiment, versions: { version: number; retiredAt: Date | null; triggerEvent: string }[], liveVersion: number): void {
+function checkVariants(
+  input: StartExperiment,
+  versions: { version: number; retiredAt: Date | null; triggerEvent: string }[],
+  liveVersion: number,
+): void {
   const live = versions.find((v) => v.version === liveVersion)!;
   const issues: FieldIssue[] = [];
   input.variants.forEach((v, i) => {
@@ -75,7 +104,8 @@ function checkVariants(input: StartExperiment, versions: { version: number; reti
     const path = `$.variants[${i}].version`;
     if (!row) issues.push({ path, message: `version ${v.version} does not exist` });
     else if (row.retiredAt) issues.push({ path, message: `version ${v.version} was rolled back` });
-    else if (row.triggerEvent !== live.triggerEvent) issues.push({ path, message: `enters on "${row.triggerEvent}", the live version on "${live.triggerEvent}"` });
+    else if (row.triggerEvent !== live.triggerEvent)
+      issues.push({ path, message: `enters on "${row.triggerEvent}", the live version on "${live.triggerEvent}"` });
   });
   if (issues.length) throw new ValidationError(issues, 422, 'Invalid experiment');
 }
@@ -83,10 +113,21 @@ function checkVariants(input: StartExperiment, versions: { version: number; reti
 /** Stops a running experiment, with its audit entry; one that has already ended is left alone. */
 async function endExperiment(db: Db, id: string, actor: string, why?: string): Promise<void> {
   await db.$transaction(async (tx) => {
-    const { count } = await tx.experiment.updateMany({ where: { id, status: 'running' }, data: { status: 'stopped', endedAt: new Date() } });
+    const { count } = await tx.experiment.updateMany({
+      where: { id, status: 'running' },
+      data: { status: 'stopped', endedAt: new Date() },
+    });
     if (count === 0) return;
     const { programId } = await tx.experiment.findUniqueOrThrow({ where: { id }, select: { programId: true } });
-    await tx.auditEntry.create({ data: auditData({ actor, action: 'experiment.stop', resource: `program:${programId}`, before: { experimentId: id, status: 'running' }, after: { status: 'stopped', ...(why ? { reason: why } : {}) } }) });
+    await tx.auditEntry.create({
+      data: auditData({
+        actor,
+        action: 'experiment.stop',
+        resource: `program:${programId}`,
+        before: { experimentId: id, status: 'running' },
+        after: { status: 'stopped', ...(why ? { reason: why } : {}) },
+      }),
+    });
   });
 }
 
@@ -94,15 +135,31 @@ export async function promoteVariant(db: Db, id: string, variant: string, actor:
   const row = await db.experiment.findUnique({ where: { id } });
   if (!row) throw new NotFoundError(`experiment ${id}`);
   const chosen = (row.variants as unknown as ExperimentVariant[]).find((v) => v.name === variant);
-  if (!chosen) throw new ValidationError([{ path: '$.variant', message: `experiment ${id} has no variant "${variant}"` }], 422, 'Invalid variant');
+  if (!chosen)
+    throw new ValidationError(
+      [{ path: '$.variant', message: `experiment ${id} has no variant "${variant}"` }],
+      422,
+      'Invalid variant',
+    );
   await db.$transaction(async (tx) => {
     // The program first, as every routing change does; then only a running experiment is
     // promoted, so a hand promotion racing the controller's takes effect once.
     const program = await lockProgram(tx, row.programId);
-    const { count } = await tx.experiment.updateMany({ where: { id, status: 'running' }, data: { status: 'promoted', winner: variant, endedAt: new Date() } });
+    const { count } = await tx.experiment.updateMany({
+      where: { id, status: 'running' },
+      data: { status: 'promoted', winner: variant, endedAt: new Date() },
+    });
     if (count === 0) throw new HttpError(409, 'Conflict', `experiment ${id} has ended`);
     await tx.program.update({ where: { id: row.programId }, data: { liveVersion: chosen.version } });
-    await tx.auditEntry.create({ data: auditData({ actor, action: 'experiment.promote', resource: `program:${row.programId}`, before: { liveVersion: program.liveVersion }, after: { liveVersion: chosen.version, experimentId: id, winner: variant } }) });
+    await tx.auditEntry.create({
+      data: auditData({
+        actor,
+        action: 'experiment.promote',
+        resource: `program:${row.programId}`,
+        before: { liveVersion: program.liveVersion },
+        after: { liveVersion: chosen.version, experimentId: id, winner: variant },
+      }),
+    });
   });
   return db.experiment.findUniqueOrThrow({ where: { id } });
 }

@@ -65,6 +65,8 @@ export interface WinnerRule {
 export function pickWinner(variants: Record<string, VariantStats>, rule: WinnerRule): string | null {
   const entries = Object.entries(variants);
   if (entries.length === 0 || entries.some(([, v]) => v.entered < rule.minCustomersPerVariant)) return null;
-  const [name, best] = entries.reduce((a, b) => ((b[1].probabilityToBeatHoldout ?? 0) > (a[1].probabilityToBeatHoldout ?? 0) ? b : a));
+  const [name, best] = entries.reduce((a, b) =>
+    (b[1].probabilityToBeatHoldout ?? 0) > (a[1].probabilityToBeatHoldout ?? 0) ? b : a,
+  );
   return (best.probabilityToBeatHoldout ?? 0) >= rule.minProbability ? name : null;
 }

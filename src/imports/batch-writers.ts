@@ -38,20 +38,30 @@ export function customerWriter(db: Db): BatchWriter<CustomerRow> {
     const accepted: ParsedRow<CustomerRow>[] = [];
     for (const row of rows) {
       // An identifier already held by someone else stays theirs (first writer wins, as in identity.ts).
-      const clash = row.value.identifiers.find((i) => (holder.get(`${i.kind}:${i.value}`) ?? row.value.id) !== row.value.id);
+      const clash = row.value.identifiers.find(
+        (i) => (holder.get(`${i.kind}:${i.value}`) ?? row.value.id) !== row.value.id,
+      );
       if (clash) {
-        errors.push({ row: row.line, path: `$.${clash.kind}`, message: `already identifies customer ${holder.get(`${clash.kind}:${clash.value}`)}` });
+        errors.push({
+          row: row.line,
+          path: `$.${clash.kind}`,
+          message: `already identifies customer ${holder.get(`${clash.kind}:${clash.value}`)}`,
+        });
         continue;
       }
       for (const i of row.value.identifiers) holder.set(`${i.kind}:${i.value}`, row.value.id);
       accepted.push(row);
     }
-    const customers = mergeByKey(accepted, (c) => c.id, (prev, next) => ({
-      id: next.id,
-      timezone: next.timezone ?? prev.timezone,
-      traits: { ...prev.traits, ...next.traits },
-      identifiers: [...prev.identifiers, ...next.identifiers],
-    }));
+    const customers = mergeByKey(
+      accepted,
+      (c) => c.id,
+      (prev, next) => ({
+        id: next.id,
+        timezone: next.timezone ?? prev.timezone,
+        traits: { ...prev.traits, ...next.traits },
+        identifiers: [...prev.identifiers, ...next.identifiers],
+      }),
+    );
     const identifiers = customers.flatMap((c) => c.identifiers.map((i) => ({ ...i, customerId: c.id })));
     if (!customers.length) return errors;
     // One statement, so one round trip and atomic without a transaction; the identifiers' foreign
@@ -77,13 +87,20 @@ export function customerWriter(db: Db): BatchWriter<CustomerRow> {
 
 export function productWriter(db: Db): BatchWriter<ProductRow> {
   return async (rows) => {
-    const products = mergeByKey(rows, (p) => p.id, (prev, next) => ({
-      ...next,
-      category: next.category ?? prev.category,
-      price: next.price ?? prev.price,
-      targetStock: next.targetStock ?? prev.targetStock,
-      attributes: prev.attributes && next.attributes ? { ...prev.attributes, ...next.attributes } : (next.attributes ?? prev.attributes),
-    }));
+    const products = mergeByKey(
+      rows,
+      (p) => p.id,
+      (prev, next) => ({
+        ...next,
+        category: next.category ?? prev.category,
+        price: next.price ?? prev.price,
+        targetStock: next.targetStock ?? prev.targetStock,
+        attributes:
+          prev.attributes && next.attributes
+            ? { ...prev.attributes, ...next.attributes }
+            : (next.attributes ?? prev.attributes),
+      }),
+    );
     // Absent optional fields keep what is stored; targetStock is NOT NULL, so rows that set it go separately.
     const withTarget = products.filter((p) => p.targetStock !== undefined);
     const without = products.filter((p) => p.targetStock === undefined);
@@ -110,16 +127,30 @@ async function upsertProducts(db: Db, products: ProductRow[], setTarget: boolean
 export function purchaseWriter(db: Db): BatchWriter<PurchaseRow> {
   return async (rows) => {
     const [customers, products] = await Promise.all([
-      existing(db, 'customers', rows.map((r) => r.value.customerId)),
-      existing(db, 'products', rows.map((r) => r.value.productId)),
+      existing(
+        db,
+        'customers',
+        rows.map((r) => r.value.customerId),
+      ),
+      existing(
+        db,
+        'products',
+        rows.map((r) => r.value.productId),
+      ),
     ]);
     const errors: RowError[] = [];
     const accepted = rows.filter(({ line, value }) => {
-      if (!customers.has(value.customerId)) errors.push({ row: line, path: '$.customerId', message: `unknown customer ${value.customerId}` });
-      if (!products.has(value.productId)) errors.push({ row: line, path: '$.productId', message: `unknown product ${value.productId}` });
+      if (!customers.has(value.customerId))
+        errors.push({ row: line, path: '$.customerId', message: `unknown customer ${value.customerId}` });
+      if (!products.has(value.productId))
+        errors.push({ row: line, path: '$.productId', message: `unknown product ${value.productId}` });
       return customers.has(value.customerId) && products.has(value.productId);
     });
-    const lines = mergeByKey(accepted, (l) => `${l.orderId}\n${l.productId}`, (_prev, next) => next);
+    const lines = mergeByKey(
+      accepted,
+      (l) => `${l.orderId}\n${l.productId}`,
+      (_prev, next) => next,
+    );
     if (!lines.length) return errors;
     // A re-imported line replaces the stored one: the file is the record of that order.
     await db.$executeRaw`
@@ -137,7 +168,8 @@ export function purchaseWriter(db: Db): BatchWriter<PurchaseRow> {
 
 async function existing(db: Db, table: 'customers' | 'products', ids: string[]): Promise<Set<string>> {
   const unique = [...new Set(ids)];
-  const found = await db.$queryRaw<{ id: string }[]>`SELECT id FROM ${Prisma.raw(table)} WHERE id = ANY(${unique}::text[])`;
+  const found = await db.$queryRaw<
+    { id: string }[]
+  >`SELECT id FROM ${Prisma.raw(table)} WHERE id = ANY(${unique}::text[])`;
   return new Set(found.map((r) => r.id));
 }
-

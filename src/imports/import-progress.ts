@@ -8,7 +8,11 @@ import type { ImportFormat, ImportKind, RowError } from './import-schemas';
 export const MAX_STORED_ERRORS = 1000;
 
 /** An error as the jsonb column can hold it: a path or message may quote a bad key, NUL and all. */
-const storableError = (e: RowError): RowError => ({ row: e.row, path: storableText(e.path), message: storableText(e.message) });
+const storableError = (e: RowError): RowError => ({
+  row: e.row,
+  path: storableText(e.path),
+  message: storableText(e.message),
+});
 
 export interface ImportReport {
   id: string;
@@ -55,10 +59,18 @@ export function createProgress(db: Db, id: string) {
     },
     async save(status: ImportReport['status']): Promise<ImportReport> {
       // Rows reach here out of order (parsing runs ahead of writing), so the stored list is sorted.
-      const list = errorsChanged ? { errors: [...errors].sort((a, b) => a.row - b.row).concat(stopReason ?? []) as unknown as Prisma.InputJsonArray } : {};
+      const list = errorsChanged
+        ? {
+            errors: [...errors]
+              .sort((a, b) => a.row - b.row)
+              .concat(stopReason ?? []) as unknown as Prisma.InputJsonArray,
+          }
+        : {};
       errorsChanged = false;
       const finished = status === 'running' ? {} : { finishedAt: new Date() };
-      return toReport(await db.import.update({ where: { id }, data: { status, rowsOk, rowsFailed, ...list, ...finished } }));
+      return toReport(
+        await db.import.update({ where: { id }, data: { status, rowsOk, rowsFailed, ...list, ...finished } }),
+      );
     },
   };
 }

@@ -29,7 +29,8 @@ const text = (max: number) =>
 // Upstream systems often export numeric ids; they are the same id as their decimal string.
 const id = z.preprocess((v) => (typeof v === 'number' ? String(v) : v), text(256));
 const number = () => z.coerce.number({ error: 'must be a number' });
-const wholeNumber = (min: number) => number().int('must be a whole number').min(min, `must be ${min} or more`).max(INT_MAX, 'is too large');
+const wholeNumber = (min: number) =>
+  number().int('must be a whole number').min(min, `must be ${min} or more`).max(INT_MAX, 'is too large');
 // numeric(12,2): anything larger would fail the whole batch in PostgreSQL, so it fails the row here.
 const price = number().min(0, 'must be 0 or more').max(9_999_999_999.99, 'is too large');
 // A JSON object as NDJSON gives it, or as JSON text in a CSV cell; depth, NUL and `__proto__` as in the API.
@@ -54,7 +55,9 @@ const timezone = z.string().superRefine((tz, ctx) => {
   if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
 });
 const instant = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'must be an ISO 8601 date-time such as 2025-03-01T10:00:00Z' })
+  .union([z.iso.datetime({ offset: true }), z.iso.date()], {
+    error: 'must be an ISO 8601 date-time such as 2025-03-01T10:00:00Z',
+  })
   .check(plausibleTime)
   .transform((s) => new Date(s));
 
@@ -62,7 +65,11 @@ const CUSTOMER_FIELDS = new Set(['id', 'email', 'loyaltyId', 'anonymousId', 'tim
 
 const customerFields = z.object({
   id,
-  email: z.email('must be an email address').max(256).transform((e) => e.toLowerCase()).optional(),
+  email: z
+    .email('must be an email address')
+    .max(256)
+    .transform((e) => e.toLowerCase())
+    .optional(),
   loyaltyId: id.optional(),
   anonymousId: id.optional(),
   timezone: timezone.optional(),
@@ -77,9 +84,12 @@ const customerFields = z.object({
 export const customerRowSchema = z.custom<Record<string, unknown>>().transform((record, ctx) => {
   const fields = customerFields.safeParse(record);
   // fromEntries defines each key as data, so a `__proto__` column stays a key for the check to refuse.
-  const columns = jsonObject.safeParse(Object.fromEntries(Object.entries(record).filter(([k]) => !CUSTOMER_FIELDS.has(k))));
+  const columns = jsonObject.safeParse(
+    Object.fromEntries(Object.entries(record).filter(([k]) => !CUSTOMER_FIELDS.has(k))),
+  );
   if (!fields.success || !columns.success) {
-    for (const { path, message } of [...(fields.error?.issues ?? []), ...(columns.error?.issues ?? [])]) ctx.addIssue({ code: 'custom', path, message, input: record });
+    for (const { path, message } of [...(fields.error?.issues ?? []), ...(columns.error?.issues ?? [])])
+      ctx.addIssue({ code: 'custom', path, message, input: record });
     return z.NEVER;
   }
   const { id, email, loyaltyId, anonymousId, timezone, traits } = fields.data;
@@ -141,7 +151,12 @@ export function csvTraitValue(cell: string): string | number | boolean {
 
 /** A customer CSV row with its trait columns typed by csvTraitValue; the known fields stay text. */
 export function typeCustomerCsvRow(record: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, typeof v === 'string' && !CUSTOMER_FIELDS.has(k) ? csvTraitValue(v) : v]));
+  return Object.fromEntries(
+    Object.entries(record).map(([k, v]) => [
+      k,
+      typeof v === 'string' && !CUSTOMER_FIELDS.has(k) ? csvTraitValue(v) : v,
+    ]),
+  );
 }
 
 /** Empty CSV cells and NDJSON nulls mean "not given", so optional fields stay optional. */

@@ -10,7 +10,15 @@ import { refreshCoPurchases } from '../recommendations/co-purchases';
 import { createRefreshScheduler, type RefreshScheduler } from '../recommendations/refresh-scheduler';
 import { customerWriter, productWriter, purchaseWriter, type BatchWriter, type ParsedRow } from './batch-writers';
 import { createProgress, toReport, type ImportReport } from './import-progress';
-import { customerRowSchema, productRowSchema, purchaseRowSchema, typeCustomerCsvRow, withoutBlanks, type ImportFormat, type ImportKind } from './import-schemas';
+import {
+  customerRowSchema,
+  productRowSchema,
+  purchaseRowSchema,
+  typeCustomerCsvRow,
+  withoutBlanks,
+  type ImportFormat,
+  type ImportKind,
+} from './import-schemas';
 import { InputError, readRows } from './row-reader';
 
 export type { ImportReport } from './import-progress';
@@ -22,7 +30,11 @@ interface KindPipeline {
   typeCsv?: (record: Record<string, unknown>) => Record<string, unknown>;
 }
 
-function pipelineOf<S extends z.ZodType>(schema: S, write: BatchWriter<z.output<S>>, typeCsv?: KindPipeline['typeCsv']): KindPipeline {
+function pipelineOf<S extends z.ZodType>(
+  schema: S,
+  write: BatchWriter<z.output<S>>,
+  typeCsv?: KindPipeline['typeCsv'],
+): KindPipeline {
   return {
     typeCsv,
     parse(record) {
@@ -33,7 +45,12 @@ function pipelineOf<S extends z.ZodType>(schema: S, write: BatchWriter<z.output<
   };
 }
 
-export function createImportService(deps: { db: Db; logger: Logger; batchSize?: number; recommendations?: RefreshScheduler }) {
+export function createImportService(deps: {
+  db: Db;
+  logger: Logger;
+  batchSize?: number;
+  recommendations?: RefreshScheduler;
+}) {
   const { db, logger } = deps;
   const batchSize = deps.batchSize ?? 1000;
   const recommendations = deps.recommendations ?? createRefreshScheduler(() => refreshCoPurchases(db), logger);
@@ -45,7 +62,9 @@ export function createImportService(deps: { db: Db; logger: Logger; batchSize?: 
 
   /** Imports the whole body before returning; `get` shows its progress meanwhile. */
   async function run(input: { kind: ImportKind; format: ImportFormat; body: Readable }): Promise<ImportReport> {
-    const { id } = await db.import.create({ data: { id: randomUUID(), kind: input.kind, format: input.format, status: 'running' } });
+    const { id } = await db.import.create({
+      data: { id: randomUUID(), kind: input.kind, format: input.format, status: 'running' },
+    });
     const started = Date.now();
     const pipeline = kinds[input.kind];
     const progress = createProgress(db, id);
@@ -87,15 +106,28 @@ export function createImportService(deps: { db: Db; logger: Logger; batchSize?: 
       await flush();
       await writing;
     } catch (err) {
-      await progress.save('failed').catch((saveErr: unknown) => logger.error({ err: saveErr, importId: id }, 'could not mark the import failed'));
+      await progress
+        .save('failed')
+        .catch((saveErr: unknown) => logger.error({ err: saveErr, importId: id }, 'could not mark the import failed'));
       throw err;
     }
-    if (stop) progress.stopped({ row: stop.line ?? lastLine + 1, path: '$', message: `import stopped: ${stop.message}` });
+    if (stop)
+      progress.stopped({ row: stop.line ?? lastLine + 1, path: '$', message: `import stopped: ${stop.message}` });
     const report = await progress.save(stop ? 'failed' : 'completed');
     // Purchases and products feed the precomputed recommendation lists. Rebuilding them takes
     // seconds on a large order history, so it runs after the answer, in the background.
     if (input.kind !== 'customers' && report.rowsOk > 0) recommendations.request();
-    logger.info({ importId: id, kind: report.kind, status: report.status, rowsOk: report.rowsOk, rowsFailed: report.rowsFailed, ms: Date.now() - started }, 'import finished');
+    logger.info(
+      {
+        importId: id,
+        kind: report.kind,
+        status: report.status,
+        rowsOk: report.rowsOk,
+        rowsFailed: report.rowsFailed,
+        ms: Date.now() - started,
+      },
+      'import finished',
+    );
     return report;
   }
 

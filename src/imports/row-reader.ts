@@ -117,7 +117,8 @@ export async function* readNdjsonRows(input: Readable): AsyncGenerator<SourceRow
         yield { line, error: 'not valid JSON' };
         continue;
       }
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) yield { line, error: 'must be a JSON object' };
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        yield { line, error: 'must be a JSON object' };
       else yield { line, record: value as Record<string, unknown> };
     }
   } catch (err) {
@@ -130,10 +131,11 @@ function limitLineLength(): Transform['_transform'] {
   let lineBytes = 0;
   let lines = 1;
   return (chunk: Buffer, _encoding, done) => {
-    for (let start = 0; ; ) {
+    for (let start = 0; ;) {
       const newline = chunk.indexOf(10, start);
       lineBytes += (newline === -1 ? chunk.length : newline) - start;
-      if (lineBytes > MAX_ROW_BYTES) return done(new InputError(`line ${lines} is longer than ${MAX_ROW_BYTES} bytes`, lines));
+      if (lineBytes > MAX_ROW_BYTES)
+        return done(new InputError(`line ${lines} is longer than ${MAX_ROW_BYTES} bytes`, lines));
       if (newline === -1) break;
       lineBytes = 0;
       lines++;

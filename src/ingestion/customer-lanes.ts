@@ -37,11 +37,20 @@ export async function customerLanes(db: Db, refs: (CustomerRef | undefined)[]): 
 
 /** Who already holds each identifier (`email:…` → customer id), and where merged ids now point (`customer:…`). */
 async function knownOwners(db: Db, refs: (CustomerRef | undefined)[]): Promise<Map<string, string>> {
-  const given = refs.flatMap((ref) => (ref ? IDENTIFIER_KINDS.flatMap((kind) => (ref[kind] ? [{ kind, value: ref[kind] }] : [])) : []));
+  const given = refs.flatMap((ref) =>
+    ref ? IDENTIFIER_KINDS.flatMap((kind) => (ref[kind] ? [{ kind, value: ref[kind] }] : [])) : [],
+  );
   const ids = [...new Set(refs.flatMap((ref) => (ref?.id ? [ref.id] : [])))];
   const [held, merged] = await Promise.all([
-    given.length ? db.customerIdentifier.findMany({ where: { OR: given }, select: { kind: true, value: true, customerId: true } }) : [],
-    ids.length ? db.customer.findMany({ where: { id: { in: ids }, mergedInto: { not: null } }, select: { id: true, mergedInto: true } }) : [],
+    given.length
+      ? db.customerIdentifier.findMany({ where: { OR: given }, select: { kind: true, value: true, customerId: true } })
+      : [],
+    ids.length
+      ? db.customer.findMany({
+          where: { id: { in: ids }, mergedInto: { not: null } },
+          select: { id: true, mergedInto: true },
+        })
+      : [],
   ]);
   return new Map([
     ...held.map((h) => [`${h.kind}:${h.value}`, h.customerId] as const),
@@ -54,7 +63,11 @@ async function knownOwners(db: Db, refs: (CustomerRef | undefined)[]): Promise<M
  * lane's items in order. After a failure no new item starts; the first error is rethrown once
  * the items in flight have finished.
  */
-export async function runInLanes(lanes: number[], concurrency: number, run: (index: number) => Promise<void>): Promise<void> {
+export async function runInLanes(
+  lanes: number[],
+  concurrency: number,
+  run: (index: number) => Promise<void>,
+): Promise<void> {
   const byLane = new Map<number, number[]>();
   lanes.forEach((lane, i) => {
     const items = byLane.get(lane);

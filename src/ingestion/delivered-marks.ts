@@ -26,10 +26,16 @@ export function createDeliveredMarks(db: Db, logger: Logger, windowMs = 250, max
     const ids = pending;
     pending = [];
     if (ids.length === 0) return writing;
-    writing = writing.then(() => sqlRows(db, MARK, [ids])).then(
-      () => undefined,
-      (err: unknown) => logger.warn({ err, count: ids.length }, 'delivered marks not written; the relay will signal those events again'),
-    );
+    writing = writing
+      .then(() => sqlRows(db, MARK, [ids]))
+      .then(
+        () => undefined,
+        (err: unknown) =>
+          logger.warn(
+            { err, count: ids.length },
+            'delivered marks not written; the relay will signal those events again',
+          ),
+      );
     return writing;
   }
 

@@ -5,8 +5,16 @@ import { customerRefSchema } from '../customers/customer-schema';
 
 export const eventInputSchema = z.strictObject({
   /** The client's idempotency key; generated when absent and returned. */
-  eventId: z.string().trim().min(1).max(128).regex(/^[\w.:@/-]+$/, 'may hold letters, digits and . _ : @ / -').optional(),
-  type: z.string().regex(/^[a-z][a-z0-9_.:-]{0,99}$/i, 'must start with a letter and hold letters, digits, _ . : - (at most 100)'),
+  eventId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(128)
+    .regex(/^[\w.:@/-]+$/, 'may hold letters, digits and . _ : @ / -')
+    .optional(),
+  type: z
+    .string()
+    .regex(/^[a-z][a-z0-9_.:-]{0,99}$/i, 'must start with a letter and hold letters, digits, _ . : - (at most 100)'),
   timestamp: z.iso.datetime({ offset: true }).check(plausibleTime).optional(),
   customer: customerRefSchema,
   properties: jsonObject.default({}),

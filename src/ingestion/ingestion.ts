@@ -31,7 +31,13 @@ export interface IngestResult {
 /** How long the relay leaves a fresh event to the request that stored it. */
 export const INLINE_DELIVERY_GRACE_MS = 30_000;
 
-export function createIngestion(deps: { db: Db; identity: Identity; customers: CustomerClient; logger: Logger; referenced: Pick<ReferencedIndex, 'references' | 'enters'> }) {
+export function createIngestion(deps: {
+  db: Db;
+  identity: Identity;
+  customers: CustomerClient;
+  logger: Logger;
+  referenced: Pick<ReferencedIndex, 'references' | 'enters'>;
+}) {
   const { db, identity, customers, logger, referenced } = deps;
   const breaker = createDeliveryBreaker();
   const marks = createDeliveredMarks(db, logger);
@@ -41,35 +47,52 @@ export function createIngestion(deps: { db: Db; identity: Identity; customers: C
     const occurredAt = input.timestamp ? new Date(input.timestamp) : new Date();
     const signal = referenced.references(input.type);
     // The customer and its identifiers are written with the event: a failure leaves neither.
-    const customerId = await db.$transaction(async (tx) => {
-      const customerId = await identity.resolve(input.customer, tx);
-      const { count } = await tx.event.createMany({
-        data: [{ id: eventId, customerId, type: input.type, occurredAt, properties: input.properties as object,
-          // While deliveries fail, the relay may take it at once rather than after the grace.
-          nextAttemptAt: new Date(Date.now() + (breaker.open() ? 0 : INLINE_DELIVERY_GRACE_MS)),
-          // Nothing to signal: delivered as far as the relay is concerned.
-          ...(signal ? {} : { deliveredAt: new Date(), unreferenced: true }) }],
-        skipDuplicates: true,
+    const customerId = await db
+      .$transaction(async (tx) => {
+        const customerId = await identity.resolve(input.customer, tx);
+        const { count } = await tx.event.createMany({
+          data: [
+            {
+              id: eventId,
+              customerId,
+              type: input.type,
+              occurredAt,
+              properties: input.properties as object,
+              // While deliveries fail, the relay may take it at once rather than after the grace.
+              nextAttemptAt: new Date(Date.now() + (breaker.open() ? 0 : INLINE_DELIVERY_GRACE_MS)),
+              // Nothing to signal: delivered as far as the relay is concerned.
+              ...(signal ? {} : { deliveredAt: new Date(), unreferenced: true }),
+            },
+          ],
+          skipDuplicates: true,
+        });
+        // Seen before: undo whatever resolving the customer wrote, and answer from the stored row.
+        if (count === 0) throw new Duplicate();
+        if (input.type === 'purchase') await recordOrderLines(tx, customerId, occurredAt, input.properties);
+        return customerId;
+      }, TRANSACTION_OPTIONS)
+      .catch((err: unknown) => {
+        if (err instanceof Duplicate) return null;
+        throw err;
       });
-      // Seen before: undo whatever resolving the customer wrote, and answer from the stored row.
-      if (count === 0) throw new Duplicate();
-      if (input.type === 'purchase') await recordOrderLines(tx, customerId, occurredAt, input.properties);
-      return customerId;
-    }, TRANSACTION_OPTIONS).catch((err: unknown) => {
-      if (err instanceof Duplicate) return null;
-      throw err;
-    });
     if (customerId === null) return duplicateOf(eventId);
     if (!signal) return { eventId, customerId, duplicate: false, delivered: true, unreferenced: true };
     if (!breaker.allow()) return { eventId, customerId, duplicate: false, delivered: false };
 
-    const event: CustomerEvent = { id: eventId, type: input.type, occurredAt: occurredAt.toISOString(), properties: input.properties };
+    const event: CustomerEvent = {
+      id: eventId,
+      type: input.type,
+      occurredAt: occurredAt.toISOString(),
+      properties: input.properties,
+    };
     const delivered = await deliver(customerId, event);
     if (delivered) breaker.succeeded();
     else {
       breaker.failed();
       // This request has given up on it: the relay need not wait out the grace period.
-      await db.event.update({ where: { id: eventId }, data: { nextAttemptAt: new Date() } }).catch((err: unknown) => logger.warn({ err, eventId }, 'could not hand the event to the relay early'));
+      await db.event
+        .update({ where: { id: eventId }, data: { nextAttemptAt: new Date() } })
+        .catch((err: unknown) => logger.warn({ err, eventId }, 'could not hand the event to the relay early'));
     }
     return { eventId, customerId, duplicate: false, delivered };
   }
@@ -89,7 +112,13 @@ export function createIngestion(deps: { db: Db; identity: Identity; customers: C
   /** The answer for an event id stored before (a retried request, or a race with the same id). */
   async function duplicateOf(eventId: string): Promise<IngestResult> {
     const existing = await db.event.findUniqueOrThrow({ where: { id: eventId } });
-    return { eventId, customerId: existing.customerId, duplicate: true, delivered: existing.deliveredAt !== null, ...(existing.unreferenced ? { unreferenced: true as const } : {}) };
+    return {
+      eventId,
+      customerId: existing.customerId,
+      duplicate: true,
+      delivered: existing.deliveredAt !== null,
+      ...(existing.unreferenced ? { unreferenced: true as const } : {}),
+    };
   }
 
   /** Which items of a batch may run at once (src/ingestion/customer-lanes.ts). */
@@ -99,7 +128,11 @@ export function createIngestion(deps: { db: Db; identity: Identity; customers: C
    * A batch's unreferenced events of known customers, stored in one statement
    * (src/ingestion/unreferenced-batch.ts); answers those it stored, the rest go through `ingest`.
    */
-  const ingestUnreferenced = (items: BatchItem[]) => storeUnreferencedBatch(db, items.filter((item) => !referenced.references(item.input.type)));
+  const ingestUnreferenced = (items: BatchItem[]) =>
+    storeUnreferencedBatch(
+      db,
+      items.filter((item) => !referenced.references(item.input.type)),
+    );
 
   /** Writes the delivered marks pending now: after a relay round, and on shutdown after the last request. */
   const flush = () => marks.flush();

@@ -8,13 +8,24 @@ interface Line {
 }
 
 /** Records `properties.items[]` of a purchase (needs `properties.orderId`); unknown products are skipped. */
-export async function recordOrderLines(tx: Prisma.TransactionClient, customerId: string, orderedAt: Date, properties: Record<string, unknown>): Promise<void> {
+export async function recordOrderLines(
+  tx: Prisma.TransactionClient,
+  customerId: string,
+  orderedAt: Date,
+  properties: Record<string, unknown>,
+): Promise<void> {
   const orderId = properties.orderId;
   if (typeof orderId !== 'string' || !Array.isArray(properties.items)) return;
   const lines = properties.items.flatMap((raw): Line[] => {
     const item = raw as Record<string, unknown>;
     if (typeof item?.productId !== 'string') return [];
-    return [{ productId: item.productId, quantity: Number(item.quantity ?? 1) || 1, price: typeof item.price === 'number' ? item.price : null }];
+    return [
+      {
+        productId: item.productId,
+        quantity: Number(item.quantity ?? 1) || 1,
+        price: typeof item.price === 'number' ? item.price : null,
+      },
+    ];
   });
   for (const line of lines) {
     await tx.$executeRaw`

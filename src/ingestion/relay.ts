@@ -12,7 +12,13 @@ import type { CustomerEvent } from '../core/state';
 const LEASE_MS = 30_000;
 const MAX_BACKOFF_MS = 5 * 60_000;
 
-export function createRelay(deps: { db: Db; ingestion: Ingestion; logger: Logger; referenced: Pick<ReferencedIndex, 'references'>; batchSize?: number }) {
+export function createRelay(deps: {
+  db: Db;
+  ingestion: Ingestion;
+  logger: Logger;
+  referenced: Pick<ReferencedIndex, 'references'>;
+  batchSize?: number;
+}) {
   const { db, ingestion, logger, referenced } = deps;
 
   /** Delivers one batch of due events; returns how many were delivered. */
@@ -20,7 +26,16 @@ export function createRelay(deps: { db: Db; ingestion: Ingestion; logger: Logger
     // Timestamps are stored in UTC without a zone (as Prisma writes them): compared with the UTC
     // clock, not the session's, or a server east of UTC would take fresh events and one west of
     // it would leave failed deliveries hours longer.
-    const due = await db.$queryRaw<{ id: string; customer_id: string; type: string; occurred_at: Date; properties: Record<string, unknown>; attempts: number }[]>`
+    const due = await db.$queryRaw<
+      {
+        id: string;
+        customer_id: string;
+        type: string;
+        occurred_at: Date;
+        properties: Record<string, unknown>;
+        attempts: number;
+      }[]
+    >`
       UPDATE events SET next_attempt_at = (now() AT TIME ZONE 'UTC') + ${LEASE_MS} * interval '1 millisecond'
       WHERE id IN (
         SELECT id FROM events WHERE delivered_at IS NULL AND next_attempt_at <= now() AT TIME ZONE 'UTC'
@@ -28,7 +43,11 @@ export function createRelay(deps: { db: Db; ingestion: Ingestion; logger: Logger
       RETURNING id, customer_id, type, occurred_at, properties, attempts`;
     due.sort((a, b) => a.occurred_at.getTime() - b.occurred_at.getTime());
     const unreferenced = due.filter((row) => !referenced.references(row.type)).map((row) => row.id);
-    if (unreferenced.length) await db.event.updateMany({ where: { id: { in: unreferenced } }, data: { deliveredAt: new Date(), unreferenced: true } });
+    if (unreferenced.length)
+      await db.event.updateMany({
+        where: { id: { in: unreferenced } },
+        data: { deliveredAt: new Date(), unreferenced: true },
+      });
     const skip = new Set(unreferenced);
     const blocked = new Set<string>();
     let delivered = 0;
@@ -36,13 +55,21 @@ export function createRelay(deps: { db: Db; ingestion: Ingestion; logger: Logger
       if (skip.has(row.id)) continue;
       // Keep each customer's events in order: after one fails, the rest wait for the next round.
       if (blocked.has(row.customer_id)) continue;
-      const event: CustomerEvent = { id: row.id, type: row.type, occurredAt: row.occurred_at.toISOString(), properties: row.properties };
+      const event: CustomerEvent = {
+        id: row.id,
+        type: row.type,
+        occurredAt: row.occurred_at.toISOString(),
+        properties: row.properties,
+      };
       if (await ingestion.deliver(row.customer_id, event)) {
         delivered++;
       } else {
         blocked.add(row.customer_id);
         const backoff = Math.min(1000 * 2 ** row.attempts, MAX_BACKOFF_MS);
-        await db.event.update({ where: { id: row.id }, data: { attempts: { increment: 1 }, nextAttemptAt: new Date(Date.now() + backoff) } });
+        await db.event.update({
+          where: { id: row.id },
+          data: { attempts: { increment: 1 }, nextAttemptAt: new Date(Date.now() + backoff) },
+        });
       }
     }
     await ingestion.flush();
@@ -63,7 +90,12 @@ export function createRelay(deps: { db: Db; ingestion: Ingestion; logger: Logger
         await new Promise((r) => setTimeout(r, intervalMs));
       }
     })();
-    return { stop: async () => { stopped = true; await loop; } };
+    return {
+      stop: async () => {
+        stopped = true;
+        await loop;
+      },
+    };
   }
 
   return { deliverDue, start };

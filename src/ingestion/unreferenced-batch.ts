@@ -102,12 +102,30 @@ export async function storeUnreferencedBatch(db: Db, items: BatchItem[]): Promis
     const mine = storedHere.get(record.id);
     if (row.inserted && mine === undefined) {
       storedHere.set(record.id, row.customer_id!);
-      answered.set(index, { eventId: record.id, customerId: row.customer_id!, duplicate: false, delivered: true, unreferenced: true });
+      answered.set(index, {
+        eventId: record.id,
+        customerId: row.customer_id!,
+        duplicate: false,
+        delivered: true,
+        unreferenced: true,
+      });
     } else if (mine !== undefined) {
       // The same id twice in one batch: the second is a duplicate of the first, as `ingest` answers.
-      answered.set(index, { eventId: record.id, customerId: mine, duplicate: true, delivered: true, unreferenced: true });
+      answered.set(index, {
+        eventId: record.id,
+        customerId: mine,
+        duplicate: true,
+        delivered: true,
+        unreferenced: true,
+      });
     } else if (row.original_customer !== null) {
-      answered.set(index, { eventId: record.id, customerId: row.original_customer, duplicate: true, delivered: row.original_delivered === true, ...(row.original_unreferenced ? { unreferenced: true as const } : {}) });
+      answered.set(index, {
+        eventId: record.id,
+        customerId: row.original_customer,
+        duplicate: true,
+        delivered: row.original_delivered === true,
+        ...(row.original_unreferenced ? { unreferenced: true as const } : {}),
+      });
     }
     // Else another request stored that id while this statement ran: the per-event path answers.
   });

@@ -72,9 +72,7 @@ export function classifySendGridError(error: unknown, apiKey: string): Error {
 
 function isResponseError(error: unknown): error is SendGridResponseError {
   return (
-    error instanceof Error &&
-    typeof (error as Partial<SendGridResponseError>).code === 'number' &&
-    'response' in error
+    error instanceof Error && typeof (error as Partial<SendGridResponseError>).code === 'number' && 'response' in error
   );
 }
 

@@ -41,7 +41,12 @@ export function strongestKind(kinds: readonly string[]): string | null {
 
 export function createSuppressions(db: Db) {
   /** Idempotent: the first suppression of a kind keeps its customer, reason and date. True when new. */
-  async function suppress(email: string, kind: SuppressionKind, customerId?: string | null, reason?: string | null): Promise<boolean> {
+  async function suppress(
+    email: string,
+    kind: SuppressionKind,
+    customerId?: string | null,
+    reason?: string | null,
+  ): Promise<boolean> {
     const { count } = await db.suppression.createMany({
       data: [{ emailDigest: digestEmail(email), kind, customerId: customerId ?? null, reason: reason ?? null }],
       skipDuplicates: true,
@@ -54,7 +59,9 @@ export function createSuppressions(db: Db) {
    * emailed. A string, not SuppressionKind: a kind this code does not know still suppresses.
    */
   async function isSuppressed(email: string): Promise<string | null> {
-    const [row] = await sqlRows<{ kinds: string[] }>(db, `SELECT ${suppressionKindsSql('$1::text')} AS kinds`, [digestEmail(email)]);
+    const [row] = await sqlRows<{ kinds: string[] }>(db, `SELECT ${suppressionKindsSql('$1::text')} AS kinds`, [
+      digestEmail(email),
+    ]);
     return strongestKind(row?.kinds ?? []);
   }
 

@@ -37,7 +37,10 @@ export function createUnsubscribeLinks(options: { secret: string; publicUrl: str
       if (candidate.length > MAX_TOKEN_LENGTH) return null;
       const parts = candidate.split('.');
       if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]+$/.test(p))) return null;
-      const [customerId, group] = parts.slice(0, 2).map((p) => Buffer.from(p, 'base64url').toString('utf8')) as [string, string];
+      const [customerId, group] = parts.slice(0, 2).map((p) => Buffer.from(p, 'base64url').toString('utf8')) as [
+        string,
+        string,
+      ];
       // Decoding is lenient (a dangling character, stray padding bits and invalid UTF-8 decode to
       // something), so the whole token is compared with the one we would issue for what it names:
       // only that exact string verifies.

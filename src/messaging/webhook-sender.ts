@@ -54,7 +54,8 @@ export function createWebhookSender(options: { secret: string; timeoutMs?: numbe
       }
       if (res.ok) return { providerMessageId: res.headers.get('x-request-id') };
       const text = (await res.text()).slice(0, 300);
-      if (res.status === 429 || res.status >= 500) throw new DeliveryUnavailableError(`webhook ${url} answered ${res.status}: ${text}`, res.status);
+      if (res.status === 429 || res.status >= 500)
+        throw new DeliveryUnavailableError(`webhook ${url} answered ${res.status}: ${text}`, res.status);
       throw new DeliveryRejectedError(`webhook ${url} answered ${res.status}: ${text}`, res.status);
     },
   };

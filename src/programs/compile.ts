@@ -7,7 +7,10 @@ import type { ProgramDefinition, Step } from './types';
 
 export function compileProgram(def: ProgramDefinition): Program {
   const { entry, goal, steps, ...rest } = def;
-  const reentry: Reentry = entry.reentry.mode === 'cooldown' ? { ...entry.reentry, cooldownMs: durationMs(entry.reentry.cooldown) } : entry.reentry;
+  const reentry: Reentry =
+    entry.reentry.mode === 'cooldown'
+      ? { ...entry.reentry, cooldownMs: durationMs(entry.reentry.cooldown) }
+      : entry.reentry;
   return {
     ...rest,
     formatVersion: FORMAT_VERSION,
@@ -31,7 +34,10 @@ function compileStep(step: Step): CompiledStep {
       const { strategy } = step;
       if (strategy.type === 'bestHour') return { ...step, strategy };
       const { min, max, fallback, ...kept } = strategy;
-      return { ...step, strategy: { ...kept, minMs: durationMs(min), maxMs: durationMs(max), fallbackMs: durationMs(fallback) } };
+      return {
+        ...step,
+        strategy: { ...kept, minMs: durationMs(min), maxMs: durationMs(max), fallbackMs: durationMs(fallback) },
+      };
     }
     default:
       return step;

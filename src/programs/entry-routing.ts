@@ -33,7 +33,8 @@ export function route(program: RoutingInput, customerId: string): Route {
   const { experiment, rollout } = program;
   if (experiment) {
     const u = bucket(experiment.id, customerId);
-    if (u < experiment.holdout) return { version: experiment.controlVersion, variant: HOLDOUT, experimentId: experiment.id };
+    if (u < experiment.holdout)
+      return { version: experiment.controlVersion, variant: HOLDOUT, experimentId: experiment.id };
     // The rest of the interval is shared by the variants in proportion to their weights.
     const total = experiment.variants.reduce((sum, v) => sum + v.weight, 0);
     let point = ((u - experiment.holdout) / (1 - experiment.holdout)) * total;

@@ -55,17 +55,24 @@ function formProblem(value: unknown): string | null {
   if (value === null || value === undefined) return 'missing: the worker compiles it at startup';
   if (!isRecord(value)) return 'is not an object';
   const form = value as Fields<Program>;
-  if (form.formatVersion !== FORMAT_VERSION) return `has format ${JSON.stringify(form.formatVersion)}; this worker runs format ${FORMAT_VERSION}`;
+  if (form.formatVersion !== FORMAT_VERSION)
+    return `has format ${JSON.stringify(form.formatVersion)}; this worker runs format ${FORMAT_VERSION}`;
   const entry = form.entry as Fields<Program['entry']> | undefined;
   if (!isRecord(entry) || typeof entry.event !== 'string' || !isRecord(entry.reentry)) return 'has no valid entry';
   const reentry = entry.reentry as Fields<Extract<Program['entry']['reentry'], { mode: 'cooldown' }>>;
   if (reentry.mode === 'cooldown' && !isMs(reentry.cooldownMs)) return 'has no entry.reentry.cooldownMs';
-  if (form.goal !== undefined && !(isRecord(form.goal) && isMs((form.goal as Fields<NonNullable<Program['goal']>>).windowMs))) return 'has no goal.windowMs';
+  if (
+    form.goal !== undefined &&
+    !(isRecord(form.goal) && isMs((form.goal as Fields<NonNullable<Program['goal']>>).windowMs))
+  )
+    return 'has no goal.windowMs';
   const { steps, start } = form;
   if (!isRecord(steps)) return 'has no steps';
-  if (typeof start !== 'string' || !Object.hasOwn(steps, start)) return `has a start that is no step: ${JSON.stringify(start)}`;
+  if (typeof start !== 'string' || !Object.hasOwn(steps, start))
+    return `has a start that is no step: ${JSON.stringify(start)}`;
   for (const [id, step] of Object.entries(steps)) {
-    if (!isRecord(step) || typeof step.kind !== 'string' || !Object.hasOwn(STEP_KINDS, step.kind)) return `has an unknown kind of step at steps.${id}`;
+    if (!isRecord(step) || typeof step.kind !== 'string' || !Object.hasOwn(STEP_KINDS, step.kind))
+      return `has an unknown kind of step at steps.${id}`;
     const missing = Object.entries(msFields(step as CompiledStep)).find(([, ms]) => !isMs(ms));
     if (missing) return `has no steps.${id}.${missing[0]}`;
   }
@@ -83,7 +90,9 @@ function msFields(step: CompiledStep): Record<string, unknown> {
       const strategy: unknown = step.strategy;
       if (!isRecord(strategy)) return { strategy: undefined };
       if (strategy.type !== 'purchaseCadence') return {};
-      const { minMs, maxMs, fallbackMs } = strategy as Fields<Extract<typeof step.strategy, { type: 'purchaseCadence' }>>;
+      const { minMs, maxMs, fallbackMs } = strategy as Fields<
+        Extract<typeof step.strategy, { type: 'purchaseCadence' }>
+      >;
       return { 'strategy.minMs': minMs, 'strategy.maxMs': maxMs, 'strategy.fallbackMs': fallbackMs };
     }
     default:
@@ -123,12 +132,22 @@ export async function recompileStale(db: Db, logger: StartupLog): Promise<{ comp
     const parsed = programDefinitionSchema.safeParse(row.definition);
     if (!parsed.success) {
       broken.push(name);
-      logger.error({ programId: row.program_id, version: row.version, issues: parsed.error.issues.slice(0, 5) }, `program ${name} does not compile: its definition no longer parses; it takes no entrants until fixed`);
+      logger.error(
+        { programId: row.program_id, version: row.version, issues: parsed.error.issues.slice(0, 5) },
+        `program ${name} does not compile: its definition no longer parses; it takes no entrants until fixed`,
+      );
       continue;
     }
-    await db.programVersion.update({ where: { programId_version: { programId: row.program_id, version: row.version } }, data: { compiled: compileProgram(parsed.data) as object } });
+    await db.programVersion.update({
+      where: { programId_version: { programId: row.program_id, version: row.version } },
+      data: { compiled: compileProgram(parsed.data) as object },
+    });
     compiled.push(name);
   }
-  if (compiled.length) logger.info({ versions: compiled }, `compiled ${compiled.length} program version(s) to execution format ${FORMAT_VERSION}`);
+  if (compiled.length)
+    logger.info(
+      { versions: compiled },
+      `compiled ${compiled.length} program version(s) to execution format ${FORMAT_VERSION}`,
+    );
   return { compiled, broken };
 }

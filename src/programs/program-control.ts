@@ -8,14 +8,23 @@ import type { ProgramStatus } from './program-states';
 
 export const DEFAULT_CONTROL_TIMING: ControlTiming = { cacheMs: 60_000, pauseRecheckMs: 60_000 };
 
-export async function loadProgramControl(db: Db, programId: string, version: number, timing: ControlTiming): Promise<ProgramControl> {
+export async function loadProgramControl(
+  db: Db,
+  programId: string,
+  version: number,
+  timing: ControlTiming,
+): Promise<ProgramControl> {
   const program = await db.program.findUniqueOrThrow({
     where: { id: programId },
     select: { status: true, liveVersion: true, versions: { where: { version }, select: { retiredReason: true } } },
   });
-  const live = program.liveVersion !== null && program.liveVersion !== version
-    ? await db.programVersion.findUnique({ where: { programId_version: { programId, version: program.liveVersion } }, select: { version: true, migratesFrom: true } })
-    : null;
+  const live =
+    program.liveVersion !== null && program.liveVersion !== version
+      ? await db.programVersion.findUnique({
+          where: { programId_version: { programId, version: program.liveVersion } },
+          select: { version: true, migratesFrom: true },
+        })
+      : null;
   const map = live?.migratesFrom as StepMap | null | undefined;
   return {
     ...timing,

@@ -15,7 +15,13 @@ import { lockProgram, runningChange } from './running-change';
 import { diffVersions } from './version-diff';
 import { listenedTypes, listeningAfterStopMs } from './referenced-types';
 
-const versionView = { version: true, createdAt: true, migratesFrom: true, retiredAt: true, retiredReason: true } as const;
+const versionView = {
+  version: true,
+  createdAt: true,
+  migratesFrom: true,
+  retiredAt: true,
+  retiredReason: true,
+} as const;
 
 /**
  * `changed` runs after each change that may alter which event types are referenced (publish,
@@ -25,7 +31,10 @@ const versionView = { version: true, createdAt: true, migratesFrom: true, retire
 export function createProgramService(db: Db, hooks: { changed?: () => Promise<void> } = {}) {
   const changed = () => hooks.changed?.() ?? Promise.resolve();
   async function get(id: string) {
-    const program = await db.program.findUnique({ where: { id }, include: { versions: { select: versionView, orderBy: { version: 'asc' } } } });
+    const program = await db.program.findUnique({
+      where: { id },
+      include: { versions: { select: versionView, orderBy: { version: 'asc' } } },
+    });
     if (!program) throw new NotFoundError(`program ${id}`);
     return program;
   }
@@ -36,7 +45,10 @@ export function createProgramService(db: Db, hooks: { changed?: () => Promise<vo
     return row;
   }
 
-  const summary = (p: { status: string; liveVersion: number | null }) => ({ status: p.status, liveVersion: p.liveVersion });
+  const summary = (p: { status: string; liveVersion: number | null }) => ({
+    status: p.status,
+    liveVersion: p.liveVersion,
+  });
 
   return {
     get,
@@ -46,8 +58,14 @@ export function createProgramService(db: Db, hooks: { changed?: () => Promise<vo
     async create(id: string, draft: Record<string, unknown>, actor: string) {
       const name = typeof draft.name === 'string' ? draft.name : id;
       const created = await db.$transaction(async (tx) => {
-        const { count } = await tx.program.createMany({ data: [{ id, name, draft: draft as object }], skipDuplicates: true });
-        if (count > 0) await tx.auditEntry.create({ data: auditData({ actor, action: 'program.create', resource: `program:${id}`, after: { draft } }) });
+        const { count } = await tx.program.createMany({
+          data: [{ id, name, draft: draft as object }],
+          skipDuplicates: true,
+        });
+        if (count > 0)
+          await tx.auditEntry.create({
+            data: auditData({ actor, action: 'program.create', resource: `program:${id}`, after: { draft } }),
+          });
         return count > 0;
       });
       if (!created) throw new HttpError(409, 'Conflict', `program ${id} already exists`);
@@ -59,8 +77,19 @@ export function createProgramService(db: Db, hooks: { changed?: () => Promise<vo
       const before = await get(id);
       if (isDeepStrictEqual(before.draft, draft)) return before;
       await db.$transaction([
-        db.program.update({ where: { id }, data: { draft: draft as object, ...(typeof draft.name === 'string' ? { name: draft.name } : {}) } }),
-        db.auditEntry.create({ data: auditData({ actor, action: 'program.draft', resource: `program:${id}`, before: { draft: before.draft }, after: { draft } }) }),
+        db.program.update({
+          where: { id },
+          data: { draft: draft as object, ...(typeof draft.name === 'string' ? { name: draft.name } : {}) },
+        }),
+        db.auditEntry.create({
+          data: auditData({
+            actor,
+            action: 'program.draft',
+            resource: `program:${id}`,
+            before: { draft: before.draft },
+            after: { draft },
+          }),
+        }),
       ]);
       return get(id);
     },
@@ -71,15 +100,21 @@ export function createProgramService(db: Db, hooks: { changed?: () => Promise<vo
      * draft identical to the latest version (and no step map) publishes nothing: the answer names
      * that version with `unchanged: true`, so publishing is safe to repeat.
      */
-    async publish(id: string, actor: string, migrate?: StepMap): Promise<{ programId: string; version: number; unchanged: boolean }> {
+    async publish(
+      id: string,
+      actor: string,
+      migrate?: StepMap,
+    ): Promise<{ programId: string; version: number; unchanged: boolean }> {
       const program = await get(id);
       const result = await validateProgram(program.draft, {
-        templateExists: async (ids) => new Set((await db.template.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((t) => t.id)),
+        templateExists: async (ids) =>
+          new Set((await db.template.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((t) => t.id)),
       });
       if (!result.ok) throw new ValidationError(result.issues, 422, 'Invalid program definition');
       const definition = result.definition;
       const latest = await db.programVersion.findFirst({ where: { programId: id }, orderBy: { version: 'desc' } });
-      if (latest && !migrate && isDeepStrictEqual(latest.definition, definition)) return { programId: id, version: latest.version, unchanged: true };
+      if (latest && !migrate && isDeepStrictEqual(latest.definition, definition))
+        return { programId: id, version: latest.version, unchanged: true };
       if (migrate) await checkStepMap(migrate, definition);
       // Version numbers come from the latest row under a lock, so concurrent publishes never collide.
       const v = await db.$transaction(async (tx) => {
@@ -87,9 +122,24 @@ export function createProgramService(db: Db, hooks: { changed?: () => Promise<vo
         const last = await tx.programVersion.findFirst({ where: { programId: id }, orderBy: { version: 'desc' } });
         const next = (last?.version ?? 0) + 1;
         await tx.programVersion.create({
-          data: { programId: id, version: next, definition: definition as object, compiled: compileProgram(definition) as object, triggerEvent: definition.entry.event, listensTo: listenedTypes(definition), ...(migrate ? { migratesFrom: migrate as Prisma.InputJsonValue } : {}) },
+          data: {
+            programId: id,
+            version: next,
+            definition: definition as object,
+            compiled: compileProgram(definition) as object,
+            triggerEvent: definition.entry.event,
+            listensTo: listenedTypes(definition),
+            ...(migrate ? { migratesFrom: migrate as Prisma.InputJsonValue } : {}),
+          },
         });
-        await tx.auditEntry.create({ data: auditData({ actor, action: 'program.publish', resource: `program:${id}`, after: { version: next, ...(migrate ? { migrate } : {}) } }) });
+        await tx.auditEntry.create({
+          data: auditData({
+            actor,
+            action: 'program.publish',
+            resource: `program:${id}`,
+            after: { version: next, ...(migrate ? { migrate } : {}) },
+          }),
+        });
         return next;
       });
       await changed();
@@ -97,12 +147,19 @@ export function createProgramService(db: Db, hooks: { changed?: () => Promise<vo
 
       async function checkStepMap(map: StepMap, def: ProgramDefinition): Promise<void> {
         const issues: FieldIssue[] = [];
-        const from = await db.programVersion.findUnique({ where: { programId_version: { programId: id, version: map.fromVersion } } });
+        const from = await db.programVersion.findUnique({
+          where: { programId_version: { programId: id, version: map.fromVersion } },
+        });
         if (!from) issues.push({ path: '$.migrate.fromVersion', message: `version ${map.fromVersion} does not exist` });
         const fromSteps = (from?.definition as ProgramDefinition | undefined)?.steps ?? {};
         for (const [oldStep, newStep] of Object.entries(map.steps)) {
-          if (from && !(oldStep in fromSteps)) issues.push({ path: `$.migrate.steps.${oldStep}`, message: `version ${map.fromVersion} has no step "${oldStep}"` });
-          if (!(newStep in def.steps)) issues.push({ path: `$.migrate.steps.${oldStep}`, message: `the new version has no step "${newStep}"` });
+          if (from && !(oldStep in fromSteps))
+            issues.push({
+              path: `$.migrate.steps.${oldStep}`,
+              message: `version ${map.fromVersion} has no step "${oldStep}"`,
+            });
+          if (!(newStep in def.steps))
+            issues.push({ path: `$.migrate.steps.${oldStep}`, message: `the new version has no step "${newStep}"` });
         }
         if (issues.length) throw new ValidationError(issues, 422, 'Invalid step map');
       }
@@ -112,13 +169,23 @@ export function createProgramService(db: Db, hooks: { changed?: () => Promise<vo
 
     async diff(id: string, from: number, to: number) {
       const [a, b] = await Promise.all([version(id, from), version(id, to)]);
-      return { programId: id, from, to, ...diffVersions(a.definition as ProgramDefinition, b.definition as ProgramDefinition) };
+      return {
+        programId: id,
+        from,
+        to,
+        ...diffVersions(a.definition as ProgramDefinition, b.definition as ProgramDefinition),
+      };
     },
 
     /** Makes `version` the one new entrants join, and the program live. */
     async launch(id: string, v: number, actor: string) {
       const row = await version(id, v);
-      if (row.retiredAt) throw new HttpError(409, 'Conflict', `version ${v} was rolled back (${row.retiredReason}); publish a fixed version`);
+      if (row.retiredAt)
+        throw new HttpError(
+          409,
+          'Conflict',
+          `version ${v} was rolled back (${row.retiredReason}); publish a fixed version`,
+        );
       await db.$transaction(async (tx) => {
         const program = await lockProgram(tx, id);
         assertLaunchable(program.status);
@@ -126,7 +193,15 @@ export function createProgramService(db: Db, hooks: { changed?: () => Promise<vo
         if (busy) throw new HttpError(409, 'Conflict', `${busy} is running; stop it before launching by hand`);
         if (program.status === 'live' && program.liveVersion === v) return;
         await tx.program.update({ where: { id }, data: { status: 'live', liveVersion: v } });
-        await tx.auditEntry.create({ data: auditData({ actor, action: 'program.launch', resource: `program:${id}`, before: summary(program), after: { status: 'live', liveVersion: v } }) });
+        await tx.auditEntry.create({
+          data: auditData({
+            actor,
+            action: 'program.launch',
+            resource: `program:${id}`,
+            before: summary(program),
+            after: { status: 'live', liveVersion: v },
+          }),
+        });
       });
       await changed();
       return get(id);
@@ -140,12 +215,29 @@ export function createProgramService(db: Db, hooks: { changed?: () => Promise<vo
         // Archived, its entry types are no longer referenced at once; its waits and goals stay so
         // for as long as a customer still in it or a goal window may act on them.
         const listeningUntil = status === 'archived' ? await archivedListeningUntil(tx, id) : undefined;
-        await tx.program.update({ where: { id }, data: { status, ...(listeningUntil !== undefined ? { listeningUntil } : {}) } });
+        await tx.program.update({
+          where: { id },
+          data: { status, ...(listeningUntil !== undefined ? { listeningUntil } : {}) },
+        });
         if (status === 'stopped') {
-          await tx.experiment.updateMany({ where: { programId: id, status: 'running' }, data: { status: 'stopped', endedAt: new Date() } });
-          await tx.rollout.updateMany({ where: { programId: id, status: 'running' }, data: { status: 'aborted', reason: 'program stopped', endedAt: new Date() } });
+          await tx.experiment.updateMany({
+            where: { programId: id, status: 'running' },
+            data: { status: 'stopped', endedAt: new Date() },
+          });
+          await tx.rollout.updateMany({
+            where: { programId: id, status: 'running' },
+            data: { status: 'aborted', reason: 'program stopped', endedAt: new Date() },
+          });
         }
-        await tx.auditEntry.create({ data: auditData({ actor, action: `program.${action}`, resource: `program:${id}`, before: summary(program), after: { ...summary(program), status } }) });
+        await tx.auditEntry.create({
+          data: auditData({
+            actor,
+            action: `program.${action}`,
+            resource: `program:${id}`,
+            before: summary(program),
+            after: { ...summary(program), status },
+          }),
+        });
       });
       await changed();
       return get(id);

@@ -21,7 +21,11 @@ export const STATE_ACTIONS = Object.keys(TRANSITIONS) as StateAction[];
 export function nextStatus(current: string, action: StateAction): ProgramStatus {
   const t = TRANSITIONS[action];
   if (!t.from.includes(current as ProgramStatus)) {
-    throw new HttpError(409, 'Conflict', `cannot ${action} ${article(current)} ${current} program: only from ${t.from.join(' or ')}`);
+    throw new HttpError(
+      409,
+      'Conflict',
+      `cannot ${action} ${article(current)} ${current} program: only from ${t.from.join(' or ')}`,
+    );
   }
   return t.to;
 }
@@ -29,7 +33,11 @@ export function nextStatus(current: string, action: StateAction): ProgramStatus 
 /** Launching a version: from draft (the first launch) or live (a new version for new entrants). */
 export function assertLaunchable(current: string): void {
   if (current !== 'draft' && current !== 'live') {
-    throw new HttpError(409, 'Conflict', `cannot launch a version of a ${current} program: ${current === 'paused' ? 'resume it first' : 'it has ended'}`);
+    throw new HttpError(
+      409,
+      'Conflict',
+      `cannot launch a version of a ${current} program: ${current === 'paused' ? 'resume it first' : 'it has ended'}`,
+    );
   }
 }
 

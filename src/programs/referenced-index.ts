@@ -99,7 +99,12 @@ export function createReferencedIndex(options: ReferencedIndexOptions): Referenc
     const c = client;
     if (!c || loaded >= upTo) return;
     try {
-      const { rows } = await c.query<{ type: string | null; until_ms: number | null; entry: boolean; snapshot: string | null }>(INDEX_QUERY);
+      const { rows } = await c.query<{
+        type: string | null;
+        until_ms: number | null;
+        entry: boolean;
+        snapshot: string | null;
+      }>(INDEX_QUERY);
       if (client !== c) return;
       const next = new Map<string, number>();
       const entries = new Set<string>();
@@ -138,7 +143,13 @@ export function createReferencedIndex(options: ReferencedIndexOptions): Referenc
     connecting = true;
     let c: Client | undefined;
     try {
-      c = new Client({ connectionString: url, keepAlive: true, query_timeout: queryTimeoutMs, connectionTimeoutMillis: queryTimeoutMs, application_name: 'kairos-referenced-index' });
+      c = new Client({
+        connectionString: url,
+        keepAlive: true,
+        query_timeout: queryTimeoutMs,
+        connectionTimeoutMillis: queryTimeoutMs,
+        application_name: 'kairos-referenced-index',
+      });
       // Never what keeps a process alive: test worlds leave it open; the API's server keeps its process.
       (c as unknown as { connection: { stream: { unref?: () => void } } }).connection.stream.unref?.();
       const listener = c;
@@ -180,7 +191,10 @@ export function createReferencedIndex(options: ReferencedIndexOptions): Referenc
       closed = true;
       return void logger.warn({ err }, 'referenced event index: the database is gone; every event is signalled');
     }
-    logger.warn({ err, retryInMs: retryMs }, 'referenced event index: connection lost; every event is signalled until it is back');
+    logger.warn(
+      { err, retryInMs: retryMs },
+      'referenced event index: connection lost; every event is signalled until it is back',
+    );
     nextAttemptAt = Date.now() + retryMs;
     retryMs = Math.min(retryMs * 2, 30_000);
   }

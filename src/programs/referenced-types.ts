@@ -40,7 +40,12 @@ export function listeningAfterStopMs(definition: ProgramDefinition): number {
     if (step.kind === 'wait') longest = Math.max(longest, durationMs(step.duration));
     if (step.kind === 'waitForEvent') longest = Math.max(longest, durationMs(step.timeout));
     if (step.kind === 'waitPersonalized' && step.strategy.type === 'purchaseCadence') {
-      longest = Math.max(longest, durationMs(step.strategy.max), durationMs(step.strategy.min), durationMs(step.strategy.fallback));
+      longest = Math.max(
+        longest,
+        durationMs(step.strategy.max),
+        durationMs(step.strategy.min),
+        durationMs(step.strategy.fallback),
+      );
     }
   }
   return longest + ARCHIVED_LISTENING_MARGIN_MS;

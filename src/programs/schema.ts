@@ -3,15 +3,12 @@
 import { z } from 'zod';
 import { durationMs } from './durations';
 
-const id = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, 'must be 1-64 letters, digits, "-" or "_"');
+const id = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, 'must be 1-64 letters, digits, "-" or "_"');
 
 /** A Temporal duration string such as "90s", "30m", "2h", "2d" or "1 week". */
-export const durationSchema = z.string().refine(
-  (s) => durationMs(s) > 0,
-  { message: 'must be a positive duration like "30m", "2h" or "7d"' },
-);
+export const durationSchema = z
+  .string()
+  .refine((s) => durationMs(s) > 0, { message: 'must be a positive duration like "30m", "2h" or "7d"' });
 
 /** Where a condition reads from: the profile, the computed traits, or the entry event. */
 const fieldPath = z
@@ -25,17 +22,18 @@ const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 const comparison = z.discriminatedUnion('op', [
   z.strictObject({ field: fieldPath, op: z.enum(['eq', 'neq']), value: scalar }),
-  z.strictObject({ field: fieldPath, op: z.enum(['gt', 'gte', 'lt', 'lte']), value: z.union([z.number(), z.string()]) }),
+  z.strictObject({
+    field: fieldPath,
+    op: z.enum(['gt', 'gte', 'lt', 'lte']),
+    value: z.union([z.number(), z.string()]),
+  }),
   z.strictObject({ field: fieldPath, op: z.literal('in'), value: z.array(scalar).min(1) }),
   z.strictObject({ field: fieldPath, op: z.literal('contains'), value: scalar }),
   z.strictObject({ field: fieldPath, op: z.literal('exists') }),
 ]);
 
 export type ConditionInput =
-  | z.infer<typeof comparison>
-  | { all: ConditionInput[] }
-  | { any: ConditionInput[] }
-  | { not: ConditionInput };
+  z.infer<typeof comparison> | { all: ConditionInput[] } | { any: ConditionInput[] } | { not: ConditionInput };
 
 export const conditionSchema: z.ZodType<ConditionInput> = z.lazy(() =>
   z.union([
@@ -139,7 +137,10 @@ export const programDefinitionSchema = z.strictObject({
     event: z.string().min(1).max(100),
     where: conditionSchema.optional(),
     /** Path into the entry event; one instance runs per distinct value (e.g. "properties.cartId"). */
-    key: z.string().regex(/^properties(\.[A-Za-z0-9_$-]+)+$/, 'must be a path like "properties.cartId"').optional(),
+    key: z
+      .string()
+      .regex(/^properties(\.[A-Za-z0-9_$-]+)+$/, 'must be a path like "properties.cartId"')
+      .optional(),
     reentry: z
       .discriminatedUnion('mode', [
         z.strictObject({ mode: z.literal('once') }),
@@ -149,9 +150,7 @@ export const programDefinitionSchema = z.strictObject({
       .default({ mode: 'always' }),
     maxInstances: z.number().int().min(1).max(100).default(1),
   }),
-  goal: z
-    .strictObject({ event: eventMatchSchema, window: durationSchema })
-    .optional(),
+  goal: z.strictObject({ event: eventMatchSchema, window: durationSchema }).optional(),
   start: id,
   steps: z.record(id, stepSchema),
 });

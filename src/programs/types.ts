@@ -11,4 +11,3 @@ export type StepOf<K extends StepKind> = Extract<Step, { kind: K }>;
 export type Condition = ConditionInput;
 export type EventMatch = StepOf<'waitForEvent'>['event'];
 export type Weekday = NonNullable<StepOf<'waitUntil'>['days']>[number];
-

@@ -75,8 +75,10 @@ function graphIssues(def: ProgramDefinition): ProgramIssue[] {
   issues.push(...eventOnlyIssues(def));
   for (const [id, step] of Object.entries(def.steps)) {
     if (step.kind !== 'send') continue;
-    if (step.channel === 'webhook' && !step.url) issues.push(issueAt(['steps', id, 'url'], 'the webhook channel needs a url'));
-    if (step.channel === 'email' && step.url) issues.push(issueAt(['steps', id, 'url'], 'only the webhook channel takes a url'));
+    if (step.channel === 'webhook' && !step.url)
+      issues.push(issueAt(['steps', id, 'url'], 'the webhook channel needs a url'));
+    if (step.channel === 'email' && step.url)
+      issues.push(issueAt(['steps', id, 'url'], 'only the webhook channel takes a url'));
   }
   return issues;
 }

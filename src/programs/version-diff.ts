@@ -21,7 +21,9 @@ export function diffVersions(a: ProgramDefinition, b: ProgramDefinition): Versio
       removed: before.filter((s) => !after.has(s)).sort(),
       changed: before.filter((s) => after.has(s) && !isDeepStrictEqual(a.steps[s], b.steps[s])).sort(),
     },
-    settings: keys.filter((k) => !isDeepStrictEqual(a[k as keyof ProgramDefinition], b[k as keyof ProgramDefinition])).sort(),
+    settings: keys
+      .filter((k) => !isDeepStrictEqual(a[k as keyof ProgramDefinition], b[k as keyof ProgramDefinition]))
+      .sort(),
     patch: compare(a, b),
   };
 }

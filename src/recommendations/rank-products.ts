@@ -70,5 +70,10 @@ export async function rankProducts(
   // Sorted by score, so dropping the zeros keeps the top of what qualifies.
   return rows
     .filter((r) => r.score > 0)
-    .map((r) => ({ productId: r.id, name: r.name, price: r.price === null ? null : Number(r.price), score: Number(r.score.toFixed(4)) }));
+    .map((r) => ({
+      productId: r.id,
+      name: r.name,
+      price: r.price === null ? null : Number(r.price),
+      score: Number(r.score.toFixed(4)),
+    }));
 }

@@ -39,7 +39,9 @@ export function findBreach(baseline: VersionMetrics, candidate: VersionMetrics, 
     const samples = metric === 'stepErrorRate' ? candidate.steps : candidate.messages;
     if (samples < guardrails.minSamples) continue;
     if (cand[metric] - base[metric] > allowed) {
-      breaches.push(`${metric} ${pct(cand[metric])} on the new version against ${pct(base[metric])} on the current one (allowed +${pct(allowed)}, ${samples} samples)`);
+      breaches.push(
+        `${metric} ${pct(cand[metric])} on the new version against ${pct(base[metric])} on the current one (allowed +${pct(allowed)}, ${samples} samples)`,
+      );
     }
   }
   return breaches.length ? breaches.join('; ') : null;
@@ -48,7 +50,9 @@ export function findBreach(baseline: VersionMetrics, candidate: VersionMetrics, 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 export async function versionMetrics(db: Db, programId: string, version: number, since: Date): Promise<VersionMetrics> {
-  const [messages] = await db.$queryRaw<{ messages: bigint; send_failures: bigint; bounces: bigint; unsubscribes: bigint }[]>`
+  const [messages] = await db.$queryRaw<
+    { messages: bigint; send_failures: bigint; bounces: bigint; unsubscribes: bigint }[]
+  >`
     SELECT count(*) AS messages,
            count(*) FILTER (WHERE m.status = 'failed' OR m.failed_attempts > 0) AS send_failures,
            count(*) FILTER (WHERE m.reason LIKE 'bounced:%' OR m.reason LIKE 'dropped:%') AS bounces,

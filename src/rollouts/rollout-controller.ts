@@ -22,7 +22,15 @@ export function createRolloutController(db: Db) {
         if (row.status !== 'running') return false;
         if (row.percent === percent) return true;
         await tx.rollout.update({ where: { id: rolloutId }, data: { percent } });
-        await tx.auditEntry.create({ data: auditData({ actor: actor(rolloutId), action: 'rollout.stage', resource: `program:${row.programId}`, before: { percent: row.percent }, after: { percent, rolloutId } }) });
+        await tx.auditEntry.create({
+          data: auditData({
+            actor: actor(rolloutId),
+            action: 'rollout.stage',
+            resource: `program:${row.programId}`,
+            before: { percent: row.percent },
+            after: { percent, rolloutId },
+          }),
+        });
         return true;
       });
     },
@@ -45,11 +53,23 @@ export function createRolloutController(db: Db) {
     async rollBack(rolloutId: string, reason: string): Promise<void> {
       await db.$transaction(async (tx) => {
         const row = await tx.rollout.findUniqueOrThrow({ where: { id: rolloutId } });
-        const { count } = await tx.rollout.updateMany({ where: { id: rolloutId, status: 'running' }, data: { status: 'rolled_back', percent: 0, reason, endedAt: new Date() } });
+        const { count } = await tx.rollout.updateMany({
+          where: { id: rolloutId, status: 'running' },
+          data: { status: 'rolled_back', percent: 0, reason, endedAt: new Date() },
+        });
         if (count === 0) return;
-        await tx.programVersion.update({ where: { programId_version: { programId: row.programId, version: row.toVersion } }, data: { retiredAt: new Date(), retiredReason: reason } });
+        await tx.programVersion.update({
+          where: { programId_version: { programId: row.programId, version: row.toVersion } },
+          data: { retiredAt: new Date(), retiredReason: reason },
+        });
         await tx.auditEntry.create({
-          data: auditData({ actor: actor(rolloutId), action: 'rollout.rollback', resource: `program:${row.programId}`, before: { percent: row.percent, toVersion: row.toVersion }, after: { percent: 0, liveVersion: row.fromVersion, reason } }),
+          data: auditData({
+            actor: actor(rolloutId),
+            action: 'rollout.rollback',
+            resource: `program:${row.programId}`,
+            before: { percent: row.percent, toVersion: row.toVersion },
+            after: { percent: 0, liveVersion: row.fromVersion, reason },
+          }),
         });
       });
     },
@@ -58,10 +78,21 @@ export function createRolloutController(db: Db) {
     async complete(rolloutId: string): Promise<void> {
       await db.$transaction(async (tx) => {
         const row = await tx.rollout.findUniqueOrThrow({ where: { id: rolloutId } });
-        const { count } = await tx.rollout.updateMany({ where: { id: rolloutId, status: 'running' }, data: { status: 'completed', percent: 100, endedAt: new Date() } });
+        const { count } = await tx.rollout.updateMany({
+          where: { id: rolloutId, status: 'running' },
+          data: { status: 'completed', percent: 100, endedAt: new Date() },
+        });
         if (count === 0) return;
         await tx.program.update({ where: { id: row.programId }, data: { liveVersion: row.toVersion } });
-        await tx.auditEntry.create({ data: auditData({ actor: actor(rolloutId), action: 'rollout.complete', resource: `program:${row.programId}`, before: { liveVersion: row.fromVersion }, after: { liveVersion: row.toVersion } }) });
+        await tx.auditEntry.create({
+          data: auditData({
+            actor: actor(rolloutId),
+            action: 'rollout.complete',
+            resource: `program:${row.programId}`,
+            before: { liveVersion: row.fromVersion },
+            after: { liveVersion: row.toVersion },
+          }),
+        });
       });
     },
   };

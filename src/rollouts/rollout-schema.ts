@@ -2,7 +2,11 @@
 import { z } from 'zod';
 import { versionNumber } from '../programs/program-schema';
 
-const durationMs = z.number().int().min(100).max(30 * 24 * 3_600_000);
+const durationMs = z
+  .number()
+  .int()
+  .min(100)
+  .max(30 * 24 * 3_600_000);
 
 export const guardrailsSchema = z.strictObject({
   /** Messages (or step records) the new version needs before a rate is judged. */
@@ -32,7 +36,10 @@ export const startRolloutSchema = z.strictObject({
       { percent: 50, dwellMs: 3_600_000 },
       { percent: 100, dwellMs: 3_600_000 },
     ]),
-  guardrails: guardrailsSchema.default({ minSamples: 20, maxIncrease: { sendFailureRate: 0.05, bounceRate: 0.02, unsubscribeRate: 0.01, stepErrorRate: 0.05 } }),
+  guardrails: guardrailsSchema.default({
+    minSamples: 20,
+    maxIncrease: { sendFailureRate: 0.05, bounceRate: 0.02, unsubscribeRate: 0.01, stepErrorRate: 0.05 },
+  }),
   /** How often the guardrails are checked while a step dwells (at most about 24 days). */
   evaluationIntervalMs: z.number().int().min(100).max(2_147_483_647).default(60_000),
 });

@@ -17,7 +17,10 @@ export function createRolloutService(db: Db, temporal: { client: Client; taskQue
   }
 
   /** Starts the controller; one that is already running (a retried request) is left alone. */
-  async function startController(id: string, input: Pick<StartRollout, 'plan' | 'evaluationIntervalMs'>): Promise<void> {
+  async function startController(
+    id: string,
+    input: Pick<StartRollout, 'plan' | 'evaluationIntervalMs'>,
+  ): Promise<void> {
     try {
       await temporal.client.workflow.start('rolloutWorkflow', {
         workflowId: rolloutWorkflowId(id),
@@ -37,23 +40,54 @@ export function createRolloutService(db: Db, temporal: { client: Client; taskQue
       const id = `ro_${randomBytes(6).toString('hex')}`;
       await db.$transaction(async (tx) => {
         const program = await lockProgram(tx, programId);
-        if (program.status !== 'live' || program.liveVersion === null) throw new HttpError(409, 'Conflict', `program ${programId} is ${program.status}: rollouts run on live programs`);
+        if (program.status !== 'live' || program.liveVersion === null)
+          throw new HttpError(
+            409,
+            'Conflict',
+            `program ${programId} is ${program.status}: rollouts run on live programs`,
+          );
         const busy = await runningChange(tx, programId);
         if (busy) throw new HttpError(409, 'Conflict', `${busy} is running for program ${programId}`);
         const [target, live] = await Promise.all([
           tx.programVersion.findUnique({ where: { programId_version: { programId, version: input.toVersion } } }),
-          tx.programVersion.findUniqueOrThrow({ where: { programId_version: { programId, version: program.liveVersion } } }),
+          tx.programVersion.findUniqueOrThrow({
+            where: { programId_version: { programId, version: program.liveVersion } },
+          }),
         ]);
-        const problem = !target ? `version ${input.toVersion} does not exist`
-          : target.retiredAt ? `version ${input.toVersion} was rolled back (${target.retiredReason})`
-          : input.toVersion === program.liveVersion ? `version ${input.toVersion} is already live`
-          : target.triggerEvent !== live.triggerEvent ? `enters on "${target.triggerEvent}", the live version on "${live.triggerEvent}"` : null;
+        const problem = !target
+          ? `version ${input.toVersion} does not exist`
+          : target.retiredAt
+            ? `version ${input.toVersion} was rolled back (${target.retiredReason})`
+            : input.toVersion === program.liveVersion
+              ? `version ${input.toVersion} is already live`
+              : target.triggerEvent !== live.triggerEvent
+                ? `enters on "${target.triggerEvent}", the live version on "${live.triggerEvent}"`
+                : null;
         if (problem) throw new ValidationError([{ path: '$.toVersion', message: problem }], 422, 'Invalid rollout');
         await tx.rollout.create({
-          data: { id, programId, fromVersion: program.liveVersion, toVersion: input.toVersion, plan: input.plan, guardrails: input.guardrails, evaluationIntervalMs: input.evaluationIntervalMs },
+          data: {
+            id,
+            programId,
+            fromVersion: program.liveVersion,
+            toVersion: input.toVersion,
+            plan: input.plan,
+            guardrails: input.guardrails,
+            evaluationIntervalMs: input.evaluationIntervalMs,
+          },
         });
         await tx.auditEntry.create({
-          data: auditData({ actor, action: 'rollout.start', resource: `program:${programId}`, after: { rolloutId: id, fromVersion: program.liveVersion, toVersion: input.toVersion, plan: input.plan, guardrails: input.guardrails } }),
+          data: auditData({
+            actor,
+            action: 'rollout.start',
+            resource: `program:${programId}`,
+            after: {
+              rolloutId: id,
+              fromVersion: program.liveVersion,
+              toVersion: input.toVersion,
+              plan: input.plan,
+              guardrails: input.guardrails,
+            },
+          }),
         });
       });
       try {
@@ -78,9 +112,20 @@ export function createRolloutService(db: Db, temporal: { client: Client; taskQue
   async function abort(id: string, actor: string, reason: string): Promise<void> {
     await db.$transaction(async (tx) => {
       const row = await tx.rollout.findUniqueOrThrow({ where: { id } });
-      const { count } = await tx.rollout.updateMany({ where: { id, status: 'running' }, data: { status: 'aborted', percent: 0, reason, endedAt: new Date() } });
+      const { count } = await tx.rollout.updateMany({
+        where: { id, status: 'running' },
+        data: { status: 'aborted', percent: 0, reason, endedAt: new Date() },
+      });
       if (count === 0) return;
-      await tx.auditEntry.create({ data: auditData({ actor, action: 'rollout.abort', resource: `program:${row.programId}`, before: { percent: row.percent }, after: { percent: 0, rolloutId: id, reason } }) });
+      await tx.auditEntry.create({
+        data: auditData({
+          actor,
+          action: 'rollout.abort',
+          resource: `program:${row.programId}`,
+          before: { percent: row.percent },
+          after: { percent: 0, rolloutId: id, reason },
+        }),
+      });
     });
   }
 }

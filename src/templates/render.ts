@@ -53,7 +53,10 @@ export function createRenderer() {
     },
 
     async render(template: TemplateSource, context: RenderContext): Promise<RenderedMessage> {
-      const [subject, html] = (await Promise.all([liquid.parseAndRender(template.subject, context), liquid.parseAndRender(template.body, context)])) as [string, string];
+      const [subject, html] = (await Promise.all([
+        liquid.parseAndRender(template.subject, context),
+        liquid.parseAndRender(template.body, context),
+      ])) as [string, string];
       // A subject is one header line: a newline from a trait would break it.
       return { subject: subject.replace(/\s*[\r\n]+\s*/g, ' ').trim(), html };
     },

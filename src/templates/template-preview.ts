@@ -35,15 +35,22 @@ export function createTemplatePreview(deps: PreviewDeps) {
   const recommendations = createRecommendationActivities({ db });
 
   async function contextFor(request: PreviewRequest, now: Date): Promise<RenderContext> {
-    const event: CustomerEvent | null = request.event ? { id: 'preview', occurredAt: now.toISOString(), ...request.event } : null;
+    const event: CustomerEvent | null = request.event
+      ? { id: 'preview', occurredAt: now.toISOString(), ...request.event }
+      : null;
     // Never a working link: a marketer clicking it in a test mail must not unsubscribe the customer.
     const unsubscribeUrl = deps.unsubscribe?.placeholderUrl ?? null;
     if (!request.customerId) return { customer: {}, traits: {}, event, recommendations: [], unsubscribeUrl };
     const { customerId } = request;
-    if (!(await db.customer.findUnique({ where: { id: customerId }, select: { id: true } }))) throw new NotFoundError(`customer ${customerId}`);
+    if (!(await db.customer.findUnique({ where: { id: customerId }, select: { id: true } })))
+      throw new NotFoundError(`customer ${customerId}`);
     const [scope, recs] = await Promise.all([
       loadProfileScope(db, customerId),
-      recommendations.recommendProducts({ customerId, entryEvent: event ?? { id: 'preview', type: 'preview', occurredAt: now.toISOString(), properties: {} }, count: PREVIEW_RECOMMENDATIONS }),
+      recommendations.recommendProducts({
+        customerId,
+        entryEvent: event ?? { id: 'preview', type: 'preview', occurredAt: now.toISOString(), properties: {} },
+        count: PREVIEW_RECOMMENDATIONS,
+      }),
     ]);
     return { customer: scope.profile, traits: scope.traits, event, recommendations: recs, unsubscribeUrl };
   }
@@ -64,11 +71,22 @@ export function createTemplatePreview(deps: PreviewDeps) {
 
     /** Emails the rendered template to `to`, subject marked "[Test]"; no message row, no journey. */
     async testSend(templateId: string, request: PreviewRequest & { to: string }) {
-      if (!deps.email) throw new HttpError(503, 'Email not configured', 'No email provider is configured for the API (SENDGRID_API_KEY)');
+      if (!deps.email)
+        throw new HttpError(
+          503,
+          'Email not configured',
+          'No email provider is configured for the API (SENDGRID_API_KEY)',
+        );
       const rendered = await render(templateId, request);
       const subject = `[Test] ${rendered.subject}`;
       const { providerMessageId } = await deps.email.sender
-        .send({ to: request.to, from: deps.email.from, subject, html: rendered.html, messageKey: `test-send/${templateId}/${randomUUID()}` })
+        .send({
+          to: request.to,
+          from: deps.email.from,
+          subject,
+          html: rendered.html,
+          messageKey: `test-send/${templateId}/${randomUUID()}`,
+        })
         .catch((err: unknown) => {
           if (err instanceof EmailRejectedError) throw new HttpError(502, 'Email rejected', err.message);
           if (err instanceof EmailUnavailableError) throw new HttpError(503, 'Email provider unavailable', err.message);

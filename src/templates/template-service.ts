@@ -49,17 +49,26 @@ export function createTemplateService(db: Db) {
       try {
         renderer.check(input);
       } catch (err) {
-        if (err instanceof TemplateSyntaxError) throw new ValidationError([{ path: `$.${err.field}`, message: err.message }], 422, 'Invalid template');
+        if (err instanceof TemplateSyntaxError)
+          throw new ValidationError([{ path: `$.${err.field}`, message: err.message }], 422, 'Invalid template');
         throw err;
       }
       return db.$transaction(async (tx) => {
         // The template row may not exist yet, so there is no row to lock: serialise saves per id.
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`template:${id}`}))`;
-        const last = await tx.templateVersion.findFirst({ where: { templateId: id }, orderBy: { version: 'desc' }, select: { version: true } });
+        const last = await tx.templateVersion.findFirst({
+          where: { templateId: id },
+          orderBy: { version: 'desc' },
+          select: { version: true },
+        });
         const version = (last?.version ?? 0) + 1;
-        await tx.templateVersion.create({ data: { templateId: id, version, subject: input.subject, body: input.body } });
+        await tx.templateVersion.create({
+          data: { templateId: id, version, subject: input.subject, body: input.body },
+        });
         const template = await tx.template.upsert({ where: { id }, create: { id, ...input }, update: input });
-        await tx.auditEntry.create({ data: auditData({ actor, action: 'template.save', resource: `template:${id}`, after: { version } }) });
+        await tx.auditEntry.create({
+          data: auditData({ actor, action: 'template.save', resource: `template:${id}`, after: { version } }),
+        });
         return { ...template, version };
       });
     },
@@ -74,7 +83,8 @@ export function createTemplateService(db: Db) {
     /** Newest first. */
     async versions(id: string) {
       const versions = await db.templateVersion.findMany({ where: { templateId: id }, orderBy: { version: 'desc' } });
-      if (versions.length === 0 && !(await db.template.findUnique({ where: { id }, select: { id: true } }))) throw new NotFoundError(`template ${id}`);
+      if (versions.length === 0 && !(await db.template.findUnique({ where: { id }, select: { id: true } })))
+        throw new NotFoundError(`template ${id}`);
       return versions;
     },
   };

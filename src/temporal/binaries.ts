@@ -15,7 +15,10 @@ function executable(path: string): boolean {
 }
 
 function onPath(name: string, pathVar: string | undefined): string | undefined {
-  return (pathVar ?? '').split(delimiter).map((dir) => join(dir, name)).find(executable);
+  return (pathVar ?? '')
+    .split(delimiter)
+    .map((dir) => join(dir, name))
+    .find(executable);
 }
 
 /** The Temporal CLI (its `server start-dev` is the dev server), or undefined if none is installed. */

@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import type { Config } from '../config';
 
-export function temporalConnectionOptions(config: Config['temporal']): Pick<NativeConnectionOptions, 'address' | 'apiKey' | 'tls'> {
+export function temporalConnectionOptions(
+  config: Config['temporal'],
+): Pick<NativeConnectionOptions, 'address' | 'apiKey' | 'tls'> {
   const { tls } = config;
   return {
     address: config.address,

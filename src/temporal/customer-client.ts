@@ -1,7 +1,12 @@
 // How the rest of Kairos talks to customer workflows: deliver an event (starting the workflow if
 // needed) and read the journey state. Workflow ids come from addressing.ts only.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { customerEventSignal, journeyStateQuery, mergeIntoSignal, type JourneySnapshot } from '../../workflows/customer-signals';
+import {
+  customerEventSignal,
+  journeyStateQuery,
+  mergeIntoSignal,
+  type JourneySnapshot,
+} from '../../workflows/customer-signals';
 import type { CustomerWorkflowInput } from '../../workflows/customer-workflow';
 import type { CustomerEvent } from '../core/state';
 import { CUSTOMER_ID_KEY } from '../../workflows/search-attributes';

@@ -12,7 +12,12 @@ export async function ensureSchedules(client: Client, taskQueue: string, logger:
       spec: { intervals: [{ every: '1h' }] },
       // A rebuild still running when the next is due makes the next one pointless.
       policies: { overlap: ScheduleOverlapPolicy.SKIP },
-      action: { type: 'startWorkflow', workflowType: 'refreshRecommendationsWorkflow', taskQueue, workflowId: RECOMMENDATIONS_SCHEDULE_ID },
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'refreshRecommendationsWorkflow',
+        taskQueue,
+        workflowId: RECOMMENDATIONS_SCHEDULE_ID,
+      },
     });
     logger.info({ scheduleId: RECOMMENDATIONS_SCHEDULE_ID }, 'schedule created');
   } catch (err) {

@@ -69,7 +69,10 @@ export class DeploymentNotFoundError extends Error {
  * The deployment's routing and, per version, its open workflows; undefined if no versioned worker
  * of it has polled yet.
  */
-export async function describeDeployment(client: Client, deploymentName: string): Promise<DeploymentDescription | undefined> {
+export async function describeDeployment(
+  client: Client,
+  deploymentName: string,
+): Promise<DeploymentDescription | undefined> {
   let routing: DeploymentRouting;
   try {
     routing = (await read(client, deploymentName)).routing;
@@ -77,7 +80,9 @@ export async function describeDeployment(client: Client, deploymentName: string)
     if (err instanceof DeploymentNotFoundError) return undefined;
     throw err;
   }
-  const versions = await Promise.all(routing.versions.map(async (v) => ({ ...v, workflows: await workflowsOn(client, deploymentName, v.buildId) })));
+  const versions = await Promise.all(
+    routing.versions.map(async (v) => ({ ...v, workflows: await workflowsOn(client, deploymentName, v.buildId) })),
+  );
   return { ...routing, versions };
 }
 
@@ -104,16 +109,46 @@ function literal(value: string): string {
 }
 
 /** Makes `buildId` (null: unversioned workers) the version new workflows start on. Idempotent. */
-export async function setCurrentVersion(client: Client, deploymentName: string, buildId: string | null, options: WaitOptions = {}): Promise<RoutingChange> {
-  return change(client, deploymentName, buildId, options, (r) => r.current === buildId, (conflictToken) =>
-    client.workflowService.setWorkerDeploymentCurrentVersion({ ...request(client, deploymentName, conflictToken), buildId: buildId ?? '' }),
+export async function setCurrentVersion(
+  client: Client,
+  deploymentName: string,
+  buildId: string | null,
+  options: WaitOptions = {},
+): Promise<RoutingChange> {
+  return change(
+    client,
+    deploymentName,
+    buildId,
+    options,
+    (r) => r.current === buildId,
+    (conflictToken) =>
+      client.workflowService.setWorkerDeploymentCurrentVersion({
+        ...request(client, deploymentName, conflictToken),
+        buildId: buildId ?? '',
+      }),
   );
 }
 
 /** Sends `percentage` of new workflows to `buildId` instead of the current version. Idempotent. */
-export async function setRampingVersion(client: Client, deploymentName: string, buildId: string, percentage: number, options: WaitOptions = {}): Promise<RoutingChange> {
-  return change(client, deploymentName, buildId, options, (r) => r.ramping?.buildId === buildId && r.ramping.percentage === percentage, (conflictToken) =>
-    client.workflowService.setWorkerDeploymentRampingVersion({ ...request(client, deploymentName, conflictToken), buildId, percentage }),
+export async function setRampingVersion(
+  client: Client,
+  deploymentName: string,
+  buildId: string,
+  percentage: number,
+  options: WaitOptions = {},
+): Promise<RoutingChange> {
+  return change(
+    client,
+    deploymentName,
+    buildId,
+    options,
+    (r) => r.ramping?.buildId === buildId && r.ramping.percentage === percentage,
+    (conflictToken) =>
+      client.workflowService.setWorkerDeploymentRampingVersion({
+        ...request(client, deploymentName, conflictToken),
+        buildId,
+        percentage,
+      }),
   );
 }
 
@@ -126,11 +161,19 @@ async function change(
   send: (conflictToken: Uint8Array) => Promise<unknown>,
 ): Promise<RoutingChange> {
   const deadline = Date.now() + (options.waitMs ?? 0);
-  const before = await poll(() => read(client, deploymentName), (s) => ready(client, deploymentName, buildId, s.routing), deadline);
+  const before = await poll(
+    () => read(client, deploymentName),
+    (s) => ready(client, deploymentName, buildId, s.routing),
+    deadline,
+  );
   if (alreadyDone(before.routing)) return { routing: before.routing, changed: false };
   // The conflict token makes the change fail if someone else changed the routing since the read.
   await send(before.conflictToken);
-  const after = await poll(() => read(client, deploymentName), async (s) => s.routing.propagated, deadline);
+  const after = await poll(
+    () => read(client, deploymentName),
+    async (s) => s.routing.propagated,
+    deadline,
+  );
   return { routing: after.routing, changed: true };
 }
 
@@ -139,11 +182,19 @@ async function change(
  * started may not have yet) every task queue the current version polls, workflow and activity
  * alike; otherwise the server refuses, as those task queues would become unversioned.
  */
-async function ready(client: Client, deploymentName: string, buildId: string | null, routing: DeploymentRouting): Promise<boolean> {
+async function ready(
+  client: Client,
+  deploymentName: string,
+  buildId: string | null,
+  routing: DeploymentRouting,
+): Promise<boolean> {
   if (buildId === null) return true;
   if (!routing.versions.some((v) => v.buildId === buildId)) return false;
   if (routing.current === null || routing.current === buildId) return true;
-  const [target, current] = await Promise.all([taskQueuesOf(client, deploymentName, buildId), taskQueuesOf(client, deploymentName, routing.current)]);
+  const [target, current] = await Promise.all([
+    taskQueuesOf(client, deploymentName, buildId),
+    taskQueuesOf(client, deploymentName, routing.current),
+  ]);
   return [...current].every((q) => target.has(q));
 }
 
@@ -179,13 +230,21 @@ function request(client: Client, deploymentName: string, conflictToken: Uint8Arr
   return { namespace: client.options.namespace, deploymentName, conflictToken, identity: client.options.identity };
 }
 
-async function read(client: Client, deploymentName: string): Promise<{ routing: DeploymentRouting; conflictToken: Uint8Array }> {
+async function read(
+  client: Client,
+  deploymentName: string,
+): Promise<{ routing: DeploymentRouting; conflictToken: Uint8Array }> {
   let response: temporal.api.workflowservice.v1.IDescribeWorkerDeploymentResponse;
   try {
-    response = await client.workflowService.describeWorkerDeployment({ namespace: client.options.namespace, deploymentName });
+    response = await client.workflowService.describeWorkerDeployment({
+      namespace: client.options.namespace,
+      deploymentName,
+    });
   } catch (err) {
     if (isGrpcServiceError(err) && err.code === GRPC_NOT_FOUND) {
-      throw new DeploymentNotFoundError(`no Worker Deployment named '${deploymentName}': no versioned worker of it has polled the server yet`);
+      throw new DeploymentNotFoundError(
+        `no Worker Deployment named '${deploymentName}': no versioned worker of it has polled the server yet`,
+      );
     }
     throw err;
   }

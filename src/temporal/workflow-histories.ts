@@ -19,7 +19,11 @@ export interface WorkflowRun {
  * back through `continuedExecutionRunId`, at most `maxRuns - 1` before it. `truncated` says
  * older runs exist that were not fetched. No workflow: no runs.
  */
-export async function fetchRunChain(client: Client, workflowId: string, options: { maxRuns?: number } = {}): Promise<{ runs: WorkflowRun[]; truncated: boolean }> {
+export async function fetchRunChain(
+  client: Client,
+  workflowId: string,
+  options: { maxRuns?: number } = {},
+): Promise<{ runs: WorkflowRun[]; truncated: boolean }> {
   const maxRuns = options.maxRuns ?? 10;
   let runId: string | undefined;
   try {
@@ -44,7 +48,8 @@ export async function fetchRunChain(client: Client, workflowId: string, options:
 export function historyFromAnyJson(json: unknown): History {
   if (Array.isArray(json)) return historyFromJSON({ events: json });
   const wrapped = json as { events?: unknown; history?: { events?: unknown } } | null;
-  if (wrapped && !Array.isArray(wrapped.events) && Array.isArray(wrapped.history?.events)) return historyFromJSON(wrapped.history);
+  if (wrapped && !Array.isArray(wrapped.events) && Array.isArray(wrapped.history?.events))
+    return historyFromJSON(wrapped.history);
   return historyFromJSON(json);
 }
 
@@ -67,8 +72,15 @@ export function recordedRunId(history: History): string | undefined {
  * type means, whether the history came from JSON or from the server (where the enum is a number).
  */
 export function eventTypeName(event: HistoryEvent): string {
-  const key = Object.keys(event).find((k) => k.endsWith('EventAttributes') && (event as Record<string, unknown>)[k] != null);
-  return key ? key.replace(/EventAttributes$/, '').replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase() : 'UNKNOWN';
+  const key = Object.keys(event).find(
+    (k) => k.endsWith('EventAttributes') && (event as Record<string, unknown>)[k] != null,
+  );
+  return key
+    ? key
+        .replace(/EventAttributes$/, '')
+        .replace(/[A-Z]/g, (c) => `_${c}`)
+        .toUpperCase()
+    : 'UNKNOWN';
 }
 
 /** Event ids are int64 (a Long from the server): small enough to be numbers here. */
@@ -96,7 +108,8 @@ export function decodePayload(payload: Payload | null | undefined): unknown {
 export function localActivityOf(event: HistoryEvent): { type: string; seq: number; attempt: number } | undefined {
   const details = event.markerRecordedEventAttributes?.details;
   if (event.markerRecordedEventAttributes?.markerName !== 'core_local_activity' || !details) return undefined;
-  const data = decodePayload(details.data?.payloads?.[0]) as { activity_type?: string; seq?: number; attempt?: number } | undefined;
+  const data = decodePayload(details.data?.payloads?.[0]) as
+    { activity_type?: string; seq?: number; attempt?: number } | undefined;
   return data?.activity_type ? { type: data.activity_type, seq: data.seq ?? 0, attempt: data.attempt ?? 1 } : undefined;
 }
 
@@ -107,9 +120,11 @@ export function describeEvent(event: HistoryEvent): string {
   const what =
     (local && `local activity ${local.type}`) ||
     (event.markerRecordedEventAttributes && `marker ${event.markerRecordedEventAttributes.markerName}`) ||
-    (event.activityTaskScheduledEventAttributes && `activity ${event.activityTaskScheduledEventAttributes.activityType?.name}`) ||
+    (event.activityTaskScheduledEventAttributes &&
+      `activity ${event.activityTaskScheduledEventAttributes.activityType?.name}`) ||
     (event.timerStartedEventAttributes && `timer ${event.timerStartedEventAttributes.timerId}`) ||
-    (event.workflowExecutionSignaledEventAttributes && `signal ${event.workflowExecutionSignaledEventAttributes.signalName}`) ||
+    (event.workflowExecutionSignaledEventAttributes &&
+      `signal ${event.workflowExecutionSignaledEventAttributes.signalName}`) ||
     undefined;
   return what ? `${type} (${what})` : type;
 }

@@ -7,20 +7,41 @@ import type { TraceEntry } from './trace-types';
 
 /** Step records in the order the workflow wrote them: time, then each enrollment's sequence. */
 export function stepEntries(rows: JourneyStep[]): TraceEntry[] {
-  const ordered = [...rows].sort((a, b) => a.at.getTime() - b.at.getTime() || a.enrollmentId.localeCompare(b.enrollmentId) || seq(a) - seq(b));
+  const ordered = [...rows].sort(
+    (a, b) => a.at.getTime() - b.at.getTime() || a.enrollmentId.localeCompare(b.enrollmentId) || seq(a) - seq(b),
+  );
   const previous = new Map<string, Date>();
   return ordered.map((row) => {
     const recorded = (row.detail ?? {}) as Record<string, unknown>;
-    const detail = { ...recorded, enrollmentId: row.enrollmentId, version: row.version, variant: row.variant, stepKind: row.kind, outcome: row.outcome };
+    const detail = {
+      ...recorded,
+      enrollmentId: row.enrollmentId,
+      version: row.version,
+      variant: row.variant,
+      stepKind: row.kind,
+      outcome: row.outcome,
+    };
     const base = { at: row.at.toISOString(), program: row.programId };
     if (row.kind === 'enter') {
       if (row.outcome === 'entered') previous.set(row.enrollmentId, row.at);
-      return { ...base, kind: 'enrollment', ...(row.stepId !== '-' ? { step: row.stepId } : {}), summary: enterSummary(row, recorded), detail };
+      return {
+        ...base,
+        kind: 'enrollment',
+        ...(row.stepId !== '-' ? { step: row.stepId } : {}),
+        summary: enterSummary(row, recorded),
+        detail,
+      };
     }
     const since = previous.get(row.enrollmentId);
     previous.set(row.enrollmentId, row.at);
     const tookMs = since ? row.at.getTime() - since.getTime() : null;
-    return { ...base, kind: 'step', step: row.stepId, summary: stepSummary(row, recorded, tookMs), detail: { ...detail, ...(tookMs !== null ? { tookMs } : {}) } };
+    return {
+      ...base,
+      kind: 'step',
+      step: row.stepId,
+      summary: stepSummary(row, recorded, tookMs),
+      detail: { ...detail, ...(tookMs !== null ? { tookMs } : {}) },
+    };
   });
 }
 
@@ -48,13 +69,15 @@ export function messageEntries(rows: Message[]): TraceEntry[] {
 function enterSummary(row: JourneyStep, d: Record<string, unknown>): string {
   const variant = row.variant ? ` variant ${row.variant}` : '';
   const on = [d.trigger, d.eventId].filter(Boolean).join(' ');
-  if (row.outcome === 'entered') return `entered v${row.version}${variant}${on ? ` on ${on}` : ''}${d.entryKey ? `, key ${String(d.entryKey)}` : ''}`;
+  if (row.outcome === 'entered')
+    return `entered v${row.version}${variant}${on ? ` on ${on}` : ''}${d.entryKey ? `, key ${String(d.entryKey)}` : ''}`;
   return `${row.outcome}${d.reason ? `: ${String(d.reason)}` : ''} (v${row.version}${variant}${d.eventId ? `, event ${String(d.eventId)}` : ''})`;
 }
 
 function stepSummary(row: JourneyStep, d: Record<string, unknown>, tookMs: number | null): string {
   if (row.kind === 'goal') {
-    const note = d.attributed === false ? ' (outside the attribution window)' : d.afterExit ? ' (after the journey ended)' : '';
+    const note =
+      d.attributed === false ? ' (outside the attribution window)' : d.afterExit ? ' (after the journey ended)' : '';
     return `goal reached: ${row.outcome}${note}`;
   }
   // The enrollment's last record has no `next`; an exit *step* is recorded like any step.
@@ -83,6 +106,12 @@ export function unreferencedEventEntries(rows: Event[]): TraceEntry[] {
     at: e.receivedAt.toISOString(),
     kind: 'event',
     summary: `stored ${e.type} ${e.id}, not signalled: no program version in use referenced ${e.type}`,
-    detail: { eventId: e.id, type: e.type, occurredAt: e.occurredAt.toISOString(), properties: e.properties, signalled: false },
+    detail: {
+      eventId: e.id,
+      type: e.type,
+      occurredAt: e.occurredAt.toISOString(),
+      properties: e.properties,
+      signalled: false,
+    },
   }));
 }

@@ -65,7 +65,9 @@ export function createSendGridEvents(deps: { db: Db; ingestion: Ingestion; logge
       select: { key: true, customerId: true, templateId: true, programId: true, stepId: true },
     });
     const byKey = new Map(messages.map((m) => [m.key, m]));
-    const emails = [...new Set(events.filter((e) => !byKey.has(e.message_key ?? '')).map((e) => e.email.toLowerCase()))];
+    const emails = [
+      ...new Set(events.filter((e) => !byKey.has(e.message_key ?? '')).map((e) => e.email.toLowerCase())),
+    ];
     const known = await db.customerIdentifier.findMany({ where: { kind: 'email', value: { in: emails } } });
     const byEmail = new Map(known.map((i) => [i.value, i.customerId]));
     const result = new Map<SendGridEvent, Correlation>();
@@ -90,7 +92,10 @@ export function createSendGridEvents(deps: { db: Db; ingestion: Ingestion; logge
         WHERE "key" = ${key} AND "status" IN ('queued', 'sending', 'sent')`;
     } else if (e.event === 'bounce' || e.event === 'dropped') {
       const what = e.event === 'dropped' ? 'dropped' : e.type === 'blocked' ? 'blocked' : 'bounced';
-      await db.message.updateMany({ where: { key }, data: { reason: `${what}: ${e.reason ?? 'no reason given'}`.slice(0, 1000) } });
+      await db.message.updateMany({
+        where: { key },
+        data: { reason: `${what}: ${e.reason ?? 'no reason given'}`.slice(0, 1000) },
+      });
     }
   }
 
@@ -122,7 +127,9 @@ export function createSendGridEvents(deps: { db: Db; ingestion: Ingestion; logge
       asmGroupId: e.event === 'group_unsubscribe' ? e.asm_group_id : undefined,
       sgMessageId: e.sg_message_id,
     };
-    return Object.fromEntries(Object.entries(properties).filter((p): p is [string, string | number] => p[1] !== undefined));
+    return Object.fromEntries(
+      Object.entries(properties).filter((p): p is [string, string | number] => p[1] !== undefined),
+    );
   }
 
   /** Effects first, then the event: a retry after a failure in between redoes the (idempotent) effects. */
@@ -133,7 +140,11 @@ export function createSendGridEvents(deps: { db: Db; ingestion: Ingestion; logge
     const type = KAIROS_EVENT_TYPES[e.event];
     if (!type || !c || !e.sg_event_id) {
       result.ignored += 1;
-      if (type) logger.debug({ event: e.event, messageKey: e.message_key, sgEventId: e.sg_event_id }, 'sendgrid event not filed: no customer or no event id');
+      if (type)
+        logger.debug(
+          { event: e.event, messageKey: e.message_key, sgEventId: e.sg_event_id },
+          'sendgrid event not filed: no customer or no event id',
+        );
       return;
     }
     const ingested = await ingestion.ingest({

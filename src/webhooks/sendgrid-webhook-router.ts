@@ -35,7 +35,8 @@ export function sendgridWebhookRouter(deps: SendGridWebhookDeps, now: () => numb
 
   router.post(SENDGRID_WEBHOOK_PATH, express.raw({ type: 'application/json', limit: '5mb' }), async (req, res) => {
     if (!verify) throw new HttpError(503, 'Webhook not configured', 'SENDGRID_WEBHOOK_PUBLIC_KEY is not set');
-    if (!Buffer.isBuffer(req.body)) throw new HttpError(415, 'Unsupported media type', 'Send the events as application/json');
+    if (!Buffer.isBuffer(req.body))
+      throw new HttpError(415, 'Unsupported media type', 'Send the events as application/json');
     const signature = req.get(EventWebhookHeader.SIGNATURE()) ?? '';
     const timestamp = req.get(EventWebhookHeader.TIMESTAMP()) ?? '';
     if (!signature || !/^\d{1,12}$/.test(timestamp) || !verify(req.body, signature, timestamp)) {

@@ -27,11 +27,20 @@ export interface KairosWorkerOptions {
    */
   shutdownGraceMs?: number;
   /** Extra options, e.g. cache size for benchmarks. */
-  tuning?: Partial<Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions'>>;
+  tuning?: Partial<
+    Pick<
+      WorkerOptions,
+      'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions'
+    >
+  >;
 }
 
 /** The worker's version from its settings (src/config.ts `deployment`); undefined: versioning is off. */
-export function deploymentVersionOf(settings: { name: string; buildId: string; versioning: boolean }): WorkerDeploymentVersion | undefined {
+export function deploymentVersionOf(settings: {
+  name: string;
+  buildId: string;
+  versioning: boolean;
+}): WorkerDeploymentVersion | undefined {
   return settings.versioning ? { deploymentName: settings.name, buildId: settings.buildId } : undefined;
 }
 
@@ -54,7 +63,15 @@ export async function createKairosWorker(options: KairosWorkerOptions): Promise<
     // (test/replay) replays the committed histories of every interpreter version against the new
     // code (docs/ARCHITECTURE.md "Determinism rules"). The controllers (rollout, experiment)
     // declare PINNED (workflows/controllers/pinned.ts) and finish on the build they started on.
-    ...(options.deployment ? { workerDeploymentOptions: { useWorkerVersioning: true, version: options.deployment, defaultVersioningBehavior: 'AUTO_UPGRADE' } } : {}),
+    ...(options.deployment
+      ? {
+          workerDeploymentOptions: {
+            useWorkerVersioning: true,
+            version: options.deployment,
+            defaultVersioningBehavior: 'AUTO_UPGRADE',
+          },
+        }
+      : {}),
     ...options.tuning,
   });
 }

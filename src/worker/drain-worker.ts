@@ -25,6 +25,10 @@ export async function drainWorker(
     new Promise<'timed out'>((resolve) => (timer = setTimeout(resolve, options.waitMs, 'timed out'))),
   ]);
   clearTimeout(timer);
-  if (outcome === 'timed out') options.logger.warn({ waitMs: options.waitMs, state: worker.getState() }, 'the worker did not drain in time; stopping anyway');
+  if (outcome === 'timed out')
+    options.logger.warn(
+      { waitMs: options.waitMs, state: worker.getState() },
+      'the worker did not drain in time; stopping anyway',
+    );
   return outcome;
 }

@@ -3,7 +3,11 @@
 // activity retrying forever. Everything else (a database or provider outage) is retried.
 import { ApplicationFailure } from '@temporalio/common';
 import type { Next } from '@temporalio/common/lib/interceptors';
-import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptorsFactory } from '@temporalio/worker';
+import type {
+  ActivityExecuteInput,
+  ActivityInboundCallsInterceptor,
+  ActivityInterceptorsFactory,
+} from '@temporalio/worker';
 import { LiquidError } from 'liquidjs';
 import { ZodError } from 'zod';
 import { ExecutionFormError } from '../programs/execution-form';

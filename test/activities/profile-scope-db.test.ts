@@ -12,24 +12,72 @@ let database: TestDatabase;
 beforeAll(async () => {
   database = await createTestDatabase();
   const { db } = database;
-  await db.product.createMany({ data: [{ id: 'dress', name: 'Dress', price: 89.9 }, { id: 'belt', name: 'Belt' }] });
+  await db.product.createMany({
+    data: [
+      { id: 'dress', name: 'Dress', price: 89.9 },
+      { id: 'belt', name: 'Belt' },
+    ],
+  });
   await db.customer.create({
     data: {
       id: 'simona',
-      traits: { firstName: 'Simona', email: 'old@example.com', address: { city: 'Ljubljana' }, vip: true, id: 'not-this', tags: 'nor-this' },
+      traits: {
+        firstName: 'Simona',
+        email: 'old@example.com',
+        address: { city: 'Ljubljana' },
+        vip: true,
+        id: 'not-this',
+        tags: 'nor-this',
+      },
       tags: ['vip', 'summer'],
       timezone: 'Europe/Ljubljana',
-      identifiers: { create: [{ kind: 'email', value: 'simona@example.com' }, { kind: 'loyaltyId', value: 'L-1' }] },
+      identifiers: {
+        create: [
+          { kind: 'email', value: 'simona@example.com' },
+          { kind: 'loyaltyId', value: 'L-1' },
+        ],
+      },
     },
   });
-  await db.customer.create({ data: { id: 'other', identifiers: { create: [{ kind: 'email', value: 'second@example.com' }, { kind: 'anonymousId', value: 'anon-1' }] } } });
+  await db.customer.create({
+    data: {
+      id: 'other',
+      identifiers: {
+        create: [
+          { kind: 'email', value: 'second@example.com' },
+          { kind: 'anonymousId', value: 'anon-1' },
+        ],
+      },
+    },
+  });
   // A merge moves identifiers: simona now has two emails, the moved one written last.
   await db.customerIdentifier.updateMany({ where: { customerId: 'other' }, data: { customerId: 'simona' } });
   await db.orderLine.createMany({
     data: [
-      { orderId: 'o-1', productId: 'dress', customerId: 'simona', quantity: 2, price: 89.9, orderedAt: new Date('2026-01-05T09:30:00.250Z') },
-      { orderId: 'o-1', productId: 'belt', customerId: 'simona', quantity: 1, price: null, orderedAt: new Date('2026-01-05T09:30:00.250Z') },
-      { orderId: 'o-2', productId: 'belt', customerId: 'simona', quantity: 3, price: 12.5, orderedAt: new Date('2026-02-11T23:59:59.999Z') },
+      {
+        orderId: 'o-1',
+        productId: 'dress',
+        customerId: 'simona',
+        quantity: 2,
+        price: 89.9,
+        orderedAt: new Date('2026-01-05T09:30:00.250Z'),
+      },
+      {
+        orderId: 'o-1',
+        productId: 'belt',
+        customerId: 'simona',
+        quantity: 1,
+        price: null,
+        orderedAt: new Date('2026-01-05T09:30:00.250Z'),
+      },
+      {
+        orderId: 'o-2',
+        productId: 'belt',
+        customerId: 'simona',
+        quantity: 3,
+        price: 12.5,
+        orderedAt: new Date('2026-02-11T23:59:59.999Z'),
+      },
     ],
   });
   await db.customer.create({ data: { id: 'bare' } });
@@ -65,23 +113,43 @@ async function prismaScope(db: Db, customerId: string): Promise<ProfileScope> {
 
 async function sendScope(customerId: string): Promise<ProfileScope> {
   const input: SendMessageInput = {
-    key: `scope-${customerId}`, customerId, enrollmentId: 'e', programId: 'p', version: 1, variant: null, stepId: 's', channel: 'email',
-    templateId: 't', entryEvent: { id: 'ev', type: 'x', occurredAt: '2026-01-01T00:00:00Z', properties: {} }, recommendations: [], scheduledAt: 0,
+    key: `scope-${customerId}`,
+    customerId,
+    enrollmentId: 'e',
+    programId: 'p',
+    version: 1,
+    variant: null,
+    stepId: 's',
+    channel: 'email',
+    templateId: 't',
+    entryEvent: { id: 'ev', type: 'x', occurredAt: '2026-01-01T00:00:00Z', properties: {} },
+    recommendations: [],
+    scheduledAt: 0,
   };
   return (await createMessageRows(database.db).writeOrRead(input)).scope;
 }
 
-test.each(['simona', 'bare', 'ghost'])('%s: the same scope as the Prisma read, from loadProfileScope and from a send', async (customerId) => {
-  const expected = await prismaScope(database.db, customerId);
-  expect(await loadProfileScope(database.db, customerId)).toStrictEqual(expected);
-  expect(await sendScope(customerId)).toStrictEqual(expected);
-});
+test.each(['simona', 'bare', 'ghost'])(
+  '%s: the same scope as the Prisma read, from loadProfileScope and from a send',
+  async (customerId) => {
+    const expected = await prismaScope(database.db, customerId);
+    expect(await loadProfileScope(database.db, customerId)).toStrictEqual(expected);
+    expect(await sendScope(customerId)).toStrictEqual(expected);
+  },
+);
 
 test('what the scope holds', async () => {
   expect(await loadProfileScope(database.db, 'simona')).toStrictEqual({
     profile: {
-      firstName: 'Simona', address: { city: 'Ljubljana' }, vip: true, email: 'second@example.com', loyaltyId: 'L-1', anonymousId: 'anon-1',
-      id: 'simona', tags: ['vip', 'summer'], timezone: 'Europe/Ljubljana',
+      firstName: 'Simona',
+      address: { city: 'Ljubljana' },
+      vip: true,
+      email: 'second@example.com',
+      loyaltyId: 'L-1',
+      anonymousId: 'anon-1',
+      id: 'simona',
+      tags: ['vip', 'summer'],
+      timezone: 'Europe/Ljubljana',
     },
     traits: { orderCount: 2, totalSpent: 217.3, lastPurchaseAt: '2026-02-11T23:59:59.999Z' },
   });

@@ -2,7 +2,12 @@
 import { pickFields } from '../../activities/profile-scope';
 
 const scope = {
-  profile: { email: 'simona@example.com', tier: 'gold', address: { city: 'Ljubljana', street: 'Trubarjeva 1' }, timezone: null },
+  profile: {
+    email: 'simona@example.com',
+    tier: 'gold',
+    address: { city: 'Ljubljana', street: 'Trubarjeva 1' },
+    timezone: null,
+  },
   traits: { orderCount: 3, totalSpent: 240 },
 };
 
@@ -14,7 +19,15 @@ test('keeps only the named profile and traits paths, nested ones included, and n
 });
 
 test('ignores event paths, missing paths and paths through prototypes', () => {
-  expect(pickFields(scope, ['event.properties.total', 'profile.missing.deeper', 'profile.__proto__', 'profile.toString', 'traits'])).toEqual({
+  expect(
+    pickFields(scope, [
+      'event.properties.total',
+      'profile.missing.deeper',
+      'profile.__proto__',
+      'profile.toString',
+      'traits',
+    ]),
+  ).toEqual({
     profile: {},
     traits: {},
   });

@@ -12,16 +12,30 @@ beforeAll(async () => {
   database = await createTestDatabase();
 });
 beforeEach(async () => {
-  await database.db.$executeRaw`TRUNCATE order_lines, products, customers, product_co_purchases, product_shortlists CASCADE`;
+  await database.db
+    .$executeRaw`TRUNCATE order_lines, products, customers, product_co_purchases, product_shortlists CASCADE`;
 });
 afterAll(() => database?.drop());
 
-interface Item { id: string; category: string; collection?: string; pairsWith?: string[]; stock?: number; targetStock?: number }
+interface Item {
+  id: string;
+  category: string;
+  collection?: string;
+  pairsWith?: string[];
+  stock?: number;
+  targetStock?: number;
+}
 
 async function catalogue(items: Item[]): Promise<void> {
   await database.db.product.createMany({
     data: items.map(({ id, category, collection, pairsWith, stock = 10, targetStock = 10 }) => ({
-      id, name: id, category, stock, targetStock, price: 10, attributes: { ...(collection && { collection }), ...(pairsWith && { pairsWith }) },
+      id,
+      name: id,
+      category,
+      stock,
+      targetStock,
+      price: 10,
+      attributes: { ...(collection && { collection }), ...(pairsWith && { pairsWith }) },
     })),
   });
 }
@@ -31,17 +45,30 @@ async function bought(customerId: string, productIds: string[]): Promise<void> {
   const { db } = database;
   await db.customer.upsert({ where: { id: customerId }, create: { id: customerId }, update: {} });
   const orderedAt = new Date(Date.UTC(2026, 0, 1) + ++day * 86_400_000);
-  await db.orderLine.createMany({ data: productIds.map((productId) => ({ orderId: `order-${day}`, productId, customerId, orderedAt })) });
+  await db.orderLine.createMany({
+    data: productIds.map((productId) => ({ orderId: `order-${day}`, productId, customerId, orderedAt })),
+  });
 }
 
 const purchaseOf = (...productIds: string[]): CustomerEvent => ({
-  id: `purchase-${productIds.join('-')}`, type: 'purchase', occurredAt: '2026-02-01T10:00:00Z',
+  id: `purchase-${productIds.join('-')}`,
+  type: 'purchase',
+  occurredAt: '2026-02-01T10:00:00Z',
   properties: { items: productIds.map((productId) => ({ productId })) },
 });
-const siteVisit: CustomerEvent = { id: 'visit-1', type: 'site_visit', occurredAt: '2026-02-01T10:00:00Z', properties: { page: '/' } };
+const siteVisit: CustomerEvent = {
+  id: 'visit-1',
+  type: 'site_visit',
+  occurredAt: '2026-02-01T10:00:00Z',
+  properties: { page: '/' },
+};
 
 async function recommend(customerId: string, entryEvent: CustomerEvent, count = 10): Promise<string[]> {
-  const recs = await createRecommendationActivities({ db: database.db }).recommendProducts({ customerId, entryEvent, count });
+  const recs = await createRecommendationActivities({ db: database.db }).recommendProducts({
+    customerId,
+    entryEvent,
+    count,
+  });
   return recs.map((r) => r.productId);
 }
 
@@ -54,7 +81,12 @@ describe.each([
   const prepare = async () => (refreshed ? void (await refreshCoPurchases(database.db)) : undefined);
 
   test('excludes what the customer owns, what is out of stock and the purchase itself', async () => {
-    await catalogue([dress, { id: 'sandals', category: 'shoes' }, { id: 'boots', category: 'shoes', stock: 0 }, { id: 'heels', category: 'shoes' }]);
+    await catalogue([
+      dress,
+      { id: 'sandals', category: 'shoes' },
+      { id: 'boots', category: 'shoes', stock: 0 },
+      { id: 'heels', category: 'shoes' },
+    ]);
     await bought('ana', ['heels']);
     await bought('ana', ['dress']);
     await prepare();
@@ -122,8 +154,16 @@ test('co-purchase: what other buyers of the item also bought ranks first, by how
   await bought('b5', ['watch']);
   await refreshCoPurchases(database.db);
   // scarf: 3 of 3 co-buyers (1.0); sandals: fit only (0.5); hat: 1 of 3 (0.33); watch: no signal.
-  const recs = await createRecommendationActivities({ db: database.db }).recommendProducts({ customerId: 'ana', entryEvent: purchaseOf('dress'), count: 10 });
-  expect(recs.map((r) => [r.productId, r.score])).toEqual([['scarf', 1], ['sandals', 0.5], ['hat', 0.3333]]);
+  const recs = await createRecommendationActivities({ db: database.db }).recommendProducts({
+    customerId: 'ana',
+    entryEvent: purchaseOf('dress'),
+    count: 10,
+  });
+  expect(recs.map((r) => [r.productId, r.score])).toEqual([
+    ['scarf', 1],
+    ['sandals', 0.5],
+    ['hat', 0.3333],
+  ]);
   expect(recs[0]).toMatchObject({ name: 'scarf', price: 10 });
 });
 

@@ -15,9 +15,18 @@ let anaId: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  services = createApiServices({ db: database.db, client: {} as Client, taskQueue: 'unused', logger: testLogger, bootstrapKey: TEST_ADMIN_KEY });
+  services = createApiServices({
+    db: database.db,
+    client: {} as Client,
+    taskQueue: 'unused',
+    logger: testLogger,
+    bootstrapKey: TEST_ADMIN_KEY,
+  });
   api = await listen(services.app);
-  anaId = await services.deps.identity.identify({ customer: { email: 'ana@example.com', loyaltyId: 'LOYAL-ANA', anonymousId: 'web-ana' }, traits: { firstName: 'Ana' } });
+  anaId = await services.deps.identity.identify({
+    customer: { email: 'ana@example.com', loyaltyId: 'LOYAL-ANA', anonymousId: 'web-ana' },
+    traits: { firstName: 'Ana' },
+  });
   await services.deps.identity.identify({ customer: { email: 'bo@example.com' } });
 });
 afterAll(async () => {
@@ -30,7 +39,12 @@ const lookup = (query: string, auth?: string | null) => api.request('GET', `/v1/
 test('finds the customer by email (any case), loyalty card or anonymous id, with the profile GET /v1/customers/:id gives', async () => {
   const profile = await api.request('GET', `/v1/customers/${anaId}`);
   expect(profile.status).toBe(200);
-  for (const query of ['email=ana@example.com', 'email=Ana%40Example.COM', 'loyaltyId=LOYAL-ANA', 'anonymousId=web-ana']) {
+  for (const query of [
+    'email=ana@example.com',
+    'email=Ana%40Example.COM',
+    'loyaltyId=LOYAL-ANA',
+    'anonymousId=web-ana',
+  ]) {
     const res = await lookup(query);
     expect({ query, status: res.status }).toEqual({ query, status: 200 });
     expect(res.body).toEqual(profile.body);
@@ -45,10 +59,20 @@ test('an identifier nobody holds is a 404', async () => {
 });
 
 test('exactly one identifier, well formed: anything else is a 400 naming the query', async () => {
-  for (const query of ['', 'email=ana@example.com&loyaltyId=LOYAL-ANA', 'email=not-an-email', 'phone=123', 'email=a@b.c&email=d@e.f', 'loyaltyId=']) {
+  for (const query of [
+    '',
+    'email=ana@example.com&loyaltyId=LOYAL-ANA',
+    'email=not-an-email',
+    'phone=123',
+    'email=a@b.c&email=d@e.f',
+    'loyaltyId=',
+  ]) {
     const res = await lookup(query);
     expectProblem(res, 400);
-    expect({ query, paths: res.body.errors.map((e: { path: string }) => e.path.startsWith('$.query')) }).toEqual({ query, paths: res.body.errors.map(() => true) });
+    expect({ query, paths: res.body.errors.map((e: { path: string }) => e.path.startsWith('$.query')) }).toEqual({
+      query,
+      paths: res.body.errors.map(() => true),
+    });
   }
 });
 
@@ -65,6 +89,10 @@ test('needs the read scope', async () => {
 test('is in the OpenAPI document with its query parameters', () => {
   const operation = buildOpenApiDocument().paths?.['/v1/customers']?.get;
   expect(operation?.['x-required-scope']).toBe('read');
-  expect(operation?.parameters?.map((p) => ('name' in p ? `${p.in}:${p.name}` : '$ref'))).toEqual(['query:email', 'query:loyaltyId', 'query:anonymousId']);
+  expect(operation?.parameters?.map((p) => ('name' in p ? `${p.in}:${p.name}` : '$ref'))).toEqual([
+    'query:email',
+    'query:loyaltyId',
+    'query:anonymousId',
+  ]);
   expect(Object.keys(operation?.responses ?? {})).toEqual(expect.arrayContaining(['200', '400', '404']));
 });

@@ -30,12 +30,22 @@ test('a new key is kairos_<id>_<secret>, returned once and stored only as its sh
   expect(row).toMatchObject({ name: 'web shop', scopes: ['ingest'], digest: sha256(created.key), revokedAt: null });
   expect(JSON.stringify(row)).not.toContain(created.key.split('_')[2]);
   const listed = await keys.list();
-  expect(listed.find((k) => k.id === created.id)).toEqual({ id: created.id, name: 'web shop', scopes: ['ingest'], createdAt: row.createdAt, lastUsedAt: null, revokedAt: null });
+  expect(listed.find((k) => k.id === created.id)).toEqual({
+    id: created.id,
+    name: 'web shop',
+    scopes: ['ingest'],
+    createdAt: row.createdAt,
+    lastUsedAt: null,
+    revokedAt: null,
+  });
   expect(JSON.stringify(listed)).not.toMatch(/digest|kairos_/);
 });
 
 test('two keys never share an id or a secret', async () => {
-  const [a, b] = await Promise.all([keys.create({ name: 'a', scopes: ['read'] }, 'x'), keys.create({ name: 'b', scopes: ['read'] }, 'x')]);
+  const [a, b] = await Promise.all([
+    keys.create({ name: 'a', scopes: ['read'] }, 'x'),
+    keys.create({ name: 'b', scopes: ['read'] }, 'x'),
+  ]);
   expect(a.id).not.toBe(b.id);
   expect(a.key).not.toBe(b.key);
 });
@@ -44,7 +54,10 @@ test('verify finds a key by digest and answers its id and scopes', async () => {
   const { id, key } = await keys.create({ name: 'reader', scopes: ['read', 'ingest'] }, 'x');
   expect(await keys.verify(key)).toEqual({ ok: true, principal: { keyId: id, scopes: ['read', 'ingest'] } });
   expect(await keys.verify(`${key}x`)).toEqual({ ok: false, reason: 'unknown' });
-  expect(await keys.verify(key.replace(/.$/, (c) => (c === 'a' ? 'b' : 'a')))).toEqual({ ok: false, reason: 'unknown' });
+  expect(await keys.verify(key.replace(/.$/, (c) => (c === 'a' ? 'b' : 'a')))).toEqual({
+    ok: false,
+    reason: 'unknown',
+  });
 });
 
 test('a revoked key fails verification from then on; revoking again keeps the first time', async () => {
@@ -83,7 +96,10 @@ test('lastUsedAt is written at most once a minute per key', async () => {
 test('creating and revoking a key are audited under the acting key', async () => {
   const { id, key } = await keys.create({ name: 'audited', scopes: ['read'] }, 'admin-key-1');
   await keys.revoke(id, 'admin-key-2');
-  const entries = await database.db.auditEntry.findMany({ where: { resource: `api-key:${id}` }, orderBy: { id: 'asc' } });
+  const entries = await database.db.auditEntry.findMany({
+    where: { resource: `api-key:${id}` },
+    orderBy: { id: 'asc' },
+  });
   expect(entries.map((e) => [e.actor, e.action])).toEqual([
     ['admin-key-1', 'api-key.create'],
     ['admin-key-2', 'api-key.revoke'],

@@ -12,11 +12,31 @@ const description: DeploymentDescription = {
   ramping: { buildId: 'c3d4e5f6a7b8', percentage: 12.5 },
   propagated: true,
   versions: [
-    { buildId: 'a1b2c3d4e5f6', status: 'draining', createdAt: created, workflows: { open: 3, pinned: 1, autoUpgrade: 2 } },
-    { buildId: '0f1e2d3c4b5a', status: 'drained', createdAt: created, workflows: { open: 2, pinned: 0, autoUpgrade: 2 } },
+    {
+      buildId: 'a1b2c3d4e5f6',
+      status: 'draining',
+      createdAt: created,
+      workflows: { open: 3, pinned: 1, autoUpgrade: 2 },
+    },
+    {
+      buildId: '0f1e2d3c4b5a',
+      status: 'drained',
+      createdAt: created,
+      workflows: { open: 2, pinned: 0, autoUpgrade: 2 },
+    },
     { buildId: '9a8b7c6d5e4f', status: 'drained', createdAt: null, workflows: { open: 0, pinned: 0, autoUpgrade: 0 } },
-    { buildId: 'b2c3d4e5f6a7', status: 'current', createdAt: created, workflows: { open: 120, pinned: 2, autoUpgrade: 118 } },
-    { buildId: 'c3d4e5f6a7b8', status: 'ramping', createdAt: created, workflows: { open: 7, pinned: 0, autoUpgrade: 7 } },
+    {
+      buildId: 'b2c3d4e5f6a7',
+      status: 'current',
+      createdAt: created,
+      workflows: { open: 120, pinned: 2, autoUpgrade: 118 },
+    },
+    {
+      buildId: 'c3d4e5f6a7b8',
+      status: 'ramping',
+      createdAt: created,
+      workflows: { open: 7, pinned: 0, autoUpgrade: 7 },
+    },
   ],
 };
 
@@ -55,7 +75,11 @@ test('several pinned workflows, one auto-upgrade workflow, unversioned current, 
       { buildId: 'b', status: 'draining', createdAt: created, workflows: { open: 1, pinned: 0, autoUpgrade: 1 } },
     ],
   });
-  expect(text).toMatch(/^current {5}\(unversioned workers\)\nramping {5}none\n {12}\(routing change still reaching the task queues\)$/m);
+  expect(text).toMatch(
+    /^current {5}\(unversioned workers\)\nramping {5}none\n {12}\(routing change still reaching the task queues\)$/m,
+  );
   expect(text).toMatch(/^ {2}a {11}keep its workers: 2 pinned workflows run on it until they end$/m);
-  expect(text).toMatch(/^ {2}b {11}its workers can stop: its 1 open workflow is auto-upgrade and moves at its next task$/m);
+  expect(text).toMatch(
+    /^ {2}b {11}its workers can stop: its 1 open workflow is auto-upgrade and moves at its next task$/m,
+  );
 });

@@ -27,8 +27,16 @@ beforeAll(async () => {
   await seedTemplates(db, fixtureTemplateIds);
   await seedCatalogue(db);
   await launchProgram(db, 'cross-sell', postPurchaseCrossSell);
-  customerId = await world.api.deps.identity.identify({ customer: { email: 'simona@example.com', loyaltyId: 'LOYAL-1' }, timezone: 'Europe/Ljubljana' });
-  await world.api.deps.ingestion.ingest({ eventId: 'purchase-1', type: 'purchase', customer: { loyaltyId: 'LOYAL-1' }, properties: { orderId: 'o-1' } });
+  customerId = await world.api.deps.identity.identify({
+    customer: { email: 'simona@example.com', loyaltyId: 'LOYAL-1' },
+    timezone: 'Europe/Ljubljana',
+  });
+  await world.api.deps.ingestion.ingest({
+    eventId: 'purchase-1',
+    type: 'purchase',
+    customer: { loyaltyId: 'LOYAL-1' },
+    properties: { orderId: 'o-1' },
+  });
   await stepRecord(world, customerId, { kind: 'enter', outcome: 'entered' });
 });
 afterAll(async () => {
@@ -37,14 +45,19 @@ afterAll(async () => {
 });
 
 /** The CLI's settings: this test's dev server, and no DATABASE_URL (replay and export need none). */
-const temporalEnv = () => ({ TEMPORAL_ADDRESS: world.env.address, TEMPORAL_NAMESPACE: world.env.namespace ?? 'default' });
+const temporalEnv = () => ({
+  TEMPORAL_ADDRESS: world.env.address,
+  TEMPORAL_NAMESPACE: world.env.namespace ?? 'default',
+});
 const bundle = () => process.env.KAIROS_TEST_WORKFLOW_BUNDLE!;
 
 test('an exported history replays from its file against the current code', async () => {
   const workflowId = customerWorkflowId(customerId);
   const out = join(scratch, 'by-id');
   const exported = captureIo();
-  expect(await run(['history', 'export', '--workflow-id', workflowId, '--out', out], exported, { env: temporalEnv() })).toBe(0);
+  expect(
+    await run(['history', 'export', '--workflow-id', workflowId, '--out', out], exported, { env: temporalEnv() }),
+  ).toBe(0);
   expect(exported.text()).toContain(`exported 1 history to ${out}`);
   const files = readdirSync(out);
   expect(files).toEqual([expect.stringMatching(new RegExp(`^${encodeURIComponent(workflowId)}@[0-9a-f-]+\\.json$`))]);
@@ -57,7 +70,18 @@ test('an exported history replays from its file against the current code', async
 
 test('the JSON `temporal workflow show --output json` writes replays too, under its recorded workflow id', async () => {
   const workflowId = customerWorkflowId(customerId);
-  const args = ['workflow', 'show', '--address', world.env.address, '--namespace', world.env.namespace ?? 'default', '--workflow-id', workflowId, '--output', 'json'];
+  const args = [
+    'workflow',
+    'show',
+    '--address',
+    world.env.address,
+    '--namespace',
+    world.env.namespace ?? 'default',
+    '--workflow-id',
+    workflowId,
+    '--output',
+    'json',
+  ];
   const file = join(scratch, 'shown.json');
   writeFileSync(file, execFileSync(temporalCliPath(process.env)!, args, { encoding: 'utf8' }));
 
@@ -68,7 +92,11 @@ test('the JSON `temporal workflow show --output json` writes replays too, under 
 
 test('replay fetches the history from the server by workflow id', async () => {
   const io = captureIo();
-  expect(await run(['replay', '--workflow-id', customerWorkflowId(customerId), '--bundle', bundle()], io, { env: temporalEnv() })).toBe(0);
+  expect(
+    await run(['replay', '--workflow-id', customerWorkflowId(customerId), '--bundle', bundle()], io, {
+      env: temporalEnv(),
+    }),
+  ).toBe(0);
   expect(io.text()).toContain(`ok                ${customerWorkflowId(customerId)} run `);
   expect(io.text()).toContain('replayed 1 history: 1 ok');
 });
@@ -76,11 +104,17 @@ test('replay fetches the history from the server by workflow id', async () => {
 test('replay and export take every workflow a visibility query lists', async () => {
   const query = `WorkflowType='customerWorkflow' AND KairosCustomerId='${customerId}'`;
   // Visibility is eventually consistent: wait until the query lists the workflow.
-  const replayed = await eventually(async () => {
-    const io = captureIo();
-    const code = await run(['replay', '--query', query, '--concurrency', '2', '--bundle', bundle()], io, { env: temporalEnv() });
-    return code === 0 && io.text().includes('replayed 1 history: 1 ok') && io.text();
-  }, 45_000, 'the workflow in visibility');
+  const replayed = await eventually(
+    async () => {
+      const io = captureIo();
+      const code = await run(['replay', '--query', query, '--concurrency', '2', '--bundle', bundle()], io, {
+        env: temporalEnv(),
+      });
+      return code === 0 && io.text().includes('replayed 1 history: 1 ok') && io.text();
+    },
+    45_000,
+    'the workflow in visibility',
+  );
   expect(replayed).toContain(customerWorkflowId(customerId));
 
   const out = join(scratch, 'by-query');

@@ -32,7 +32,9 @@ const definition = (template: string) => ({
 
 async function apply(): Promise<{ code: number; output: string }> {
   const io = captureIo();
-  const code = await run(['programs', 'apply', '-f', file, '--launch'], io, { env: { KAIROS_API_URL: api.url, KAIROS_API_KEY: TEST_ADMIN_KEY } });
+  const code = await run(['programs', 'apply', '-f', file, '--launch'], io, {
+    env: { KAIROS_API_URL: api.url, KAIROS_API_KEY: TEST_ADMIN_KEY },
+  });
   return { code, output: io.text() };
 }
 
@@ -41,22 +43,34 @@ const auditCount = () => world.database.db.auditEntry.count({ where: { resource:
 test('applying the same file twice changes nothing the second time', async () => {
   writeFileSync(file, JSON.stringify({ id: 'welcome', definition: definition('welcome') }));
   const first = await apply();
-  expect(first).toEqual({ code: 0, output: 'welcome: created\nwelcome: published version 1\nwelcome: launched version 1\nwelcome: applied\n' });
+  expect(first).toEqual({
+    code: 0,
+    output: 'welcome: created\nwelcome: published version 1\nwelcome: launched version 1\nwelcome: applied\n',
+  });
   const audited = await auditCount();
   expect(audited).toBe(3);
 
   const second = await apply();
-  expect(second).toEqual({ code: 0, output: 'welcome: draft unchanged\nwelcome: version 1 unchanged\nwelcome: version 1 already live\nwelcome: no changes\n' });
+  expect(second).toEqual({
+    code: 0,
+    output:
+      'welcome: draft unchanged\nwelcome: version 1 unchanged\nwelcome: version 1 already live\nwelcome: no changes\n',
+  });
   expect(await auditCount()).toBe(audited);
   expect(await world.database.db.programVersion.count({ where: { programId: 'welcome' } })).toBe(1);
 
   writeFileSync(file, JSON.stringify({ id: 'welcome', definition: definition('welcome-2') }));
-  expect((await apply()).output).toBe('welcome: draft saved\nwelcome: published version 2\nwelcome: launched version 2\nwelcome: applied\n');
+  expect((await apply()).output).toBe(
+    'welcome: draft saved\nwelcome: published version 2\nwelcome: launched version 2\nwelcome: applied\n',
+  );
   expect((await api.request('GET', '/v1/programs/welcome')).body).toMatchObject({ status: 'live', liveVersion: 2 });
 });
 
 test('an invalid definition fails with each path and reason, and publishes nothing', async () => {
-  writeFileSync(file, JSON.stringify({ id: 'broken', definition: { ...definition('no-such-template'), start: 'nowhere' } }));
+  writeFileSync(
+    file,
+    JSON.stringify({ id: 'broken', definition: { ...definition('no-such-template'), start: 'nowhere' } }),
+  );
   const { code, output } = await apply();
   expect(code).toBe(1);
   expect(output).toContain('POST /v1/programs/broken/versions: 422 Invalid program definition');

@@ -42,7 +42,9 @@ test('a nondeterministic change exits 1 and names the workflow, the diverging ev
   expect(await run(['replay', '--file', file, '--workflows-path', nondeterministic], io)).toBe(1);
   const text = io.text();
   expect(text).toContain('NONDETERMINISTIC  customer:simona');
-  expect(text).toContain(`diverged at event ${firstCommand.eventId}: ${firstCommand.eventType.replace('EVENT_TYPE_', '')}`);
+  expect(text).toContain(
+    `diverged at event ${firstCommand.eventId}: ${firstCommand.eventType.replace('EVENT_TYPE_', '')}`,
+  );
   expect(text).toContain(`in the workflow task completed at event ${events[firstTask]!.eventId}`);
   expect(text).toContain('[TMPRL1100] Nondeterminism error');
   expect(text).toContain('replayed 1 history: 0 ok, 1 nondeterministic, 0 failed');
@@ -55,7 +57,12 @@ test('histories as a bare event array or an API response replay like `temporal w
   expect(historyFromAnyJson(events).events).toHaveLength(events.length);
 
   const io = captureIo();
-  expect(await run(['replay', '--file', join(scratch, 'bare.json'), join(scratch, 'response.json'), '--bundle', bundle()], io)).toBe(0);
+  expect(
+    await run(
+      ['replay', '--file', join(scratch, 'bare.json'), join(scratch, 'response.json'), '--bundle', bundle()],
+      io,
+    ),
+  ).toBe(0);
   expect(io.text()).toContain('replayed 2 histories: 2 ok');
 });
 

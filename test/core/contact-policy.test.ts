@@ -16,7 +16,9 @@ test('a cap counts only its channel, inside its window, and not transactional me
     { channel: 'email', programId: 'd', at: now - 2 * HOUR },
   ];
   expect(breachedCap(log, 'email', caps, now)).toBeNull();
-  expect(breachedCap([...log, { channel: 'email', programId: 'e', at: now - 3 * HOUR }], 'email', caps, now)).toBe('2 per 24h');
+  expect(breachedCap([...log, { channel: 'email', programId: 'e', at: now - 3 * HOUR }], 'email', caps, now)).toBe(
+    '2 per 24h',
+  );
 });
 
 test('the weekly cap applies when the daily one does not', () => {
@@ -27,7 +29,9 @@ test('the weekly cap applies when the daily one does not', () => {
 test('quiet hours that wrap midnight hold until their end in the customer zone', () => {
   const quiet = { start: '21:00', end: '08:00' };
   // 22:30 in Ljubljana (UTC+1) -> until 08:00 local the next day = 07:00Z.
-  expect(new Date(quietUntil(Date.parse('2026-11-23T21:30:00Z'), quiet, 'Europe/Ljubljana')!).toISOString()).toBe('2026-11-24T07:00:00.000Z');
+  expect(new Date(quietUntil(Date.parse('2026-11-23T21:30:00Z'), quiet, 'Europe/Ljubljana')!).toISOString()).toBe(
+    '2026-11-24T07:00:00.000Z',
+  );
   expect(quietUntil(Date.parse('2026-11-23T12:00:00Z'), quiet, 'Europe/Ljubljana')).toBeNull();
   expect(quietUntil(now, null, 'UTC')).toBeNull();
 });

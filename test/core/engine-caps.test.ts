@@ -7,26 +7,52 @@ import { HOUR, T0, World } from './harness';
 type Priority = ProgramDefinitionInput['priority'];
 
 /** A program entered on `go` that sends one message on `channel` and exits. */
-function sender(name: string, channel: 'email' | 'webhook' = 'email', priority: Priority = 'marketing', quietHours: 'hold' | 'skip' = 'hold'): ProgramDefinitionInput {
+function sender(
+  name: string,
+  channel: 'email' | 'webhook' = 'email',
+  priority: Priority = 'marketing',
+  quietHours: 'hold' | 'skip' = 'hold',
+): ProgramDefinitionInput {
   return {
     name,
     priority,
     quietHours,
     entry: { event: 'go' },
     start: 's',
-    steps: { s: { kind: 'send', channel, template: name, ...(channel === 'webhook' ? { url: 'https://hook.example/' } : {}), next: 'x' }, x: { kind: 'exit' } },
+    steps: {
+      s: {
+        kind: 'send',
+        channel,
+        template: name,
+        ...(channel === 'webhook' ? { url: 'https://hook.example/' } : {}),
+        next: 'x',
+      },
+      x: { kind: 'exit' },
+    },
   };
 }
 
-const oneEmailADay = { caps: [{ channel: 'email', max: 1, within: '24h', withinMs: 86_400_000 }], quietHours: null, timeZone: null };
-const outcome = (w: World, program: string) => w.records.find((r) => r.programId === program && r.kind === 'send')?.outcome;
+const oneEmailADay = {
+  caps: [{ channel: 'email', max: 1, within: '24h', withinMs: 86_400_000 }],
+  quietHours: null,
+  timeZone: null,
+};
+const outcome = (w: World, program: string) =>
+  w.records.find((r) => r.programId === program && r.kind === 'send')?.outcome;
 
 describe('caps across programs on one channel', () => {
   test('the second program to send in the window is skipped by the cap; another channel is not', () => {
-    const w = new World().addProgram('a', sender('a')).addProgram('b', sender('b')).addProgram('hook', sender('hook', 'webhook'));
+    const w = new World()
+      .addProgram('a', sender('a'))
+      .addProgram('b', sender('b'))
+      .addProgram('hook', sender('hook', 'webhook'));
     w.policy = oneEmailADay;
     w.event('go');
-    expect([outcome(w, 'a'), outcome(w, 'b'), outcome(w, 'hook')]).toEqual(['sent', 'skipped: cap (1 per 24h)', 'sent']);
+    expect([outcome(w, 'a'), outcome(w, 'b'), outcome(w, 'hook')]).toEqual([
+      'sent',
+      'skipped: cap (1 per 24h)',
+      'sent',
+    ]);
     // A skipped send is still handed over (with its reason), so the message log shows it.
     expect(w.messages().find((m) => m.programId === 'b')!.skipReason).toBe('cap (1 per 24h)');
     expect(w.sent().map((m) => m.programId)).toEqual(['a', 'hook']);
@@ -34,12 +60,22 @@ describe('caps across programs on one channel', () => {
 
   test('the window rolls: a send exactly `within` after the last one goes, one inside it does not', () => {
     const w = new World().addProgram('a', sender('a'));
-    w.policy = { caps: [{ channel: 'email', max: 2, within: '24h', withinMs: 86_400_000 }], quietHours: null, timeZone: null };
+    w.policy = {
+      caps: [{ channel: 'email', max: 2, within: '24h', withinMs: 86_400_000 }],
+      quietHours: null,
+      timeZone: null,
+    };
     for (const t of [0, 12 * HOUR, 20 * HOUR, 24 * HOUR, 36 * HOUR]) {
       w.advanceTo(T0 + t);
       w.event('go');
     }
-    expect(w.records.filter((r) => r.kind === 'send').map((r) => r.outcome)).toEqual(['sent', 'sent', 'skipped: cap (2 per 24h)', 'sent', 'sent']);
+    expect(w.records.filter((r) => r.kind === 'send').map((r) => r.outcome)).toEqual([
+      'sent',
+      'sent',
+      'skipped: cap (2 per 24h)',
+      'sent',
+      'sent',
+    ]);
   });
 });
 
@@ -48,7 +84,8 @@ describe('a slot held by a send still under way', () => {
   function heldSend(): World {
     const w = new World().addProgram('a', sender('a')).addProgram('b', sender('b'));
     w.policy = oneEmailADay;
-    w.answer = (c) => (c.name === 'sendMessage' && (c.args as { programId: string }).programId === 'a' ? 'hold' : undefined);
+    w.answer = (c) =>
+      c.name === 'sendMessage' && (c.args as { programId: string }).programId === 'a' ? 'hold' : undefined;
     w.event('go');
     return w;
   }
@@ -81,24 +118,41 @@ describe('a slot held by a send still under way', () => {
     const w = heldSend();
     w.respond(w.pendingNamed('sendMessage')[0]!, { failure: 'provider rejected the request' });
     w.settle();
-    expect(w.records.filter((r) => r.programId === 'a').map((r) => `${r.kind} ${r.outcome}`)).toEqual(['enter entered', 'error failed', 'exit error']);
+    expect(w.records.filter((r) => r.programId === 'a').map((r) => `${r.kind} ${r.outcome}`)).toEqual([
+      'enter entered',
+      'error failed',
+      'exit error',
+    ]);
     expect(outcome(w, 'b')).toBe('sent');
   });
 });
 
 describe('transactional programs', () => {
   test('do not count against the caps, and are not capped', () => {
-    const w = new World().addProgram('receipt', sender('receipt', 'email', 'transactional')).addProgram('promo', sender('promo'));
+    const w = new World()
+      .addProgram('receipt', sender('receipt', 'email', 'transactional'))
+      .addProgram('promo', sender('promo'));
     w.policy = oneEmailADay;
     w.event('go');
     w.event('go');
-    expect(w.sent().map((m) => m.programId).sort()).toEqual(['promo', 'receipt', 'receipt']);
-    expect(w.records.filter((r) => r.programId === 'promo' && r.kind === 'send').map((r) => r.outcome)).toEqual(['sent', 'skipped: cap (1 per 24h)']);
+    expect(
+      w
+        .sent()
+        .map((m) => m.programId)
+        .sort(),
+    ).toEqual(['promo', 'receipt', 'receipt']);
+    expect(w.records.filter((r) => r.programId === 'promo' && r.kind === 'send').map((r) => r.outcome)).toEqual([
+      'sent',
+      'skipped: cap (1 per 24h)',
+    ]);
     expect(w.state.contactLog.filter((c) => c.transactional)).toHaveLength(2);
   });
 
   test('send inside quiet hours without reading the policy', () => {
-    const w = new World(undefined, Date.parse('2026-06-01T22:00:00Z')).addProgram('receipt', sender('receipt', 'email', 'transactional'));
+    const w = new World(undefined, Date.parse('2026-06-01T22:00:00Z')).addProgram(
+      'receipt',
+      sender('receipt', 'email', 'transactional'),
+    );
     w.policy = { caps: [], quietHours: { start: '21:00', end: '08:00' }, timeZone: 'UTC' };
     w.event('go');
     expect(outcome(w, 'receipt')).toBe('sent');
@@ -123,7 +177,7 @@ describe('quiet hours', () => {
     expect(w.records.find((r) => r.kind === 'send')).toMatchObject({ outcome: 'sent', at: morning });
   });
 
-  test("skip: the send is skipped at once with the reason, and takes no slot", () => {
+  test('skip: the send is skipped at once with the reason, and takes no slot', () => {
     const w = new World(undefined, NIGHT).addProgram('a', sender('a', 'email', 'marketing', 'skip'));
     w.policy = quiet;
     w.event('go');
@@ -135,14 +189,26 @@ describe('quiet hours', () => {
   // Quiet hours are judged once, when the policy is read; the two tests below let the send go
   // on later (after a slot came back, after a slow program-state read) inside quiet hours.
   test('a send that waited for another send’s slot past the start of quiet hours holds until they end', () => {
-    const w = new World(undefined, Date.parse('2026-06-01T21:00:00Z')).addProgram('a', sender('a')).addProgram('b', sender('b'));
-    w.policy = { caps: [{ channel: 'email', max: 1, within: '24h', withinMs: 86_400_000 }], quietHours: { start: '22:00', end: '07:00' }, timeZone: 'UTC' };
-    w.answer = (c) => (c.name === 'sendMessage' && (c.args as { programId: string }).programId === 'a' ? 'hold' : undefined);
+    const w = new World(undefined, Date.parse('2026-06-01T21:00:00Z'))
+      .addProgram('a', sender('a'))
+      .addProgram('b', sender('b'));
+    w.policy = {
+      caps: [{ channel: 'email', max: 1, within: '24h', withinMs: 86_400_000 }],
+      quietHours: { start: '22:00', end: '07:00' },
+      timeZone: 'UTC',
+    };
+    w.answer = (c) =>
+      c.name === 'sendMessage' && (c.args as { programId: string }).programId === 'a' ? 'hold' : undefined;
     w.event('go');
     w.now = Date.parse('2026-06-01T23:00:00Z'); // a's provider call comes back late: unsubscribed
     w.respond(w.pendingNamed('sendMessage')[0]!, { value: { status: 'skipped', reason: 'unsubscribed' } });
     w.runToEnd();
-    expect(w.messages().filter((m) => m.programId === 'b').map((m) => new Date(m.scheduledAt).toISOString())).toEqual(['2026-06-02T07:00:00.000Z']);
+    expect(
+      w
+        .messages()
+        .filter((m) => m.programId === 'b')
+        .map((m) => new Date(m.scheduledAt).toISOString()),
+    ).toEqual(['2026-06-02T07:00:00.000Z']);
   });
 
   test('a send whose re-check after quiet hours comes back after they began again holds again', () => {
@@ -152,7 +218,9 @@ describe('quiet hours', () => {
     w.answer = (c) => (c.name === 'programControl' ? 'hold' : undefined);
     w.advanceTo(Date.parse('2026-06-02T07:00:00Z')); // quiet hours end: the program state is read again
     w.now = Date.parse('2026-06-02T22:30:00Z'); // the read comes back (a database outage) in the next night
-    w.respond(w.pendingNamed('programControl')[0]!, { value: { status: 'live', retired: null, migrateTo: null, cacheMs: 0, pauseRecheckMs: HOUR } });
+    w.respond(w.pendingNamed('programControl')[0]!, {
+      value: { status: 'live', retired: null, migrateTo: null, cacheMs: 0, pauseRecheckMs: HOUR },
+    });
     w.answer = () => undefined;
     w.runToEnd();
     expect(w.messages().map((m) => new Date(m.scheduledAt).toISOString())).toEqual(['2026-06-03T07:00:00.000Z']);

@@ -10,7 +10,11 @@ function version(template: string, sendStep = 's'): ProgramDefinitionInput {
     name: 'p',
     entry: { event: 'go' },
     start: 'w',
-    steps: { w: { kind: 'wait', duration: '1h', next: sendStep }, [sendStep]: { kind: 'send', channel: 'email', template, next: 'x' }, x: { kind: 'exit' } },
+    steps: {
+      w: { kind: 'wait', duration: '1h', next: sendStep },
+      [sendStep]: { kind: 'send', channel: 'email', template, next: 'x' },
+      x: { kind: 'exit' },
+    },
   };
 }
 
@@ -33,7 +37,14 @@ describe('paused', () => {
 
     w.control('p').status = 'live';
     w.runToEnd();
-    expect(w.trail(id)).toEqual(['enter entered', 'wait waited', 'send held', 'send sent', 'exit exit_step', 'exit exit_step']);
+    expect(w.trail(id)).toEqual([
+      'enter entered',
+      'wait waited',
+      'send held',
+      'send sent',
+      'exit exit_step',
+      'exit exit_step',
+    ]);
     expect(w.messages()[0]!.scheduledAt).toBe(T0 + HOUR + 40 * MINUTE); // the first re-check after the resume
   });
 
@@ -49,7 +60,12 @@ describe('paused', () => {
 
   test('paused during quiet hours: held again when the night ends', () => {
     const w = new World(undefined, Date.parse('2026-06-01T22:00:00Z'));
-    w.addProgram('p', { name: 'p', entry: { event: 'go' }, start: 's', steps: { s: { kind: 'send', channel: 'email', template: 't', next: 'x' }, x: { kind: 'exit' } } });
+    w.addProgram('p', {
+      name: 'p',
+      entry: { event: 'go' },
+      start: 's',
+      steps: { s: { kind: 'send', channel: 'email', template: 't', next: 'x' }, x: { kind: 'exit' } },
+    });
     w.policy = { caps: [], quietHours: { start: '21:00', end: '08:00' }, timeZone: 'UTC' };
     const id = `p/${w.event('go').id}`;
     w.control('p').status = 'paused';
@@ -101,7 +117,12 @@ describe('step map migration', () => {
     w.runToEnd();
     expect(w.callsNamed('loadProgramVersion').map((c) => c.args)).toEqual([{ programId: 'p', version: 2 }]);
     expect(w.recordsOf(id, 'migrate')).toEqual([
-      expect.objectContaining({ version: 1, stepId: 's', outcome: 'migrated', detail: { fromVersion: 1, toVersion: 2, toStep: 's2' } }),
+      expect.objectContaining({
+        version: 1,
+        stepId: 's',
+        outcome: 'migrated',
+        detail: { fromVersion: 1, toVersion: 2, toStep: 's2' },
+      }),
     ]);
     expect(w.messages()).toEqual([expect.objectContaining({ version: 2, stepId: 's2', templateId: 'v2' })]);
     expect(w.recordsOf(id, 'send')[0]!.version).toBe(2);
@@ -127,7 +148,16 @@ describe('step map migration', () => {
 test('a program state read within cacheMs is reused, not asked again at each boundary', () => {
   const w = new World().addProgram(
     'p',
-    { name: 'p', entry: { event: 'go' }, start: 'a', steps: { a: { kind: 'wait', duration: '1m', next: 'b' }, b: { kind: 'wait', duration: '1m', next: 'c' }, c: { kind: 'exit' } } },
+    {
+      name: 'p',
+      entry: { event: 'go' },
+      start: 'a',
+      steps: {
+        a: { kind: 'wait', duration: '1m', next: 'b' },
+        b: { kind: 'wait', duration: '1m', next: 'c' },
+        c: { kind: 'exit' },
+      },
+    },
     { control: { cacheMs: HOUR } },
   );
   w.event('go');

@@ -5,7 +5,12 @@ import { DAY, HOUR, T0, World } from './harness';
 
 /** Waits a day and exits: long enough to still be in when the next entry comes. */
 function world(entry: ProgramDefinitionInput['entry']): World {
-  return new World().addProgram('p', { name: 'p', entry, start: 'w', steps: { w: { kind: 'wait', duration: '1d', next: 'x' }, x: { kind: 'exit' } } });
+  return new World().addProgram('p', {
+    name: 'p',
+    entry,
+    start: 'w',
+    steps: { w: { kind: 'wait', duration: '1d', next: 'x' }, x: { kind: 'exit' } },
+  });
 }
 
 const refusals = (w: World) => w.records.filter((r) => r.outcome === 'not entered').map((r) => r.detail.reason);
@@ -17,7 +22,15 @@ test('the trigger event enters and is recorded; an event no program plans enters
   const ev = w.event('signup', { plan: 'pro' });
   expect(w.callsNamed('planEnrollments').map((c) => c.args.event.type)).toEqual(['pageview', 'signup']);
   expect(w.records).toEqual([
-    expect.objectContaining({ id: `p/${ev.id}/0`, enrollmentId: `p/${ev.id}`, kind: 'enter', outcome: 'entered', stepId: 'w', at: T0, detail: { trigger: 'signup', eventId: ev.id, entryKey: null } }),
+    expect.objectContaining({
+      id: `p/${ev.id}/0`,
+      enrollmentId: `p/${ev.id}`,
+      kind: 'enter',
+      outcome: 'entered',
+      stepId: 'w',
+      at: T0,
+      detail: { trigger: 'signup', eventId: ev.id, entryKey: null },
+    }),
   ]);
 });
 
@@ -30,7 +43,12 @@ describe('entry key', () => {
     const again = w.event('cart', { cartId: 'A' });
     const other = w.event('cart', { cartId: 7 });
     expect(refusals(w)).toEqual(['already active for this key']);
-    expect(w.records.find((r) => r.outcome === 'not entered')).toMatchObject({ id: `p/${again.id}/refused`, enrollmentId: `p/${again.id}`, stepId: '-', kind: 'enter' });
+    expect(w.records.find((r) => r.outcome === 'not entered')).toMatchObject({
+      id: `p/${again.id}/refused`,
+      enrollmentId: `p/${again.id}`,
+      stepId: '-',
+      kind: 'enter',
+    });
     expect(w.state.enrollments.map((e) => e.entryKey)).toEqual(['A', '7']);
     expect(w.recordsOf(`p/${other.id}`)[0]!.detail.entryKey).toBe('7');
   });
@@ -102,7 +120,12 @@ test('an invalid candidate is refused by its program id; the other programs of t
 });
 
 test('a definition whose start step does not exist is refused with the reason, and not kept', () => {
-  const w = new World().addProgram('bad', { name: 'bad', entry: { event: 'go' }, start: 'nowhere', steps: { x: { kind: 'exit' } } });
+  const w = new World().addProgram('bad', {
+    name: 'bad',
+    entry: { event: 'go' },
+    start: 'nowhere',
+    steps: { x: { kind: 'exit' } },
+  });
   w.event('go');
   expect(refusals(w)).toEqual(['error: start step "nowhere" is not a step']);
   expect(w.state.enrollments).toEqual([]);
@@ -111,7 +134,10 @@ test('a definition whose start step does not exist is refused with the reason, a
 
 test('a planning call that fails for good costs that event its entries only, with an error log', () => {
   const w = world({ event: 'go' });
-  w.answer = (c) => (c.name === 'planEnrollments' && w.callsNamed('planEnrollments').length === 1 ? { failure: 'malformed program row' } : undefined);
+  w.answer = (c) =>
+    c.name === 'planEnrollments' && w.callsNamed('planEnrollments').length === 1
+      ? { failure: 'malformed program row' }
+      : undefined;
   w.event('go');
   w.event('go');
   expect(w.logs).toEqual([expect.objectContaining({ level: 'error', message: 'cannot plan enrollments' })]);

@@ -79,7 +79,10 @@ test('an event the API says no version enters is not planned, and still reaches 
   const w = new World().addProgram('p', { ...waiter, goal: { event: { type: 'refund' }, window: '7d' } });
   w.event('go', {}, 'in');
   const arrive = (type: string, id: string) => {
-    w.feed({ type: 'event', event: { id, type, occurredAt: new Date(w.now).toISOString(), properties: {}, mayEnter: false } });
+    w.feed({
+      type: 'event',
+      event: { id, type, occurredAt: new Date(w.now).toISOString(), properties: {}, mayEnter: false },
+    });
     w.settle();
   };
   arrive('purchase', 'buy');
@@ -90,5 +93,8 @@ test('an event the API says no version enters is not planned, and still reaches 
   arrive('refund', 'back');
   expect(w.callsNamed('planEnrollments').map((c) => c.args.event.id)).toEqual(['in', 'again']);
   // The live enrollment converts, and so does the one that ended (within the goal window).
-  expect(w.records.filter((r) => r.kind === 'goal').map((r) => [r.enrollmentId, r.outcome])).toEqual([['p/again', 'converted'], ['p/in', 'converted']]);
+  expect(w.records.filter((r) => r.kind === 'goal').map((r) => [r.enrollmentId, r.outcome])).toEqual([
+    ['p/again', 'converted'],
+    ['p/in', 'converted'],
+  ]);
 });

@@ -23,7 +23,11 @@ test('a goal inside the window converts, attributed, and the customer leaves mid
   w.advanceBy(DAY);
   const buy = w.event('purchase');
   expect(w.trail(id)).toEqual(['enter entered', 'goal converted', 'exit goal']);
-  expect(w.recordsOf(id, 'goal')[0]).toMatchObject({ stepId: 'w', at: T0 + DAY, detail: { eventId: buy.id, attributed: true } });
+  expect(w.recordsOf(id, 'goal')[0]).toMatchObject({
+    stepId: 'w',
+    at: T0 + DAY,
+    detail: { eventId: buy.id, attributed: true },
+  });
   expect(w.state.enrollments).toEqual([]);
   w.runToEnd();
   expect(w.trail(id)).toHaveLength(3); // the wait never fires
@@ -58,7 +62,13 @@ describe('a goal after the journey ended', () => {
     w.event('purchase');
     const goals = w.recordsOf(id, 'goal');
     expect(goals).toEqual([
-      expect.objectContaining({ id: `${id}/${exits}`, stepId: '-', outcome: 'converted', at: T0 + DAY, detail: { eventId: buy.id, attributed: true, afterExit: true } }),
+      expect.objectContaining({
+        id: `${id}/${exits}`,
+        stepId: '-',
+        outcome: 'converted',
+        at: T0 + DAY,
+        detail: { eventId: buy.id, attributed: true, afterExit: true },
+      }),
     ]);
   });
 
@@ -83,7 +93,12 @@ describe('a goal after the journey ended', () => {
 
 test('a goal beats a step waiting for the same event: the customer converts, the wait does not match', () => {
   const w = world({
-    wf: { kind: 'waitForEvent', event: { type: 'purchase' }, timeout: '1d', next: { matched: 'thanks', timedOut: 'x' } },
+    wf: {
+      kind: 'waitForEvent',
+      event: { type: 'purchase' },
+      timeout: '1d',
+      next: { matched: 'thanks', timedOut: 'x' },
+    },
     thanks: { kind: 'send', channel: 'email', template: 'thanks', next: 'x' },
     x: { kind: 'exit' },
   });

@@ -9,7 +9,11 @@ const drip: ProgramDefinitionInput = {
   name: 'drip',
   entry: { event: 'go' },
   start: 'w',
-  steps: { w: { kind: 'wait', duration: '1d', next: 's' }, s: { kind: 'send', channel: 'email', template: 'drip', next: 'x' }, x: { kind: 'exit' } },
+  steps: {
+    w: { kind: 'wait', duration: '1d', next: 's' },
+    s: { kind: 'send', channel: 'email', template: 'drip', next: 'x' },
+    x: { kind: 'exit' },
+  },
 };
 const customer = (id: string) => new World(emptyState(id)).addProgram('drip', drip);
 

@@ -10,7 +10,11 @@ const drip: ProgramDefinitionInput = {
   name: 'drip',
   entry: { event: 'go', reentry: { mode: 'once' } },
   start: 'w',
-  steps: { w: { kind: 'wait', duration: '1d', next: 's' }, s: { kind: 'send', channel: 'email', template: 'drip', next: 'x' }, x: { kind: 'exit' } },
+  steps: {
+    w: { kind: 'wait', duration: '1d', next: 's' },
+    s: { kind: 'send', channel: 'email', template: 'drip', next: 'x' },
+    x: { kind: 'exit' },
+  },
 };
 /** Sends at once and exits; may be entered again and again. */
 const ping: ProgramDefinitionInput = {
@@ -67,7 +71,11 @@ describe('absorb: the survivor of a merge takes over the other customer', () => 
     state.inbox = structuredClone(other.state.inbox);
 
     const survivor = customer('c1');
-    survivor.policy = { caps: [{ channel: 'email', max: 1, within: '24h', withinMs: 86_400_000 }], quietHours: null, timeZone: null };
+    survivor.policy = {
+      caps: [{ channel: 'email', max: 1, within: '24h', withinMs: 86_400_000 }],
+      quietHours: null,
+      timeZone: null,
+    };
     survivor.feed({ type: 'absorb', handover: { fromCustomerId: 'c2', state } });
     survivor.settle();
     return { survivor, theirs, seen };
@@ -92,7 +100,10 @@ describe('absorb: the survivor of a merge takes over the other customer', () => 
     const { survivor } = merged();
     expect(survivor.callsNamed('planEnrollments').map((c) => c.args.event.id)).toEqual(['late']);
     // `late` would enter drip, but they had entered it (re-entry once) and are still in it.
-    expect(survivor.records.find((r) => r.enrollmentId === 'drip/late')).toMatchObject({ outcome: 'not entered', detail: { reason: 'max instances (1) reached' } });
+    expect(survivor.records.find((r) => r.enrollmentId === 'drip/late')).toMatchObject({
+      outcome: 'not entered',
+      detail: { reason: 'max instances (1) reached' },
+    });
   });
 
   test('entries merge: re-entry rules see both customers’ history, counts add up', () => {
@@ -101,12 +112,17 @@ describe('absorb: the survivor of a merge takes over the other customer', () => 
     expect(survivor.state.entries['ping|']).toEqual({ count: 2, lastEnteredAt: T0 });
     survivor.runToEnd(); // their drip journey ends
     survivor.event('go');
-    expect(survivor.records.at(-1)).toMatchObject({ outcome: 'not entered', detail: { reason: 'entered before (re-entry: once)' } });
+    expect(survivor.records.at(-1)).toMatchObject({
+      outcome: 'not entered',
+      detail: { reason: 'entered before (re-entry: once)' },
+    });
   });
 
   test('their contact log joins: a message they were just sent counts against the caps here', () => {
     const { survivor } = merged();
     survivor.event('ping');
-    expect(survivor.records.filter((r) => r.kind === 'send').map((r) => r.outcome)).toEqual(['skipped: cap (1 per 24h)']);
+    expect(survivor.records.filter((r) => r.kind === 'send').map((r) => r.outcome)).toEqual([
+      'skipped: cap (1 per 24h)',
+    ]);
   });
 });

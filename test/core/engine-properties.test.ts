@@ -18,9 +18,18 @@ const PROGRAMS: Record<string, ProgramDefinitionInput> = {
     steps: {
       w: { kind: 'wait', duration: '30m', next: 's1' },
       s1: { kind: 'send', channel: 'email', template: 'cart1', next: 'wf' },
-      wf: { kind: 'waitForEvent', event: { type: 'view', sameKey: true }, timeout: '1d', next: { matched: 'x', timedOut: 's2' } },
+      wf: {
+        kind: 'waitForEvent',
+        event: { type: 'view', sameKey: true },
+        timeout: '1d',
+        next: { matched: 'x', timedOut: 's2' },
+      },
       s2: { kind: 'send', channel: 'email', template: 'cart2', next: 'b', onFailure: 'x' },
-      b: { kind: 'branch', cases: [{ when: { field: 'traits.vip', op: 'eq', value: true }, next: 's3' }], default: 'x' },
+      b: {
+        kind: 'branch',
+        cases: [{ when: { field: 'traits.vip', op: 'eq', value: true }, next: 's3' }],
+        default: 'x',
+      },
       s3: { kind: 'send', channel: 'webhook', url: 'https://sms.example/', template: 'sms', next: 'x' },
       x: { kind: 'exit' },
     },
@@ -38,7 +47,13 @@ const PROGRAMS: Record<string, ProgramDefinitionInput> = {
       x: { kind: 'exit' },
     },
   },
-  receipt: { name: 'receipt', priority: 'transactional', entry: { event: 'purchase' }, start: 's', steps: { s: { kind: 'send', channel: 'email', template: 'receipt', next: 'x' }, x: { kind: 'exit' } } },
+  receipt: {
+    name: 'receipt',
+    priority: 'transactional',
+    entry: { event: 'purchase' },
+    start: 's',
+    steps: { s: { kind: 'send', channel: 'email', template: 'receipt', next: 'x' }, x: { kind: 'exit' } },
+  },
   // Loops back to its send on every click within a day: each visit must have its own message key.
   promo: {
     name: 'promo',
@@ -71,11 +86,25 @@ type Action =
   | { t: 'time'; ms: number };
 
 const action: fc.Arbitrary<Action> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ t: fc.constant('event' as const), type: fc.constantFrom('cart', 'view', 'purchase', 'signup', 'click'), cart: fc.constantFrom('A', 'B'), repeat: fc.boolean() }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      t: fc.constant('event' as const),
+      type: fc.constantFrom('cart', 'view', 'purchase', 'signup', 'click'),
+      cart: fc.constantFrom('A', 'B'),
+      repeat: fc.boolean(),
+    }),
+  },
   { weight: 4, arbitrary: fc.record({ t: fc.constant('answer' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.constant({ t: 'settle' as const }) },
   // Mostly short gaps, so events fall inside each other's waits, windows and caps.
-  { weight: 3, arbitrary: fc.record({ t: fc.constant('time' as const), ms: fc.oneof(fc.integer({ min: 0, max: 2 * HOUR }), fc.integer({ min: 0, max: 2 * DAY })) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      t: fc.constant('time' as const),
+      ms: fc.oneof(fc.integer({ min: 0, max: 2 * HOUR }), fc.integer({ min: 0, max: 2 * DAY })),
+    }),
+  },
 );
 
 const scenario = fc.record({
@@ -130,7 +159,12 @@ function play({ actions, dice, quiet, zone, vip, start }: Scenario): World {
   for (const a of actions) {
     if (a.t === 'event') {
       const id = a.repeat && sent.length ? sent[sent.length - 1] : undefined;
-      const event = { id: id ?? `e${sent.length}`, type: a.type, occurredAt: new Date(w.now).toISOString(), properties: { cartId: a.cart } };
+      const event = {
+        id: id ?? `e${sent.length}`,
+        type: a.type,
+        occurredAt: new Date(w.now).toISOString(),
+        properties: { cartId: a.cart },
+      };
       sent.push(event.id);
       w.feed({ type: 'event', event });
     } else if (a.t === 'answer') {
@@ -151,7 +185,11 @@ function checkCaps(w: World): void {
     const times = governed.filter((m) => m.channel === cap.channel).map((m) => m.scheduledAt);
     for (const t of times) {
       const inWindow = times.filter((u) => u > t - cap.withinMs && u <= t).length;
-      expect({ cap, at: new Date(t).toISOString(), inWindow }).toEqual({ cap, at: new Date(t).toISOString(), inWindow: Math.min(inWindow, cap.max) });
+      expect({ cap, at: new Date(t).toISOString(), inWindow }).toEqual({
+        cap,
+        at: new Date(t).toISOString(),
+        inWindow: Math.min(inWindow, cap.max),
+      });
     }
   }
 }
@@ -177,7 +215,8 @@ test('property: random events, outcomes and result orders never strand, repeat, 
       if (s.quiet) {
         for (const m of w.sent().filter((x) => x.programId !== 'receipt')) {
           const local = localMinutes(m.scheduledAt, s.zone);
-          if (local >= 22 * 60 || local < 7 * 60) throw new Error(`${m.key} went out at ${formatLocal(m.scheduledAt, s.zone)} ${s.zone}, inside quiet hours`);
+          if (local >= 22 * 60 || local < 7 * 60)
+            throw new Error(`${m.key} went out at ${formatLocal(m.scheduledAt, s.zone)} ${s.zone}, inside quiet hours`);
         }
       }
     }),

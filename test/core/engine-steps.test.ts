@@ -8,7 +8,13 @@ type Steps = ProgramDefinitionInput['steps'];
 
 /** A program entered on `go` that starts at its first step. */
 function world(steps: Steps, extra: Partial<ProgramDefinitionInput> = {}): World {
-  return new World().addProgram('p', { name: 'p', entry: { event: 'go' }, start: Object.keys(steps)[0]!, steps, ...extra });
+  return new World().addProgram('p', {
+    name: 'p',
+    entry: { event: 'go' },
+    start: Object.keys(steps)[0]!,
+    steps,
+    ...extra,
+  });
 }
 
 const EXIT = { kind: 'exit' } as const;
@@ -25,14 +31,21 @@ describe('wait', () => {
     expect(w.trail(id)).toEqual(['enter entered']);
     w.advanceTo(T0 + 2 * HOUR);
     expect(w.trail(id)).toEqual(['enter entered', 'wait waited', 'exit exit_step', 'exit exit_step']);
-    expect(w.recordsOf(id, 'wait')[0]).toMatchObject({ at: T0 + 2 * HOUR, stepId: 'w', detail: { next: 'x', visit: 1 } });
+    expect(w.recordsOf(id, 'wait')[0]).toMatchObject({
+      at: T0 + 2 * HOUR,
+      stepId: 'w',
+      detail: { next: 'x', visit: 1 },
+    });
     expect(w.state.enrollments).toEqual([]);
   });
 });
 
 describe('waitUntil', () => {
   test("wakes at the calendar time in the customer's zone and records it in local time", () => {
-    const w = world({ u: { kind: 'waitUntil', days: ['wed'], at: '09:00', next: 'x' }, x: EXIT }, { timezone: 'Asia/Tokyo' });
+    const w = world(
+      { u: { kind: 'waitUntil', days: ['wed'], at: '09:00', next: 'x' }, x: EXIT },
+      { timezone: 'Asia/Tokyo' },
+    );
     w.profile.profile.timezone = 'America/New_York';
     const id = `p/${w.event('go').id}`; // Monday 06:00 in New York
     expect(w.callsNamed('loadProfile')[0]!.args.fields).toEqual(['profile.timezone']);
@@ -48,7 +61,10 @@ describe('waitUntil', () => {
     w.profile.profile.timezone = 'Mars/Olympus';
     const id = `p/${w.event('go').id}`; // 19:00 in Tokyo
     w.runToEnd();
-    expect(w.recordsOf(id, 'waitUntil')[0]).toMatchObject({ at: Date.parse('2026-06-02T00:00:00Z'), detail: { timeZone: 'Asia/Tokyo' } });
+    expect(w.recordsOf(id, 'waitUntil')[0]).toMatchObject({
+      at: Date.parse('2026-06-02T00:00:00Z'),
+      detail: { timeZone: 'Asia/Tokyo' },
+    });
   });
 });
 
@@ -58,14 +74,28 @@ test('waitPersonalized asks for the wait in the customer zone and records its ba
   w.profile.profile.timezone = 'Europe/Ljubljana';
   w.personalizedWait = { ms: 5 * HOUR, basis: 'best hour 15' };
   const id = `p/${w.event('go').id}`;
-  expect(w.callsNamed('computePersonalizedWait')[0]!.args).toEqual({ customerId: 'c1', strategy, nowMs: T0, timeZone: 'Europe/Ljubljana' });
+  expect(w.callsNamed('computePersonalizedWait')[0]!.args).toEqual({
+    customerId: 'c1',
+    strategy,
+    nowMs: T0,
+    timeZone: 'Europe/Ljubljana',
+  });
   w.runToEnd();
-  expect(w.recordsOf(id, 'waitPersonalized')[0]).toMatchObject({ at: T0 + 5 * HOUR, outcome: 'waited', detail: { basis: 'best hour 15' } });
+  expect(w.recordsOf(id, 'waitPersonalized')[0]).toMatchObject({
+    at: T0 + 5 * HOUR,
+    outcome: 'waited',
+    detail: { basis: 'best hour 15' },
+  });
 });
 
 describe('waitForEvent', () => {
   const steps: Steps = {
-    wf: { kind: 'waitForEvent', event: { type: 'purchase', sameKey: true, where: { field: 'event.properties.total', op: 'gt', value: 50 } }, timeout: '1d', next: { matched: 'yes', timedOut: 'no' } },
+    wf: {
+      kind: 'waitForEvent',
+      event: { type: 'purchase', sameKey: true, where: { field: 'event.properties.total', op: 'gt', value: 50 } },
+      timeout: '1d',
+      next: { matched: 'yes', timedOut: 'no' },
+    },
     yes: EXIT,
     no: EXIT,
   };
@@ -80,7 +110,11 @@ describe('waitForEvent', () => {
     expect(w.trail(id)).toEqual(['enter entered']);
     w.advanceBy(HOUR);
     const hit = w.event('purchase', { cartId: 'A', total: 99 });
-    expect(w.recordsOf(id, 'waitForEvent')[0]).toMatchObject({ outcome: 'matched', at: T0 + HOUR, detail: { eventId: hit.id, next: 'yes' } });
+    expect(w.recordsOf(id, 'waitForEvent')[0]).toMatchObject({
+      outcome: 'matched',
+      at: T0 + HOUR,
+      detail: { eventId: hit.id, next: 'yes' },
+    });
     expect(w.state.enrollments).toEqual([]);
   });
 
@@ -88,7 +122,11 @@ describe('waitForEvent', () => {
     const w = world(steps, keyed);
     const id = `p/${w.event('go', { cartId: 'A' }).id}`;
     w.runToEnd();
-    expect(w.recordsOf(id, 'waitForEvent')[0]).toMatchObject({ outcome: 'timedOut', at: T0 + DAY, detail: { next: 'no' } });
+    expect(w.recordsOf(id, 'waitForEvent')[0]).toMatchObject({
+      outcome: 'timedOut',
+      at: T0 + DAY,
+      detail: { next: 'no' },
+    });
   });
 });
 
@@ -118,7 +156,11 @@ describe('branch', () => {
     const w = world(steps);
     w.profile = { profile, traits };
     const id = `p/${w.event('go', { total }).id}`;
-    expect(w.callsNamed('loadProfile')[0]!.args.fields).toEqual(['profile.tier', 'traits.orders', 'event.properties.total']);
+    expect(w.callsNamed('loadProfile')[0]!.args.fields).toEqual([
+      'profile.tier',
+      'traits.orders',
+      'event.properties.total',
+    ]);
     expect(w.recordsOf(id, 'branch')[0]).toMatchObject({ outcome, detail: { next } });
   });
 });
@@ -131,7 +173,18 @@ describe('send', () => {
     const ev = w.event('go', { cartId: 'A' });
     const id = `p/${ev.id}`;
     expect(w.messages()).toEqual([
-      expect.objectContaining({ key: `${id}/s/1`, customerId: 'c1', enrollmentId: id, programId: 'p', version: 1, stepId: 's', channel: 'email', templateId: 'hello', entryEvent: ev, scheduledAt: T0 }),
+      expect.objectContaining({
+        key: `${id}/s/1`,
+        customerId: 'c1',
+        enrollmentId: id,
+        programId: 'p',
+        version: 1,
+        stepId: 's',
+        channel: 'email',
+        templateId: 'hello',
+        entryEvent: ev,
+        scheduledAt: T0,
+      }),
     ]);
     expect(w.messages()[0]!.skipReason).toBeUndefined();
     expect(w.trail(id)).toEqual(['enter entered', 'send sent', 'exit exit_step', 'exit exit_step']);
@@ -139,7 +192,10 @@ describe('send', () => {
   });
 
   test('a webhook send carries its url', () => {
-    const w = world({ s: { kind: 'send', channel: 'webhook', template: 'sms', url: 'https://sms.example/hook', next: 'x' }, x: EXIT });
+    const w = world({
+      s: { kind: 'send', channel: 'webhook', template: 'sms', url: 'https://sms.example/hook', next: 'x' },
+      x: EXIT,
+    });
     w.event('go');
     expect(w.messages()[0]).toMatchObject({ channel: 'webhook', url: 'https://sms.example/hook' });
   });
@@ -152,7 +208,11 @@ describe('send', () => {
   });
 
   test('failed for good with onFailure: goes to the onFailure step', () => {
-    const w = world({ s: { kind: 'send', channel: 'email', template: 'hello', next: 'after', onFailure: 'fallback' }, after: EXIT, fallback: { kind: 'wait', duration: '1h', next: 'after' } });
+    const w = world({
+      s: { kind: 'send', channel: 'email', template: 'hello', next: 'after', onFailure: 'fallback' },
+      after: EXIT,
+      fallback: { kind: 'wait', duration: '1h', next: 'after' },
+    });
     w.sendOutcome = () => ({ status: 'failed', reason: 'bounced' });
     const id = `p/${w.event('go').id}`;
     expect(w.recordsOf(id, 'send')[0]).toMatchObject({ outcome: 'failed: bounced', detail: { next: 'fallback' } });
@@ -168,18 +228,33 @@ describe('send', () => {
 });
 
 test('recommend asks for `count` products, records them, and later sends carry them', () => {
-  const w = world({ r: { kind: 'recommend', count: 3, next: 's' }, s: { kind: 'send', channel: 'email', template: 'recs', next: 'x' }, x: EXIT });
+  const w = world({
+    r: { kind: 'recommend', count: 3, next: 's' },
+    s: { kind: 'send', channel: 'email', template: 'recs', next: 'x' },
+    x: EXIT,
+  });
   const ev = w.event('go');
   const id = `p/${ev.id}`;
   expect(w.callsNamed('recommendProducts')[0]!.args).toEqual({ customerId: 'c1', entryEvent: ev, count: 3 });
-  expect(w.recordsOf(id, 'recommend')[0]).toMatchObject({ outcome: 'recommended', detail: { products: ['sku1', 'sku2', 'sku3'] } });
+  expect(w.recordsOf(id, 'recommend')[0]).toMatchObject({
+    outcome: 'recommended',
+    detail: { products: ['sku1', 'sku2', 'sku3'] },
+  });
   expect(w.messages()[0]!.recommendations.map((r) => r.productId)).toEqual(['sku1', 'sku2', 'sku3']);
 });
 
 test('update writes the profile change and records it', () => {
-  const w = world({ u: { kind: 'update', set: { stage: 'won' }, addTags: ['vip'], removeTags: ['lead'], next: 'x' }, x: EXIT });
+  const w = world({
+    u: { kind: 'update', set: { stage: 'won' }, addTags: ['vip'], removeTags: ['lead'], next: 'x' },
+    x: EXIT,
+  });
   const id = `p/${w.event('go').id}`;
-  expect(w.callsNamed('updateProfile')[0]!.args).toEqual({ customerId: 'c1', set: { stage: 'won' }, addTags: ['vip'], removeTags: ['lead'] });
+  expect(w.callsNamed('updateProfile')[0]!.args).toEqual({
+    customerId: 'c1',
+    set: { stage: 'won' },
+    addTags: ['vip'],
+    removeTags: ['lead'],
+  });
   expect(w.trail(id)).toEqual(['enter entered', 'update updated', 'exit exit_step', 'exit exit_step']);
 });
 

@@ -2,7 +2,16 @@
 // commands from fake programs, profile and contact policy, moves a fake clock to the wake-ups it
 // asks for, and keeps every step record, call and log it emits. No Temporal, no database: run with
 // `npx jest test/core --globalSetup= --globalTeardown=` to skip the servers other suites need.
-import type { Calls, CallName, EnrollmentCandidate, ProfileScope, ProgramControl, SendMessageInput, SendOutcome, StepRecord } from '../../src/core/calls';
+import type {
+  Calls,
+  CallName,
+  EnrollmentCandidate,
+  ProfileScope,
+  ProgramControl,
+  SendMessageInput,
+  SendOutcome,
+  StepRecord,
+} from '../../src/core/calls';
 import { evaluate, eventScope } from '../../src/core/conditions';
 import { advance } from '../../src/core/engine';
 import { nextWakeAt, quiescent, startJourney, type Command, type Input, type Journey } from '../../src/core/journey';
@@ -71,7 +80,11 @@ export class World {
     return this.journey.state;
   }
 
-  addProgram(id: string, def: ProgramDefinition | ProgramDefinitionInput, opts: { version?: number; variant?: string | null; control?: Partial<ProgramControl> } = {}): this {
+  addProgram(
+    id: string,
+    def: ProgramDefinition | ProgramDefinitionInput,
+    opts: { version?: number; variant?: string | null; control?: Partial<ProgramControl> } = {},
+  ): this {
     const version = opts.version ?? 1;
     const p = this.programs.get(id) ?? { versions: {}, live: version, variant: opts.variant ?? null, controls: {} };
     p.versions[version] = compileProgram(program(def)); // parsing a parsed definition changes nothing
@@ -109,7 +122,11 @@ export class World {
   }
 
   /** A customer event with a fresh id (or the given one), then every call answered. */
-  event(type: string, properties: Record<string, unknown> = {}, id = `${this.state.customerId}-ev${++this.events}`): CustomerEvent {
+  event(
+    type: string,
+    properties: Record<string, unknown> = {},
+    id = `${this.state.customerId}-ev${++this.events}`,
+  ): CustomerEvent {
     const event: CustomerEvent = { id, type, occurredAt: new Date(this.now).toISOString(), properties };
     this.feed({ type: 'event', event });
     this.settle();
@@ -201,7 +218,9 @@ export class World {
 
   /** Messages the provider took (no policy skip, answered `sent`). */
   sent(): SendMessageInput[] {
-    return this.messages().filter((m) => !m.skipReason && (this.outcomes.get(m.key) as SendOutcome | undefined)?.status === 'sent');
+    return this.messages().filter(
+      (m) => !m.skipReason && (this.outcomes.get(m.key) as SendOutcome | undefined)?.status === 'sent',
+    );
   }
 
   pendingNamed(name: CallName): Call[] {
@@ -234,9 +253,20 @@ export class World {
       case 'loadContactPolicy':
         return { value: structuredClone(this.policy) };
       case 'sendMessage':
-        return { value: (args as unknown as SendMessageInput).skipReason ? { status: 'skipped', reason: 'policy' } : this.sendOutcome(args as unknown as SendMessageInput) };
+        return {
+          value: (args as unknown as SendMessageInput).skipReason
+            ? { status: 'skipped', reason: 'policy' }
+            : this.sendOutcome(args as unknown as SendMessageInput),
+        };
       case 'recommendProducts':
-        return { value: Array.from({ length: args.count as number }, (_, i) => ({ productId: `sku${i + 1}`, name: `Product ${i + 1}`, price: 10 + i, score: 1 - i / 10 })) };
+        return {
+          value: Array.from({ length: args.count as number }, (_, i) => ({
+            productId: `sku${i + 1}`,
+            name: `Product ${i + 1}`,
+            price: 10 + i,
+            score: 1 - i / 10,
+          })),
+        };
       case 'updateProfile':
         return { value: undefined };
     }

@@ -14,7 +14,9 @@ afterAll(() => database?.drop());
 test('concurrent first sightings of one email resolve to one customer and leave no orphan', async () => {
   for (let round = 0; round < 5; round++) {
     const email = `race-${round}@example.com`;
-    const ids = await Promise.all(Array.from({ length: 8 }, () => identity().resolve({ email, anonymousId: `anon-${round}` })));
+    const ids = await Promise.all(
+      Array.from({ length: 8 }, () => identity().resolve({ email, anonymousId: `anon-${round}` })),
+    );
     expect(new Set(ids).size).toBe(1);
     const identifiers = await database.db.customerIdentifier.findMany({ where: { customerId: ids[0] } });
     expect(identifiers.map((i) => i.kind).sort()).toEqual(['anonymousId', 'email']);

@@ -39,7 +39,9 @@ test('a connection that fails while it is handed to a waiting transaction fails 
   try {
     await db.$queryRaw`SELECT 1`;
     const pool = poolOf(db)!;
-    const held = await new Promise<PoolClient>((resolve, reject) => void pool.connect((err, client) => (err ? reject(err) : resolve(client!))));
+    const held = await new Promise<PoolClient>(
+      (resolve, reject) => void pool.connect((err, client) => (err ? reject(err) : resolve(client!))),
+    );
     const waiting = db.$transaction(async (tx) => tx.$queryRaw`SELECT 1`);
     waiting.catch(() => undefined);
     while (pool.waitingCount === 0) await new Promise((r) => setTimeout(r, 10));
@@ -47,8 +49,14 @@ test('a connection that fails while it is handed to a waiting transaction fails 
     // notice. Releasing hands the connection to the transaction, and the notice comes before the
     // transaction has awaited it; nobody listened, so the error was thrown and ended the process.
     held.release();
-    const notice = Object.assign(new Error('terminating connection due to administrator command'), { severity: 'FATAL', code: '57P01' });
-    (held as unknown as { connection: { emit(event: string, msg: unknown): void } }).connection.emit('errorMessage', notice);
+    const notice = Object.assign(new Error('terminating connection due to administrator command'), {
+      severity: 'FATAL',
+      code: '57P01',
+    });
+    (held as unknown as { connection: { emit(event: string, msg: unknown): void } }).connection.emit(
+      'errorMessage',
+      notice,
+    );
     await expect(waiting).rejects.toThrow();
     await expect(db.$queryRaw`SELECT 1 AS one`).resolves.toEqual([{ one: 1 }]);
   } finally {

@@ -18,7 +18,10 @@ test('a store from before the marker existed is moved aside with a warning, and 
   expect(existsSync(join(retired!, 'temporal.db-wal'))).toBe(true);
   expect(existsSync(join(dir, 'temporal.db'))).toBe(false);
   expect(readFileSync(join(dir, 'temporal-engine'), 'utf8')).toBe(INTERPRETER_VERSION);
-  expect(quiet.warn).toHaveBeenCalledWith(expect.objectContaining({ writtenBy: 'before 7' }), expect.stringContaining('journeys in flight start over'));
+  expect(quiet.warn).toHaveBeenCalledWith(
+    expect.objectContaining({ writtenBy: 'before 7' }),
+    expect.stringContaining('journeys in flight start over'),
+  );
 });
 
 test('a store written by this engine is kept, and a fresh directory has nothing to move', () => {

@@ -24,8 +24,12 @@ async function freePort(): Promise<number> {
 
 test('free ports pass, and stay free', async () => {
   const port = await freePort();
-  await expect(ensurePortsFree([{ host: '127.0.0.1', port, what: 'the Kairos API', variable: 'KAIROS_API_PORT' }])).resolves.toBeUndefined();
-  await expect(ensurePortsFree([{ host: '127.0.0.1', port, what: 'the Kairos API', variable: 'KAIROS_API_PORT' }])).resolves.toBeUndefined();
+  await expect(
+    ensurePortsFree([{ host: '127.0.0.1', port, what: 'the Kairos API', variable: 'KAIROS_API_PORT' }]),
+  ).resolves.toBeUndefined();
+  await expect(
+    ensurePortsFree([{ host: '127.0.0.1', port, what: 'the Kairos API', variable: 'KAIROS_API_PORT' }]),
+  ).resolves.toBeUndefined();
 });
 
 test('a taken port is named, with what wanted it, the variable that moves it, and that Kairos may already be running', async () => {
@@ -43,6 +47,11 @@ test('a taken port is named, with what wanted it, the variable that moves it, an
 
 test("npm start's ports: API and sink, and Temporal's two unless TEMPORAL_ADDRESS names a server", () => {
   const config = loadConfig({ DATABASE_URL: 'postgresql://unused' });
-  expect(devPorts(config, true).map((p) => `${p.port} ${p.variable}`)).toEqual(['3000 KAIROS_API_PORT', '3030 KAIROS_SINK_PORT', '7233 TEMPORAL_ADDRESS', '8233 KAIROS_TEMPORAL_UI_PORT']);
+  expect(devPorts(config, true).map((p) => `${p.port} ${p.variable}`)).toEqual([
+    '3000 KAIROS_API_PORT',
+    '3030 KAIROS_SINK_PORT',
+    '7233 TEMPORAL_ADDRESS',
+    '8233 KAIROS_TEMPORAL_UI_PORT',
+  ]);
   expect(devPorts(config, false).map((p) => p.port)).toEqual([3000, 3030]);
 });

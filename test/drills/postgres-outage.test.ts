@@ -32,35 +32,52 @@ afterAll(async () => {
   await postgres?.destroy();
 }, DRILL_TIMEOUT_MS);
 
-test(`a database outage during a load of ${CUSTOMERS} customers answers 503s, leaves no partial rows, loses and doubles nothing`, async () => {
-  const budget = drillBudget();
-  let outage: Promise<void> | undefined;
-  const load = await runLoad(world.http, drillEvents(PREFIX, CUSTOMERS), {
-    batchSize: 30,
-    concurrency: 2,
-    giveUpAt: budget.deadline - APPLIED_RESERVE_MS,
-    onBatch: (done, total) => {
-      if (outage || done < total / 3) return;
-      outage = (async () => {
-        await postgres.stop('fast');
-        await new Promise((r) => setTimeout(r, OUTAGE_MS));
-        await postgres.start();
-      })();
-    },
-  });
-  await outage;
-  const tally = await settleMessages(world, PREFIX, CUSTOMERS, budget);
-  const applied = await appliedEvents(world, PREFIX, CUSTOMERS, budget);
-  const db = world.database.db;
-  const events = await db.event.count({ where: { id: { startsWith: `${PREFIX}-` } } });
-  const orphans = await db.customer.count({ where: { identifiers: { none: {} }, events: { none: {} } } });
-  const serverErrors = [...new Set(world.serverErrors)];
-  printCounts('postgres stopped', tally, applied, { events, orphanCustomers: orphans, statuses: load.statuses, unacknowledged: load.unacknowledged, unavailableWithoutRetryAfter: load.unavailableWithoutRetryAfter, serverErrors });
-  expect(load.statuses[503]).toBeGreaterThan(0);
-  expect(load.unavailableWithoutRetryAfter).toBe(0);
-  // A 500 means an outage error the problem handler did not recognise: `serverErrors` names it.
-  expect({ statuses: Object.keys(load.statuses).filter((s) => s !== '207' && s !== '503'), serverErrors: load.statuses[500] ? serverErrors : [] }).toEqual({ statuses: [], serverErrors: [] });
-  expect({ failedItems: load.failedItems, unacknowledged: load.unacknowledged }).toEqual({ failedItems: 0, unacknowledged: 0 });
-  expect({ events, orphans }).toEqual({ events: CUSTOMERS * EVENTS_PER_CUSTOMER, orphans: 0 });
-  expectExactlyOnce(tally, applied, CUSTOMERS);
-}, DRILL_TIMEOUT_MS);
+test(
+  `a database outage during a load of ${CUSTOMERS} customers answers 503s, leaves no partial rows, loses and doubles nothing`,
+  async () => {
+    const budget = drillBudget();
+    let outage: Promise<void> | undefined;
+    const load = await runLoad(world.http, drillEvents(PREFIX, CUSTOMERS), {
+      batchSize: 30,
+      concurrency: 2,
+      giveUpAt: budget.deadline - APPLIED_RESERVE_MS,
+      onBatch: (done, total) => {
+        if (outage || done < total / 3) return;
+        outage = (async () => {
+          await postgres.stop('fast');
+          await new Promise((r) => setTimeout(r, OUTAGE_MS));
+          await postgres.start();
+        })();
+      },
+    });
+    await outage;
+    const tally = await settleMessages(world, PREFIX, CUSTOMERS, budget);
+    const applied = await appliedEvents(world, PREFIX, CUSTOMERS, budget);
+    const db = world.database.db;
+    const events = await db.event.count({ where: { id: { startsWith: `${PREFIX}-` } } });
+    const orphans = await db.customer.count({ where: { identifiers: { none: {} }, events: { none: {} } } });
+    const serverErrors = [...new Set(world.serverErrors)];
+    printCounts('postgres stopped', tally, applied, {
+      events,
+      orphanCustomers: orphans,
+      statuses: load.statuses,
+      unacknowledged: load.unacknowledged,
+      unavailableWithoutRetryAfter: load.unavailableWithoutRetryAfter,
+      serverErrors,
+    });
+    expect(load.statuses[503]).toBeGreaterThan(0);
+    expect(load.unavailableWithoutRetryAfter).toBe(0);
+    // A 500 means an outage error the problem handler did not recognise: `serverErrors` names it.
+    expect({
+      statuses: Object.keys(load.statuses).filter((s) => s !== '207' && s !== '503'),
+      serverErrors: load.statuses[500] ? serverErrors : [],
+    }).toEqual({ statuses: [], serverErrors: [] });
+    expect({ failedItems: load.failedItems, unacknowledged: load.unacknowledged }).toEqual({
+      failedItems: 0,
+      unacknowledged: 0,
+    });
+    expect({ events, orphans }).toEqual({ events: CUSTOMERS * EVENTS_PER_CUSTOMER, orphans: 0 });
+    expectExactlyOnce(tally, applied, CUSTOMERS);
+  },
+  DRILL_TIMEOUT_MS,
+);

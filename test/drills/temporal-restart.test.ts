@@ -19,44 +19,57 @@ beforeAll(async () => {
 });
 afterAll(() => world?.stop(), DRILL_TIMEOUT_MS);
 
-test(`a dev server restart during a load of ${CUSTOMERS} customers loses and doubles nothing`, async () => {
-  const budget = drillBudget();
-  let stopped: Promise<void> | undefined;
-  let outage: Promise<void> | undefined;
-  let acknowledgedWhileDown = 0;
-  let down = false;
-  let loadDone = false;
-  // A time-only outage can end before a slow machine has posted anything into it; this one
-  // waits for the acknowledgements it is there to prove (bounded, so a refusing API still fails).
-  const holdOutage = async () => {
-    await new Promise((r) => setTimeout(r, DOWN_MS));
-    await eventually(async () => loadDone || acknowledgedWhileDown >= BATCHES_WHILE_DOWN, 90_000, 'batches acknowledged while the server is down').catch(() => undefined);
-    down = false;
-    await world.startTemporal();
-  };
-  const report = await runLoad(world.http, drillEvents(PREFIX, CUSTOMERS), {
-    batchSize: scaled(10, 30),
-    concurrency: 2,
-    onBatch: async (done, total) => {
-      if (down) acknowledgedWhileDown++;
-      if (!stopped && done >= total / 3) {
-        stopped = world.stopTemporal().then(() => void (down = true));
-        outage = stopped.then(holdOutage);
-      }
-      // No lane posts on until the server is down, so part of the load meets the outage.
-      if (stopped && !down) await stopped;
-    },
-  }).finally(() => void (loadDone = true));
-  await outage;
-  const tally = await settleMessages(world, PREFIX, CUSTOMERS, budget);
-  const applied = await appliedEvents(world, PREFIX, CUSTOMERS, budget);
-  const undelivered = await world.database.db.event.count({ where: { deliveredAt: null } });
-  printCounts('temporal restarted', tally, applied, { acknowledgedWhileDown, deferred: report.deferred, undelivered, statuses: report.statuses });
-  // Ingestion went on acknowledging while the server was down, through the outbox.
-  expect(acknowledgedWhileDown).toBeGreaterThan(0);
-  expect(report.deferred).toBeGreaterThan(0);
-  expect(Object.keys(report.statuses)).toEqual(['207']);
-  expect(report.failedItems).toBe(0);
-  expect(undelivered).toBe(0);
-  expectExactlyOnce(tally, applied, CUSTOMERS);
-}, DRILL_TIMEOUT_MS);
+test(
+  `a dev server restart during a load of ${CUSTOMERS} customers loses and doubles nothing`,
+  async () => {
+    const budget = drillBudget();
+    let stopped: Promise<void> | undefined;
+    let outage: Promise<void> | undefined;
+    let acknowledgedWhileDown = 0;
+    let down = false;
+    let loadDone = false;
+    // A time-only outage can end before a slow machine has posted anything into it; this one
+    // waits for the acknowledgements it is there to prove (bounded, so a refusing API still fails).
+    const holdOutage = async () => {
+      await new Promise((r) => setTimeout(r, DOWN_MS));
+      await eventually(
+        async () => loadDone || acknowledgedWhileDown >= BATCHES_WHILE_DOWN,
+        90_000,
+        'batches acknowledged while the server is down',
+      ).catch(() => undefined);
+      down = false;
+      await world.startTemporal();
+    };
+    const report = await runLoad(world.http, drillEvents(PREFIX, CUSTOMERS), {
+      batchSize: scaled(10, 30),
+      concurrency: 2,
+      onBatch: async (done, total) => {
+        if (down) acknowledgedWhileDown++;
+        if (!stopped && done >= total / 3) {
+          stopped = world.stopTemporal().then(() => void (down = true));
+          outage = stopped.then(holdOutage);
+        }
+        // No lane posts on until the server is down, so part of the load meets the outage.
+        if (stopped && !down) await stopped;
+      },
+    }).finally(() => void (loadDone = true));
+    await outage;
+    const tally = await settleMessages(world, PREFIX, CUSTOMERS, budget);
+    const applied = await appliedEvents(world, PREFIX, CUSTOMERS, budget);
+    const undelivered = await world.database.db.event.count({ where: { deliveredAt: null } });
+    printCounts('temporal restarted', tally, applied, {
+      acknowledgedWhileDown,
+      deferred: report.deferred,
+      undelivered,
+      statuses: report.statuses,
+    });
+    // Ingestion went on acknowledging while the server was down, through the outbox.
+    expect(acknowledgedWhileDown).toBeGreaterThan(0);
+    expect(report.deferred).toBeGreaterThan(0);
+    expect(Object.keys(report.statuses)).toEqual(['207']);
+    expect(report.failedItems).toBe(0);
+    expect(undelivered).toBe(0);
+    expectExactlyOnce(tally, applied, CUSTOMERS);
+  },
+  DRILL_TIMEOUT_MS,
+);

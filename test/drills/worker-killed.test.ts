@@ -18,26 +18,30 @@ beforeAll(async () => {
 });
 afterAll(() => world?.stop(), DRILL_TIMEOUT_MS);
 
-test(`kill -9 of the worker during a load of ${CUSTOMERS} customers doubles nothing and loses nothing unflagged`, async () => {
-  const budget = drillBudget();
-  let killedAt: { batches: number; sinkMessages: number } | undefined;
-  let killing: Promise<void> | undefined;
-  const load = await runLoad(world.http, drillEvents(PREFIX, CUSTOMERS), {
-    batchSize: 60,
-    concurrency: 4,
-    onBatch: (done, total) => {
-      // A third of the way in, with sends in flight: kill it without waiting for the restart,
-      // so ingestion carries on while no worker is there.
-      if (killing || done < total / 3) return;
-      killedAt = { batches: done, sinkMessages: world.sink.store.list().length };
-      killing = world.killAndRestartWorker();
-    },
-  });
-  await killing;
-  expect(killedAt).toBeDefined();
-  const tally = await settleMessages(world, PREFIX, CUSTOMERS, budget);
-  const applied = await appliedEvents(world, PREFIX, CUSTOMERS, budget);
-  printCounts('worker killed', tally, applied, { killedAt, statuses: load.statuses });
-  expect(load.failedItems).toBe(0);
-  expectExactlyOnce(tally, applied, CUSTOMERS, { inDoubtAllowed: true });
-}, DRILL_TIMEOUT_MS);
+test(
+  `kill -9 of the worker during a load of ${CUSTOMERS} customers doubles nothing and loses nothing unflagged`,
+  async () => {
+    const budget = drillBudget();
+    let killedAt: { batches: number; sinkMessages: number } | undefined;
+    let killing: Promise<void> | undefined;
+    const load = await runLoad(world.http, drillEvents(PREFIX, CUSTOMERS), {
+      batchSize: 60,
+      concurrency: 4,
+      onBatch: (done, total) => {
+        // A third of the way in, with sends in flight: kill it without waiting for the restart,
+        // so ingestion carries on while no worker is there.
+        if (killing || done < total / 3) return;
+        killedAt = { batches: done, sinkMessages: world.sink.store.list().length };
+        killing = world.killAndRestartWorker();
+      },
+    });
+    await killing;
+    expect(killedAt).toBeDefined();
+    const tally = await settleMessages(world, PREFIX, CUSTOMERS, budget);
+    const applied = await appliedEvents(world, PREFIX, CUSTOMERS, budget);
+    printCounts('worker killed', tally, applied, { killedAt, statuses: load.statuses });
+    expect(load.failedItems).toBe(0);
+    expectExactlyOnce(tally, applied, CUSTOMERS, { inDoubtAllowed: true });
+  },
+  DRILL_TIMEOUT_MS,
+);

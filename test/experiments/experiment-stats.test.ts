@@ -1,10 +1,18 @@
 // The experiment statistics against values computed by hand (and R's prop.test without continuity
 // correction), and the winner rule's thresholds.
-import { compareWithHoldout, pickWinner, probabilityToBeat, twoProportionPValue } from '../../src/experiments/experiment-stats';
+import {
+  compareWithHoldout,
+  pickWinner,
+  probabilityToBeat,
+  twoProportionPValue,
+} from '../../src/experiments/experiment-stats';
 
 test('two-proportion z-test: 120/1000 against 100/1000 gives p = 0.155', () => {
   // pooled p = 0.11, se = sqrt(0.11 * 0.89 * 0.002) = 0.013993, z = 1.4293
-  expect(twoProportionPValue({ entered: 1000, converted: 120 }, { entered: 1000, converted: 100 })).toBeCloseTo(0.1529, 3);
+  expect(twoProportionPValue({ entered: 1000, converted: 120 }, { entered: 1000, converted: 100 })).toBeCloseTo(
+    0.1529,
+    3,
+  );
   expect(twoProportionPValue({ entered: 0, converted: 0 }, { entered: 10, converted: 1 })).toBeNull();
   expect(twoProportionPValue({ entered: 10, converted: 0 }, { entered: 10, converted: 0 })).toBeNull();
 });
@@ -19,8 +27,12 @@ test('probability to beat: symmetric, one half for equal data, near one for a cl
 });
 
 test('lift is relative to the holdout rate, and undefined when the holdout never converts', () => {
-  expect(compareWithHoldout({ entered: 100, converted: 15 }, { entered: 100, converted: 10 }).liftOverHoldout).toBeCloseTo(0.5, 10);
-  expect(compareWithHoldout({ entered: 100, converted: 15 }, { entered: 100, converted: 0 }).liftOverHoldout).toBeNull();
+  expect(
+    compareWithHoldout({ entered: 100, converted: 15 }, { entered: 100, converted: 10 }).liftOverHoldout,
+  ).toBeCloseTo(0.5, 10);
+  expect(
+    compareWithHoldout({ entered: 100, converted: 15 }, { entered: 100, converted: 0 }).liftOverHoldout,
+  ).toBeNull();
 });
 
 test('the winner rule needs enough customers in every variant and a probability over the bar', () => {

@@ -15,7 +15,8 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const base = process.env.KAIROS_TEST_DATABASE_URL;
   const template = process.env.KAIROS_TEST_TEMPLATE_DB;
-  if (!base || !template) throw new Error('test database settings are unset: run the tests through jest (global setup)');
+  if (!base || !template)
+    throw new Error('test database settings are unset: run the tests through jest (global setup)');
   const name = `kairos_test_${randomBytes(6).toString('hex')}`;
   await admin(base, `CREATE DATABASE ${name} TEMPLATE ${template}`);
   const url = withDatabase(base, name);
@@ -32,7 +33,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 
 /** The database at `url` on a server of a test's own (it has no template), migrated in place. */
 export function migratedDatabase(url: string): TestDatabase {
-  execFileSync('bash', [join(resolve(__dirname, '../..'), 'scripts/prisma.sh'), 'migrate', 'deploy'], { env: { ...process.env, DATABASE_URL: url }, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('bash', [join(resolve(__dirname, '../..'), 'scripts/prisma.sh'), 'migrate', 'deploy'], {
+    env: { ...process.env, DATABASE_URL: url },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const db = createDb({ url, poolSize: 5 });
   return { db, url, drop: () => db.$disconnect() };
 }

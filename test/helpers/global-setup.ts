@@ -15,7 +15,8 @@ import { withDatabase } from './database-url';
 const root = resolve(__dirname, '../..');
 
 export default async function globalSetup(): Promise<void> {
-  if (!temporalCliPath(process.env) || !temporalTestServerPath(process.env)) throw new Error(`No Temporal binaries. ${MISSING_BINARY_HINT}`);
+  if (!temporalCliPath(process.env) || !temporalTestServerPath(process.env))
+    throw new Error(`No Temporal binaries. ${MISSING_BINARY_HINT}`);
 
   const postgres = await startPostgres();
   (globalThis as { kairosTestPostgres?: Postgres }).kairosTestPostgres = postgres; // stopped by global teardown

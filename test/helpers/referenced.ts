@@ -12,7 +12,16 @@ export async function referenceEventTypes(programs: ProgramService, types: strin
   for (const type of types) {
     const id = `listens-to-${type.replace(/[^a-z0-9_-]/gi, '-')}`.slice(0, 64);
     const wait = { kind: 'waitForEvent', event: { type }, timeout: '1d', next: { matched: 'done', timedOut: 'done' } };
-    await programs.create(id, { name: `Listens to ${type}`, entry: { event: `${id}-entry` }, start: 'wait', steps: { wait, done: { kind: 'exit' } } }, 'test');
+    await programs.create(
+      id,
+      {
+        name: `Listens to ${type}`,
+        entry: { event: `${id}-entry` },
+        start: 'wait',
+        steps: { wait, done: { kind: 'exit' } },
+      },
+      'test',
+    );
     await programs.publish(id, 'test');
   }
 }

@@ -7,7 +7,11 @@ export async function seedTemplates(db: Db, ids: readonly string[]): Promise<voi
   for (const id of ids) {
     await db.template.upsert({
       where: { id },
-      create: { id, subject: `${id} for {{ customer.firstName | default: "you" }}`, body: `<p>${id}</p>{% for r in recommendations %}<li>{{ r.name }}</li>{% endfor %}` },
+      create: {
+        id,
+        subject: `${id} for {{ customer.firstName | default: "you" }}`,
+        body: `<p>${id}</p>{% for r in recommendations %}<li>{{ r.name }}</li>{% endfor %}`,
+      },
       update: {},
     });
   }
@@ -17,11 +21,46 @@ export async function seedTemplates(db: Db, ids: readonly string[]): Promise<voi
 export async function seedCatalogue(db: Db): Promise<void> {
   await db.product.createMany({
     data: [
-      { id: 'dress-linen', name: 'Linen summer dress', category: 'dress', stock: 10, targetStock: 10, attributes: { collection: 'summer', pairsWith: ['shoes', 'bag'] } },
-      { id: 'sandals', name: 'Leather sandals', category: 'shoes', stock: 8, targetStock: 10, attributes: { collection: 'summer' } },
-      { id: 'straw-bag', name: 'Straw bag', category: 'bag', stock: 60, targetStock: 20, attributes: { collection: 'summer' } },
-      { id: 'belt', name: 'Woven belt', category: 'belt', stock: 0, targetStock: 10, attributes: { collection: 'summer' } },
-      { id: 'winter-coat', name: 'Winter coat', category: 'coat', stock: 5, targetStock: 10, attributes: { collection: 'winter' } },
+      {
+        id: 'dress-linen',
+        name: 'Linen summer dress',
+        category: 'dress',
+        stock: 10,
+        targetStock: 10,
+        attributes: { collection: 'summer', pairsWith: ['shoes', 'bag'] },
+      },
+      {
+        id: 'sandals',
+        name: 'Leather sandals',
+        category: 'shoes',
+        stock: 8,
+        targetStock: 10,
+        attributes: { collection: 'summer' },
+      },
+      {
+        id: 'straw-bag',
+        name: 'Straw bag',
+        category: 'bag',
+        stock: 60,
+        targetStock: 20,
+        attributes: { collection: 'summer' },
+      },
+      {
+        id: 'belt',
+        name: 'Woven belt',
+        category: 'belt',
+        stock: 0,
+        targetStock: 10,
+        attributes: { collection: 'summer' },
+      },
+      {
+        id: 'winter-coat',
+        name: 'Winter coat',
+        category: 'coat',
+        stock: 5,
+        targetStock: 10,
+        attributes: { collection: 'winter' },
+      },
     ],
     skipDuplicates: true,
   });
@@ -36,7 +75,12 @@ export async function launchProgram(db: Db, id: string, definition: ProgramDefin
 }
 
 /** A program that emails a template as soon as its trigger event arrives, then exits. */
-export const sendsAtOnce = (name: string, trigger: string, extra: Partial<ProgramDefinitionInput> = {}, template = 'note'): ProgramDefinitionInput => ({
+export const sendsAtOnce = (
+  name: string,
+  trigger: string,
+  extra: Partial<ProgramDefinitionInput> = {},
+  template = 'note',
+): ProgramDefinitionInput => ({
   name,
   entry: { event: trigger },
   start: 'send',

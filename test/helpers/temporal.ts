@@ -3,7 +3,12 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporalCliPath, temporalTestServerPath } from '../../src/temporal/binaries';
 import { temporal } from '@temporalio/proto';
-import { CUSTOMER_ID_KEY, INTERPRETER_VERSION_KEY, PROGRAMS_KEY, SEARCH_ATTRIBUTE_FLAGS } from '../../workflows/search-attributes';
+import {
+  CUSTOMER_ID_KEY,
+  INTERPRETER_VERSION_KEY,
+  PROGRAMS_KEY,
+  SEARCH_ATTRIBUTE_FLAGS,
+} from '../../workflows/search-attributes';
 
 export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
   const path = temporalTestServerPath(process.env);
@@ -14,7 +19,12 @@ export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(
-      [CUSTOMER_ID_KEY, PROGRAMS_KEY, INTERPRETER_VERSION_KEY].map((k) => [k.name, k.type === 'KEYWORD_LIST' ? IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+      [CUSTOMER_ID_KEY, PROGRAMS_KEY, INTERPRETER_VERSION_KEY].map((k) => [
+        k.name,
+        k.type === 'KEYWORD_LIST'
+          ? IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST
+          : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+      ]),
     ),
   });
   return env;

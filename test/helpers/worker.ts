@@ -14,7 +14,10 @@ export const testLogger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
 /** Unsubscribe links signed with a fixed test secret; the worker and the test API share it. */
 export const TEST_SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const testWebhooks = createWebhookSender({ secret: TEST_SIGNING_SECRET, timeoutMs: 5000 });
-export const testUnsubscribeLinks = createUnsubscribeLinks({ secret: TEST_SIGNING_SECRET, publicUrl: 'http://kairos.test' });
+export const testUnsubscribeLinks = createUnsubscribeLinks({
+  secret: TEST_SIGNING_SECRET,
+  publicUrl: 'http://kairos.test',
+});
 
 /** Tests run without caps or quiet hours unless they are what the test is about. */
 export const NO_CONTACT_POLICY: ContactPolicyConfig = { caps: [], quietHours: null };
@@ -33,6 +36,14 @@ export async function createTestWorker(
     namespace: env.namespace ?? 'default',
     taskQueue: TEST_TASK_QUEUE,
     workflowBundle: { codePath },
-    deps: { ...deps, contactPolicy: deps.contactPolicy ?? NO_CONTACT_POLICY, logger: testLogger, emailFrom: 'journeys@kairos.test', unsubscribe: testUnsubscribeLinks, webhooks: testWebhooks, controlTiming: TEST_CONTROL_TIMING },
+    deps: {
+      ...deps,
+      contactPolicy: deps.contactPolicy ?? NO_CONTACT_POLICY,
+      logger: testLogger,
+      emailFrom: 'journeys@kairos.test',
+      unsubscribe: testUnsubscribeLinks,
+      webhooks: testWebhooks,
+      controlTiming: TEST_CONTROL_TIMING,
+    },
   });
 }

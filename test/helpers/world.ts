@@ -23,13 +23,23 @@ export interface World {
   stop(): Promise<void>;
 }
 
-export async function startWorld(server: 'time-skipping' | 'dev-server', options: { devServerArgs?: string[]; contactPolicy?: ContactPolicyConfig; wrapEmail?: (real: EmailSender) => EmailSender } = {}): Promise<World> {
+export async function startWorld(
+  server: 'time-skipping' | 'dev-server',
+  options: {
+    devServerArgs?: string[];
+    contactPolicy?: ContactPolicyConfig;
+    wrapEmail?: (real: EmailSender) => EmailSender;
+  } = {},
+): Promise<World> {
   const database = await createTestDatabase();
   const sink = await startSink({ port: 0 });
   const sendgrid = createSendGridSender({ apiKey: 'SG.test-key', baseUrl: sink.url });
   // A test may put a fault between the worker and the real client (a crash after the call).
   const email = options.wrapEmail ? options.wrapEmail(sendgrid) : sendgrid;
-  const env = server === 'time-skipping' ? await startTimeSkippingServer() : await startDevServer({ extraArgs: options.devServerArgs });
+  const env =
+    server === 'time-skipping'
+      ? await startTimeSkippingServer()
+      : await startDevServer({ extraArgs: options.devServerArgs });
   const worker = await createTestWorker(env, { db: database.db, email, contactPolicy: options.contactPolicy });
   const running = worker.run();
   const api = createApiServices({
@@ -67,7 +77,11 @@ function scenarioName(): string {
 }
 
 /** Polls `probe` until it returns a value that is not undefined/false, or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 45_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 45_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

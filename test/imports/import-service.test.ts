@@ -20,8 +20,10 @@ afterAll(async () => {
   await database.drop();
 });
 
-const run = (kind: ImportKind, format: ImportFormat, text: string) => imports.run({ kind, format, body: Readable.from([Buffer.from(text)]) });
-const ndjson = (...rows: unknown[]) => rows.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n';
+const run = (kind: ImportKind, format: ImportFormat, text: string) =>
+  imports.run({ kind, format, body: Readable.from([Buffer.from(text)]) });
+const ndjson = (...rows: unknown[]) =>
+  rows.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n';
 
 describe('customers', () => {
   it('imports a CSV: identifiers, time zone, other columns as traits; bad rows are reported by line', async () => {
@@ -43,7 +45,10 @@ describe('customers', () => {
     ]);
     const ana = await database.db.customer.findUniqueOrThrow({ where: { id: 'c-1' }, include: { identifiers: true } });
     expect(ana).toMatchObject({ timezone: 'Europe/Ljubljana', traits: { firstName: 'Ana', city: 'Ljubljana' } });
-    expect(ana.identifiers.map((i) => `${i.kind}=${i.value}`).sort()).toEqual(['email=ana@example.com', 'loyaltyId=L-1']);
+    expect(ana.identifiers.map((i) => `${i.kind}=${i.value}`).sort()).toEqual([
+      'email=ana@example.com',
+      'loyaltyId=L-1',
+    ]);
     expect(await database.db.customer.findUnique({ where: { id: 'c-2' } })).toBeNull();
   });
 
@@ -51,22 +56,35 @@ describe('customers', () => {
     const report = await run(
       'customers',
       'ndjson',
-      ndjson({ id: 501, email: 'n1@example.com', traits: { vip: true }, tier: 'gold' }, '{"id": "n-2", oops', '[1,2]', '', { id: 'n-3', anonymousId: 'anon-3', firstName: null }),
+      ndjson(
+        { id: 501, email: 'n1@example.com', traits: { vip: true }, tier: 'gold' },
+        '{"id": "n-2", oops',
+        '[1,2]',
+        '',
+        { id: 'n-3', anonymousId: 'anon-3', firstName: null },
+      ),
     );
     expect(report).toMatchObject({ status: 'completed', rowsOk: 2, rowsFailed: 2 });
     expect(report.errors).toEqual([
       { row: 2, path: '$', message: 'not valid JSON' },
       { row: 3, path: '$', message: 'must be a JSON object' },
     ]);
-    expect(await database.db.customer.findUniqueOrThrow({ where: { id: '501' } })).toMatchObject({ traits: { vip: true, tier: 'gold' } });
-    expect(await database.db.customerIdentifier.findUnique({ where: { kind_value: { kind: 'anonymousId', value: 'anon-3' } } })).toMatchObject({ customerId: 'n-3' });
+    expect(await database.db.customer.findUniqueOrThrow({ where: { id: '501' } })).toMatchObject({
+      traits: { vip: true, tier: 'gold' },
+    });
+    expect(
+      await database.db.customerIdentifier.findUnique({
+        where: { kind_value: { kind: 'anonymousId', value: 'anon-3' } },
+      }),
+    ).toMatchObject({ customerId: 'n-3' });
   });
 
   it('types CSV trait cells: canonical JSON numbers become numbers, true and false booleans, the rest text', async () => {
     const report = await run(
       'customers',
       'csv',
-      'id,points,ratio,debt,vip,churned,zip,sci,padded,big,word,note\n' + 't-1,850,0.5,-12,true,false,01234,1e3,850.50,12345678901234567890,TRUE,"850"\n',
+      'id,points,ratio,debt,vip,churned,zip,sci,padded,big,word,note\n' +
+        't-1,850,0.5,-12,true,false,01234,1e3,850.50,12345678901234567890,TRUE,"850"\n',
     );
     expect(report).toMatchObject({ status: 'completed', rowsOk: 1 });
     const { traits } = await database.db.customer.findUniqueOrThrow({ where: { id: 't-1' } });
@@ -90,31 +108,54 @@ describe('customers', () => {
   it('a CSV-imported number meets a numeric condition as the same value from the traits column does', async () => {
     await run('customers', 'csv', 'id,points,traits\nt-2,850,\nt-3,,"{""points"": 850}"\nt-4,120,\n');
     const condition = { field: 'profile.points', op: 'gte', value: 500 } as const;
-    const verdicts = await Promise.all(['t-2', 't-3', 't-4'].map(async (id) => evaluate(condition, await loadProfileScope(database.db, id))));
+    const verdicts = await Promise.all(
+      ['t-2', 't-3', 't-4'].map(async (id) => evaluate(condition, await loadProfileScope(database.db, id))),
+    );
     expect(verdicts).toEqual([true, true, false]);
   });
 
   it('re-imports merge traits, and an identifier held by another customer rejects the row', async () => {
-    const report = await run('customers', 'csv', 'id,email,city\nc-1,,Koper\nc-9,ana@example.com,Bled\nc-9,c9@example.com,Bled\n');
+    const report = await run(
+      'customers',
+      'csv',
+      'id,email,city\nc-1,,Koper\nc-9,ana@example.com,Bled\nc-9,c9@example.com,Bled\n',
+    );
     expect(report).toMatchObject({ rowsOk: 2, rowsFailed: 1 });
     expect(report.errors).toEqual([{ row: 3, path: '$.email', message: 'already identifies customer c-1' }]);
-    expect(await database.db.customer.findUniqueOrThrow({ where: { id: 'c-1' } })).toMatchObject({ timezone: 'Europe/Ljubljana', traits: { firstName: 'Ana', city: 'Koper' } });
+    expect(await database.db.customer.findUniqueOrThrow({ where: { id: 'c-1' } })).toMatchObject({
+      timezone: 'Europe/Ljubljana',
+      traits: { firstName: 'Ana', city: 'Koper' },
+    });
     expect(await database.db.customerIdentifier.count({ where: { value: 'ana@example.com' } })).toBe(1);
   });
 });
 
 describe('products', () => {
   it('imports a CSV with stock levels and JSON attributes; re-import updates stock without duplicates', async () => {
-    const csv = 'id,name,category,price,stock,targetStock,attributes\n' + 'p-1,Linen dress,dresses,89.90,12,10,"{""collection"":""summer""}"\n' + 'p-2,Straw hat,hats,,3,,\n' + 'p-3,Sandals,shoes,49.5,-1,,\n';
+    const csv =
+      'id,name,category,price,stock,targetStock,attributes\n' +
+      'p-1,Linen dress,dresses,89.90,12,10,"{""collection"":""summer""}"\n' +
+      'p-2,Straw hat,hats,,3,,\n' +
+      'p-3,Sandals,shoes,49.5,-1,,\n';
     const first = await run('products', 'csv', csv);
-    expect(first).toMatchObject({ rowsOk: 2, rowsFailed: 1, errors: [{ row: 4, path: '$.stock', message: 'must be 0 or more' }] });
+    expect(first).toMatchObject({
+      rowsOk: 2,
+      rowsFailed: 1,
+      errors: [{ row: 4, path: '$.stock', message: 'must be 0 or more' }],
+    });
 
     const again = await run('products', 'csv', 'id,name,stock\np-1,Linen dress,4\np-2,Straw hat,0\n');
     expect(again).toMatchObject({ status: 'completed', rowsOk: 2, rowsFailed: 0 });
     const products = await database.db.product.findMany({ orderBy: { id: 'asc' } });
     expect(products).toHaveLength(2);
     // Columns the second file did not have keep their values; stock follows the latest file.
-    expect(products[0]).toMatchObject({ id: 'p-1', stock: 4, targetStock: 10, category: 'dresses', attributes: { collection: 'summer' } });
+    expect(products[0]).toMatchObject({
+      id: 'p-1',
+      stock: 4,
+      targetStock: 10,
+      category: 'dresses',
+      attributes: { collection: 'summer' },
+    });
     expect(Number(products[0]!.price)).toBe(89.9);
     expect(products[1]).toMatchObject({ id: 'p-2', stock: 0, price: null });
   });
@@ -135,7 +176,11 @@ describe('products', () => {
       { row: 2, path: '$', message: 'Unrecognized key: "colour"' },
       { row: 3, path: '$.attributes', message: 'must be a JSON object' },
     ]);
-    expect(await database.db.product.findUniqueOrThrow({ where: { id: 'p-4' } })).toMatchObject({ stock: 6, targetStock: 3, attributes: { pairsWith: ['dresses'] } });
+    expect(await database.db.product.findUniqueOrThrow({ where: { id: 'p-4' } })).toMatchObject({
+      stock: 6,
+      targetStock: 3,
+      attributes: { pairsWith: ['dresses'] },
+    });
   });
 });
 
@@ -162,9 +207,30 @@ describe('purchases', () => {
     ]);
     const lines = await database.db.orderLine.findMany({ orderBy: [{ orderId: 'asc' }, { productId: 'asc' }] });
     expect(lines.map((l) => ({ ...l, price: l.price === null ? null : Number(l.price) }))).toEqual([
-      { orderId: 'o-1', productId: 'p-1', customerId: 'c-1', quantity: 1, price: 89.9, orderedAt: new Date('2025-03-01T10:00:00Z') },
-      { orderId: 'o-1', productId: 'p-2', customerId: 'c-1', quantity: 2, price: null, orderedAt: new Date('2025-03-01T10:00:00Z') },
-      { orderId: 'o-5', productId: 'p-4', customerId: 'c-4', quantity: 1, price: null, orderedAt: new Date('2025-05-01T00:00:00Z') },
+      {
+        orderId: 'o-1',
+        productId: 'p-1',
+        customerId: 'c-1',
+        quantity: 1,
+        price: 89.9,
+        orderedAt: new Date('2025-03-01T10:00:00Z'),
+      },
+      {
+        orderId: 'o-1',
+        productId: 'p-2',
+        customerId: 'c-1',
+        quantity: 2,
+        price: null,
+        orderedAt: new Date('2025-03-01T10:00:00Z'),
+      },
+      {
+        orderId: 'o-5',
+        productId: 'p-4',
+        customerId: 'c-4',
+        quantity: 1,
+        price: null,
+        orderedAt: new Date('2025-05-01T00:00:00Z'),
+      },
     ]);
   });
 
@@ -173,16 +239,37 @@ describe('purchases', () => {
       'purchases',
       'ndjson',
       ndjson(
-        { orderId: 'o-1', customerId: 'c-1', productId: 'p-1', quantity: 3, price: 80, orderedAt: '2025-03-01T10:00:00Z' },
+        {
+          orderId: 'o-1',
+          customerId: 'c-1',
+          productId: 'p-1',
+          quantity: 3,
+          price: 80,
+          orderedAt: '2025-03-01T10:00:00Z',
+        },
         { orderId: 'o-6', customerId: '501', productId: 'p-2', orderedAt: '2025-06-01T08:00:00.000+01:00' },
-        { orderId: 'o-6', customerId: '501', productId: 'p-2', quantity: 2, orderedAt: '2025-06-01T08:00:00.000+01:00' },
+        {
+          orderId: 'o-6',
+          customerId: '501',
+          productId: 'p-2',
+          quantity: 2,
+          orderedAt: '2025-06-01T08:00:00.000+01:00',
+        },
         { orderId: 'o-7', customerId: 'c-1', productId: 'p-1', quantity: 0, orderedAt: '2025-06-01T08:00:00Z' },
       ),
     );
     expect(report).toMatchObject({ rowsOk: 3, rowsFailed: 1, errors: [{ row: 4, path: '$.quantity' }] });
     expect(await database.db.orderLine.count()).toBe(4);
-    expect(await database.db.orderLine.findUniqueOrThrow({ where: { orderId_productId: { orderId: 'o-1', productId: 'p-1' } } })).toMatchObject({ quantity: 3 });
-    expect(await database.db.orderLine.findUniqueOrThrow({ where: { orderId_productId: { orderId: 'o-6', productId: 'p-2' } } })).toMatchObject({
+    expect(
+      await database.db.orderLine.findUniqueOrThrow({
+        where: { orderId_productId: { orderId: 'o-1', productId: 'p-1' } },
+      }),
+    ).toMatchObject({ quantity: 3 });
+    expect(
+      await database.db.orderLine.findUniqueOrThrow({
+        where: { orderId_productId: { orderId: 'o-6', productId: 'p-2' } },
+      }),
+    ).toMatchObject({
       quantity: 2,
       orderedAt: new Date('2025-06-01T07:00:00Z'),
     });
@@ -215,16 +302,24 @@ describe('recommendation lists', () => {
     }
     // Then the rebuild runs, and the new product is on the lists.
     await imports.recommendationsRefreshed();
-    expect(await database.db.productShortlist.findMany({ where: { productId: 'r-1' }, select: { list: true }, orderBy: { list: 'asc' } })).toEqual([
-      { list: 'category:coats' },
-      { list: 'overstock' },
-    ]);
+    expect(
+      await database.db.productShortlist.findMany({
+        where: { productId: 'r-1' },
+        select: { list: true },
+        orderBy: { list: 'asc' },
+      }),
+    ).toEqual([{ list: 'category:coats' }, { list: 'overstock' }]);
   });
 
   it('after a burst of imports, the lists hold every product of the burst', async () => {
-    for (let i = 0; i < 5; i++) await run('products', 'csv', `id,name,category,stock\nb-${i},Boot ${i},boots,${i + 1}\n`);
+    for (let i = 0; i < 5; i++)
+      await run('products', 'csv', `id,name,category,stock\nb-${i},Boot ${i},boots,${i + 1}\n`);
     await imports.recommendationsRefreshed();
-    expect((await database.db.productShortlist.findMany({ where: { list: 'category:boots' } })).map((r) => r.productId).sort()).toEqual(['b-0', 'b-1', 'b-2', 'b-3', 'b-4']);
+    expect(
+      (await database.db.productShortlist.findMany({ where: { list: 'category:boots' } }))
+        .map((r) => r.productId)
+        .sort(),
+    ).toEqual(['b-0', 'b-1', 'b-2', 'b-3', 'b-4']);
   });
 });
 
@@ -244,7 +339,11 @@ describe('the report', () => {
     const report = await run('customers', 'csv', 'id,firstName\nq-1,Ana\nq-2,"Bo\nq-3,Cy\n');
     expect(report.status).toBe('failed');
     expect(report.finishedAt).toBeInstanceOf(Date);
-    expect(report.errors.at(-1)).toMatchObject({ row: 3, path: '$', message: expect.stringMatching(/^import stopped: Quote Not Closed: .* line 3 /) });
+    expect(report.errors.at(-1)).toMatchObject({
+      row: 3,
+      path: '$',
+      message: expect.stringMatching(/^import stopped: Quote Not Closed: .* line 3 /),
+    });
     expect(await database.db.customer.count({ where: { id: { startsWith: 'q-' } } })).toBe(1);
   });
 
@@ -262,7 +361,9 @@ describe('the report', () => {
   it('marks the import failed and throws when the database refuses a batch', async () => {
     await database.db.$executeRawUnsafe('ALTER TABLE products ADD CONSTRAINT test_small_stock CHECK (stock < 100)');
     try {
-      await expect(run('products', 'csv', 'id,name,stock\nz-1,Zed,1\nz-2,Zed,2\nz-3,Zed,3\nz-4,Zed,500\n')).rejects.toThrow(/test_small_stock/);
+      await expect(
+        run('products', 'csv', 'id,name,stock\nz-1,Zed,1\nz-2,Zed,2\nz-3,Zed,3\nz-4,Zed,500\n'),
+      ).rejects.toThrow(/test_small_stock/);
     } finally {
       await database.db.$executeRawUnsafe('ALTER TABLE products DROP CONSTRAINT test_small_stock');
     }
@@ -281,7 +382,12 @@ describe('rows that break the input rules are failed rows naming the field', () 
   const NUL = /NUL/;
   const counts = async () => {
     const db = database.db;
-    return { customers: await db.customer.count(), identifiers: await db.customerIdentifier.count(), products: await db.product.count(), orderLines: await db.orderLine.count() };
+    return {
+      customers: await db.customer.count(),
+      identifiers: await db.customerIdentifier.count(),
+      products: await db.product.count(),
+      orderLines: await db.orderLine.count(),
+    };
   };
 
   it('customers CSV: NUL in the id, an identifier, a trait cell or a column name', async () => {
@@ -301,17 +407,33 @@ describe('rows that break the input rules are failed rows naming the field', () 
       { row: 4, path: '$.loyaltyId', message: expect.stringMatching(NUL) },
       { row: 5, path: '$.city', message: expect.stringMatching(NUL) },
     ]);
-    expect((await database.db.customer.findMany({ where: { id: { startsWith: 'nul-' } }, orderBy: { id: 'asc' } })).map((c) => c.id)).toEqual(['nul-1', 'nul-5']);
-    expect(await database.db.customerIdentifier.count({ where: { value: { in: ['nul2@example.com', 'nul3@example.com', 'nul4@example.com'] } } })).toBe(0);
+    expect(
+      (await database.db.customer.findMany({ where: { id: { startsWith: 'nul-' } }, orderBy: { id: 'asc' } })).map(
+        (c) => c.id,
+      ),
+    ).toEqual(['nul-1', 'nul-5']);
+    expect(
+      await database.db.customerIdentifier.count({
+        where: { value: { in: ['nul2@example.com', 'nul3@example.com', 'nul4@example.com'] } },
+      }),
+    ).toBe(0);
 
     const header = await run('customers', 'csv', 'id,ci\u0000ty\nnul-6,Bled\n');
     // The report is stored as jsonb, which cannot hold NUL either: a key that has one is named with it escaped.
-    expect(header).toMatchObject({ status: 'completed', rowsOk: 0, rowsFailed: 1, errors: [{ row: 2, path: '$.ci\\u0000ty', message: expect.stringMatching(NUL) }] });
+    expect(header).toMatchObject({
+      status: 'completed',
+      rowsOk: 0,
+      rowsFailed: 1,
+      errors: [{ row: 2, path: '$.ci\\u0000ty', message: expect.stringMatching(NUL) }],
+    });
     expect(await database.db.customer.findUnique({ where: { id: 'nul-6' } })).toBeNull();
 
     // A header the import cannot go on from is its stop reason, stored in the report as the rest are.
     const twice = await run('customers', 'csv', 'id,a\u0000,a\u0000\nnul-7,1,2\n');
-    expect(twice).toMatchObject({ status: 'failed', errors: [{ path: '$', message: 'import stopped: the CSV header names column "a\\u0000" twice' }] });
+    expect(twice).toMatchObject({
+      status: 'failed',
+      errors: [{ path: '$', message: 'import stopped: the CSV header names column "a\\u0000" twice' }],
+    });
   });
 
   it('customers NDJSON: traits with NUL, deep nesting, unpaired surrogates or __proto__, as a traits object or as columns', async () => {
@@ -347,10 +469,18 @@ describe('rows that break the input rules are failed rows naming the field', () 
   });
 
   it('customers NDJSON: traits up to 32 levels deep are kept, whether a traits object or a column', async () => {
-    const report = await run('customers', 'ndjson', `{"id": "deep-1", "traits": ${nest(32)}}\n{"id": "deep-2", "tier": ${nest(31)}}\n`);
+    const report = await run(
+      'customers',
+      'ndjson',
+      `{"id": "deep-1", "traits": ${nest(32)}}\n{"id": "deep-2", "tier": ${nest(31)}}\n`,
+    );
     expect(report).toMatchObject({ status: 'completed', rowsOk: 2, rowsFailed: 0 });
-    expect(await database.db.customer.findUniqueOrThrow({ where: { id: 'deep-1' } })).toMatchObject({ traits: JSON.parse(nest(32)) });
-    expect(await database.db.customer.findUniqueOrThrow({ where: { id: 'deep-2' } })).toMatchObject({ traits: { tier: JSON.parse(nest(31)) } });
+    expect(await database.db.customer.findUniqueOrThrow({ where: { id: 'deep-1' } })).toMatchObject({
+      traits: JSON.parse(nest(32)),
+    });
+    expect(await database.db.customer.findUniqueOrThrow({ where: { id: 'deep-2' } })).toMatchObject({
+      traits: { tier: JSON.parse(nest(31)) },
+    });
   });
 
   it('products: NUL in the id, name, category or attributes; attributes too deep', async () => {
@@ -380,7 +510,12 @@ describe('rows that break the input rules are failed rows naming the field', () 
     ]);
     // JSON text in a CSV cell writes NUL as the escape \u0000 (a raw one is not JSON).
     const csv = await run('products', 'csv', 'id,name,stock,attributes\npn-7,Hat,1,"{""k\\u0000"": 1}"\npn-8,Hat,1,\n');
-    expect(csv).toMatchObject({ status: 'completed', rowsOk: 1, rowsFailed: 1, errors: [{ row: 2, path: '$.attributes.k\\u0000', message: expect.stringMatching(NUL) }] });
+    expect(csv).toMatchObject({
+      status: 'completed',
+      rowsOk: 1,
+      rowsFailed: 1,
+      errors: [{ row: 2, path: '$.attributes.k\\u0000', message: expect.stringMatching(NUL) }],
+    });
     expect(await counts()).toEqual({ ...before, products: before.products + 1 });
   });
 
@@ -414,6 +549,8 @@ describe('rows that break the input rules are failed rows naming the field', () 
       { row: 8, path: '$.orderedAt', message: expect.stringMatching(WINDOW) },
     ]);
     expect(await counts()).toEqual({ ...before, orderLines: before.orderLines + 1 });
-    expect(await database.db.orderLine.findMany({ where: { customerId: 'pc-1' }, select: { orderId: true } })).toEqual([{ orderId: 'po-8' }]);
+    expect(await database.db.orderLine.findMany({ where: { customerId: 'pc-1' }, select: { orderId: true } })).toEqual([
+      { orderId: 'po-8' },
+    ]);
   });
 });

@@ -28,7 +28,9 @@ describe('readCsvRows', () => {
 
   it('stops at an oversized record but hands over every row before it', async () => {
     const good = Array.from({ length: 50 }, (_, i) => `${i},ok\n`).join('');
-    const { rows, stopped } = await collect(readCsvRows(stream(`id,note\n${good}99,${'x'.repeat(MAX_ROW_BYTES + 10)}\n100,lost\n`)));
+    const { rows, stopped } = await collect(
+      readCsvRows(stream(`id,note\n${good}99,${'x'.repeat(MAX_ROW_BYTES + 10)}\n100,lost\n`)),
+    );
     expect(rows).toHaveLength(50);
     expect(stopped?.message).toMatch(/Max Record Size/);
     expect(stopped?.line).toBe(52);
@@ -43,13 +45,17 @@ describe('readCsvRows', () => {
   });
 
   it('counts blank lines, quoted newlines and skipped rows before the row whose quote never closes', async () => {
-    const { rows, stopped } = await collect(readCsvRows(stream('id,note\n1,"two\nlines"\n\n\n2,too,many\n3,x"y\n4,ok\n\n5,"open\n6,ok\n7,ok\n')));
+    const { rows, stopped } = await collect(
+      readCsvRows(stream('id,note\n1,"two\nlines"\n\n\n2,too,many\n3,x"y\n4,ok\n\n5,"open\n6,ok\n7,ok\n')),
+    );
     expect(rows.map((r) => r.line).sort((a, b) => a - b)).toEqual([3, 6, 7, 8]);
     expect(stopped?.line).toBe(10);
   });
 
   it('names the line where an oversized row starts', async () => {
-    const { stopped } = await collect(readCsvRows(stream(`id,note\n1,ok\n2,"${'x\n'.repeat(MAX_ROW_BYTES / 2 + 10)}"\n`)));
+    const { stopped } = await collect(
+      readCsvRows(stream(`id,note\n1,ok\n2,"${'x\n'.repeat(MAX_ROW_BYTES / 2 + 10)}"\n`)),
+    );
     expect(stopped?.message).toMatch(/Max Record Size/);
     expect(stopped?.line).toBe(3);
   });
@@ -73,7 +79,9 @@ describe('readNdjsonRows', () => {
   });
 
   it('stops at a line longer than the limit instead of buffering it', async () => {
-    const { rows, stopped } = await collect(readNdjsonRows(stream('{"id":1}\n', `{"id":"${'x'.repeat(MAX_ROW_BYTES)}`, 'x"}\n')));
+    const { rows, stopped } = await collect(
+      readNdjsonRows(stream('{"id":1}\n', `{"id":"${'x'.repeat(MAX_ROW_BYTES)}`, 'x"}\n')),
+    );
     expect(rows).toEqual([{ line: 1, record: { id: 1 } }]);
     expect(stopped?.message).toBe(`line 2 is longer than ${MAX_ROW_BYTES} bytes`);
   });

@@ -9,7 +9,12 @@ beforeAll(async () => {
   database = await createTestDatabase();
   // Known before the batch: ana holds an email and a loyalty card; old-ana was merged into her.
   await database.db.customer.createMany({ data: [{ id: 'ana' }, { id: 'old-ana', mergedInto: 'ana' }] });
-  await database.db.customerIdentifier.createMany({ data: [{ kind: 'email', value: 'ana@example.com', customerId: 'ana' }, { kind: 'loyaltyId', value: 'L-1', customerId: 'ana' }] });
+  await database.db.customerIdentifier.createMany({
+    data: [
+      { kind: 'email', value: 'ana@example.com', customerId: 'ana' },
+      { kind: 'loyaltyId', value: 'L-1', customerId: 'ana' },
+    ],
+  });
 });
 afterAll(() => database?.drop());
 

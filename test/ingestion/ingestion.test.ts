@@ -15,8 +15,16 @@ const signalled: string[] = [];
 beforeAll(async () => {
   database = await createTestDatabase();
   const { db } = database;
-  const customers = { deliver: async (_customerId: string, event: { id: string }) => void signalled.push(event.id) } as unknown as CustomerClient;
-  ingestion = createIngestion({ db, identity: createIdentity(db, customers), customers, logger: pino({ level: 'silent' }), referenced: { references: () => true, enters: () => true } });
+  const customers = {
+    deliver: async (_customerId: string, event: { id: string }) => void signalled.push(event.id),
+  } as unknown as CustomerClient;
+  ingestion = createIngestion({
+    db,
+    identity: createIdentity(db, customers),
+    customers,
+    logger: pino({ level: 'silent' }),
+    referenced: { references: () => true, enters: () => true },
+  });
 });
 afterAll(async () => {
   await ingestion?.flush();
@@ -43,11 +51,19 @@ test('an event id seen before answers with its first customer and writes nothing
 test('delivered marks reach the rows without a flush, each once', async () => {
   const { db } = database;
   await Promise.all(['mark-1', 'mark-2', 'mark-3'].map((id, i) => ingestion.ingest(signup(id, `m${i}@example.com`))));
-  const rows = await eventually(async () => {
-    const r = await db.event.findMany({ where: { id: { startsWith: 'mark-' } }, orderBy: { id: 'asc' } });
-    return r.every((e) => e.deliveredAt !== null) && r;
-  }, 10_000, 'the delivered marks');
-  expect(rows.map((r) => [r.id, r.attempts])).toEqual([['mark-1', 1], ['mark-2', 1], ['mark-3', 1]]);
+  const rows = await eventually(
+    async () => {
+      const r = await db.event.findMany({ where: { id: { startsWith: 'mark-' } }, orderBy: { id: 'asc' } });
+      return r.every((e) => e.deliveredAt !== null) && r;
+    },
+    10_000,
+    'the delivered marks',
+  );
+  expect(rows.map((r) => [r.id, r.attempts])).toEqual([
+    ['mark-1', 1],
+    ['mark-2', 1],
+    ['mark-3', 1],
+  ]);
 });
 
 test('a flush writes the pending marks at once', async () => {

@@ -20,11 +20,16 @@ const referenced = { references: (type: string) => REFERENCED.has(type), enters:
 beforeAll(async () => {
   database = await createTestDatabase();
   // Timestamps must not depend on the session's zone (Prisma writes UTC): a server not in UTC.
-  await admin(database.url, `ALTER DATABASE ${new URL(database.url).pathname.slice(1)} SET timezone = 'Asia/Kathmandu'`);
+  await admin(
+    database.url,
+    `ALTER DATABASE ${new URL(database.url).pathname.slice(1)} SET timezone = 'Asia/Kathmandu'`,
+  );
   const { db } = database;
   // ana holds an email and a loyalty card; old-ana was merged into her; bo has no identifier.
   // dee holds a card and web-dee an anonymous id (a card and a web id are weaker than an email).
-  await db.customer.createMany({ data: [{ id: 'ana' }, { id: 'old-ana', mergedInto: 'ana' }, { id: 'bo' }, { id: 'dee' }, { id: 'web-dee' }] });
+  await db.customer.createMany({
+    data: [{ id: 'ana' }, { id: 'old-ana', mergedInto: 'ana' }, { id: 'bo' }, { id: 'dee' }, { id: 'web-dee' }],
+  });
   await db.customerIdentifier.createMany({
     data: [
       { kind: 'email', value: 'ana@example.com', customerId: 'ana' },
@@ -33,8 +38,12 @@ beforeAll(async () => {
       { kind: 'anonymousId', value: 'web-2', customerId: 'web-dee' },
     ],
   });
-  await db.event.create({ data: { id: 'seen-1', customerId: 'bo', type: 'signup', occurredAt: new Date(), deliveredAt: new Date() } });
-  const customers = { deliver: async (customerId: string, event: { id: string }) => void signalled.push(`${customerId} ${event.id}`) } as unknown as CustomerClient;
+  await db.event.create({
+    data: { id: 'seen-1', customerId: 'bo', type: 'signup', occurredAt: new Date(), deliveredAt: new Date() },
+  });
+  const customers = {
+    deliver: async (customerId: string, event: { id: string }) => void signalled.push(`${customerId} ${event.id}`),
+  } as unknown as CustomerClient;
   const logger = pino({ level: 'silent' });
   ingestion = createIngestion({ db, identity: createIdentity(db, customers), customers, logger, referenced });
 });
@@ -43,7 +52,13 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const view = (eventId: string, customer: EventInput['customer'], extra: Partial<EventInput> = {}): EventInput => ({ eventId, type: 'page_view', customer, properties: { path: `/${eventId}` }, ...extra });
+const view = (eventId: string, customer: EventInput['customer'], extra: Partial<EventInput> = {}): EventInput => ({
+  eventId,
+  type: 'page_view',
+  customer,
+  properties: { path: `/${eventId}` },
+  ...extra,
+});
 
 test('a batch stores the events of known customers in one go, as identity would resolve them, and leaves the rest', async () => {
   const at = '2026-03-01T10:15:30.123+01:00';
@@ -63,7 +78,10 @@ test('a batch stores the events of known customers in one go, as identity would 
     view('b-12', { anonymousId: 'web-2' }),
     view('b-13', { id: 'bo', email: 'ana@example.com' }), // a given id wins
   ];
-  const answered = await storeUnreferencedBatch(database.db, items.map((input, index) => ({ index, input })));
+  const answered = await storeUnreferencedBatch(
+    database.db,
+    items.map((input, index) => ({ index, input })),
+  );
   expect([...answered.keys()].sort((a, b) => a - b)).toEqual([0, 1, 2, 7, 8, 9, 10, 11, 12, 13]);
   const fresh = { duplicate: false, delivered: true, unreferenced: true };
   expect(answered.get(0)).toEqual({ eventId: 'b-0', customerId: 'ana', ...fresh });
@@ -71,11 +89,22 @@ test('a batch stores the events of known customers in one go, as identity would 
   expect(answered.get(2)).toEqual({ eventId: 'b-2', customerId: 'bo', ...fresh });
   expect(answered.get(7)).toEqual({ eventId: 'seen-1', customerId: 'bo', duplicate: true, delivered: true });
   expect(answered.get(8)).toEqual({ eventId: 'twice', customerId: 'ana', ...fresh });
-  expect(answered.get(9)).toEqual({ eventId: 'twice', customerId: 'ana', duplicate: true, delivered: true, unreferenced: true });
+  expect(answered.get(9)).toEqual({
+    eventId: 'twice',
+    customerId: 'ana',
+    duplicate: true,
+    delivered: true,
+    unreferenced: true,
+  });
   expect([10, 11, 12, 13].map((i) => answered.get(i)!.customerId)).toEqual(['ana', 'dee', 'web-dee', 'bo']);
 
-  const rows = await database.db.event.findMany({ where: { id: { in: ['b-0', 'b-1', 'b-2', 'twice', 'b-3', 'b-6'] } }, orderBy: { id: 'asc' } });
-  expect(rows.map((r) => [r.id, r.customerId, r.type, r.unreferenced, r.deliveredAt !== null, r.attempts, r.properties])).toEqual([
+  const rows = await database.db.event.findMany({
+    where: { id: { in: ['b-0', 'b-1', 'b-2', 'twice', 'b-3', 'b-6'] } },
+    orderBy: { id: 'asc' },
+  });
+  expect(
+    rows.map((r) => [r.id, r.customerId, r.type, r.unreferenced, r.deliveredAt !== null, r.attempts, r.properties]),
+  ).toEqual([
     ['b-0', 'ana', 'page_view', true, true, 0, { path: '/b-0' }],
     ['b-1', 'ana', 'page_view', true, true, 0, { path: '/b-1' }],
     ['b-2', 'bo', 'page_view', true, true, 0, { path: '/b-2' }],
@@ -91,14 +120,30 @@ test('a batch stores the events of known customers in one go, as identity would 
 
 test('one at a time: an unreferenced event is stored unsignalled, a new customer too; a referenced one is signalled', async () => {
   const newcomer = await ingestion.ingest(view('one-1', { email: 'cy@example.com' }));
-  expect(newcomer).toEqual({ eventId: 'one-1', customerId: expect.any(String), duplicate: false, delivered: true, unreferenced: true });
-  expect(await database.db.customerIdentifier.findUnique({ where: { kind_value: { kind: 'email', value: 'cy@example.com' } } })).toMatchObject({ customerId: newcomer.customerId });
+  expect(newcomer).toEqual({
+    eventId: 'one-1',
+    customerId: expect.any(String),
+    duplicate: false,
+    delivered: true,
+    unreferenced: true,
+  });
+  expect(
+    await database.db.customerIdentifier.findUnique({
+      where: { kind_value: { kind: 'email', value: 'cy@example.com' } },
+    }),
+  ).toMatchObject({ customerId: newcomer.customerId });
   expect(await ingestion.ingest(view('one-1', { email: 'cy@example.com' }))).toEqual({ ...newcomer, duplicate: true });
   const stored = await database.db.event.findUniqueOrThrow({ where: { id: 'one-1' } });
   expect([stored.unreferenced, Math.abs(stored.receivedAt.getTime() - Date.now()) < 60_000]).toEqual([true, true]);
   // A purchase no program uses still records its order lines (products must exist).
   await database.db.product.create({ data: { id: 'dress', name: 'Dress', stock: 1 } });
-  await ingestion.ingest(view('one-2', { email: 'cy@example.com' }, { type: 'purchase', properties: { orderId: 'o-9', items: [{ productId: 'dress', price: 10 }] } }));
+  await ingestion.ingest(
+    view(
+      'one-2',
+      { email: 'cy@example.com' },
+      { type: 'purchase', properties: { orderId: 'o-9', items: [{ productId: 'dress', price: 10 }] } },
+    ),
+  );
   expect(await database.db.orderLine.count({ where: { orderId: 'o-9', customerId: newcomer.customerId } })).toBe(1);
   expect(signalled).toEqual([]);
 
@@ -122,7 +167,10 @@ test('the relay marks a pending event nothing references any more as delivered, 
   const relay = createRelay({ db, ingestion, logger: pino({ level: 'silent' }), referenced });
   expect(await relay.deliverDue()).toBe(1);
   expect(signalled).toEqual(['ana pending-signup']);
-  const rows = await db.event.findMany({ where: { id: { in: ['pending-view', 'pending-signup'] } }, orderBy: { id: 'asc' } });
+  const rows = await db.event.findMany({
+    where: { id: { in: ['pending-view', 'pending-signup'] } },
+    orderBy: { id: 'asc' },
+  });
   expect(rows.map((r) => [r.id, r.deliveredAt !== null, r.unreferenced, r.attempts])).toEqual([
     ['pending-signup', true, false, 1],
     ['pending-view', true, true, 0],

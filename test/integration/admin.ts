@@ -11,7 +11,12 @@ export const offerProgram = (template: string, trigger = 'visit') => ({
   goal: { event: { type: 'purchase' }, window: '1d' },
   start: 'hold',
   steps: {
-    hold: { kind: 'waitForEvent', event: { type: 'continue' }, timeout: '1h', next: { matched: 'offer', timedOut: 'done' } },
+    hold: {
+      kind: 'waitForEvent',
+      event: { type: 'continue' },
+      timeout: '1h',
+      next: { matched: 'offer', timedOut: 'done' },
+    },
     offer: { kind: 'send', channel: 'email', template, next: 'done' },
     done: { kind: 'exit' },
   },
@@ -27,7 +32,9 @@ export async function saveTemplates(api: ApiServer, subjects: Record<string, str
 /** Saves the draft (creating the program the first time) and publishes it; returns the version. */
 export async function publish(api: ApiServer, id: string, definition: object): Promise<number> {
   const exists = (await api.request('GET', `/v1/programs/${id}`)).status === 200;
-  const saved = exists ? await api.request('PUT', `/v1/programs/${id}/draft`, { json: { definition } }) : await api.request('POST', '/v1/programs', { json: { id, definition } });
+  const saved = exists
+    ? await api.request('PUT', `/v1/programs/${id}/draft`, { json: { definition } })
+    : await api.request('POST', '/v1/programs', { json: { id, definition } });
   if (saved.status >= 300) throw new Error(`save ${id}: ${saved.status} ${saved.text}`);
   const published = await api.request('POST', `/v1/programs/${id}/versions`);
   if (published.status !== 201) throw new Error(`publish ${id}: ${published.status} ${published.text}`);
@@ -35,26 +42,39 @@ export async function publish(api: ApiServer, id: string, definition: object): P
 }
 
 /** Posts events in batches of 500; every item must be accepted. */
-export async function postEvents(api: ApiServer, events: { type: string; customer: object; eventId?: string; properties?: object }[]): Promise<void> {
+export async function postEvents(
+  api: ApiServer,
+  events: { type: string; customer: object; eventId?: string; properties?: object }[],
+): Promise<void> {
   for (let i = 0; i < events.length; i += 500) {
     const res = await api.request('POST', '/v1/events/batch', { json: { events: events.slice(i, i + 500) } });
-    if (res.status !== 207 || res.body.rejected !== 0) throw new Error(`batch: ${res.status} ${res.text.slice(0, 500)}`);
+    if (res.status !== 207 || res.body.rejected !== 0)
+      throw new Error(`batch: ${res.status} ${res.text.slice(0, 500)}`);
   }
 }
 
 export const customerOf = (n: string) => ({ email: `${n}@example.com` });
 
 /** `n` customer names: prefix000, prefix001, ... */
-export const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(3, '0')}`);
+export const names = (prefix: string, n: number) =>
+  Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(3, '0')}`);
 
 /** Waits until `count` step records match `where` (they are written in batches, shortly after the fact). */
-export async function stepsRecorded(db: Db, where: Prisma.JourneyStepWhereInput, count: number, what: string, timeoutMs = 90_000): Promise<void> {
+export async function stepsRecorded(
+  db: Db,
+  where: Prisma.JourneyStepWhereInput,
+  count: number,
+  what: string,
+  timeoutMs = 90_000,
+): Promise<void> {
   await eventually(async () => (await db.journeyStep.count({ where })) >= count, timeoutMs, what);
 }
 
 /** Customer ids by email, for the customers the test created. */
 export async function customerIds(db: Db, names: string[]): Promise<Map<string, string>> {
-  const rows = await db.customerIdentifier.findMany({ where: { kind: 'email', value: { in: names.map((n) => `${n}@example.com`) } } });
+  const rows = await db.customerIdentifier.findMany({
+    where: { kind: 'email', value: { in: names.map((n) => `${n}@example.com`) } },
+  });
   return new Map(rows.map((r) => [r.value.replace('@example.com', ''), r.customerId]));
 }
 
@@ -63,11 +83,15 @@ export async function customerIds(db: Db, names: string[]): Promise<Map<string, 
  * record (the one without `next`; an exit step's own record carries `next: null`).
  */
 export async function finished(db: Db, customerIds: string[], what: string, timeoutMs = 120_000): Promise<void> {
-  await eventually(async () => {
-    const [row] = await db.$queryRaw<{ open: bigint }[]>`
+  await eventually(
+    async () => {
+      const [row] = await db.$queryRaw<{ open: bigint }[]>`
       SELECT count(*) AS open FROM journey_steps s
       WHERE s.customer_id = ANY(${customerIds}) AND s.kind = 'enter' AND s.outcome = 'entered'
         AND NOT EXISTS (SELECT 1 FROM journey_steps x WHERE x.enrollment_id = s.enrollment_id AND x.kind = 'exit' AND NOT (x.detail ? 'next'))`;
-    return Number(row!.open) === 0;
-  }, timeoutMs, what);
+      return Number(row!.open) === 0;
+    },
+    timeoutMs,
+    what,
+  );
 }

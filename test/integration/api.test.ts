@@ -29,10 +29,14 @@ describe('health', () => {
 
   test('/readyz answers 200 with the database and Temporal checks ok', async () => {
     // Each probe has 2 s to answer; on a loaded machine the first may not, so allow a few tries.
-    const res = await eventually(async () => {
-      const r = await api.request('GET', '/readyz', { auth: null });
-      return r.status === 200 && r;
-    }, 15_000, '/readyz to answer 200');
+    const res = await eventually(
+      async () => {
+        const r = await api.request('GET', '/readyz', { auth: null });
+        return r.status === 200 && r;
+      },
+      15_000,
+      '/readyz to answer 200',
+    );
     expect(res.body).toEqual({ status: 'ready', checks: { database: 'ok', temporal: 'ok' } });
   });
 });
@@ -131,15 +135,21 @@ describe('program publishing', () => {
   };
 
   test('publishing an invalid definition is a 422 with a JSON path per defect, and no version', async () => {
-    expect((await api.request('POST', '/v1/programs', { json: { id: 'broken', definition: brokenGraph } })).status).toBe(201);
+    expect(
+      (await api.request('POST', '/v1/programs', { json: { id: 'broken', definition: brokenGraph } })).status,
+    ).toBe(201);
     const res = await api.request('POST', '/v1/programs/broken/versions');
     expectProblem(res, 422);
     expect(res.body.title).toBe('Invalid program definition');
-    const byPath = Object.fromEntries(res.body.errors.map((e: { path: string; message: string }) => [e.path, e.message]));
+    const byPath = Object.fromEntries(
+      res.body.errors.map((e: { path: string; message: string }) => [e.path, e.message]),
+    );
     // The cycle is reported at one of its steps; which one follows the stored key order (jsonb
     // orders keys by length, so it is not the author's order): either is exact for this cycle.
     const cycleAt = ['$.steps.check', '$.steps.tag'].find((p) => p in byPath) ?? '(none)';
-    expect(Object.keys(byPath).sort()).toEqual(['$.steps.hello.next', '$.steps.hello.template', '$.steps.orphan', cycleAt].sort());
+    expect(Object.keys(byPath).sort()).toEqual(
+      ['$.steps.hello.next', '$.steps.hello.template', '$.steps.orphan', cycleAt].sort(),
+    );
     expect(byPath['$.steps.hello.next']).toMatch(/dangling next pointer: no step "gone"/);
     expect(byPath['$.steps.orphan']).toMatch(/unreachable step/);
     expect(byPath[cycleAt]).toMatch(/^cycle with no wait: (check -> tag -> check|tag -> check -> tag)$/);
@@ -154,7 +164,11 @@ describe('program publishing', () => {
       entry: { event: 'signup', where: { field: 'event.properties.plan', op: 'eq', value: 'pro' } },
       start: 'check',
       steps: {
-        check: { kind: 'branch', cases: [{ when: { field: 'traits.vip', op: 'exists' }, next: 'hello' }], default: 'done' },
+        check: {
+          kind: 'branch',
+          cases: [{ when: { field: 'traits.vip', op: 'exists' }, next: 'hello' }],
+          default: 'done',
+        },
         hello: { kind: 'send', channel: 'email', template: 'known', next: 'done' },
         done: { kind: 'exit' },
       },
@@ -162,14 +176,20 @@ describe('program publishing', () => {
     const badCase = structuredClone(valid) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
     badCase.steps.check.cases[0].when = { field: 'event.properties.total', op: 'between', value: 10 };
     badCase.entry.where = { field: 'plan', op: 'eq', value: 'pro' };
-    expect((await api.request('POST', '/v1/programs', { json: { id: 'conditions', definition: badCase } })).status).toBe(201);
+    expect(
+      (await api.request('POST', '/v1/programs', { json: { id: 'conditions', definition: badCase } })).status,
+    ).toBe(201);
 
     const res = await api.request('POST', '/v1/programs/conditions/versions');
     expectProblem(res, 422);
     expect(pathsOf(res.body)).toEqual(['$.entry.where.field', '$.steps.check.cases[0].when.op']);
-    expect(res.body.errors.find((e: { path: string }) => e.path.endsWith('.op')).message).toMatch(/unknown op "between"/);
+    expect(res.body.errors.find((e: { path: string }) => e.path.endsWith('.op')).message).toMatch(
+      /unknown op "between"/,
+    );
 
-    expect((await api.request('PUT', '/v1/programs/conditions/draft', { json: { definition: valid } })).status).toBe(200);
+    expect((await api.request('PUT', '/v1/programs/conditions/draft', { json: { definition: valid } })).status).toBe(
+      200,
+    );
     const published = await api.request('POST', '/v1/programs/conditions/versions');
     expect(published.status).toBe(201);
     expect(published.body).toEqual({ programId: 'conditions', version: 1, unchanged: false });

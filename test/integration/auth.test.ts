@@ -14,7 +14,12 @@ import { expectProblem, listen, type ApiServer } from './http';
 let world: World;
 let api: ApiServer;
 const keys: Record<string, string> = {};
-const KEY_SCOPES: Record<string, Scope[]> = { ingest: ['ingest'], read: ['read'], admin: ['admin'], 'ingest+read': ['ingest', 'read'] };
+const KEY_SCOPES: Record<string, Scope[]> = {
+  ingest: ['ingest'],
+  read: ['read'],
+  admin: ['admin'],
+  'ingest+read': ['ingest', 'read'],
+};
 
 beforeAll(async () => {
   world = await startWorld('dev-server');
@@ -37,24 +42,28 @@ const WRONG_KEY: Record<Scope, string> = { ingest: 'read', read: 'ingest', admin
 const concrete = (path: string) => path.replace(':version', '1').replace(/:[A-Za-z]+/g, 'nope');
 const bodyFor = (method: string) => (method === 'post' || method === 'put' ? { json: {} } : {});
 
-describe.each(API_ROUTES.filter((r) => r.scope).map((r) => ({ ...r, name: `${r.method.toUpperCase()} ${r.path}` })))('$name', (route) => {
-  const call = (auth: string | null) => api.request(route.method.toUpperCase(), concrete(route.path), { ...bodyFor(route.method), auth });
+describe.each(API_ROUTES.filter((r) => r.scope).map((r) => ({ ...r, name: `${r.method.toUpperCase()} ${r.path}` })))(
+  '$name',
+  (route) => {
+    const call = (auth: string | null) =>
+      api.request(route.method.toUpperCase(), concrete(route.path), { ...bodyFor(route.method), auth });
 
-  test('without a key: 401 problem+json with WWW-Authenticate', async () => {
-    expectProblem(await call(null), 401);
-  });
+    test('without a key: 401 problem+json with WWW-Authenticate', async () => {
+      expectProblem(await call(null), 401);
+    });
 
-  test(`with a key lacking "${route.scope}": 403 naming the scope`, async () => {
-    const res = await call(bearer(WRONG_KEY[route.scope!]));
-    expectProblem(res, 403);
-    expect(res.body.requiredScope).toBe(route.scope);
-    expect(res.body.detail).toContain(`"${route.scope}"`);
-  });
+    test(`with a key lacking "${route.scope}": 403 naming the scope`, async () => {
+      const res = await call(bearer(WRONG_KEY[route.scope!]));
+      expectProblem(res, 403);
+      expect(res.body.requiredScope).toBe(route.scope);
+      expect(res.body.detail).toContain(`"${route.scope}"`);
+    });
 
-  test(`with "${route.scope}", or a stored admin key: past auth`, async () => {
-    for (const key of [route.scope!, 'admin']) expect([401, 403]).not.toContain((await call(bearer(key))).status);
-  });
-});
+    test(`with "${route.scope}", or a stored admin key: past auth`, async () => {
+      for (const key of [route.scope!, 'admin']) expect([401, 403]).not.toContain((await call(bearer(key))).status);
+    });
+  },
+);
 
 describe('routes', () => {
   interface Layer {
@@ -67,7 +76,10 @@ describe('routes', () => {
       for (const layer of stack) {
         if (layer.handle.stack) walk(layer.handle.stack);
         for (const method of Object.keys(layer.route?.methods ?? {})) {
-          routes.set(`${method.toUpperCase()} ${layer.route!.path}`, layer.route!.stack.find((l) => l.handle.requiredScope)?.handle.requiredScope);
+          routes.set(
+            `${method.toUpperCase()} ${layer.route!.path}`,
+            layer.route!.stack.find((l) => l.handle.requiredScope)?.handle.requiredScope,
+          );
         }
       }
     };
@@ -77,7 +89,9 @@ describe('routes', () => {
 
   test('every /v1 route the app serves is documented, with the scope its guard enforces', () => {
     const v1 = [...served(world.api.app)].filter(([name]) => name.includes(' /v1/'));
-    expect(Object.fromEntries(v1)).toEqual(Object.fromEntries(API_ROUTES.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r.scope])));
+    expect(Object.fromEntries(v1)).toEqual(
+      Object.fromEntries(API_ROUTES.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r.scope])),
+    );
   });
 
   test('an unknown /v1 route needs a key before it is a 404', async () => {
@@ -96,7 +110,12 @@ describe('API keys', () => {
   });
 
   test('a new key must name known scopes', async () => {
-    for (const json of [{ name: 'x', scopes: ['everything'] }, { name: 'x', scopes: [] }, { name: '', scopes: ['read'] }, { name: 'x', scopes: ['read', 'read'] }]) {
+    for (const json of [
+      { name: 'x', scopes: ['everything'] },
+      { name: 'x', scopes: [] },
+      { name: '', scopes: ['read'] },
+      { name: 'x', scopes: ['read', 'read'] },
+    ]) {
       expectProblem(await api.request('POST', '/v1/api-keys', { json }), 400);
     }
   });
@@ -116,13 +135,25 @@ describe('API keys', () => {
 
 describe('limits', () => {
   test('over the per-minute budget a key gets 429 problem+json with Retry-After; other keys do not', async () => {
-    const { app, close } = createApiServices({ db: world.database.db, client: world.env.client, taskQueue: TEST_TASK_QUEUE, logger: testLogger, bootstrapKey: TEST_ADMIN_KEY, rateLimitPerMinute: 3 });
+    const { app, close } = createApiServices({
+      db: world.database.db,
+      client: world.env.client,
+      taskQueue: TEST_TASK_QUEUE,
+      logger: testLogger,
+      bootstrapKey: TEST_ADMIN_KEY,
+      rateLimitPerMinute: 3,
+    });
     const limited = await listen(app);
     try {
-      for (let i = 0; i < 3; i++) expect((await limited.request('GET', '/v1/customers/nope', { auth: bearer('read') })).status).toBe(404);
+      for (let i = 0; i < 3; i++)
+        expect((await limited.request('GET', '/v1/customers/nope', { auth: bearer('read') })).status).toBe(404);
       const res = await limited.request('GET', '/v1/customers/nope', { auth: bearer('read') });
       expectProblem(res, 429);
-      const retryAfter = Number((await fetch(`${limited.url}/v1/customers/nope`, { headers: { authorization: bearer('read') } })).headers.get('retry-after'));
+      const retryAfter = Number(
+        (await fetch(`${limited.url}/v1/customers/nope`, { headers: { authorization: bearer('read') } })).headers.get(
+          'retry-after',
+        ),
+      );
       expect(retryAfter).toBeGreaterThan(0);
       expect(retryAfter).toBeLessThanOrEqual(60);
       expect((await limited.request('GET', '/v1/customers/nope', { auth: bearer('admin') })).status).toBe(404);
@@ -137,7 +168,10 @@ describe('limits', () => {
     const blob = 'x'.repeat(300 * 1024);
     const event = { type: 'page_view', customer: { email: 'big@example.com' }, properties: { blob } };
     expectProblem(await api.request('POST', '/v1/events', { json: event, auth: bearer('ingest') }), 413);
-    const batch = await api.request('POST', '/v1/events/batch', { json: { events: [{ ...event, type: '1-invalid' }] }, auth: bearer('ingest') });
+    const batch = await api.request('POST', '/v1/events/batch', {
+      json: { events: [{ ...event, type: '1-invalid' }] },
+      auth: bearer('ingest'),
+    });
     expect(batch.status).toBe(400);
     expect(batch.body.results[0].errors[0].path).toBe('$.events[0].type');
     expect(await world.database.db.event.count()).toBe(0);
@@ -160,9 +194,14 @@ describe('OpenAPI', () => {
     const validate = new Ajv2020({ allErrors: true, strict: false, validateFormats: false }).compile(schema);
     expect(validate(res.body) ? [] : validate.errors).toEqual([]);
     // Every component is a valid JSON Schema 2020-12 and every $ref resolves.
-    const ajv = new Ajv2020({ strict: false, validateFormats: false }).addSchema({ ...res.body, $id: 'kairos:openapi' });
-    for (const name of Object.keys(res.body.components.schemas)) expect(ajv.getSchema(`kairos:openapi#/components/schemas/${name}`)).toBeDefined();
-    for (const ref of res.text.match(/"\$ref":"[^"]+"/g) ?? []) expect(ref).toMatch(/"#\/components\/schemas\/[A-Za-z]+"/);
+    const ajv = new Ajv2020({ strict: false, validateFormats: false }).addSchema({
+      ...res.body,
+      $id: 'kairos:openapi',
+    });
+    for (const name of Object.keys(res.body.components.schemas))
+      expect(ajv.getSchema(`kairos:openapi#/components/schemas/${name}`)).toBeDefined();
+    for (const ref of res.text.match(/"\$ref":"[^"]+"/g) ?? [])
+      expect(ref).toMatch(/"#\/components\/schemas\/[A-Za-z]+"/);
     expect(res.text).not.toMatch(/"pattern":"[^"]*\/[a-z]+"/); // a regex flag leaked into a pattern
   });
 
@@ -172,7 +211,10 @@ describe('OpenAPI', () => {
       const op = doc.paths[openApiPath(route.path)]?.[route.method];
       expect(op).toBeDefined();
       expect(op.security).toEqual(route.scope ? [{ apiKey: [route.scope] }] : []);
-      if (route.scope) expect(op.responses['403'].content['application/problem+json'].schema).toEqual({ $ref: '#/components/schemas/Problem' });
+      if (route.scope)
+        expect(op.responses['403'].content['application/problem+json'].schema).toEqual({
+          $ref: '#/components/schemas/Problem',
+        });
       expect(op.responses['401'].content).toHaveProperty(['application/problem+json']);
     }
     expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
@@ -182,8 +224,19 @@ describe('OpenAPI', () => {
     const { body: doc } = await api.request('GET', '/openapi.json', { auth: null });
     const ajv = new Ajv2020({ strict: false, validateFormats: false }).addSchema({ ...doc, $id: 'kairos:openapi' });
     const event = ajv.getSchema('kairos:openapi#/components/schemas/EventInput')!;
-    expect(event({ type: 'Purchase', customer: { email: 'a@b.co' }, properties: { items: [{ sku: 'x', n: 1 }], note: null } })).toBe(true);
-    for (const bad of [{ type: '1x', customer: { id: 'c' } }, { type: 'x' }, { type: 'x', customer: { id: 'c' }, extra: 1 }]) expect(event(bad)).toBe(false);
+    expect(
+      event({
+        type: 'Purchase',
+        customer: { email: 'a@b.co' },
+        properties: { items: [{ sku: 'x', n: 1 }], note: null },
+      }),
+    ).toBe(true);
+    for (const bad of [
+      { type: '1x', customer: { id: 'c' } },
+      { type: 'x' },
+      { type: 'x', customer: { id: 'c' }, extra: 1 },
+    ])
+      expect(event(bad)).toBe(false);
   });
 
   test('/docs is a Swagger UI page served from this server, with no CDN', async () => {

@@ -22,9 +22,13 @@ const welcome = {
 beforeAll(async () => {
   world = await startWorld('dev-server', { contactPolicy: NO_CONTACT_POLICY });
   api = await listen(world.api.app);
-  const template = await api.request('PUT', '/v1/templates/welcome', { json: { subject: 'Welcome, {{ customer.firstName }}', body: '<p>Hello {{ customer.firstName }}</p>' } });
+  const template = await api.request('PUT', '/v1/templates/welcome', {
+    json: { subject: 'Welcome, {{ customer.firstName }}', body: '<p>Hello {{ customer.firstName }}</p>' },
+  });
   expect(template.status).toBe(200);
-  expect((await api.request('POST', '/v1/programs', { json: { id: 'welcome', definition: welcome } })).status).toBe(201);
+  expect((await api.request('POST', '/v1/programs', { json: { id: 'welcome', definition: welcome } })).status).toBe(
+    201,
+  );
   const published = await api.request('POST', '/v1/programs/welcome/versions');
   expect(published.body).toEqual({ programId: 'welcome', version: 1, unchanged: false });
   const launched = await api.request('POST', '/v1/programs/welcome/launch', { json: { version: 1 } });
@@ -36,21 +40,30 @@ afterAll(async () => {
 });
 
 async function identify(email: string, firstName: string): Promise<string> {
-  const res = await api.request('POST', '/v1/customers/identify', { json: { customer: { email }, traits: { firstName }, timezone: 'Europe/Ljubljana' } });
+  const res = await api.request('POST', '/v1/customers/identify', {
+    json: { customer: { email }, traits: { firstName }, timezone: 'Europe/Ljubljana' },
+  });
   expect(res.status).toBe(200);
   return res.body.customerId as string;
 }
 
 const inbox = (email: string) => world.sink.store.list({ to: email });
-const stepsOf = (enrollmentId: string) => world.database.db.journeyStep.findMany({ where: { enrollmentId }, orderBy: { at: 'asc' } });
+const stepsOf = (enrollmentId: string) =>
+  world.database.db.journeyStep.findMany({ where: { enrollmentId }, orderBy: { at: 'asc' } });
 
 /** The enrollment has recorded its exit: nothing more can be sent for it. */
 const exited = (enrollmentId: string) =>
-  eventually(async () => (await stepsOf(enrollmentId)).some((s) => s.kind === 'exit' && s.outcome === 'exit_step'), 20_000, `${enrollmentId} to exit`);
+  eventually(
+    async () => (await stepsOf(enrollmentId)).some((s) => s.kind === 'exit' && s.outcome === 'exit_step'),
+    20_000,
+    `${enrollmentId} to exit`,
+  );
 
 test('a signup posted over HTTP runs the customer workflow and sends the welcome email exactly once', async () => {
   const ana = await identify('ana@example.com', 'Ana');
-  const res = await api.request('POST', '/v1/events', { json: { eventId: 'signup-ana', type: 'signup', customer: { email: 'ana@example.com' } } });
+  const res = await api.request('POST', '/v1/events', {
+    json: { eventId: 'signup-ana', type: 'signup', customer: { email: 'ana@example.com' } },
+  });
   expect(res.status).toBe(202);
   expect(res.body).toEqual({ eventId: 'signup-ana', customerId: ana, duplicate: false, delivered: true });
 
@@ -59,12 +72,18 @@ test('a signup posted over HTTP runs the customer workflow and sends the welcome
   expect(description.type).toBe('customerWorkflow');
   expect(description.status.name).toBe('RUNNING');
 
-  const [mail] = await eventually(async () => inbox('ana@example.com').length > 0 && inbox('ana@example.com'), 20_000, 'the welcome email');
+  const [mail] = await eventually(
+    async () => inbox('ana@example.com').length > 0 && inbox('ana@example.com'),
+    20_000,
+    'the welcome email',
+  );
   expect(mail).toMatchObject({ subject: 'Welcome, Ana', html: '<p>Hello Ana</p>' });
   await exited('welcome/signup-ana');
   expect(inbox('ana@example.com')).toHaveLength(1);
   const messages = await world.database.db.message.findMany({ where: { customerId: ana } });
-  expect(messages).toEqual([expect.objectContaining({ key: 'welcome/signup-ana/send-welcome/1', status: 'sent', recipient: 'ana@example.com' })]);
+  expect(messages).toEqual([
+    expect.objectContaining({ key: 'welcome/signup-ana/send-welcome/1', status: 'sent', recipient: 'ana@example.com' }),
+  ]);
 
   const journey = await api.request('GET', `/v1/customers/${ana}/journey`);
   expect(journey.status).toBe(200);
@@ -76,7 +95,10 @@ test('a signup posted over HTTP runs the customer workflow and sends the welcome
 
 test('the same event id posted three times is stored once, answered 202 then 200 duplicate, and acts once', async () => {
   const bo = await identify('bo@example.com', 'Bo');
-  const post = () => api.request('POST', '/v1/events', { json: { eventId: 'signup-bo', type: 'signup', customer: { email: 'bo@example.com' } } });
+  const post = () =>
+    api.request('POST', '/v1/events', {
+      json: { eventId: 'signup-bo', type: 'signup', customer: { email: 'bo@example.com' } },
+    });
   const responses = [await post(), await post(), await post()];
   expect(responses.map((r) => r.status)).toEqual([202, 200, 200]);
   expect(responses.map((r) => r.body.duplicate)).toEqual([false, true, true]);
@@ -103,7 +125,9 @@ test('the same event id posted concurrently is stored and acted on once', async 
 
 test('a redelivered signal (as the relay would send) has no second effect in the workflow', async () => {
   const di = await identify('di@example.com', 'Di');
-  await api.request('POST', '/v1/events', { json: { eventId: 'signup-di', type: 'signup', customer: { email: 'di@example.com' } } });
+  await api.request('POST', '/v1/events', {
+    json: { eventId: 'signup-di', type: 'signup', customer: { email: 'di@example.com' } },
+  });
   const stored = await world.database.db.event.findUniqueOrThrow({ where: { id: 'signup-di' } });
   const event = { id: stored.id, type: stored.type, occurredAt: stored.occurredAt.toISOString(), properties: {} };
   await world.api.deps.customers.deliver(di, event);
@@ -132,7 +156,15 @@ test('a batch of 3 valid events and 1 invalid one is a 207 with a result per ite
   expect(res.body).toMatchObject({ accepted: 3, rejected: 1 });
   // No program uses page_view: stored, signalled to nobody (unreferenced); signup is signalled.
   expect(res.body.results.slice(0, 3)).toEqual(
-    ['batch-1', 'batch-2', 'batch-3'].map((eventId, index) => ({ index, status: 202, eventId, customerId: ed, duplicate: false, delivered: true, ...(index < 2 ? { unreferenced: true } : {}) })),
+    ['batch-1', 'batch-2', 'batch-3'].map((eventId, index) => ({
+      index,
+      status: 202,
+      eventId,
+      customerId: ed,
+      duplicate: false,
+      delivered: true,
+      ...(index < 2 ? { unreferenced: true } : {}),
+    })),
   );
   const invalid = res.body.results[3];
   expect(invalid).toMatchObject({ index: 3, status: 400 });
@@ -145,12 +177,20 @@ test('a batch of 3 valid events and 1 invalid one is a 207 with a result per ite
 
   const again = await api.request('POST', '/v1/events/batch', { json: { events: events.slice(0, 3) } });
   expect(again.status).toBe(207);
-  expect(again.body.results.map((r: { status: number; duplicate: boolean }) => [r.status, r.duplicate])).toEqual([[200, true], [200, true], [200, true]]);
+  expect(again.body.results.map((r: { status: number; duplicate: boolean }) => [r.status, r.duplicate])).toEqual([
+    [200, true],
+    [200, true],
+    [200, true],
+  ]);
 });
 
 test('the customer workflow id is deterministic: a second start for the same customer is refused', async () => {
   const fay = await identify('fay@example.com', 'Fay');
   await api.request('POST', '/v1/events', { json: { type: 'signup', customer: { id: fay } } }); // an event a program uses
-  const start = world.env.client.workflow.start('customerWorkflow', { workflowId: `customer:${fay}`, taskQueue: TEST_TASK_QUEUE, args: [{ customerId: fay }] });
+  const start = world.env.client.workflow.start('customerWorkflow', {
+    workflowId: `customer:${fay}`,
+    taskQueue: TEST_TASK_QUEUE,
+    args: [{ customerId: fay }],
+  });
   await expect(start).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
 });

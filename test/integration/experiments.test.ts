@@ -4,7 +4,17 @@
 // rule promotes v2 once it converts.
 import { NO_CONTACT_POLICY } from '../helpers/worker';
 import { eventually, startWorld, type World } from '../helpers/world';
-import { customerIds, customerOf, names, finished, offerProgram, postEvents, publish, saveTemplates, stepsRecorded } from './admin';
+import {
+  customerIds,
+  customerOf,
+  names,
+  finished,
+  offerProgram,
+  postEvents,
+  publish,
+  saveTemplates,
+  stepsRecorded,
+} from './admin';
 import { listen, type ApiServer } from './http';
 
 let world: World;
@@ -33,12 +43,27 @@ test('v2 as a 50/50 experiment with a 10% holdout: sticky, recorded, balanced; v
   expect(await publish(api, 'offer', offerProgram('offer-a'))).toBe(1);
   expect((await api.request('POST', '/v1/programs/offer/launch', { json: { version: 1 } })).status).toBe(200);
   const early = names('early', 200);
-  await postEvents(api, early.map((n) => visit(n)));
-  await stepsRecorded(db, { programId: 'offer', version: 1, kind: 'enter', outcome: 'entered' }, 200, '200 customers entered v1');
+  await postEvents(
+    api,
+    early.map((n) => visit(n)),
+  );
+  await stepsRecorded(
+    db,
+    { programId: 'offer', version: 1, kind: 'enter', outcome: 'entered' },
+    200,
+    '200 customers entered v1',
+  );
 
   expect(await publish(api, 'offer', offerProgram('offer-b'))).toBe(2);
   const started = await api.request('POST', '/v1/programs/offer/experiments', {
-    json: { variants: [{ name: 'v1', version: 1 }, { name: 'v2', version: 2 }], holdout: 0.1, winnerRule: { minCustomersPerVariant: 40, minProbability: 0.95, autoPromote: true, evaluationIntervalMs: 1000 } },
+    json: {
+      variants: [
+        { name: 'v1', version: 1 },
+        { name: 'v2', version: 2 },
+      ],
+      holdout: 0.1,
+      winnerRule: { minCustomersPerVariant: 40, minProbability: 0.95, autoPromote: true, evaluationIntervalMs: 1000 },
+    },
   });
   expect(started.status).toBe(201);
   const experimentId = started.body.id as string;
@@ -46,13 +71,20 @@ test('v2 as a 50/50 experiment with a 10% holdout: sticky, recorded, balanced; v
   // New entrants, 50 of them visiting twice.
   const late = names('late', 200);
   await postEvents(api, [...late.map((n) => visit(n)), ...late.slice(0, 50).map((n) => visit(n, `visit-again-${n}`))]);
-  await stepsRecorded(db, { programId: 'offer', kind: 'enter', variant: { not: null } }, 250, 'the new entries recorded');
+  await stepsRecorded(
+    db,
+    { programId: 'offer', kind: 'enter', variant: { not: null } },
+    250,
+    'the new entries recorded',
+  );
 
   // Recorded once per customer, and every entry of a customer is in their recorded variant.
   const assignments = await db.assignment.findMany({ where: { experimentId } });
   expect(assignments).toHaveLength(200);
   const variantOf = new Map(assignments.map((a) => [a.customerId, a.variant]));
-  const entries = await db.journeyStep.findMany({ where: { programId: 'offer', kind: 'enter', variant: { not: null } } });
+  const entries = await db.journeyStep.findMany({
+    where: { programId: 'offer', kind: 'enter', variant: { not: null } },
+  });
   expect(entries).toHaveLength(250);
   for (const e of entries) expect(e.variant).toBe(variantOf.get(e.customerId));
   for (const e of entries) expect(e.version).toBe(e.variant === 'v2' ? 2 : 1);
@@ -63,7 +95,10 @@ test('v2 as a 50/50 experiment with a 10% holdout: sticky, recorded, balanced; v
 
   // v1's in-flight customers move on now, and finish on v1 with v1's email.
   const earlyIds = await customerIds(db, early);
-  await postEvents(api, early.map((n) => ({ type: 'continue', customer: customerOf(n) })));
+  await postEvents(
+    api,
+    early.map((n) => ({ type: 'continue', customer: customerOf(n) })),
+  );
   await finished(db, [...earlyIds.values()], 'v1 customers to finish');
   const earlySteps = await db.journeyStep.findMany({ where: { customerId: { in: [...earlyIds.values()] } } });
   expect(new Set(earlySteps.map((s) => s.version))).toEqual(new Set([1]));
@@ -74,29 +109,45 @@ test('v2 as a 50/50 experiment with a 10% holdout: sticky, recorded, balanced; v
   // Holdout customers run v1 silently: their send is recorded as skipped, and nothing reaches the sink.
   const lateIds = await customerIds(db, late);
   const holdout = late.filter((n) => variantOf.get(lateIds.get(n)!) === 'holdout');
-  await postEvents(api, holdout.map((n) => ({ type: 'continue', customer: customerOf(n) })));
+  await postEvents(
+    api,
+    holdout.map((n) => ({ type: 'continue', customer: customerOf(n) })),
+  );
   const holdoutIds = holdout.map((n) => lateIds.get(n)!);
   await finished(db, holdoutIds, 'holdout customers to finish');
   const holdoutMessages = await db.message.findMany({ where: { customerId: { in: holdoutIds } } });
   expect(new Set(holdoutMessages.map((m) => m.customerId)).size).toBe(holdout.length);
   for (const m of holdoutMessages) expect(m).toMatchObject({ status: 'skipped', reason: 'holdout' });
-  expect(world.sink.store.list({}).filter((m) => holdout.some((n) => m.to.includes(`${n}@example.com`)))).toHaveLength(0);
+  expect(world.sink.store.list({}).filter((m) => holdout.some((n) => m.to.includes(`${n}@example.com`)))).toHaveLength(
+    0,
+  );
 
   // v2's customers buy; v1's and the holdout's do not. The rule (40 per variant, P ≥ 0.95) promotes v2.
   const v2 = late.filter((n) => variantOf.get(lateIds.get(n)!) === 'v2');
-  await postEvents(api, v2.map((n) => ({ type: 'purchase', customer: customerOf(n) })));
-  const promoted = await eventually(async () => {
-    const res = await api.request('GET', `/v1/experiments/${experimentId}`);
-    return res.body.status === 'promoted' ? res.body : undefined;
-  }, 90_000, 'the winner to be promoted');
+  await postEvents(
+    api,
+    v2.map((n) => ({ type: 'purchase', customer: customerOf(n) })),
+  );
+  const promoted = await eventually(
+    async () => {
+      const res = await api.request('GET', `/v1/experiments/${experimentId}`);
+      return res.body.status === 'promoted' ? res.body : undefined;
+    },
+    90_000,
+    'the winner to be promoted',
+  );
   expect(promoted.winner).toBe('v2');
   expect((await api.request('GET', '/v1/programs/offer')).body.liveVersion).toBe(2);
 
   // The rule may fire before the last purchases are recorded; the results catch up.
-  const results = await eventually(async () => {
-    const body = (await api.request('GET', `/v1/experiments/${experimentId}/results`)).body;
-    return body.variants.v2.converted === v2.length ? body : undefined;
-  }, 60_000, 'every purchase to count');
+  const results = await eventually(
+    async () => {
+      const body = (await api.request('GET', `/v1/experiments/${experimentId}/results`)).body;
+      return body.variants.v2.converted === v2.length ? body : undefined;
+    },
+    60_000,
+    'every purchase to count',
+  );
   expect(results.variants.v2).toMatchObject({ entered: v2.length, converted: v2.length, conversionRate: 1 });
   expect(results.variants.v2.probabilityToBeatHoldout).toBeGreaterThan(0.95);
   expect(results.variants.v2.pValue).toBeLessThan(0.001);
@@ -104,6 +155,12 @@ test('v2 as a 50/50 experiment with a 10% holdout: sticky, recorded, balanced; v
   expect(results.holdout).toMatchObject({ entered: holdout.length, converted: 0 });
 
   const audit = (await api.request('GET', '/v1/audit?resource=program:offer')).body.entries;
-  expect(audit[0]).toMatchObject({ actor: `experiment:${experimentId}`, action: 'experiment.promote', after: { liveVersion: 2, winner: 'v2' } });
-  expect(audit.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['experiment.start', 'program.publish', 'program.launch', 'program.create']));
+  expect(audit[0]).toMatchObject({
+    actor: `experiment:${experimentId}`,
+    action: 'experiment.promote',
+    after: { liveVersion: 2, winner: 'v2' },
+  });
+  expect(audit.map((e: { action: string }) => e.action)).toEqual(
+    expect.arrayContaining(['experiment.start', 'program.publish', 'program.launch', 'program.create']),
+  );
 }, 360_000); // about 900 events through the API: a minute alone, several on a loaded 2-core machine

@@ -13,7 +13,12 @@ let api: ApiServer;
 beforeAll(async () => {
   world = await startWorld('dev-server', { contactPolicy: NO_CONTACT_POLICY });
   api = await listen(world.api.app);
-  await saveTemplates(api, { 'first-a': 'First A', 'second-a': 'Second A', 'first-b': 'First B', 'second-b': 'Second B' });
+  await saveTemplates(api, {
+    'first-a': 'First A',
+    'second-a': 'Second A',
+    'first-b': 'First B',
+    'second-b': 'Second B',
+  });
 }, 90_000);
 afterAll(async () => {
   await api?.close();
@@ -35,8 +40,16 @@ const twoSends = (variant: 'a' | 'b') => ({
 
 /** The sink's fault switch: the provider failing, from outside, as in production. */
 const sinkFaults = (method: 'POST' | 'DELETE', spec?: object) =>
-  fetch(`${world.sink.url}/_sink/faults`, { method, headers: { 'content-type': 'application/json' }, body: spec ? JSON.stringify(spec) : undefined });
-const subjectsTo = (email: string) => world.sink.store.list({ to: email }).map((m) => m.subject).sort();
+  fetch(`${world.sink.url}/_sink/faults`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: spec ? JSON.stringify(spec) : undefined,
+  });
+const subjectsTo = (email: string) =>
+  world.sink.store
+    .list({ to: email })
+    .map((m) => m.subject)
+    .sort();
 
 async function release(program: string): Promise<void> {
   expect(await publish(api, program, twoSends('a'))).toBe(1);
@@ -44,22 +57,37 @@ async function release(program: string): Promise<void> {
   expect(await publish(api, program, twoSends('b'))).toBe(2);
 }
 
-test("a breach of the send-failure guardrail rolls v2 back at the first evaluation that sees it, and the audit log says why", async () => {
+test('a breach of the send-failure guardrail rolls v2 back at the first evaluation that sees it, and the audit log says why', async () => {
   const { db } = world.database;
   await release('ramp');
   expect((await sinkFaults('POST', { status: 500, subjectContains: 'First B' })).status).toBe(200);
   const started = await api.request('POST', '/v1/programs/ramp/rollouts', {
-    json: { toVersion: 2, plan: [{ percent: 50, dwellMs: 600_000 }, { percent: 100, dwellMs: 600_000 }], evaluationIntervalMs: 2000, guardrails: { minSamples: 5 } },
+    json: {
+      toVersion: 2,
+      plan: [
+        { percent: 50, dwellMs: 600_000 },
+        { percent: 100, dwellMs: 600_000 },
+      ],
+      evaluationIntervalMs: 2000,
+      guardrails: { minSamples: 5 },
+    },
   });
   expect(started.status).toBe(201);
   const rolloutId = started.body.id as string;
 
   const before = names('before', 40);
-  await postEvents(api, before.map((n) => ({ type: 'visit', customer: customerOf(n) })));
-  const rolledBack = await eventually(async () => {
-    const r = (await api.request('GET', `/v1/rollouts/${rolloutId}`)).body;
-    return r.status === 'rolled_back' ? r : undefined;
-  }, 90_000, 'the rollback');
+  await postEvents(
+    api,
+    before.map((n) => ({ type: 'visit', customer: customerOf(n) })),
+  );
+  const rolledBack = await eventually(
+    async () => {
+      const r = (await api.request('GET', `/v1/rollouts/${rolloutId}`)).body;
+      return r.status === 'rolled_back' ? r : undefined;
+    },
+    90_000,
+    'the rollback',
+  );
   expect(rolledBack.reason).toMatch(/^sendFailureRate \d+\.\d% on the new version against 0\.0% on the current one/);
   // Acted on at once: the only evaluation with a breach is the last one.
   const breaches = rolledBack.evaluations.filter((e: { breach: string | null }) => e.breach !== null);
@@ -68,13 +96,22 @@ test("a breach of the send-failure guardrail rolls v2 back at the first evaluati
   expect(rolledBack.evaluations.at(-1).metrics.candidate.messages).toBeGreaterThanOrEqual(5);
 
   const audit = (await api.request('GET', '/v1/audit?resource=program:ramp&limit=5')).body.entries;
-  expect(audit[0]).toMatchObject({ actor: `rollout:${rolloutId}`, action: 'rollout.rollback', after: { liveVersion: 1, reason: rolledBack.reason } });
-  const version2 = (await api.request('GET', '/v1/programs/ramp/versions')).body.find((v: { version: number }) => v.version === 2);
+  expect(audit[0]).toMatchObject({
+    actor: `rollout:${rolloutId}`,
+    action: 'rollout.rollback',
+    after: { liveVersion: 1, reason: rolledBack.reason },
+  });
+  const version2 = (await api.request('GET', '/v1/programs/ramp/versions')).body.find(
+    (v: { version: number }) => v.version === 2,
+  );
   expect(version2.retiredReason).toBe(rolledBack.reason);
 
   // New entrants are back on v1.
   const after = names('after', 10);
-  await postEvents(api, after.map((n) => ({ type: 'visit', customer: customerOf(n) })));
+  await postEvents(
+    api,
+    after.map((n) => ({ type: 'visit', customer: customerOf(n) })),
+  );
   const afterIds = [...(await customerIds(db, after)).values()];
   await stepsRecorded(db, { customerId: { in: afterIds }, kind: 'enter', outcome: 'entered' }, 10, 'the new entrants');
   expect(await db.journeyStep.count({ where: { customerId: { in: afterIds }, kind: 'enter', version: 1 } })).toBe(10);
@@ -85,7 +122,9 @@ test("a breach of the send-failure guardrail rolls v2 back at the first evaluati
   expect((await sinkFaults('DELETE')).status).toBe(204);
   const beforeIds = await customerIds(db, before);
   await finished(db, [...beforeIds.values()], 'the first customers to finish');
-  const onV2 = await db.journeyStep.findMany({ where: { customerId: { in: [...beforeIds.values()] }, kind: 'enter', version: 2 } });
+  const onV2 = await db.journeyStep.findMany({
+    where: { customerId: { in: [...beforeIds.values()] }, kind: 'enter', version: 2 },
+  });
   expect(onV2.length).toBeGreaterThanOrEqual(5);
   for (const n of before) {
     const id = beforeIds.get(n)!;
@@ -94,7 +133,9 @@ test("a breach of the send-failure guardrail rolls v2 back at the first evaluati
       continue;
     }
     expect(['', 'First B']).toContain(subjectsTo(`${n}@example.com`).join());
-    const exits = await db.journeyStep.findMany({ where: { customerId: id, kind: 'exit', stepId: { in: ['first', 'pause'] } } });
+    const exits = await db.journeyStep.findMany({
+      where: { customerId: id, kind: 'exit', stepId: { in: ['first', 'pause'] } },
+    });
     expect(exits.map((e) => e.outcome)).toEqual(['version rolled back']);
   }
   expect(world.sink.store.list({}).filter((m) => m.subject === 'Second B')).toEqual([]);
@@ -103,16 +144,29 @@ test("a breach of the send-failure guardrail rolls v2 back at the first evaluati
 test('a healthy rollout ramps through its plan and makes the new version live', async () => {
   await release('smooth');
   const started = await api.request('POST', '/v1/programs/smooth/rollouts', {
-    json: { toVersion: 2, plan: [{ percent: 10, dwellMs: 500 }, { percent: 100, dwellMs: 500 }], evaluationIntervalMs: 250 },
+    json: {
+      toVersion: 2,
+      plan: [
+        { percent: 10, dwellMs: 500 },
+        { percent: 100, dwellMs: 500 },
+      ],
+      evaluationIntervalMs: 250,
+    },
   });
   expect(started.status).toBe(201);
-  const done = await eventually(async () => {
-    const r = (await api.request('GET', `/v1/rollouts/${started.body.id}`)).body;
-    return r.status === 'completed' ? r : undefined;
-  }, 60_000, 'the rollout to complete');
+  const done = await eventually(
+    async () => {
+      const r = (await api.request('GET', `/v1/rollouts/${started.body.id}`)).body;
+      return r.status === 'completed' ? r : undefined;
+    },
+    60_000,
+    'the rollout to complete',
+  );
   expect(done.percent).toBe(100);
   expect((await api.request('GET', '/v1/programs/smooth')).body).toMatchObject({ status: 'live', liveVersion: 2 });
-  const actions = (await api.request('GET', '/v1/audit?resource=program:smooth')).body.entries.map((e: { action: string }) => e.action);
+  const actions = (await api.request('GET', '/v1/audit?resource=program:smooth')).body.entries.map(
+    (e: { action: string }) => e.action,
+  );
   expect(actions.slice(0, 4)).toEqual(['rollout.complete', 'rollout.stage', 'rollout.stage', 'rollout.start']);
   // A second rollout while none runs is fine; to the live version itself it is refused.
   const again = await api.request('POST', '/v1/programs/smooth/rollouts', { json: { toVersion: 2 } });

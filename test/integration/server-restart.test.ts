@@ -49,13 +49,27 @@ afterAll(async () => {
 test('events acknowledged while the dev server is down are all delivered after it restarts, each once', async () => {
   const address = `127.0.0.1:${port}`;
   const nativeConnection = await NativeConnection.connect({ address });
-  const worker = await createTestWorker({ nativeConnection, namespace: 'default' }, { db: database.db, email: createSendGridSender({ apiKey: 'SG.test', baseUrl: sink.url }) });
+  const worker = await createTestWorker(
+    { nativeConnection, namespace: 'default' },
+    { db: database.db, email: createSendGridSender({ apiKey: 'SG.test', baseUrl: sink.url }) },
+  );
   const running = worker.run();
   const connection = await Connection.connect({ address });
-  const api = createApiServices({ db: database.db, client: new Client({ connection }), taskQueue: TEST_TASK_QUEUE, logger: testLogger, bootstrapKey: undefined });
+  const api = createApiServices({
+    db: database.db,
+    client: new Client({ connection }),
+    taskQueue: TEST_TASK_QUEUE,
+    logger: testLogger,
+    bootstrapKey: undefined,
+  });
   await referenceEventTypes(api.deps.programs, ['page_view']); // so page views reach the workflows
   const ingest = (phase: string, i: number) =>
-    api.deps.ingestion.ingest({ eventId: `${phase}-${i}`, type: 'page_view', customer: { id: `c${i % CUSTOMERS}` }, properties: { i } });
+    api.deps.ingestion.ingest({
+      eventId: `${phase}-${i}`,
+      type: 'page_view',
+      customer: { id: `c${i % CUSTOMERS}` },
+      properties: { i },
+    });
 
   const before = await Promise.all(Array.from({ length: EVENTS_PER_PHASE }, (_, i) => ingest('before', i)));
   expect(before.every((r) => r.delivered)).toBe(true);
@@ -70,15 +84,23 @@ test('events acknowledged while the dev server is down are all delivered after i
   server = await startServer();
   await database.db.event.updateMany({ data: { nextAttemptAt: new Date() } }); // skip the grace period
   const relay = api.relay.start(200);
-  await eventually(async () => (await database.db.event.count({ where: { deliveredAt: null } })) === 0, 60_000, 'the relay to deliver everything');
+  await eventually(
+    async () => (await database.db.event.count({ where: { deliveredAt: null } })) === 0,
+    60_000,
+    'the relay to deliver everything',
+  );
   await relay.stop();
 
   // Every customer's workflow saw each of its events exactly once.
   for (let c = 0; c < CUSTOMERS; c++) {
-    const state = await eventually(async () => {
-      const s = await api.deps.customers.journeyState(`c${c}`);
-      return s.eventsSeen === (2 * EVENTS_PER_PHASE) / CUSTOMERS && s;
-    }, 30_000, `all events of c${c}`);
+    const state = await eventually(
+      async () => {
+        const s = await api.deps.customers.journeyState(`c${c}`);
+        return s.eventsSeen === (2 * EVENTS_PER_PHASE) / CUSTOMERS && s;
+      },
+      30_000,
+      `all events of c${c}`,
+    );
     expect(state.eventsSeen).toBe((2 * EVENTS_PER_PHASE) / CUSTOMERS);
   }
   await api.close();

@@ -20,12 +20,20 @@ beforeAll(async () => {
   world = await startWorld('dev-server');
   api = await listen(world.api.app);
   // Another API process on the same database (it shares no memory with the first).
-  second = createApiServices({ db: world.database.db, client: world.env.client, taskQueue: TEST_TASK_QUEUE, logger: testLogger, bootstrapKey: TEST_ADMIN_KEY });
+  second = createApiServices({
+    db: world.database.db,
+    client: world.env.client,
+    taskQueue: TEST_TASK_QUEUE,
+    logger: testLogger,
+    bootstrapKey: TEST_ADMIN_KEY,
+  });
   secondApi = await listen(second.app);
   expect(await world.api.referenced.ready()).toBe(true);
   expect(await second.referenced.ready()).toBe(true);
   await world.database.db.product.create({ data: { id: 'scarf', name: 'Silk scarf', stock: 5, price: 40 } });
-  const saved = await api.request('PUT', '/v1/templates/traits', { json: { subject: 'orders {{ traits.orderCount }}, spent {{ traits.totalSpent }}', body: '<p>.</p>' } });
+  const saved = await api.request('PUT', '/v1/templates/traits', {
+    json: { subject: 'orders {{ traits.orderCount }}, spent {{ traits.totalSpent }}', body: '<p>.</p>' },
+  });
   expect(saved.status).toBe(200);
 }, 90_000);
 afterAll(async () => {
@@ -36,7 +44,9 @@ afterAll(async () => {
 });
 
 const customerOf = (n: string) => ({ email: `${n}@example.com` });
-const identify = async (n: string) => (await api.request('POST', '/v1/customers/identify', { json: { customer: customerOf(n) } })).body.customerId as string;
+const identify = async (n: string) =>
+  (await api.request('POST', '/v1/customers/identify', { json: { customer: customerOf(n) } })).body
+    .customerId as string;
 const handle = (id: string) => world.env.client.workflow.getHandle(customerWorkflowId(id));
 /** The length of the customer's workflow history, or null when they have no workflow. */
 async function historyLength(id: string): Promise<number | null> {
@@ -52,7 +62,10 @@ const waiting = (entry: string, wait: string) => ({
   name: entry,
   entry: { event: entry },
   start: 'hold',
-  steps: { hold: { kind: 'waitForEvent', event: { type: wait }, timeout: '1h', next: { matched: 'done', timedOut: 'done' } }, done: { kind: 'exit' } },
+  steps: {
+    hold: { kind: 'waitForEvent', event: { type: wait }, timeout: '1h', next: { matched: 'done', timedOut: 'done' } },
+    done: { kind: 'exit' },
+  },
 });
 async function publishAndLaunch(server: ApiServer, id: string, definition: object): Promise<void> {
   expect((await server.request('POST', '/v1/programs', { json: { id, definition } })).status).toBe(201);
@@ -60,7 +73,13 @@ async function publishAndLaunch(server: ApiServer, id: string, definition: objec
   expect((await server.request('POST', `/v1/programs/${id}/launch`, { json: { version: 1 } })).status).toBe(200);
 }
 const entered = (programId: string, customerId: string) =>
-  stepsRecorded(world.database.db, { programId, customerId, kind: 'enter', outcome: 'entered' }, 1, `${customerId} to enter ${programId}`, 30_000);
+  stepsRecorded(
+    world.database.db,
+    { programId, customerId, kind: 'enter', outcome: 'entered' },
+    1,
+    `${customerId} to enter ${programId}`,
+    30_000,
+  );
 
 test('an event no program uses is stored and read like any other, and starts no workflow', async () => {
   const ana = await identify('ana');
@@ -68,30 +87,57 @@ test('an event no program uses is stored and read like any other, and starts no 
     json: {
       events: [
         { eventId: 'ana-view-1', type: 'page_view', customer: customerOf('ana'), properties: { path: '/scarves' } },
-        { eventId: 'ana-buy-1', type: 'purchase', customer: customerOf('ana'), properties: { orderId: 'o-1', items: [{ productId: 'scarf', price: 40 }] } },
+        {
+          eventId: 'ana-buy-1',
+          type: 'purchase',
+          customer: customerOf('ana'),
+          properties: { orderId: 'o-1', items: [{ productId: 'scarf', price: 40 }] },
+        },
         { eventId: 'newbie-view-1', type: 'page_view', customer: customerOf('newbie'), properties: {} }, // first sight
       ],
     },
   });
   expect(batch.status).toBe(207);
-  expect(batch.body.results.map((r: { status: number; delivered: boolean; unreferenced?: boolean }) => [r.status, r.delivered, r.unreferenced])).toEqual([
+  expect(
+    batch.body.results.map((r: { status: number; delivered: boolean; unreferenced?: boolean }) => [
+      r.status,
+      r.delivered,
+      r.unreferenced,
+    ]),
+  ).toEqual([
     [202, true, true],
     [202, true, true],
     [202, true, true],
   ]);
-  const single = await api.request('POST', '/v1/events', { json: { eventId: 'ana-view-2', type: 'page_view', customer: customerOf('ana') } });
+  const single = await api.request('POST', '/v1/events', {
+    json: { eventId: 'ana-view-2', type: 'page_view', customer: customerOf('ana') },
+  });
   expect(single.status).toBe(202);
-  expect(single.body).toEqual({ eventId: 'ana-view-2', customerId: ana, duplicate: false, delivered: true, unreferenced: true });
-  const again = await api.request('POST', '/v1/events', { json: { eventId: 'ana-view-2', type: 'page_view', customer: customerOf('ana') } });
+  expect(single.body).toEqual({
+    eventId: 'ana-view-2',
+    customerId: ana,
+    duplicate: false,
+    delivered: true,
+    unreferenced: true,
+  });
+  const again = await api.request('POST', '/v1/events', {
+    json: { eventId: 'ana-view-2', type: 'page_view', customer: customerOf('ana') },
+  });
   expect([again.status, again.body.duplicate, again.body.unreferenced]).toEqual([200, true, true]);
 
   // Stored: the profile lists them, the computed traits count the purchase.
   const profile = await api.request('GET', `/v1/customers/${ana}`);
-  expect(profile.body.events.map((e: { id: string }) => e.id).sort()).toEqual(['ana-buy-1', 'ana-view-1', 'ana-view-2']);
+  expect(profile.body.events.map((e: { id: string }) => e.id).sort()).toEqual([
+    'ana-buy-1',
+    'ana-view-1',
+    'ana-view-2',
+  ]);
   const preview = await api.request('POST', '/v1/templates/traits/preview', { json: { customerId: ana } });
   expect(preview.body.subject).toBe('orders 1, spent 40');
   const newbie = batch.body.results[2].customerId as string;
-  expect((await api.request('GET', `/v1/customers/${newbie}`)).body.events.map((e: { type: string }) => e.type)).toEqual(['page_view']);
+  expect(
+    (await api.request('GET', `/v1/customers/${newbie}`)).body.events.map((e: { type: string }) => e.type),
+  ).toEqual(['page_view']);
 
   // Signalled to nobody: neither customer has a workflow, and the journey is empty.
   expect(await historyLength(ana)).toBeNull();
@@ -103,13 +149,19 @@ test('an event no program uses is stored and read like any other, and starts no 
   // The trace says why no workflow heard them.
   const trace = await api.request('GET', `/v1/customers/${ana}/trace`);
   expect(trace.body.entries.map((e: { kind: string; summary: string }) => [e.kind, e.summary])).toEqual(
-    ['ana-view-1', 'ana-buy-1', 'ana-view-2'].map((id) => ['event', expect.stringMatching(new RegExp(`^stored (page_view|purchase) ${id}, not signalled: no program version in use referenced`))]),
+    ['ana-view-1', 'ana-buy-1', 'ana-view-2'].map((id) => [
+      'event',
+      expect.stringMatching(
+        new RegExp(`^stored (page_view|purchase) ${id}, not signalled: no program version in use referenced`),
+      ),
+    ]),
   );
 });
 
 test('a launched program that enters on the type makes the next such event signalled; archived, it stops', async () => {
   const bo = await identify('bo');
-  const post = async (eventId: string, type: string) => (await api.request('POST', '/v1/events', { json: { eventId, type, customer: customerOf('bo') } })).body;
+  const post = async (eventId: string, type: string) =>
+    (await api.request('POST', '/v1/events', { json: { eventId, type, customer: customerOf('bo') } })).body;
   expect(await post('bo-sale-1', 'sale_view')).toMatchObject({ delivered: true, unreferenced: true });
   expect(await historyLength(bo)).toBeNull();
 
@@ -131,18 +183,36 @@ test('a launched program that enters on the type makes the next such event signa
   // The archived program's wait still is: she is still in it, and exits when it ends her wait.
   expect((await post('bo-click-1', 'sale_click')).unreferenced).toBeUndefined();
   expect(await historyLength(bo)).toBeGreaterThan(before!);
-  await stepsRecorded(world.database.db, { programId: 'sale', customerId: bo, kind: 'exit', outcome: 'program stopped' }, 1, 'bo to leave the stopped program', 30_000);
+  await stepsRecorded(
+    world.database.db,
+    { programId: 'sale', customerId: bo, kind: 'exit', outcome: 'program stopped' },
+    1,
+    'bo to leave the stopped program',
+    30_000,
+  );
 });
 
 test('a second API process picks up a launch made by the first', async () => {
   const cy = await identify('cy');
-  const postToSecond = async (eventId: string) => (await secondApi.request('POST', '/v1/events/batch', { json: { events: [{ eventId, type: 'flash_view', customer: customerOf('cy') }] } })).body.results[0];
+  const postToSecond = async (eventId: string) =>
+    (
+      await secondApi.request('POST', '/v1/events/batch', {
+        json: { events: [{ eventId, type: 'flash_view', customer: customerOf('cy') }] },
+      })
+    ).body.results[0];
   expect(await postToSecond('cy-flash-1')).toMatchObject({ status: 202, delivered: true, unreferenced: true });
 
   await publishAndLaunch(api, 'flash', waiting('flash_view', 'flash_click'));
   // At once: the publish's NOTIFY reached it before the launch was answered.
   const result = await postToSecond('cy-flash-2');
-  expect(result).toEqual({ index: 0, status: 202, eventId: 'cy-flash-2', customerId: cy, duplicate: false, delivered: true });
+  expect(result).toEqual({
+    index: 0,
+    status: 202,
+    eventId: 'cy-flash-2',
+    customerId: cy,
+    duplicate: false,
+    delivered: true,
+  });
   await entered('flash', cy);
   expect(second.referenced.references('flash_view')).toBe(true);
   expect(second.referenced.references('flash_unknown')).toBe(false);
@@ -152,11 +222,18 @@ test('a second API process picks up a launch made by the first', async () => {
 test('an event versions only wait for reaches the waiting customer with no planning in the workflow', async () => {
   const dee = await identify('dee');
   await publishAndLaunch(api, 'cart', waiting('cart_add', 'cart_pay'));
-  const post = async (eventId: string, type: string) => (await api.request('POST', '/v1/events', { json: { eventId, type, customer: customerOf('dee') } })).body;
+  const post = async (eventId: string, type: string) =>
+    (await api.request('POST', '/v1/events', { json: { eventId, type, customer: customerOf('dee') } })).body;
   await post('dee-add-1', 'cart_add');
   await entered('cart', dee);
   await post('dee-pay-1', 'cart_pay');
-  await stepsRecorded(world.database.db, { programId: 'cart', customerId: dee, kind: 'waitForEvent', outcome: 'matched' }, 1, 'dee to be matched', 30_000);
+  await stepsRecorded(
+    world.database.db,
+    { programId: 'cart', customerId: dee, kind: 'waitForEvent', outcome: 'matched' },
+    1,
+    'dee to be matched',
+    30_000,
+  );
   // One local activity planned entries, for the entry event; the payment was not planned.
   const { events } = await handle(dee).fetchHistory();
   const localActivities = (events ?? []).flatMap((e) => {

@@ -20,7 +20,13 @@ import { captureIo } from '../cli/cli-io';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { launchProgram, seedTemplates } from '../helpers/seed';
 import { startDevServer } from '../helpers/temporal';
-import { NO_CONTACT_POLICY, TEST_CONTROL_TIMING, testLogger, testUnsubscribeLinks, testWebhooks } from '../helpers/worker';
+import {
+  NO_CONTACT_POLICY,
+  TEST_CONTROL_TIMING,
+  testLogger,
+  testUnsubscribeLinks,
+  testWebhooks,
+} from '../helpers/worker';
 import { eventually } from '../helpers/world';
 
 const DEPLOYMENT = 'kairos-test';
@@ -58,13 +64,24 @@ beforeAll(async () => {
   // The server rechecks a no-longer-current version's drainage every 3 min, after a 3 min grace
   // for visibility to catch up; seconds here, so the test sees A drained.
   env = await startDevServer({
-    extraArgs: ['--dynamic-config-value', 'matching.wv.VersionDrainageStatusRefreshInterval="1s"', '--dynamic-config-value', 'matching.wv.VersionDrainageStatusVisibilityGracePeriod="1s"'],
+    extraArgs: [
+      '--dynamic-config-value',
+      'matching.wv.VersionDrainageStatusRefreshInterval="1s"',
+      '--dynamic-config-value',
+      'matching.wv.VersionDrainageStatusVisibilityGracePeriod="1s"',
+    ],
   });
   await seedTemplates(database.db, ['welcome', 'nudge']);
   await launchProgram(database.db, 'welcome', welcome);
   await launchProgram(database.db, 'nudge', nudge);
   // The API's services, delivering events to the versioned workers' task queue.
-  services = createApiServices({ db: database.db, client: env.client, taskQueue: TASK_QUEUE, logger: testLogger, bootstrapKey: undefined });
+  services = createApiServices({
+    db: database.db,
+    client: env.client,
+    taskQueue: TASK_QUEUE,
+    logger: testLogger,
+    bootstrapKey: undefined,
+  });
 }, 90_000);
 afterAll(async () => {
   await services?.close();
@@ -108,7 +125,13 @@ const fromBuild = (buildId: string) => `build-${buildId.toLowerCase()}@kairos.te
 
 async function kairos(...argv: string[]): Promise<string> {
   const io = captureIo();
-  const code = await run(argv, io, { env: { TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: env.namespace ?? 'default', KAIROS_DEPLOYMENT_NAME: DEPLOYMENT } });
+  const code = await run(argv, io, {
+    env: {
+      TEMPORAL_ADDRESS: env.address,
+      TEMPORAL_NAMESPACE: env.namespace ?? 'default',
+      KAIROS_DEPLOYMENT_NAME: DEPLOYMENT,
+    },
+  });
   if (code !== 0) throw new Error(`kairos ${argv.join(' ')} exited ${code}:\n${io.text()}`);
   return io.text();
 }
@@ -122,19 +145,27 @@ async function post(email: string, eventId: string, type: string): Promise<strin
 /** The sender of the `nth` email (oldest first) with this subject to `email`: which build ran the send. */
 const senderOf = (email: string, subject: string, nth = 1) =>
   eventually(
-    async () => sink.store.list({ to: email }).reverse().filter((m) => m.subject.startsWith(subject))[nth - 1]?.from,
+    async () =>
+      sink.store
+        .list({ to: email })
+        .reverse()
+        .filter((m) => m.subject.startsWith(subject))[nth - 1]?.from,
     20_000,
     `${subject} #${nth} to ${email}`,
   );
 
 /** The workflow's versioning behaviour and the build its last workflow task ran on, from describe(). */
-async function versioningOf(workflowId: string): Promise<{ behavior: string | undefined; buildId: string | undefined }> {
+async function versioningOf(
+  workflowId: string,
+): Promise<{ behavior: string | undefined; buildId: string | undefined }> {
   const info = (await env.client.workflow.getHandle(workflowId).describe()).raw.workflowExecutionInfo?.versioningInfo;
   return { behavior: decodeVersioningBehavior(info?.behavior), buildId: info?.deploymentVersion?.buildId ?? undefined };
 }
 
-const describeJson = async (): Promise<DeploymentDescription> => JSON.parse(await kairos('deploy', 'describe', '--json'));
-const byBuild = (d: DeploymentDescription) => Object.fromEntries(d.versions.map((v) => [v.buildId, { status: v.status, ...v.workflows }]));
+const describeJson = async (): Promise<DeploymentDescription> =>
+  JSON.parse(await kairos('deploy', 'describe', '--json'));
+const byBuild = (d: DeploymentDescription) =>
+  Object.fromEntries(d.versions.map((v) => [v.buildId, { status: v.status, ...v.workflows }]));
 
 let ana: string;
 let eve: string;
@@ -142,21 +173,38 @@ const controllerId = experimentWorkflowId('versioning-test');
 
 test('customers who start while build A is current run on A, auto-upgrade; a controller starts pinned to A', async () => {
   await startBuild('A');
-  expect(await kairos('deploy', 'set-current', '--build-id', 'A', '--wait', '30')).toBe('kairos-test: current version is A\n');
+  expect(await kairos('deploy', 'set-current', '--build-id', 'A', '--wait', '30')).toBe(
+    'kairos-test: current version is A\n',
+  );
   expect(await kairos('deploy', 'set-current', '--build-id', 'A')).toBe('kairos-test: already: current version is A\n');
 
   ana = await post('ana@example.com', 'signup-ana', 'signup');
   eve = await post('eve@example.com', 'signup-eve', 'signup');
-  for (const [customer, email] of [[ana, 'ana@example.com'], [eve, 'eve@example.com']] as const) {
+  for (const [customer, email] of [
+    [ana, 'ana@example.com'],
+    [eve, 'eve@example.com'],
+  ] as const) {
     expect(await senderOf(email, 'welcome')).toBe(fromBuild('A'));
     // ...and parks in the month's wait: the workflow stays open on A.
-    await eventually(async () => (await services.deps.customers.journeyState(customer)).enrollments[0]?.stepId === 'wait-a-month', 20_000, 'the wait');
+    await eventually(
+      async () => (await services.deps.customers.journeyState(customer)).enrollments[0]?.stepId === 'wait-a-month',
+      20_000,
+      'the wait',
+    );
     expect(await versioningOf(customerWorkflowId(customer))).toEqual({ behavior: 'AUTO_UPGRADE', buildId: 'A' });
   }
 
   // An experiment controller (its first task only starts a timer: it checks in an hour).
-  await env.client.workflow.start('experimentWorkflow', { workflowId: controllerId, taskQueue: TASK_QUEUE, args: [{ experimentId: 'versioning-test', evaluationIntervalMs: 3_600_000 }] });
-  await eventually(async () => (await versioningOf(controllerId)).buildId === 'A', 20_000, "the controller's first task");
+  await env.client.workflow.start('experimentWorkflow', {
+    workflowId: controllerId,
+    taskQueue: TASK_QUEUE,
+    args: [{ experimentId: 'versioning-test', evaluationIntervalMs: 3_600_000 }],
+  });
+  await eventually(
+    async () => (await versioningOf(controllerId)).buildId === 'A',
+    20_000,
+    "the controller's first task",
+  );
   expect(await versioningOf(controllerId)).toEqual({ behavior: 'PINNED', buildId: 'A' });
   await eventually(async () => byBuild(await describeJson()).A?.open === 3, 20_000, 'visibility');
   expect(byBuild(await describeJson())).toEqual({ A: { status: 'current', open: 3, pinned: 1, autoUpgrade: 2 } });
@@ -180,8 +228,13 @@ test('after build B becomes current, new customers start on B and the running cu
   // A still holds Eve, who has had no task since, and the pinned controller, which needs A's
   // workers: describe says so.
   await eventually(async () => byBuild(await describeJson()).B?.open === 2, 20_000, 'visibility');
-  expect(byBuild(await describeJson())).toEqual({ A: { status: 'draining', open: 2, pinned: 1, autoUpgrade: 1 }, B: { status: 'current', open: 2, pinned: 0, autoUpgrade: 2 } });
-  expect(await kairos('deploy', 'describe')).toMatch(/^ {2}A {11}keep its workers: 1 pinned workflow runs on it until it ends$/m);
+  expect(byBuild(await describeJson())).toEqual({
+    A: { status: 'draining', open: 2, pinned: 1, autoUpgrade: 1 },
+    B: { status: 'current', open: 2, pinned: 0, autoUpgrade: 2 },
+  });
+  expect(await kairos('deploy', 'describe')).toMatch(
+    /^ {2}A {11}keep its workers: 1 pinned workflow runs on it until it ends$/m,
+  );
   expect(await versioningOf(controllerId)).toEqual({ behavior: 'PINNED', buildId: 'A' });
 });
 
@@ -190,7 +243,9 @@ test('once the controller ends, A is drained: its workers stop, and the customer
   // The server counts pinned workflows only: Eve, auto-upgrade, does not hold A.
   await eventually(async () => byBuild(await describeJson()).A?.status === 'drained', 30_000, 'A drained');
   expect(byBuild(await describeJson()).A).toEqual({ status: 'drained', open: 1, pinned: 0, autoUpgrade: 1 });
-  expect(await kairos('deploy', 'describe')).toMatch(/^ {2}A {11}its workers can stop: its 1 open workflow is auto-upgrade and moves at its next task$/m);
+  expect(await kairos('deploy', 'describe')).toMatch(
+    /^ {2}A {11}its workers can stop: its 1 open workflow is auto-upgrade and moves at its next task$/m,
+  );
 
   await stopBuild('A');
   await post('eve@example.com', 'visit-eve', 'visit');
@@ -202,7 +257,9 @@ test('once the controller ends, A is drained: its workers stop, and the customer
 
 test('a ramp sends its share of customers, new and running, to build C; 0% sends them back; promoting C ends the ramp', async () => {
   await startBuild('C');
-  expect(await kairos('deploy', 'ramp', '--build-id', 'C', '--percentage', '100', '--wait', '30')).toBe('kairos-test: C is ramping at 100%\n');
+  expect(await kairos('deploy', 'ramp', '--build-id', 'C', '--percentage', '100', '--wait', '30')).toBe(
+    'kairos-test: C is ramping at 100%\n',
+  );
   const cy = await post('cy@example.com', 'signup-cy', 'signup');
   expect(await senderOf('cy@example.com', 'welcome')).toBe(fromBuild('C'));
   expect(await versioningOf(customerWorkflowId(cy))).toEqual({ behavior: 'AUTO_UPGRADE', buildId: 'C' });

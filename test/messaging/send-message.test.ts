@@ -4,7 +4,12 @@
 import { Client } from 'pg';
 import { createMessagingActivities } from '../../activities/messaging-activities';
 import type { SendMessageInput } from '../../src/core/calls';
-import { EmailRejectedError, EmailUnavailableError, type EmailSender, type OutgoingEmail } from '../../src/messaging/email-sender';
+import {
+  EmailRejectedError,
+  EmailUnavailableError,
+  type EmailSender,
+  type OutgoingEmail,
+} from '../../src/messaging/email-sender';
 import { digestEmail } from '../../src/messaging/suppressions';
 import { createUnsubscribeLinks } from '../../src/messaging/unsubscribe';
 import type { WebhookSender } from '../../src/messaging/webhook-sender';
@@ -17,18 +22,30 @@ let provider: (email: OutgoingEmail) => Promise<{ providerMessageId: string | nu
 
 const email: EmailSender = { send: (message) => (outbox.push(message), provider(message)) };
 const webhooks: WebhookSender = { post: async () => ({ providerMessageId: 'hook-1' }) };
-const unsubscribe = createUnsubscribeLinks({ secret: 'a-test-secret-that-is-long-enough-123', publicUrl: 'https://kairos.example' });
+const unsubscribe = createUnsubscribeLinks({
+  secret: 'a-test-secret-that-is-long-enough-123',
+  publicUrl: 'https://kairos.example',
+});
 
-const activities = () => createMessagingActivities({ db: database.db, email, emailFrom: 'shop@example.com', unsubscribe, webhooks });
+const activities = () =>
+  createMessagingActivities({ db: database.db, email, emailFrom: 'shop@example.com', unsubscribe, webhooks });
 
 let seq = 0;
 function input(over: Partial<SendMessageInput> = {}): SendMessageInput {
   seq += 1;
   return {
-    key: `enr-${seq}/welcome/1`, customerId: 'simona', enrollmentId: `enr-${seq}`, programId: 'welcome', version: 1, variant: null,
-    stepId: 'welcome', channel: 'email', templateId: 'welcome-mail',
+    key: `enr-${seq}/welcome/1`,
+    customerId: 'simona',
+    enrollmentId: `enr-${seq}`,
+    programId: 'welcome',
+    version: 1,
+    variant: null,
+    stepId: 'welcome',
+    channel: 'email',
+    templateId: 'welcome-mail',
     entryEvent: { id: `ev-${seq}`, type: 'signup', occurredAt: '2026-02-01T10:00:00Z', properties: { source: 'web' } },
-    recommendations: [], scheduledAt: Date.UTC(2026, 1, 1, 10, 0, 0, 123),
+    recommendations: [],
+    scheduledAt: Date.UTC(2026, 1, 1, 10, 0, 0, 123),
     ...over,
   };
 }
@@ -44,14 +61,43 @@ beforeAll(async () => {
   await db.programVersion.createMany({
     data: [
       { programId: 'welcome', version: 1, definition: { priority: 'marketing', steps: [] }, triggerEvent: 'signup' },
-      { programId: 'receipts', version: 1, definition: { priority: 'transactional', steps: [] }, triggerEvent: 'purchase' },
-      { programId: 'news', version: 1, definition: { priority: 'marketing', subscriptionGroup: 'newsletter', steps: [] }, triggerEvent: 'signup' },
+      {
+        programId: 'receipts',
+        version: 1,
+        definition: { priority: 'transactional', steps: [] },
+        triggerEvent: 'purchase',
+      },
+      {
+        programId: 'news',
+        version: 1,
+        definition: { priority: 'marketing', subscriptionGroup: 'newsletter', steps: [] },
+        triggerEvent: 'signup',
+      },
     ],
   });
-  await db.template.create({ data: { id: 'welcome-mail', subject: 'Hi {{ customer.firstName }}', body: '<p>{{ traits.orderCount }} orders, {{ event.properties.source }}</p>' } });
-  await db.templateVersion.create({ data: { templateId: 'welcome-mail', version: 1, subject: 'Hi {{ customer.firstName }}', body: '<p>{{ traits.orderCount }} orders, {{ event.properties.source }}</p>' } });
+  await db.template.create({
+    data: {
+      id: 'welcome-mail',
+      subject: 'Hi {{ customer.firstName }}',
+      body: '<p>{{ traits.orderCount }} orders, {{ event.properties.source }}</p>',
+    },
+  });
+  await db.templateVersion.create({
+    data: {
+      templateId: 'welcome-mail',
+      version: 1,
+      subject: 'Hi {{ customer.firstName }}',
+      body: '<p>{{ traits.orderCount }} orders, {{ event.properties.source }}</p>',
+    },
+  });
   await db.template.create({ data: { id: 'broken', subject: 'Hi', body: '{{ customer.firstName | nope }}' } });
-  await db.customer.create({ data: { id: 'simona', traits: { firstName: 'Simona' }, identifiers: { create: [{ kind: 'email', value: 'simona@example.com' }] } } });
+  await db.customer.create({
+    data: {
+      id: 'simona',
+      traits: { firstName: 'Simona' },
+      identifiers: { create: [{ kind: 'email', value: 'simona@example.com' }] },
+    },
+  });
 });
 beforeEach(() => {
   outbox = [];
@@ -80,7 +126,9 @@ test('a successful email send takes at most 4 statements and no transaction bloc
   await activities().sendMessage(input()); // warm: the first Prisma call of a client connects and loads its compiler
   const { result, statements } = await statementsOf(() => activities().sendMessage(send));
   expect(result).toEqual({ status: 'sent', providerMessageId: 'sg-1' });
-  console.log(`one successful send: ${statements.length} statements, ${statements.filter((s) => /^BEGIN/i.test(s)).length} BEGIN\n${statements.map((s) => `  ${s.replace(/\s+/g, ' ').slice(0, 160)}`).join('\n')}`);
+  console.log(
+    `one successful send: ${statements.length} statements, ${statements.filter((s) => /^BEGIN/i.test(s)).length} BEGIN\n${statements.map((s) => `  ${s.replace(/\s+/g, ' ').slice(0, 160)}`).join('\n')}`,
+  );
   expect(statements.filter((s) => /^(BEGIN|START TRANSACTION)/i.test(s))).toEqual([]);
   expect(statements.length).toBeLessThanOrEqual(4);
 });
@@ -91,9 +139,22 @@ test('a sent message is written once, in UTC without time zone, with what was re
   await expect(activities().sendMessage(send)).resolves.toEqual({ status: 'sent', providerMessageId: 'sg-1' });
   const row = await messageRow(send.key);
   expect(row).toMatchObject({
-    customerId: 'simona', enrollmentId: send.enrollmentId, programId: 'welcome', version: 1, variant: null, stepId: 'welcome', channel: 'email',
-    templateId: 'welcome-mail', templateVersion: 1, recipient: 'simona@example.com', subject: 'Hi Simona', status: 'sent', reason: null,
-    providerMessageId: 'sg-1', failedAttempts: 0, lastError: null,
+    customerId: 'simona',
+    enrollmentId: send.enrollmentId,
+    programId: 'welcome',
+    version: 1,
+    variant: null,
+    stepId: 'welcome',
+    channel: 'email',
+    templateId: 'welcome-mail',
+    templateVersion: 1,
+    recipient: 'simona@example.com',
+    subject: 'Hi Simona',
+    status: 'sent',
+    reason: null,
+    providerMessageId: 'sg-1',
+    failedAttempts: 0,
+    lastError: null,
   });
   expect(row.scheduledAt.toISOString()).toBe('2026-02-01T10:00:00.123Z');
   // Prisma reads timestamp(3) as UTC: a row written in another zone would be hours off.
@@ -101,7 +162,13 @@ test('a sent message is written once, in UTC without time zone, with what was re
   expect(row.sentAt!.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
   expect(Math.abs(row.createdAt.getTime() - before)).toBeLessThan(60_000);
   expect(outbox).toHaveLength(1);
-  expect(outbox[0]).toMatchObject({ to: 'simona@example.com', from: 'shop@example.com', subject: 'Hi Simona', html: '<p>0 orders, web</p>', messageKey: send.key });
+  expect(outbox[0]).toMatchObject({
+    to: 'simona@example.com',
+    from: 'shop@example.com',
+    subject: 'Hi Simona',
+    html: '<p>0 orders, web</p>',
+    messageKey: send.key,
+  });
   expect(outbox[0]!.headers?.['List-Unsubscribe']).toBe(`<${unsubscribe.url('simona', 'marketing')}>`);
 
   // A retry answers from the row and sends nothing.
@@ -139,16 +206,23 @@ test('decisions without sending are final on the row', async () => {
   }
   const broken = input({ templateId: 'broken' });
   const outcome = await activities().sendMessage(broken);
-  expect(outcome).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^template broken cannot be rendered: /) });
+  expect(outcome).toMatchObject({
+    status: 'failed',
+    reason: expect.stringMatching(/^template broken cannot be rendered: /),
+  });
   expect(outbox).toEqual([]);
 });
 
 test('suppressions follow the address, trimmed and lower-cased; the strongest kind is reported, and an unknown kind still suppresses', async () => {
   const { db } = database;
   await db.customer.create({ data: { id: 'ana', traits: { email: '  Ana@Example.COM\n' } } });
-  await db.customer.create({ data: { id: 'bor', identifiers: { create: [{ kind: 'email', value: 'bor@example.com' }] } } });
+  await db.customer.create({
+    data: { id: 'bor', identifiers: { create: [{ kind: 'email', value: 'bor@example.com' }] } },
+  });
   await db.customer.create({ data: { id: 'zala', traits: { email: 'Žala@Example.com' } } });
-  await db.customer.create({ data: { id: 'iris', identifiers: { create: [{ kind: 'email', value: 'İris@example.com' }] } } });
+  await db.customer.create({
+    data: { id: 'iris', identifiers: { create: [{ kind: 'email', value: 'İris@example.com' }] } },
+  });
   await db.customer.create({ data: { id: 'eva', traits: { email: '\u00A0\u000Beva@example.com\t\u2028\uFEFF' } } });
   await db.suppression.createMany({
     data: [
@@ -166,8 +240,14 @@ test('suppressions follow the address, trimmed and lower-cased; the strongest ki
   const ana = await statementsOf(() => activities().sendMessage(input({ customerId: 'ana' })));
   expect(ana.result).toEqual({ status: 'skipped', reason: 'suppressed: bounced' });
   expect(ana.statements).toHaveLength(2);
-  await expect(activities().sendMessage(input({ customerId: 'bor' }))).resolves.toEqual({ status: 'skipped', reason: 'suppressed: aaa-new-kind' });
-  await expect(activities().sendMessage(input({ customerId: 'zala' }))).resolves.toEqual({ status: 'skipped', reason: 'suppressed: complained' });
+  await expect(activities().sendMessage(input({ customerId: 'bor' }))).resolves.toEqual({
+    status: 'skipped',
+    reason: 'suppressed: aaa-new-kind',
+  });
+  await expect(activities().sendMessage(input({ customerId: 'zala' }))).resolves.toEqual({
+    status: 'skipped',
+    reason: 'suppressed: complained',
+  });
   const eva = await statementsOf(() => activities().sendMessage(input({ customerId: 'eva' })));
   expect(eva.result).toEqual({ status: 'skipped', reason: 'suppressed: erased' });
   expect(eva.statements).toHaveLength(2);
@@ -177,7 +257,9 @@ test('suppressions follow the address, trimmed and lower-cased; the strongest ki
   expect(iris.result).toEqual({ status: 'skipped', reason: 'suppressed: bounced' });
   expect(iris.statements.length).toBeLessThanOrEqual(3);
   // Whatever the channel.
-  await expect(activities().sendMessage(input({ customerId: 'ana', channel: 'webhook', url: 'https://hooks.example/x' }))).resolves.toEqual({ status: 'skipped', reason: 'suppressed: bounced' });
+  await expect(
+    activities().sendMessage(input({ customerId: 'ana', channel: 'webhook', url: 'https://hooks.example/x' })),
+  ).resolves.toEqual({ status: 'skipped', reason: 'suppressed: bounced' });
   expect(outbox).toEqual([]);
 });
 
@@ -187,7 +269,11 @@ test('a sending row found by a retry becomes sent, unconfirmed, and is not sent 
     throw new Error('socket hang up');
   };
   await expect(activities().sendMessage(send)).rejects.toThrow('socket hang up');
-  await expect(messageRow(send.key)).resolves.toMatchObject({ status: 'sending', failedAttempts: 1, lastError: 'socket hang up' });
+  await expect(messageRow(send.key)).resolves.toMatchObject({
+    status: 'sending',
+    failedAttempts: 1,
+    lastError: 'socket hang up',
+  });
   provider = async () => ({ providerMessageId: 'sg-2' });
   await expect(activities().sendMessage(send)).resolves.toEqual({ status: 'sent', providerMessageId: null });
   await expect(messageRow(send.key)).resolves.toMatchObject({ status: 'sent', reason: 'unconfirmed' });
@@ -200,16 +286,27 @@ test('a definite "not accepted" goes back to queued and the retry sends; a refus
     throw new EmailUnavailableError('SendGrid answered 503', 503);
   };
   await expect(activities().sendMessage(send)).rejects.toThrow('503');
-  await expect(messageRow(send.key)).resolves.toMatchObject({ status: 'queued', failedAttempts: 1, lastError: 'SendGrid answered 503' });
+  await expect(messageRow(send.key)).resolves.toMatchObject({
+    status: 'queued',
+    failedAttempts: 1,
+    lastError: 'SendGrid answered 503',
+  });
   provider = async () => ({ providerMessageId: 'sg-3' });
   await expect(activities().sendMessage(send)).resolves.toEqual({ status: 'sent', providerMessageId: 'sg-3' });
-  await expect(messageRow(send.key)).resolves.toMatchObject({ status: 'sent', failedAttempts: 1, providerMessageId: 'sg-3' });
+  await expect(messageRow(send.key)).resolves.toMatchObject({
+    status: 'sent',
+    failedAttempts: 1,
+    providerMessageId: 'sg-3',
+  });
 
   const refused = input();
   provider = async () => {
     throw new EmailRejectedError('SendGrid refused: 400 bad address', 400);
   };
-  await expect(activities().sendMessage(refused)).resolves.toEqual({ status: 'failed', reason: 'SendGrid refused: 400 bad address' });
+  await expect(activities().sendMessage(refused)).resolves.toEqual({
+    status: 'failed',
+    reason: 'SendGrid refused: 400 bad address',
+  });
   await expect(messageRow(refused.key)).resolves.toMatchObject({ status: 'failed', failedAttempts: 0 });
 });
 
@@ -220,15 +317,24 @@ test('a lost claim throws and sends nothing', async () => {
   // connection, queued just before it (a pg connection runs its queries in order).
   Client.prototype.query = function (this: Client, ...args: unknown[]) {
     const config = args[0] as string | { text: string; values?: unknown[] };
-    const shown = JSON.stringify([typeof config === 'string' ? config : config.text, args[1] ?? (typeof config === 'string' ? null : config.values)]);
+    const shown = JSON.stringify([
+      typeof config === 'string' ? config : config.text,
+      args[1] ?? (typeof config === 'string' ? null : config.values),
+    ]);
     if (/UPDATE/i.test(shown) && shown.includes('sending') && shown.includes('queued')) {
       Client.prototype.query = original;
-      void (original as (...a: unknown[]) => Promise<unknown>).call(this, `UPDATE messages SET status = 'sending' WHERE key = $1`, [send.key]);
+      void (original as (...a: unknown[]) => Promise<unknown>).call(
+        this,
+        `UPDATE messages SET status = 'sending' WHERE key = $1`,
+        [send.key],
+      );
     }
     return (original as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof original;
   try {
-    await expect(activities().sendMessage(send)).rejects.toThrow(`message ${send.key} is being sent by another attempt`);
+    await expect(activities().sendMessage(send)).rejects.toThrow(
+      `message ${send.key} is being sent by another attempt`,
+    );
   } finally {
     Client.prototype.query = original;
   }

@@ -33,7 +33,11 @@ const mail = (overrides: Record<string, unknown> = {}): Record<string, unknown> 
 });
 
 const postJson = (path: string, body: unknown): Promise<Response> =>
-  fetch(`${sink.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`${sink.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 /** Batches about one message; earlier tests' delivered batches may still be arriving. */
 async function waitForBatches(sgMessageId: string, count: number): Promise<Batch[]> {
@@ -95,13 +99,20 @@ afterAll(async () => {
 });
 
 describe('POST /v3/mail/send', () => {
-  test.each([null, 'Bearer ', 'Basic abc'])('answers 401 with a SendGrid error body for authorization %p', async (auth) => {
-    const res = await send(mail(), auth);
-    expect(res.status).toBe(401);
-    const body = (await res.json()) as { errors: { message: string; field: unknown; help: unknown }[] };
-    expect(body.errors[0]).toEqual({ message: expect.stringContaining('authorization') as unknown, field: null, help: null });
-    expect(sink.store.list()).toHaveLength(0);
-  });
+  test.each([null, 'Bearer ', 'Basic abc'])(
+    'answers 401 with a SendGrid error body for authorization %p',
+    async (auth) => {
+      const res = await send(mail(), auth);
+      expect(res.status).toBe(401);
+      const body = (await res.json()) as { errors: { message: string; field: unknown; help: unknown }[] };
+      expect(body.errors[0]).toEqual({
+        message: expect.stringContaining('authorization') as unknown,
+        field: null,
+        help: null,
+      });
+      expect(sink.store.list()).toHaveLength(0);
+    },
+  );
 
   test('answers 400 naming from.email for an invalid sender and stores nothing', async () => {
     const res = await send(mail({ from: { email: 'nope' } }));
@@ -166,7 +177,12 @@ describe('inbox', () => {
   });
 
   test('the HTML page escapes subjects and bodies', async () => {
-    await send(mail({ subject: '<script>alert(1)</script>', content: [{ type: 'text/html', value: '<b onclick="x()">hi</b>' }] }));
+    await send(
+      mail({
+        subject: '<script>alert(1)</script>',
+        content: [{ type: 'text/html', value: '<b onclick="x()">hi</b>' }],
+      }),
+    );
     const res = await fetch(`${sink.url}/`);
     expect(res.headers.get('content-type')).toContain('text/html');
     const page = await res.text();

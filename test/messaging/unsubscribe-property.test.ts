@@ -36,23 +36,30 @@ function program(name: string, trigger: string, waits: number[]): ProgramDefinit
   ids.forEach((id, i) => {
     const next = ids[i + 1] ?? 'done';
     const n = Number(id.slice(id.indexOf('-') + 1));
-    steps[id] = id.startsWith('wait') ? { kind: 'wait', duration: `${waits[n]}h`, next } : { kind: 'send', channel: 'email', template: 'note', next };
+    steps[id] = id.startsWith('wait')
+      ? { kind: 'wait', duration: `${waits[n]}h`, next }
+      : { kind: 'send', channel: 'email', template: 'note', next };
   });
   return { name, entry: { event: trigger }, start: ids[0]!, steps };
 }
 
 async function unsubscribe(customerId: string): Promise<void> {
-  const res = await fetch(`${api.url}/v1/unsubscribe?token=${testUnsubscribeLinks.token(customerId, 'marketing')}`, { method: 'POST', body: 'List-Unsubscribe=One-Click' });
+  const res = await fetch(`${api.url}/v1/unsubscribe?token=${testUnsubscribeLinks.token(customerId, 'marketing')}`, {
+    method: 'POST',
+    body: 'List-Unsubscribe=One-Click',
+  });
   expect(res.status).toBe(200);
 }
 
 async function check(waits: number[], unsubscribeHours: number[]): Promise<void> {
   const n = ++scenario;
   await launchProgram(world.database.db, `prop-${n}`, program(`Property ${n}`, `prop_${n}`, waits));
-  const people = await Promise.all(unsubscribeHours.map(async (hours, j) => {
-    const email = `prop-${n}-${j}@example.com`;
-    return { email, id: await customer(world, email), offset: hours * HOUR + HOUR / 2, unsubscribedAt: 0 };
-  }));
+  const people = await Promise.all(
+    unsubscribeHours.map(async (hours, j) => {
+      const email = `prop-${n}-${j}@example.com`;
+      return { email, id: await customer(world, email), offset: hours * HOUR + HOUR / 2, unsubscribedAt: 0 };
+    }),
+  );
   const start = await world.env.currentTimeMs();
   for (const p of people) await send(world, p.email, `prop_${n}`, `prop-${n}-${p.email}`);
 

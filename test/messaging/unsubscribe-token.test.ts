@@ -19,18 +19,28 @@ test('appending a character to any part of a token makes it invalid', () => {
 
 test('no token but the one issued verifies to its customer and group', () => {
   fc.assert(
-    fc.property(fc.string({ minLength: 1, maxLength: 40 }), fc.string({ minLength: 1, maxLength: 20 }), fc.nat(2), fc.nat(ALPHABET.length - 1), fc.nat(60), (customerId, group, part, char, at) => {
-      const token = links.token(customerId, group);
-      expect(links.verify(token)).toEqual({ customerId, group });
-      const parts = token.split('.');
-      const p = parts[part]!;
-      const i = at % (p.length + 1);
-      // Either insert a character or replace one: every variant must fail unless it is the token itself.
-      for (const changed of [p.slice(0, i) + ALPHABET[char] + p.slice(i), p.slice(0, i) + ALPHABET[char] + p.slice(i + 1)]) {
-        const variant = parts.map((q, j) => (j === part ? changed : q)).join('.');
-        if (variant !== token) expect(links.verify(variant)).toBeNull();
-      }
-    }),
+    fc.property(
+      fc.string({ minLength: 1, maxLength: 40 }),
+      fc.string({ minLength: 1, maxLength: 20 }),
+      fc.nat(2),
+      fc.nat(ALPHABET.length - 1),
+      fc.nat(60),
+      (customerId, group, part, char, at) => {
+        const token = links.token(customerId, group);
+        expect(links.verify(token)).toEqual({ customerId, group });
+        const parts = token.split('.');
+        const p = parts[part]!;
+        const i = at % (p.length + 1);
+        // Either insert a character or replace one: every variant must fail unless it is the token itself.
+        for (const changed of [
+          p.slice(0, i) + ALPHABET[char] + p.slice(i),
+          p.slice(0, i) + ALPHABET[char] + p.slice(i + 1),
+        ]) {
+          const variant = parts.map((q, j) => (j === part ? changed : q)).join('.');
+          if (variant !== token) expect(links.verify(variant)).toBeNull();
+        }
+      },
+    ),
     { numRuns: 2000 },
   );
 });

@@ -15,7 +15,10 @@ beforeAll(async () => {
   api = await listen(world.api.app);
   const { db } = world.database;
   await seedTemplates(db, ['note']);
-  await db.template.update({ where: { id: 'note' }, data: { body: '<p>note</p><a href="{{ unsubscribeUrl }}">Unsubscribe</a>' } });
+  await db.template.update({
+    where: { id: 'note' },
+    data: { body: '<p>note</p><a href="{{ unsubscribeUrl }}">Unsubscribe</a>' },
+  });
   await launchProgram(db, 'promo', sendsAtOnce('Promo', 'promo'));
   await launchProgram(db, 'news', sendsAtOnce('News', 'news', { subscriptionGroup: 'newsletter' }));
   await launchProgram(db, 'receipt', sendsAtOnce('Receipt', 'order', { priority: 'transactional' }));
@@ -65,7 +68,11 @@ describe('a customer who unsubscribes with the link from the header', () => {
 
   test('a one-click POST (no API key) unsubscribes from the group; a repeat is harmless', async () => {
     for (let i = 0; i < 2; i++) {
-      const res = await fetch(`${api.url}${link}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+      const res = await fetch(`${api.url}${link}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'List-Unsubscribe=One-Click',
+      });
       expect(res.status).toBe(200);
     }
     expect(await subscription(id, 'marketing')).toMatchObject({ subscribed: false });
@@ -82,7 +89,15 @@ describe('a customer who unsubscribes with the link from the header', () => {
     await send(world, 'mila@example.com', 'news', 'news-1');
     await send(world, 'mila@example.com', 'order', 'order-1');
     const messages = await settledMessages(world, id, 4);
-    expect(messages.filter((m) => m.programId !== 'promo').map((m) => [m.programId, m.status]).sort()).toEqual([['news', 'sent'], ['receipt', 'sent']]);
+    expect(
+      messages
+        .filter((m) => m.programId !== 'promo')
+        .map((m) => [m.programId, m.status])
+        .sort(),
+    ).toEqual([
+      ['news', 'sent'],
+      ['receipt', 'sent'],
+    ]);
     const inbox = inboxOf(world, 'mila@example.com');
     expect(inbox).toHaveLength(3);
     // Newsletter mail links to its own group; the receipt carries no unsubscribe header at all.
@@ -96,12 +111,22 @@ test('a tampered, truncated or missing token is refused 400 problem+json, and un
   const id = await customer(world, 'tomaz@example.com');
   await send(world, 'tomaz@example.com', 'promo', 'promo-tomaz');
   await settledMessages(world, id, 1);
-  const token = new URL(unsubscribeLink(inboxOf(world, 'tomaz@example.com')[0]?.headers['List-Unsubscribe']), 'http://x').searchParams.get('token')!;
+  const token = new URL(
+    unsubscribeLink(inboxOf(world, 'tomaz@example.com')[0]?.headers['List-Unsubscribe']),
+    'http://x',
+  ).searchParams.get('token')!;
   const [customerPart, groupPart, mac] = token.split('.') as [string, string, string];
   const otherCustomer = Buffer.from('someone-else').toString('base64url');
   const flipped = `${mac.startsWith('A') ? 'B' : 'A'}${mac.slice(1)}`;
-  for (const bad of [`${otherCustomer}.${groupPart}.${mac}`, `${customerPart}.${groupPart}.${flipped}`, `${customerPart}.${groupPart}`, 'preview', `${token}x`]) {
-    for (const method of ['GET', 'POST']) expectProblem(await api.request(method, `/v1/unsubscribe?token=${encodeURIComponent(bad)}`, { auth: null }), 400);
+  for (const bad of [
+    `${otherCustomer}.${groupPart}.${mac}`,
+    `${customerPart}.${groupPart}.${flipped}`,
+    `${customerPart}.${groupPart}`,
+    'preview',
+    `${token}x`,
+  ]) {
+    for (const method of ['GET', 'POST'])
+      expectProblem(await api.request(method, `/v1/unsubscribe?token=${encodeURIComponent(bad)}`, { auth: null }), 400);
   }
   expectProblem(await api.request('POST', '/v1/unsubscribe', { auth: null }), 400);
   expect(await subscription(id, 'marketing')).toBeNull();
@@ -116,10 +141,14 @@ describe('tokens', () => {
     const token = links.token('cust.1/ü', 'news');
     expect(links.verify(token)).toEqual({ customerId: 'cust.1/ü', group: 'news' });
     expect(links.url('c', 'g')).toMatch(/^https:\/\/kairos\.example\/v1\/unsubscribe\?token=[\w.-]+$/);
-    expect(createUnsubscribeLinks({ secret: 'b'.repeat(32), publicUrl: 'https://kairos.example' }).verify(token)).toBeNull();
+    expect(
+      createUnsubscribeLinks({ secret: 'b'.repeat(32), publicUrl: 'https://kairos.example' }).verify(token),
+    ).toBeNull();
   });
 
   test('a secret under 32 characters is refused', () => {
-    expect(() => createUnsubscribeLinks({ secret: 'short', publicUrl: 'https://kairos.example' })).toThrow(/32 characters/);
+    expect(() => createUnsubscribeLinks({ secret: 'short', publicUrl: 'https://kairos.example' })).toThrow(
+      /32 characters/,
+    );
   });
 });

@@ -11,8 +11,17 @@ const definition = programDefinitionSchema.parse({
   start: 'pause',
   steps: {
     pause: { kind: 'wait', duration: '90m', next: 'listen' },
-    listen: { kind: 'waitForEvent', event: { type: 'click' }, timeout: '2d', next: { matched: 'cadence', timedOut: 'hour' } },
-    cadence: { kind: 'waitPersonalized', strategy: { type: 'purchaseCadence', min: '1d', max: '30d', fallback: '14d' }, next: 'hour' },
+    listen: {
+      kind: 'waitForEvent',
+      event: { type: 'click' },
+      timeout: '2d',
+      next: { matched: 'cadence', timedOut: 'hour' },
+    },
+    cadence: {
+      kind: 'waitPersonalized',
+      strategy: { type: 'purchaseCadence', min: '1d', max: '30d', fallback: '14d' },
+      next: 'hour',
+    },
     hour: { kind: 'waitPersonalized', strategy: { type: 'bestHour', defaultHour: 9 }, next: 'mail' },
     mail: { kind: 'send', channel: 'email', template: 'hello', next: 'done' },
     done: { kind: 'exit' },
@@ -22,7 +31,11 @@ const definition = programDefinitionSchema.parse({
 test('durations become milliseconds, defaults stay applied, the format version is stamped', () => {
   const program = compileProgram(definition);
   expect(program.formatVersion).toBe(FORMAT_VERSION);
-  expect(program.entry).toEqual({ event: 'signup', reentry: { mode: 'cooldown', cooldown: '7d', cooldownMs: 7 * 86_400_000 }, maxInstances: 1 });
+  expect(program.entry).toEqual({
+    event: 'signup',
+    reentry: { mode: 'cooldown', cooldown: '7d', cooldownMs: 7 * 86_400_000 },
+    maxInstances: 1,
+  });
   expect(program.goal).toEqual({ event: { type: 'purchase' }, windowMs: 14 * 86_400_000 });
   expect([program.timezone, program.priority, program.quietHours]).toEqual(['UTC', 'marketing', 'hold']);
   expect(program.steps.pause).toEqual({ kind: 'wait', durationMs: 90 * 60_000, next: 'listen' });
@@ -30,7 +43,13 @@ test('durations become milliseconds, defaults stay applied, the format version i
   expect(program.steps.listen).not.toHaveProperty('timeout');
   expect(program.steps.cadence).toEqual({
     kind: 'waitPersonalized',
-    strategy: { type: 'purchaseCadence', factor: 1, minMs: 86_400_000, maxMs: 30 * 86_400_000, fallbackMs: 14 * 86_400_000 },
+    strategy: {
+      type: 'purchaseCadence',
+      factor: 1,
+      minMs: 86_400_000,
+      maxMs: 30 * 86_400_000,
+      fallbackMs: 14 * 86_400_000,
+    },
     next: 'hour',
   });
   expect(program.steps.hour).toEqual(definition.steps.hour);
@@ -38,7 +57,9 @@ test('durations become milliseconds, defaults stay applied, the format version i
 });
 
 test('a program without goal or cooldown compiles without them', () => {
-  const plain = compileProgram(programDefinitionSchema.parse({ name: 'p', entry: { event: 'e' }, start: 'x', steps: { x: { kind: 'exit' } } }));
+  const plain = compileProgram(
+    programDefinitionSchema.parse({ name: 'p', entry: { event: 'e' }, start: 'x', steps: { x: { kind: 'exit' } } }),
+  );
   expect(plain).not.toHaveProperty('goal');
   expect(plain.entry.reentry).toEqual({ mode: 'always' });
 });

@@ -5,7 +5,15 @@ import { bucket, route, type RoutingInput } from '../../src/programs/entry-routi
 const customers = Array.from({ length: 20_000 }, (_, i) => `customer-${i}`);
 const experiment: RoutingInput = {
   liveVersion: 1,
-  experiment: { id: 'exp_1', holdout: 0.1, controlVersion: 1, variants: [{ name: 'a', version: 1, weight: 1 }, { name: 'b', version: 2, weight: 3 }] },
+  experiment: {
+    id: 'exp_1',
+    holdout: 0.1,
+    controlVersion: 1,
+    variants: [
+      { name: 'a', version: 1, weight: 1 },
+      { name: 'b', version: 2, weight: 3 },
+    ],
+  },
   rollout: null,
 };
 
@@ -31,7 +39,11 @@ test('an experiment splits by weight after the holdout, and each customer always
 });
 
 test('a rollout sends its percentage to the new version, and growing it keeps everyone already moved', () => {
-  const at = (percent: number) => ({ liveVersion: 1, experiment: null, rollout: { id: 'ro_1', fromVersion: 1, toVersion: 2, percent } });
+  const at = (percent: number) => ({
+    liveVersion: 1,
+    experiment: null,
+    rollout: { id: 'ro_1', fromVersion: 1, toVersion: 2, percent },
+  });
   const moved = (percent: number) => new Set(customers.filter((c) => route(at(percent), c).version === 2));
   const five = moved(5);
   const twentyFive = moved(25);
@@ -39,5 +51,9 @@ test('a rollout sends its percentage to the new version, and growing it keeps ev
   expect(twentyFive.size / customers.length).toBeCloseTo(0.25, 1);
   for (const c of five) expect(twentyFive.has(c)).toBe(true);
   expect(moved(100).size).toBe(customers.length);
-  expect(route({ liveVersion: 3, experiment: null, rollout: null }, 'ana')).toEqual({ version: 3, variant: null, experimentId: null });
+  expect(route({ liveVersion: 3, experiment: null, rollout: null }, 'ana')).toEqual({
+    version: 3,
+    variant: null,
+    experimentId: null,
+  });
 });

@@ -25,7 +25,13 @@ describe('readExecutionForm', () => {
     }
     throw new Error('accepted');
   };
-  type Loose = { formatVersion: unknown; start: unknown; entry?: unknown; goal: { windowMs: unknown }; steps: Record<string, { kind: unknown }> };
+  type Loose = {
+    formatVersion: unknown;
+    start: unknown;
+    entry?: unknown;
+    goal: { windowMs: unknown };
+    steps: Record<string, { kind: unknown }>;
+  };
   const changed = (change: (f: Loose) => void) => {
     const copy = structuredClone(form) as unknown as Loose;
     change(copy);
@@ -38,13 +44,21 @@ describe('readExecutionForm', () => {
 
   test('a missing form or another format is refused by name', () => {
     expect(refusal(null)).toBe('program cart version 3: execution form missing: the worker compiles it at startup');
-    expect(refusal(changed((f) => (f.formatVersion = FORMAT_VERSION + 1)))).toBe(`program cart version 3: execution form has format ${FORMAT_VERSION + 1}; this worker runs format ${FORMAT_VERSION}`);
+    expect(refusal(changed((f) => (f.formatVersion = FORMAT_VERSION + 1)))).toBe(
+      `program cart version 3: execution form has format ${FORMAT_VERSION + 1}; this worker runs format ${FORMAT_VERSION}`,
+    );
   });
 
   test('the wrong shape is refused: the marketer’s form, an unknown step, a start that is no step', () => {
-    expect(refusal({ ...programDefinitionSchema.parse(abandonedCart), formatVersion: FORMAT_VERSION })).toMatch(/has no goal\.windowMs$/);
-    expect(refusal({ ...programDefinitionSchema.parse(postPurchaseCrossSell), formatVersion: FORMAT_VERSION })).toMatch(/has no steps\.wait-visit\.timeoutMs$/);
-    expect(refusal(changed((f) => (f.steps['wait-1h']!.kind = 'teleport')))).toMatch(/unknown kind of step at steps\.wait-1h$/);
+    expect(refusal({ ...programDefinitionSchema.parse(abandonedCart), formatVersion: FORMAT_VERSION })).toMatch(
+      /has no goal\.windowMs$/,
+    );
+    expect(refusal({ ...programDefinitionSchema.parse(postPurchaseCrossSell), formatVersion: FORMAT_VERSION })).toMatch(
+      /has no steps\.wait-visit\.timeoutMs$/,
+    );
+    expect(refusal(changed((f) => (f.steps['wait-1h']!.kind = 'teleport')))).toMatch(
+      /unknown kind of step at steps\.wait-1h$/,
+    );
     expect(refusal(changed((f) => (f.start = 'nowhere')))).toMatch(/start that is no step: "nowhere"$/);
     expect(refusal(changed((f) => delete f.entry))).toMatch(/has no valid entry$/);
     expect(refusal(changed((f) => (f.goal.windowMs = '7d')))).toMatch(/has no goal\.windowMs$/);
@@ -61,10 +75,21 @@ describe('stored forms', () => {
   afterAll(() => database?.drop());
 
   const stored = async (programId: string, version = 1) =>
-    (await database.db.programVersion.findUniqueOrThrow({ where: { programId_version: { programId, version } }, select: { compiled: true } })).compiled;
+    (
+      await database.db.programVersion.findUniqueOrThrow({
+        where: { programId_version: { programId, version } },
+        select: { compiled: true },
+      })
+    ).compiled;
   const logs = () => {
     const lines: { level: string; message: string }[] = [];
-    return { lines, logger: { info: (_: object, message: string) => lines.push({ level: 'info', message }), error: (_: object, message: string) => lines.push({ level: 'error', message }) } };
+    return {
+      lines,
+      logger: {
+        info: (_: object, message: string) => lines.push({ level: 'info', message }),
+        error: (_: object, message: string) => lines.push({ level: 'error', message }),
+      },
+    };
   };
   const publish = async (id: string, definition: object) => {
     const programs = createProgramService(database.db);
@@ -80,7 +105,8 @@ describe('stored forms', () => {
   test('recompileStale compiles missing and older forms, leaves newer ones, and skips a definition that no longer parses', async () => {
     const { db } = database;
     for (const id of ['missing', 'older', 'newer', 'broken']) await publish(id, postPurchaseCrossSell);
-    const set = (programId: string, data: object) => db.programVersion.update({ where: { programId_version: { programId, version: 1 } }, data });
+    const set = (programId: string, data: object) =>
+      db.programVersion.update({ where: { programId_version: { programId, version: 1 } }, data });
     await db.$executeRaw`UPDATE program_versions SET compiled = NULL WHERE program_id IN ('missing', 'broken')`;
     await set('older', { compiled: { ...compiled(postPurchaseCrossSell), formatVersion: FORMAT_VERSION - 1 } });
     const newer = { ...compiled(postPurchaseCrossSell), formatVersion: FORMAT_VERSION + 1 };
@@ -88,12 +114,18 @@ describe('stored forms', () => {
     await set('broken', { definition: { ...(postPurchaseCrossSell as object), start: 42 } });
 
     const first = logs();
-    expect(await recompileStale(db, first.logger)).toEqual({ compiled: ['missing v1', 'older v1'], broken: ['broken v1'] });
+    expect(await recompileStale(db, first.logger)).toEqual({
+      compiled: ['missing v1', 'older v1'],
+      broken: ['broken v1'],
+    });
     expect(await stored('missing')).toEqual(compiled(postPurchaseCrossSell));
     expect(await stored('older')).toEqual(compiled(postPurchaseCrossSell));
     expect(await stored('newer')).toEqual(newer);
     expect(await stored('broken')).toBeNull();
-    expect(first.lines).toContainEqual({ level: 'error', message: 'program broken v1 does not compile: its definition no longer parses; it takes no entrants until fixed' });
+    expect(first.lines).toContainEqual({
+      level: 'error',
+      message: 'program broken v1 does not compile: its definition no longer parses; it takes no entrants until fixed',
+    });
 
     // Idempotent: nothing left to compile; the broken version is named again at every startup.
     expect(await recompileStale(db, logs().logger)).toEqual({ compiled: [], broken: ['broken v1'] });
@@ -104,7 +136,10 @@ describe('stored forms', () => {
     await database.db.$executeRaw`UPDATE program_versions SET compiled = NULL WHERE program_id = 'upgraded'`;
     const env = await startTimeSkippingServer();
     try {
-      const worker = await createTestWorker(env, { db: database.db, email: { send: async () => ({ providerMessageId: 'unused' }) } });
+      const worker = await createTestWorker(env, {
+        db: database.db,
+        email: { send: async () => ({ providerMessageId: 'unused' }) },
+      });
       expect(await stored('upgraded')).toEqual(compiled(abandonedCart));
       const running = worker.run();
       worker.shutdown();

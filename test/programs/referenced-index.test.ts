@@ -23,7 +23,10 @@ const program = (entry: string, wait: string, goal: string, timeout = '1h', wind
   entry: { event: entry },
   goal: { event: { type: goal }, window },
   start: 'hold',
-  steps: { hold: { kind: 'waitForEvent', event: { type: wait }, timeout, next: { matched: 'done', timedOut: 'done' } }, done: { kind: 'exit' } },
+  steps: {
+    hold: { kind: 'waitForEvent', event: { type: wait }, timeout, next: { matched: 'done', timedOut: 'done' } },
+    done: { kind: 'exit' },
+  },
 });
 
 describe('read from the definition', () => {
@@ -36,8 +39,12 @@ describe('read from the definition', () => {
   });
 
   test('how long after a stop its customers may act: the longest wait or goal window, plus the margin', () => {
-    expect(listeningAfterStopMs(parse(program('a', 'b', 'c', '3d', '1d')))).toBe(3 * DAY + ARCHIVED_LISTENING_MARGIN_MS);
-    expect(listeningAfterStopMs(parse(program('a', 'b', 'c', '1h', '30d')))).toBe(30 * DAY + ARCHIVED_LISTENING_MARGIN_MS);
+    expect(listeningAfterStopMs(parse(program('a', 'b', 'c', '3d', '1d')))).toBe(
+      3 * DAY + ARCHIVED_LISTENING_MARGIN_MS,
+    );
+    expect(listeningAfterStopMs(parse(program('a', 'b', 'c', '1h', '30d')))).toBe(
+      30 * DAY + ARCHIVED_LISTENING_MARGIN_MS,
+    );
     expect(listeningAfterStopMs(parse(postPurchaseCrossSell))).toBe(2 * DAY + ARCHIVED_LISTENING_MARGIN_MS);
   });
 });
@@ -92,7 +99,11 @@ describe('the index', () => {
     const v = await create('lifecycle', program('l-entry', 'l-wait', 'l-goal'));
     await programs.launch('lifecycle', v, 'test');
     // A second version's types join the first's: customers stay on the version they entered.
-    await programs.updateDraft('lifecycle', program('l-entry-2', 'l-wait-2', 'l-goal') as Record<string, unknown>, 'test');
+    await programs.updateDraft(
+      'lifecycle',
+      program('l-entry-2', 'l-wait-2', 'l-goal') as Record<string, unknown>,
+      'test',
+    );
     const v2 = (await programs.publish('lifecycle', 'test')).version;
     await programs.launch('lifecycle', v2, 'test');
     const all = ['l-entry', 'l-wait', 'l-goal', 'l-entry-2', 'l-wait-2'];
@@ -128,11 +139,20 @@ describe('the index', () => {
     const v = await create('elsewhere', program('e-entry', 'e-wait', 'e-goal'));
     await programs.launch('elsewhere', v, 'test');
     // (Behind, an index says yes to every type: `nobody-uses-this` tells when it is current.)
-    await waitFor(() => other.references('e-entry') && !other.references('nobody-uses-this'), 'the other index to load the publish');
+    await waitFor(
+      () => other.references('e-entry') && !other.references('nobody-uses-this'),
+      'the other index to load the publish',
+    );
     expect(referenced(other, ['e-entry', 'e-wait', 'e-goal', 'f-entry'])).toEqual(['e-entry', 'e-wait', 'e-goal']);
     // A change made outside the program service (a script, the worker's rollout activities).
-    await database.db.program.update({ where: { id: 'elsewhere' }, data: { status: 'archived', listeningUntil: new Date(Date.now() - 1000) } });
-    await waitFor(() => !index.references('e-entry') && !other.references('e-goal'), 'both indexes to load the archive');
+    await database.db.program.update({
+      where: { id: 'elsewhere' },
+      data: { status: 'archived', listeningUntil: new Date(Date.now() - 1000) },
+    });
+    await waitFor(
+      () => !index.references('e-entry') && !other.references('e-goal'),
+      'both indexes to load the archive',
+    );
   });
 
   test('while its connection is down it signals everything, and catches up when it is back', async () => {
@@ -140,13 +160,23 @@ describe('the index', () => {
     const admin = new Client({ connectionString: database.url });
     await admin.connect();
     try {
-      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'kairos-referenced-index' AND datname = current_database()`);
+      await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'kairos-referenced-index' AND datname = current_database()`,
+      );
       await waitFor(() => index.references('nobody-uses-this'), 'the index to notice');
       // A publish while it is away is in the index once it is back.
-      await createProgramService(database.db).create('while-away', program('w-entry', 'w-wait', 'w-goal') as Record<string, unknown>, 'test');
+      await createProgramService(database.db).create(
+        'while-away',
+        program('w-entry', 'w-wait', 'w-goal') as Record<string, unknown>,
+        'test',
+      );
       await createProgramService(database.db).publish('while-away', 'test');
       await waitFor(() => !index.references('nobody-uses-this'), 'the index to reconnect', 15_000);
-      expect(referenced(index, ['w-entry', 'w-wait', 'w-goal', 'nobody-uses-this'])).toEqual(['w-entry', 'w-wait', 'w-goal']);
+      expect(referenced(index, ['w-entry', 'w-wait', 'w-goal', 'nobody-uses-this'])).toEqual([
+        'w-entry',
+        'w-wait',
+        'w-goal',
+      ]);
     } finally {
       await admin.end();
     }

@@ -349,8 +349,13 @@ describe('program graph helpers', () => {
 
 test('a goal or waitForEvent filter that reads the profile is rejected: events alone are judged there', async () => {
   const def = structuredClone(abandonedCart);
-  def.goal = { event: { type: 'order_placed', where: { field: 'profile.tier', op: 'eq', value: 'gold' } }, window: '7d' };
+  def.goal = {
+    event: { type: 'order_placed', where: { field: 'profile.tier', op: 'eq', value: 'gold' } },
+    window: '7d',
+  };
   const result = await validateProgram(def, { templateExists: async (ids) => new Set(ids) });
   expect(result.ok).toBe(false);
-  expect(!result.ok && result.issues).toEqual([{ path: '$.goal.event.where', message: '"profile.tier": an event filter can only read event.* fields' }]);
+  expect(!result.ok && result.issues).toEqual([
+    { path: '$.goal.event.where', message: '"profile.tier": an event filter can only read event.* fields' },
+  ]);
 });

@@ -7,7 +7,11 @@ import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/
 import { DeterminismViolationError } from '@temporalio/workflow';
 
 const root = join(__dirname, 'histories');
-const files = readdirSync(root).flatMap((version) => readdirSync(join(root, version)).filter((f) => f.endsWith('.json')).map((f) => join(version, f)));
+const files = readdirSync(root).flatMap((version) =>
+  readdirSync(join(root, version))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => join(version, f)),
+);
 const load = (file: string) => historyFromJSON(JSON.parse(readFileSync(join(root, file), 'utf8')));
 
 beforeAll(() => {
@@ -28,6 +32,11 @@ test.each(files)('%s replays against the current workflow code', async (file) =>
 });
 
 test('a non-deterministic change to the workflow is caught by the suite', async () => {
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('./fixtures/nondeterministic-workflows'), logger: new DefaultLogger('ERROR') });
-  await expect(Worker.runReplayHistory({ workflowBundle: { code } }, load(files[0]!))).rejects.toThrow(DeterminismViolationError);
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./fixtures/nondeterministic-workflows'),
+    logger: new DefaultLogger('ERROR'),
+  });
+  await expect(Worker.runReplayHistory({ workflowBundle: { code } }, load(files[0]!))).rejects.toThrow(
+    DeterminismViolationError,
+  );
 });

@@ -4,7 +4,15 @@ import { findBreach, type VersionMetrics } from '../../src/rollouts/guardrails';
 import { guardrailsSchema } from '../../src/rollouts/rollout-schema';
 
 const guardrails = guardrailsSchema.parse({ minSamples: 20 });
-const metrics = (over: Partial<VersionMetrics>): VersionMetrics => ({ messages: 100, sendFailures: 0, bounces: 0, unsubscribes: 0, steps: 300, stepErrors: 0, ...over });
+const metrics = (over: Partial<VersionMetrics>): VersionMetrics => ({
+  messages: 100,
+  sendFailures: 0,
+  bounces: 0,
+  unsubscribes: 0,
+  steps: 300,
+  stepErrors: 0,
+  ...over,
+});
 
 test('within the allowance there is no breach; beyond it the breach names the metric and both rates', () => {
   const current = metrics({ sendFailures: 2, bounces: 1 });
@@ -19,14 +27,19 @@ test('within the allowance there is no breach; beyond it the breach names the me
 
 test('too few samples are not judged', () => {
   expect(findBreach(metrics({}), metrics({ messages: 19, sendFailures: 19 }), guardrails)).toBeNull();
-  expect(findBreach(metrics({}), metrics({ messages: 20, sendFailures: 19 }), guardrails)).toMatch(/^sendFailureRate 95\.0%/);
+  expect(findBreach(metrics({}), metrics({ messages: 20, sendFailures: 19 }), guardrails)).toMatch(
+    /^sendFailureRate 95\.0%/,
+  );
 });
 
 test('the breach names every metric broken, in one fixed order, whatever the key order of the stored guardrails', () => {
   const current = metrics({});
   const bad = metrics({ sendFailures: 10, stepErrors: 30 });
   // Guardrails read back from jsonb come in its key order (shorter keys first), not the schema's.
-  const reordered = { ...guardrails, maxIncrease: { bounceRate: 0.02, stepErrorRate: 0.05, sendFailureRate: 0.05, unsubscribeRate: 0.01 } };
+  const reordered = {
+    ...guardrails,
+    maxIncrease: { bounceRate: 0.02, stepErrorRate: 0.05, sendFailureRate: 0.05, unsubscribeRate: 0.01 },
+  };
   const reason = findBreach(current, bad, guardrails);
   expect(findBreach(current, bad, reordered)).toBe(reason);
   expect(reason).toBe(

@@ -26,7 +26,8 @@ afterAll(async () => {
   await world?.stop();
 });
 
-const saveTemplate = (id: string, subject: string, body: string) => api.request('PUT', `/v1/templates/${id}`, { json: { subject, body } });
+const saveTemplate = (id: string, subject: string, body: string) =>
+  api.request('PUT', `/v1/templates/${id}`, { json: { subject, body } });
 
 describe('versioning', () => {
   test('two saves make versions 1 and 2; the template shows the second, the history both', async () => {
@@ -36,7 +37,11 @@ describe('versioning', () => {
     const second = await saveTemplate('welcome', 'Welcome, {{ customer.firstName }}', '<p>v2 {{ unsubscribeUrl }}</p>');
     expect(second.body).toMatchObject({ id: 'welcome', version: 2 });
 
-    expect((await api.request('GET', '/v1/templates/welcome')).body).toMatchObject({ version: 2, subject: 'Welcome, {{ customer.firstName }}', body: '<p>v2 {{ unsubscribeUrl }}</p>' });
+    expect((await api.request('GET', '/v1/templates/welcome')).body).toMatchObject({
+      version: 2,
+      subject: 'Welcome, {{ customer.firstName }}',
+      body: '<p>v2 {{ unsubscribeUrl }}</p>',
+    });
     const history = await api.request('GET', '/v1/templates/welcome/versions');
     expect(history.body.map((v: { version: number; body: string }) => [v.version, v.body])).toEqual([
       [2, '<p>v2 {{ unsubscribeUrl }}</p>'],
@@ -50,7 +55,10 @@ describe('versioning', () => {
   });
 
   test('a template whose Liquid does not parse (or uses an unknown filter) is refused 422 and saves no version', async () => {
-    for (const [subject, body, path] of [['Hi {{ customer.firstName | shout }}', '<p>x</p>', '$.subject'], ['Hi', '{% if %}', '$.body']] as const) {
+    for (const [subject, body, path] of [
+      ['Hi {{ customer.firstName | shout }}', '<p>x</p>', '$.subject'],
+      ['Hi', '{% if %}', '$.body'],
+    ] as const) {
       const res = await saveTemplate('broken', subject, body);
       expectProblem(res, 422);
       expect(res.body.errors[0].path).toBe(path);
@@ -64,7 +72,12 @@ describe('versioning', () => {
     const id = await customer(world, 'versioned@example.com');
     await send(world, 'versioned@example.com', 'signup', 'signup-versioned');
     const [message] = await settledMessages(world, id, 1);
-    expect(message).toMatchObject({ status: 'sent', templateId: 'welcome', templateVersion: 2, subject: 'Welcome, versioned' });
+    expect(message).toMatchObject({
+      status: 'sent',
+      templateId: 'welcome',
+      templateVersion: 2,
+      subject: 'Welcome, versioned',
+    });
     expect(inboxOf(world, 'versioned@example.com').map((m) => m.subject)).toEqual(['Welcome, versioned']);
 
     await saveTemplate('welcome', 'Version three for {{ customer.firstName }}', '<p>v3</p>');
@@ -77,8 +90,15 @@ describe('versioning', () => {
   });
 
   test('a template written without a version (an old row) still sends, with no version recorded', async () => {
-    await world.database.db.template.create({ data: { id: 'legacy', subject: 'Legacy for {{ customer.firstName }}', body: '<p>old</p>' } });
-    await launchProgram(world.database.db, 'legacy', { ...welcome, name: 'Legacy', entry: { event: 'legacy_signup' }, steps: { ...welcome.steps, hello: { kind: 'send', channel: 'email', template: 'legacy', next: 'done' } } });
+    await world.database.db.template.create({
+      data: { id: 'legacy', subject: 'Legacy for {{ customer.firstName }}', body: '<p>old</p>' },
+    });
+    await launchProgram(world.database.db, 'legacy', {
+      ...welcome,
+      name: 'Legacy',
+      entry: { event: 'legacy_signup' },
+      steps: { ...welcome.steps, hello: { kind: 'send', channel: 'email', template: 'legacy', next: 'done' } },
+    });
     const id = await customer(world, 'legacy@example.com');
     await send(world, 'legacy@example.com', 'legacy_signup', 'legacy-1');
     const [message] = await settledMessages(world, id, 1);
@@ -88,12 +108,18 @@ describe('versioning', () => {
 
 describe('preview', () => {
   beforeAll(async () => {
-    await saveTemplate('picks', '{{ customer.firstName }}, picked for you', '<p>Hi {{ customer.firstName }}</p>{% for r in recommendations %}<li>{{ r.name }}</li>{% endfor %}<a href="{{ unsubscribeUrl }}">unsubscribe</a>');
+    await saveTemplate(
+      'picks',
+      '{{ customer.firstName }}, picked for you',
+      '<p>Hi {{ customer.firstName }}</p>{% for r in recommendations %}<li>{{ r.name }}</li>{% endfor %}<a href="{{ unsubscribeUrl }}">unsubscribe</a>',
+    );
   });
 
   test('renders the current version for a real customer: their name, and recommendations seeded by the event', async () => {
     const id = await customer(world, 'ana@example.com');
-    const res = await api.request('POST', '/v1/templates/picks/preview', { json: { customerId: id, event: { type: 'purchase', properties: { items: [{ productId: 'dress-linen' }] } } } });
+    const res = await api.request('POST', '/v1/templates/picks/preview', {
+      json: { customerId: id, event: { type: 'purchase', properties: { items: [{ productId: 'dress-linen' }] } } },
+    });
     expect(res.status).toBe(200);
     expect(res.body.subject).toBe('ana, picked for you');
     expect(res.body.version).toBe(1);
@@ -116,7 +142,9 @@ describe('preview', () => {
 describe('test send', () => {
   test('emails the rendered template to the given address through the EmailSender: it lands in the sink', async () => {
     const id = await customer(world, 'bojan@example.com');
-    const res = await api.request('POST', '/v1/templates/picks/test-send', { json: { to: 'marketer@example.com', customerId: id } });
+    const res = await api.request('POST', '/v1/templates/picks/test-send', {
+      json: { to: 'marketer@example.com', customerId: id },
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ to: 'marketer@example.com', subject: '[Test] bojan, picked for you', version: 1 });
     const [mail] = inboxOf(world, 'marketer@example.com');

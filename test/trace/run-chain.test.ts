@@ -16,7 +16,9 @@ let world: World;
 
 beforeAll(async () => {
   installQuietRuntime();
-  world = await startWorld('dev-server', { devServerArgs: ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=40'] });
+  world = await startWorld('dev-server', {
+    devServerArgs: ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=40'],
+  });
   const { db } = world.database;
   await seedTemplates(db, fixtureTemplateIds);
   await seedCatalogue(db);
@@ -28,21 +30,31 @@ afterAll(() => world?.stop());
 
 test('the trace of a continued-as-new workflow covers every run and still shows the carried wait', async () => {
   const id = await world.api.deps.identity.identify({ customer: { email: 'simona@example.com' } });
-  const ingest = (eventId: string, type: string) => world.api.deps.ingestion.ingest({ eventId, type, customer: { email: 'simona@example.com' }, properties: {} });
+  const ingest = (eventId: string, type: string) =>
+    world.api.deps.ingestion.ingest({ eventId, type, customer: { email: 'simona@example.com' }, properties: {} });
   await ingest('purchase-1', 'purchase');
   await stepRecord(world, id, { kind: 'enter', outcome: 'entered' });
   // Events no journey acts on: each one grows the history until the server suggests a new run.
   for (let i = 0; i < 15; i++) await ingest(`view-${i}`, 'page_view');
   await eventually(async () => (await world.api.deps.customers.runs(id)).runs.length >= 2, 30_000, 'a continue-as-new');
-  await eventually(async () => (await world.api.deps.customers.journeyState(id)).eventsSeen === 16, 30_000, 'all events applied');
+  await eventually(
+    async () => (await world.api.deps.customers.journeyState(id)).eventsSeen === 16,
+    30_000,
+    'all events applied',
+  );
 
   const trace = (await buildTrace(world.api.deps, id))!;
   const runs = trace.entries.filter((e) => e.kind === 'run').map((e) => e.summary);
   expect(runs[0]).toMatch(/^run \w{8} started$/);
   expect(runs).toContainEqual(expect.stringMatching(/^continued as new: run \w{8}$/));
-  expect(runs).toContainEqual(expect.stringMatching(/^run \w{8} started, continued from \w{8} with 1 enrollment\(s\)$/));
+  expect(runs).toContainEqual(
+    expect.stringMatching(/^run \w{8} started, continued from \w{8} with 1 enrollment\(s\)$/),
+  );
   const received = trace.entries.filter((e) => e.kind === 'event').map((e) => e.summary);
-  expect(received).toEqual(['received purchase purchase-1', ...Array.from({ length: 15 }, (_, i) => `received page_view view-${i}`)]);
+  expect(received).toEqual([
+    'received purchase purchase-1',
+    ...Array.from({ length: 15 }, (_, i) => `received page_view view-${i}`),
+  ]);
   expect(trace.pending).toEqual([expect.objectContaining({ kind: 'wait', program: 'cross-sell', step: 'wait-visit' })]);
 
   const latestOnly = (await buildTrace(world.api.deps, id, { maxRuns: 1 }))!;
@@ -51,7 +63,9 @@ test('the trace of a continued-as-new workflow covers every run and still shows 
   const io = captureIo();
   const env = { TEMPORAL_ADDRESS: world.env.address, TEMPORAL_NAMESPACE: world.env.namespace ?? 'default' };
   const bundle = process.env.KAIROS_TEST_WORKFLOW_BUNDLE!;
-  expect(await run(['replay', '--workflow-id', customerWorkflowId(id), '--all-runs', '--bundle', bundle], io, { env })).toBe(0);
+  expect(
+    await run(['replay', '--workflow-id', customerWorkflowId(id), '--all-runs', '--bundle', bundle], io, { env }),
+  ).toBe(0);
   const chain = (await world.api.deps.customers.runs(id)).runs.length;
   expect(io.text()).toContain(`replayed ${chain} histories: ${chain} ok, 0 nondeterministic, 0 failed`);
 });

@@ -28,34 +28,62 @@ const storePurchase = (loyaltyId: string, orderId: string) => purchase(world, lo
 
 const trace = async (customerId: string): Promise<CustomerTrace> => (await buildTrace(world.api.deps, customerId))!;
 const summaries = (t: CustomerTrace, kind: string) => t.entries.filter((e) => e.kind === kind).map((e) => e.summary);
-const indexOf = (t: CustomerTrace, kind: string, pattern: RegExp) => t.entries.findIndex((e) => e.kind === kind && pattern.test(e.summary));
+const indexOf = (t: CustomerTrace, kind: string, pattern: RegExp) =>
+  t.entries.findIndex((e) => e.kind === kind && pattern.test(e.summary));
 
 test("Simona's trace shows her entry, the refused second entry, the matched wait and the sent email", async () => {
-  const simona = await world.api.deps.identity.identify({ customer: { email: 'simona@example.com', loyaltyId: 'LOYAL-1' }, timezone: 'Europe/Ljubljana' });
+  const simona = await world.api.deps.identity.identify({
+    customer: { email: 'simona@example.com', loyaltyId: 'LOYAL-1' },
+    timezone: 'Europe/Ljubljana',
+  });
   await storePurchase('LOYAL-1', 'store-order-1');
   await world.env.sleep('2h');
   await storePurchase('LOYAL-1', 'store-order-2'); // still enrolled: maxInstances 1 refuses it
   await world.env.sleep('18h');
-  await world.api.deps.ingestion.ingest({ eventId: 'visit-1', type: 'site_visit', customer: { email: 'simona@example.com' }, properties: { page: '/summer' } });
+  await world.api.deps.ingestion.ingest({
+    eventId: 'visit-1',
+    type: 'site_visit',
+    customer: { email: 'simona@example.com' },
+    properties: { page: '/summer' },
+  });
   await world.env.sleep('3d');
   await settledMessages(world, simona, 1);
   await stepRecord(world, simona, { kind: 'exit' });
 
   const t = await trace(simona);
-  expect(t.customer).toMatchObject({ id: simona, workflowId: customerWorkflowId(simona), timezone: 'Europe/Ljubljana' });
-  expect(t.customer.identifiers).toEqual(expect.arrayContaining([{ kind: 'email', value: 'simona@example.com' }, { kind: 'loyaltyId', value: 'LOYAL-1' }]));
+  expect(t.customer).toMatchObject({
+    id: simona,
+    workflowId: customerWorkflowId(simona),
+    timezone: 'Europe/Ljubljana',
+  });
+  expect(t.customer.identifiers).toEqual(
+    expect.arrayContaining([
+      { kind: 'email', value: 'simona@example.com' },
+      { kind: 'loyaltyId', value: 'LOYAL-1' },
+    ]),
+  );
 
   // Entry decisions, with program, version and reason.
   const entered = t.entries.find((e) => e.kind === 'enrollment' && e.summary.startsWith('entered'));
-  expect(entered).toMatchObject({ program: 'cross-sell', step: 'wait-visit', summary: 'entered v1 on purchase purchase-store-order-1', detail: { version: 1, variant: null } });
+  expect(entered).toMatchObject({
+    program: 'cross-sell',
+    step: 'wait-visit',
+    summary: 'entered v1 on purchase purchase-store-order-1',
+    detail: { version: 1, variant: null },
+  });
   const refused = t.entries.find((e) => e.kind === 'enrollment' && e.summary.startsWith('not entered'));
-  expect(refused).toMatchObject({ program: 'cross-sell', detail: { version: 1, reason: 'max instances (1) reached', eventId: 'purchase-store-order-2' } });
+  expect(refused).toMatchObject({
+    program: 'cross-sell',
+    detail: { version: 1, reason: 'max instances (1) reached', eventId: 'purchase-store-order-2' },
+  });
   expect(refused!.summary).toBe('not entered: max instances (1) reached (v1, event purchase-store-order-2)');
 
   // Each step with its outcome and where it went; the message with its status.
   expect(summaries(t, 'step')).toEqual([
     'waitForEvent: matched → next-allowed-hour (event visit-1, after 20h)',
-    expect.stringMatching(/^waitUntil: waited → send-cross-sell \(until \d{4}-\d\d-\d\d 10:00 (mon|tue|wed|thu|fri|sat) Europe\/Ljubljana/),
+    expect.stringMatching(
+      /^waitUntil: waited → send-cross-sell \(until \d{4}-\d\d-\d\d 10:00 (mon|tue|wed|thu|fri|sat) Europe\/Ljubljana/,
+    ),
     'send: sent → done (template cross-sell)',
     'exit: exit_step',
     'exited: exit_step',
@@ -63,9 +91,17 @@ test("Simona's trace shows her entry, the refused second entry, the matched wait
   expect(summaries(t, 'message')).toEqual(['email cross-sell sent to simona@example.com']);
 
   // The workflow's side: the events it received, its timers and its activities.
-  expect(summaries(t, 'event')).toEqual(['received purchase purchase-store-order-1', 'received purchase purchase-store-order-2', 'received site_visit visit-1']);
+  expect(summaries(t, 'event')).toEqual([
+    'received purchase purchase-store-order-1',
+    'received purchase purchase-store-order-2',
+    'received site_visit visit-1',
+  ]);
   expect(summaries(t, 'timer')).toEqual(
-    expect.arrayContaining([expect.stringMatching(/^timer \d+ started: fires in 2d, at /), expect.stringMatching(/^timer \d+ canceled$/), expect.stringMatching(/^timer \d+ fired$/)]),
+    expect.arrayContaining([
+      expect.stringMatching(/^timer \d+ started: fires in 2d, at /),
+      expect.stringMatching(/^timer \d+ canceled$/),
+      expect.stringMatching(/^timer \d+ fired$/),
+    ]),
   );
   const sends = t.entries.filter((e) => e.kind === 'activity' && e.detail.activityType === 'sendMessage');
   expect(sends.map((e) => [e.summary, e.program, e.step])).toEqual([
@@ -107,9 +143,16 @@ test('a shopper without an email: the pending wait, then the timeout, the recomm
 
   const waiting = await trace(marta);
   expect(waiting.pending).toEqual([
-    expect.objectContaining({ kind: 'wait', program: 'cross-sell', step: 'wait-visit', summary: expect.stringMatching(/^waitForEvent: waiting for site_visit until /) }),
+    expect.objectContaining({
+      kind: 'wait',
+      program: 'cross-sell',
+      step: 'wait-visit',
+      summary: expect.stringMatching(/^waitForEvent: waiting for site_visit until /),
+    }),
   ]);
-  expect(renderTrace(waiting)).toMatch(/Pending\n\s+\S+Z\s+cross-sell v1 · wait-visit\s+waitForEvent: waiting for site_visit/);
+  expect(renderTrace(waiting)).toMatch(
+    /Pending\n\s+\S+Z\s+cross-sell v1 · wait-visit\s+waitForEvent: waiting for site_visit/,
+  );
 
   await world.env.sleep('50h');
   await settledMessages(world, marta, 1);
@@ -127,7 +170,11 @@ test('a shopper without an email: the pending wait, then the timeout, the recomm
 });
 
 test('kairos trace resolves an identifier and prints the timeline; --json prints the trace', async () => {
-  const env = { DATABASE_URL: world.database.url, TEMPORAL_ADDRESS: world.env.address, TEMPORAL_NAMESPACE: world.env.namespace ?? 'default' };
+  const env = {
+    DATABASE_URL: world.database.url,
+    TEMPORAL_ADDRESS: world.env.address,
+    TEMPORAL_NAMESPACE: world.env.namespace ?? 'default',
+  };
   const text = captureIo();
   expect(await run(['trace', 'simona@example.com'], text, { env })).toBe(0);
   expect(text.text()).toMatch(/^Customer \S+ \(workflow customer:\S+\)/);
@@ -146,7 +193,9 @@ test('kairos trace resolves an identifier and prints the timeline; --json prints
 });
 
 test('GET /v1/customers/:id/trace returns the trace as JSON, 404 for an unknown customer', async () => {
-  const simona = (await world.database.db.customerIdentifier.findFirstOrThrow({ where: { value: 'simona@example.com' } })).customerId;
+  const simona = (
+    await world.database.db.customerIdentifier.findFirstOrThrow({ where: { value: 'simona@example.com' } })
+  ).customerId;
   const server = world.api.app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -156,7 +205,9 @@ test('GET /v1/customers/:id/trace returns the trace as JSON, 404 for an unknown 
     expect(ok.status).toBe(200);
     const body = (await ok.json()) as CustomerTrace;
     expect(body.customer.id).toBe(simona);
-    expect(body.entries.map((e) => e.summary)).toContain('not entered: max instances (1) reached (v1, event purchase-store-order-2)');
+    expect(body.entries.map((e) => e.summary)).toContain(
+      'not entered: max instances (1) reached (v1, event purchase-store-order-2)',
+    );
     expect((await get('/v1/customers/no-such-customer/trace')).status).toBe(404);
   } finally {
     await new Promise((resolve) => server.close(resolve));

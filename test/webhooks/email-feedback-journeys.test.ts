@@ -12,7 +12,9 @@ beforeAll(async () => {
   world = await startWebhookWorld();
   await seedTemplates(world.database.db, ['wh-first', 'wh-second', 'wh-hello', 'wh-follow-up']);
   await launchProgram(world.database.db, 'two-sends', {
-    name: 'Two sends a day apart', entry: { event: 'wh_twice' }, start: 'first',
+    name: 'Two sends a day apart',
+    entry: { event: 'wh_twice' },
+    start: 'first',
     steps: {
       first: { kind: 'send', channel: 'email', template: 'wh-first', next: 'wait-1d' },
       'wait-1d': { kind: 'wait', duration: '1d', next: 'second' },
@@ -21,12 +23,16 @@ beforeAll(async () => {
     },
   });
   await launchProgram(world.database.db, 'open-follow-up', {
-    name: 'Follow up on an open', entry: { event: 'wh_hello' }, start: 'hello',
+    name: 'Follow up on an open',
+    entry: { event: 'wh_hello' },
+    start: 'hello',
     steps: {
       hello: { kind: 'send', channel: 'email', template: 'wh-hello', next: 'wait-open' },
       'wait-open': {
-        kind: 'waitForEvent', event: { type: 'email_opened', where: { field: 'event.properties.templateId', op: 'eq', value: 'wh-hello' } },
-        timeout: '1d', next: { matched: 'follow-up', timedOut: 'done' },
+        kind: 'waitForEvent',
+        event: { type: 'email_opened', where: { field: 'event.properties.templateId', op: 'eq', value: 'wh-hello' } },
+        timeout: '1d',
+        next: { matched: 'follow-up', timedOut: 'done' },
       },
       'follow-up': { kind: 'send', channel: 'email', template: 'wh-follow-up', next: 'done' },
       done: { kind: 'exit' },
@@ -37,9 +43,24 @@ afterAll(() => world?.stop());
 
 test('a bounce, a spam report or an unsubscribe suppresses the address: the next journey send is skipped and nothing is emailed', async () => {
   const cases = [
-    { email: 'bounce@example.com', event: sgEvent('bounce', { email: 'bounce@example.com', type: 'bounce', reason: '550 mailbox gone' }), kind: 'bounced', type: 'email_bounced' },
-    { email: 'spam@example.com', event: sgEvent('spamreport', { email: 'spam@example.com' }), kind: 'complained', type: 'email_complained' },
-    { email: 'unsub@example.com', event: sgEvent('unsubscribe', { email: 'unsub@example.com' }), kind: 'unsubscribed', type: 'email_unsubscribed' },
+    {
+      email: 'bounce@example.com',
+      event: sgEvent('bounce', { email: 'bounce@example.com', type: 'bounce', reason: '550 mailbox gone' }),
+      kind: 'bounced',
+      type: 'email_bounced',
+    },
+    {
+      email: 'spam@example.com',
+      event: sgEvent('spamreport', { email: 'spam@example.com' }),
+      kind: 'complained',
+      type: 'email_complained',
+    },
+    {
+      email: 'unsub@example.com',
+      event: sgEvent('unsubscribe', { email: 'unsub@example.com' }),
+      kind: 'unsubscribed',
+      type: 'email_unsubscribed',
+    },
   ];
   const ids: string[] = [];
   for (const c of cases) {
@@ -53,8 +74,14 @@ test('a bounce, a spam report or an unsubscribe suppresses the address: the next
 
     const suppression = await world.database.db.suppression.findMany({ where: { emailDigest: digestEmail(c.email) } });
     expect(suppression.map((s) => [s.kind, s.customerId])).toEqual([[c.kind, id]]);
-    const stored = await world.database.db.event.findUniqueOrThrow({ where: { id: `sendgrid:${String(c.event.sg_event_id)}` } });
-    expect([stored.customerId, stored.type, (stored.properties as { messageKey?: string }).messageKey]).toEqual([id, c.type, first!.key]);
+    const stored = await world.database.db.event.findUniqueOrThrow({
+      where: { id: `sendgrid:${String(c.event.sg_event_id)}` },
+    });
+    expect([stored.customerId, stored.type, (stored.properties as { messageKey?: string }).messageKey]).toEqual([
+      id,
+      c.type,
+      first!.key,
+    ]);
   }
 
   await world.env.sleep('25h');
@@ -82,10 +109,21 @@ test('the whole loop: a journey email, an open clicked in the sink and posted as
   expect([opened.status, delivered]).toEqual([200, true]);
 
   const wait = await stepRecord(world, id, { kind: 'waitForEvent' });
-  expect([wait.outcome, wait.detail]).toEqual(['matched', { eventId: `sendgrid:${events[0]!.sg_event_id}`, next: 'follow-up' }]);
+  expect([wait.outcome, wait.detail]).toEqual([
+    'matched',
+    { eventId: `sendgrid:${events[0]!.sg_event_id}`, next: 'follow-up' },
+  ]);
   const messages = await settledMessages(world, id, 2);
-  expect(messages.map((m) => [m.templateId, m.status])).toEqual([['wh-hello', 'sent'], ['wh-follow-up', 'sent']]);
-  expect(inboxOf(world, 'opener@example.com').map((m) => m.subject)).toEqual(['wh-hello for opener', 'wh-follow-up for opener']);
-  const types = (await world.database.db.event.findMany({ where: { customerId: id, id: { startsWith: 'sendgrid:' } } })).map((e) => e.type);
+  expect(messages.map((m) => [m.templateId, m.status])).toEqual([
+    ['wh-hello', 'sent'],
+    ['wh-follow-up', 'sent'],
+  ]);
+  expect(inboxOf(world, 'opener@example.com').map((m) => m.subject)).toEqual([
+    'wh-hello for opener',
+    'wh-follow-up for opener',
+  ]);
+  const types = (
+    await world.database.db.event.findMany({ where: { customerId: id, id: { startsWith: 'sendgrid:' } } })
+  ).map((e) => e.type);
   expect(types).toEqual(expect.arrayContaining(['email_delivered', 'email_opened']));
 });

@@ -77,7 +77,10 @@ export async function startWebhookWorld(): Promise<WebhookWorld> {
 }
 
 /** One SendGrid event as the Event Webhook carries it (custom args flattened in). */
-export function sgEvent(event: string, fields: Record<string, string | number> & { email: string }): Record<string, string | number> {
+export function sgEvent(
+  event: string,
+  fields: Record<string, string | number> & { email: string },
+): Record<string, string | number> {
   return {
     timestamp: Math.floor(Date.now() / 1000),
     event,
@@ -93,7 +96,11 @@ export interface SignedPost {
 }
 
 /** A batch signed like SendGrid's: the body ends with CRLF, the signature covers timestamp + body. */
-export function signBatch(signer: WebhookSigner, events: unknown[], timestamp = Math.floor(Date.now() / 1000)): SignedPost {
+export function signBatch(
+  signer: WebhookSigner,
+  events: unknown[],
+  timestamp = Math.floor(Date.now() / 1000),
+): SignedPost {
   const rawBody = `${JSON.stringify(events)}\r\n`;
   const ts = String(timestamp);
   return {
@@ -106,7 +113,14 @@ export function signBatch(signer: WebhookSigner, events: unknown[], timestamp = 
   };
 }
 
-export async function postWebhook(url: string, post: SignedPost): Promise<{ status: number; contentType: string; body: Record<string, unknown> }> {
+export async function postWebhook(
+  url: string,
+  post: SignedPost,
+): Promise<{ status: number; contentType: string; body: Record<string, unknown> }> {
   const res = await fetch(url, { method: 'POST', headers: post.headers, body: post.rawBody });
-  return { status: res.status, contentType: res.headers.get('content-type') ?? '', body: (await res.json()) as Record<string, unknown> };
+  return {
+    status: res.status,
+    contentType: res.headers.get('content-type') ?? '',
+    body: (await res.json()) as Record<string, unknown>,
+  };
 }

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { loadDeploymentConfig } from '../../src/config';
 import { deploymentVersionOf } from '../../src/worker/create-worker';
 
-const packageVersion = (JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
+const packageVersion = (JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string })
+  .version;
 
 test('versioning is on in production and off in development and tests unless KAIROS_WORKER_VERSIONING says otherwise', () => {
   expect(loadDeploymentConfig({}).versioning).toBe(true);
@@ -22,10 +23,15 @@ test('the build id is KAIROS_BUILD_ID, else (running from source, no dist/build-
 
 test('the deployment name defaults to kairos and may not contain a dot (Temporal refuses one)', () => {
   expect(loadDeploymentConfig({}).name).toBe('kairos');
-  expect(() => loadDeploymentConfig({ KAIROS_DEPLOYMENT_NAME: 'kairos.eu' })).toThrow(/KAIROS_DEPLOYMENT_NAME: must not contain '\.'/);
+  expect(() => loadDeploymentConfig({ KAIROS_DEPLOYMENT_NAME: 'kairos.eu' })).toThrow(
+    /KAIROS_DEPLOYMENT_NAME: must not contain '\.'/,
+  );
 });
 
 test('a worker is versioned only when versioning is on', () => {
-  expect(deploymentVersionOf({ name: 'kairos', buildId: 'abc123', versioning: true })).toEqual({ deploymentName: 'kairos', buildId: 'abc123' });
+  expect(deploymentVersionOf({ name: 'kairos', buildId: 'abc123', versioning: true })).toEqual({
+    deploymentName: 'kairos',
+    buildId: 'abc123',
+  });
   expect(deploymentVersionOf({ name: 'kairos', buildId: 'abc123', versioning: false })).toBeUndefined();
 });

@@ -9,7 +9,14 @@ import { drainWorker } from '../../src/worker/drain-worker';
 import { createTestDatabase } from '../helpers/database';
 import { launchProgram, seedTemplates, sendsAtOnce } from '../helpers/seed';
 import { startTimeSkippingServer } from '../helpers/temporal';
-import { NO_CONTACT_POLICY, TEST_CONTROL_TIMING, TEST_TASK_QUEUE, testLogger, testUnsubscribeLinks, testWebhooks } from '../helpers/worker';
+import {
+  NO_CONTACT_POLICY,
+  TEST_CONTROL_TIMING,
+  TEST_TASK_QUEUE,
+  testLogger,
+  testUnsubscribeLinks,
+  testWebhooks,
+} from '../helpers/worker';
 import { eventually } from '../helpers/world';
 
 type Stoppable = Pick<Worker, 'shutdown' | 'getState'>;
@@ -21,8 +28,12 @@ function fakeWorker(state: ReturnType<Worker['getState']> = 'RUNNING') {
 
 test('the grace time is KAIROS_WORKER_SHUTDOWN_GRACE_MS, 20 s unless set', () => {
   expect(loadConfig({ DATABASE_URL: 'postgresql://unused' }).worker.shutdownGraceMs).toBe(20_000);
-  expect(loadConfig({ DATABASE_URL: 'postgresql://unused', KAIROS_WORKER_SHUTDOWN_GRACE_MS: '5000' }).worker.shutdownGraceMs).toBe(5_000);
-  expect(() => loadConfig({ DATABASE_URL: 'postgresql://unused', KAIROS_WORKER_SHUTDOWN_GRACE_MS: '-1' })).toThrow(/KAIROS_WORKER_SHUTDOWN_GRACE_MS/);
+  expect(
+    loadConfig({ DATABASE_URL: 'postgresql://unused', KAIROS_WORKER_SHUTDOWN_GRACE_MS: '5000' }).worker.shutdownGraceMs,
+  ).toBe(5_000);
+  expect(() => loadConfig({ DATABASE_URL: 'postgresql://unused', KAIROS_WORKER_SHUTDOWN_GRACE_MS: '-1' })).toThrow(
+    /KAIROS_WORKER_SHUTDOWN_GRACE_MS/,
+  );
 });
 
 describe('drainWorker', () => {
@@ -37,7 +48,9 @@ describe('drainWorker', () => {
 
   test('gives up after waitMs when the worker does not drain', async () => {
     const started = Date.now();
-    expect(await drainWorker(fakeWorker(), new Promise<void>(() => undefined), { waitMs: 200, logger: testLogger })).toBe('timed out');
+    expect(
+      await drainWorker(fakeWorker(), new Promise<void>(() => undefined), { waitMs: 200, logger: testLogger }),
+    ).toBe('timed out');
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
@@ -48,7 +61,9 @@ describe('drainWorker', () => {
   });
 
   test('a run that fails while draining counts as drained: there is nothing left to wait for', async () => {
-    expect(await drainWorker(fakeWorker(), Promise.reject(new Error('boom')), { waitMs: 5_000, logger: testLogger })).toBe('drained');
+    expect(
+      await drainWorker(fakeWorker(), Promise.reject(new Error('boom')), { waitMs: 5_000, logger: testLogger }),
+    ).toBe('drained');
   });
 });
 
@@ -72,18 +87,39 @@ test('a send in flight when the worker is stopped completes and is recorded sent
       taskQueue: TEST_TASK_QUEUE,
       workflowBundle: { codePath: process.env.KAIROS_TEST_WORKFLOW_BUNDLE! },
       shutdownGraceMs: 10_000,
-      deps: { db: database.db, email: slow, contactPolicy: NO_CONTACT_POLICY, logger: testLogger, emailFrom: 'journeys@kairos.test', unsubscribe: testUnsubscribeLinks, webhooks: testWebhooks, controlTiming: TEST_CONTROL_TIMING },
+      deps: {
+        db: database.db,
+        email: slow,
+        contactPolicy: NO_CONTACT_POLICY,
+        logger: testLogger,
+        emailFrom: 'journeys@kairos.test',
+        unsubscribe: testUnsubscribeLinks,
+        webhooks: testWebhooks,
+        controlTiming: TEST_CONTROL_TIMING,
+      },
     });
     const running = worker.run();
     await seedTemplates(database.db, ['note']);
     await launchProgram(database.db, 'drain', sendsAtOnce('Drain', 'drain_me'));
-    const api = createApiServices({ db: database.db, client: env.client, taskQueue: TEST_TASK_QUEUE, logger: testLogger, bootstrapKey: undefined });
-    const { customerId } = await api.deps.ingestion.ingest({ type: 'drain_me', customer: { email: 'dana@example.com' }, properties: {} });
+    const api = createApiServices({
+      db: database.db,
+      client: env.client,
+      taskQueue: TEST_TASK_QUEUE,
+      logger: testLogger,
+      bootstrapKey: undefined,
+    });
+    const { customerId } = await api.deps.ingestion.ingest({
+      type: 'drain_me',
+      customer: { email: 'dana@example.com' },
+      properties: {},
+    });
     await eventually(async () => inFlight, 30_000, 'the send to start');
 
     expect(await drainWorker(worker, running, { waitMs: 15_000, logger: testLogger })).toBe('drained');
     expect(finished).toBe(true);
-    expect(await database.db.message.findMany({ where: { customerId }, select: { status: true, providerMessageId: true } })).toEqual([{ status: 'sent', providerMessageId: 'slow-1' }]);
+    expect(
+      await database.db.message.findMany({ where: { customerId }, select: { status: true, providerMessageId: true } }),
+    ).toEqual([{ status: 'sent', providerMessageId: 'slow-1' }]);
   } finally {
     await env.teardown();
     await database.drop();

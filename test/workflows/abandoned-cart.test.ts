@@ -3,7 +3,18 @@
 import { abandonedCart, fixtureTemplateIds } from '../programs/fixtures';
 import { launchProgram, seedTemplates } from '../helpers/seed';
 import { startWorld, type World } from '../helpers/world';
-import { customer, DAY, enrollments, HOUR, inboxOf, messagesOf, send, settledMessages, stepRecord, stepsOf } from './helpers';
+import {
+  customer,
+  DAY,
+  enrollments,
+  HOUR,
+  inboxOf,
+  messagesOf,
+  send,
+  settledMessages,
+  stepRecord,
+  stepsOf,
+} from './helpers';
 
 const SLACK = 60_000;
 let world: World;
@@ -25,7 +36,10 @@ test('two open carts run as two enrollments; an order for cart A ends only A, an
   const enrollmentB = 'abandoned-cart/cart-evt-B';
 
   const both = await enrollments(world, ana, [enrollmentA, enrollmentB]);
-  expect(Object.fromEntries(both.enrollments.map((e) => [e.id, e.entryKey]))).toEqual({ [enrollmentA]: 'A', [enrollmentB]: 'B' });
+  expect(Object.fromEntries(both.enrollments.map((e) => [e.id, e.entryKey]))).toEqual({
+    [enrollmentA]: 'A',
+    [enrollmentB]: 'B',
+  });
   expect(both.enrollments.every((e) => e.stepId === 'wait-1h')).toBe(true);
 
   await world.env.sleep('30m');

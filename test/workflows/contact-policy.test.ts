@@ -14,14 +14,25 @@ const quietHours = { start: hhmm(now - HOUR), end: hhmm(now + 2 * HOUR) };
 let world: World;
 
 beforeAll(async () => {
-  world = await startWorld('time-skipping', { contactPolicy: { caps: [{ channel: 'email', max: 2, within: '24h' }], quietHours } });
+  world = await startWorld('time-skipping', {
+    contactPolicy: { caps: [{ channel: 'email', max: 2, within: '24h' }], quietHours },
+  });
   await seedTemplates(world.database.db, ['note']);
-  for (const p of ['welcome', 'cross-sell', 'survey']) await launchProgram(world.database.db, p, sendsAtOnce(p, 'signup'));
+  for (const p of ['welcome', 'cross-sell', 'survey'])
+    await launchProgram(world.database.db, p, sendsAtOnce(p, 'signup'));
   await launchProgram(world.database.db, 'late-night', sendsAtOnce('late-night', 'browse'));
-  await launchProgram(world.database.db, 'late-night-skip', sendsAtOnce('late-night-skip', 'browse_skip', { quietHours: 'skip' }));
+  await launchProgram(
+    world.database.db,
+    'late-night-skip',
+    sendsAtOnce('late-night-skip', 'browse_skip', { quietHours: 'skip' }),
+  );
   await launchProgram(world.database.db, 'receipt', sendsAtOnce('receipt', 'order', { priority: 'transactional' }));
   // Both start on one event; 'a-promo' comes first, so it reserves its slot before 'b-news' looks.
-  await launchProgram(world.database.db, 'a-promo', sendsAtOnce('a-promo', 'offer', { subscriptionGroup: 'promotions' }));
+  await launchProgram(
+    world.database.db,
+    'a-promo',
+    sendsAtOnce('a-promo', 'offer', { subscriptionGroup: 'promotions' }),
+  );
   await launchProgram(world.database.db, 'b-news', sendsAtOnce('b-news', 'offer'));
 });
 afterAll(() => world?.stop());

@@ -46,7 +46,11 @@ test('erase terminates the journey, deletes personal data, keeps anonymous aggre
   expect(kept).toMatchObject({ status: 'sent', recipient: null, subject: null });
   expect(await db.suppression.count({ where: { kind: 'erased', customerId: null } })).toBe(1);
   const [audit] = await db.auditEntry.findMany({ where: { action: 'customer.erase' } });
-  expect(audit).toMatchObject({ actor: 'dpo-key', resource: `customer:${id}`, after: { erasedIds: [id], anonymousId } });
+  expect(audit).toMatchObject({
+    actor: 'dpo-key',
+    resource: `customer:${id}`,
+    after: { erasedIds: [id], anonymousId },
+  });
 
   // The day-long wait would have sent again; the erased customer gets nothing more.
   await world.env.sleep('2d');

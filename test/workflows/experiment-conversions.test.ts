@@ -28,7 +28,10 @@ afterAll(() => world?.stop());
 
 test('customers who converted after their journey ended count as converted in every variant and the holdout', async () => {
   const input = startExperimentSchema.parse({
-    variants: [{ name: 'v1', version: 1 }, { name: 'v2', version: 2 }],
+    variants: [
+      { name: 'v1', version: 1 },
+      { name: 'v2', version: 2 },
+    ],
     holdout: 0.3,
     winnerRule: { minCustomersPerVariant: 1000 },
   });
@@ -40,7 +43,11 @@ test('customers who converted after their journey ended count as converted in ev
 
   await world.env.sleep('1d');
   for (const [i, email] of people.entries()) await send(world, email, 'quote_accepted', `accepted-${i}`);
-  await eventually(async () => (await world.database.db.journeyStep.count({ where: { programId: 'quote', kind: 'goal' } })) === 30, 45_000, '30 conversions');
+  await eventually(
+    async () => (await world.database.db.journeyStep.count({ where: { programId: 'quote', kind: 'goal' } })) === 30,
+    45_000,
+    '30 conversions',
+  );
 
   const results = await world.api.deps.experiments.results(experimentId);
   const groups = { holdout: results.holdout, v1: results.variants.v1!, v2: results.variants.v2! };

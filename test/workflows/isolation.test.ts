@@ -21,7 +21,12 @@ let world: World;
 beforeAll(async () => {
   world = await startWorld('time-skipping');
   await seedTemplates(world.database.db, ['iso-a', 'iso-b']);
-  for (const [id, template] of [['iso-a', 'iso-a'], ['iso-b', 'iso-b'], ['iso-dangling', 'iso-a'], ['iso-malformed', 'iso-a']] as const) {
+  for (const [id, template] of [
+    ['iso-a', 'iso-a'],
+    ['iso-b', 'iso-b'],
+    ['iso-dangling', 'iso-a'],
+    ['iso-malformed', 'iso-a'],
+  ] as const) {
     await launchProgram(world.database.db, id, program(id, template));
   }
   // Rows a bug or a hand edit could leave: publish validation never saw them. The engine runs the
@@ -43,7 +48,11 @@ test('a step that fails for good ends its own enrollment with an error step; the
   await send(world, 'iso@example.com', 'signup_iso', 'iso-signup');
 
   // The malformed row fails to load (a named, non-retryable error): that program is not entered.
-  const refused = await stepRecord(world, id, { enrollmentId: 'iso-malformed/iso-signup', kind: 'enter', outcome: 'not entered' });
+  const refused = await stepRecord(world, id, {
+    enrollmentId: 'iso-malformed/iso-signup',
+    kind: 'enter',
+    outcome: 'not entered',
+  });
   expect((refused.detail as { reason: string }).reason).toMatch(/^error: invalid data/);
 
   await enrollments(world, id, ['iso-a/iso-signup', 'iso-b/iso-signup', 'iso-dangling/iso-signup']);
@@ -54,9 +63,14 @@ test('a step that fails for good ends its own enrollment with an error step; the
   const exit = await stepRecord(world, id, { enrollmentId: 'iso-dangling/iso-signup', kind: 'exit' });
   expect(exit.outcome).toBe('error');
 
-  for (const ok of ['iso-a', 'iso-b']) await stepRecord(world, id, { enrollmentId: `${ok}/iso-signup`, kind: 'exit', outcome: 'exit_step' });
+  for (const ok of ['iso-a', 'iso-b'])
+    await stepRecord(world, id, { enrollmentId: `${ok}/iso-signup`, kind: 'exit', outcome: 'exit_step' });
   await enrollments(world, id, []);
-  expect(inboxOf(world, 'iso@example.com').map((m) => m.subject).sort()).toEqual(['iso-a for iso', 'iso-b for iso']);
+  expect(
+    inboxOf(world, 'iso@example.com')
+      .map((m) => m.subject)
+      .sort(),
+  ).toEqual(['iso-a for iso', 'iso-b for iso']);
 
   // The workflow itself is healthy: it still takes events and answers queries.
   await send(world, 'iso@example.com', 'signup_iso', 'iso-signup-2');

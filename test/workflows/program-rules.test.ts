@@ -6,58 +6,117 @@ import { customerWorkflowId } from '../../src/temporal/addressing';
 import type { ProgramDefinitionInput } from '../../src/programs/types';
 import { launchProgram, seedTemplates } from '../helpers/seed';
 import { eventually, startWorld, type World } from '../helpers/world';
-import { customer, enrollments, HOUR, inboxOf, messagesOf, send, settledMessages, stepRecord, stepsOf } from './helpers';
+import {
+  customer,
+  enrollments,
+  HOUR,
+  inboxOf,
+  messagesOf,
+  send,
+  settledMessages,
+  stepRecord,
+  stepsOf,
+} from './helpers';
 
-const email = (template: string, next: string, onFailure?: string) => ({ kind: 'send' as const, channel: 'email' as const, template, next, onFailure });
+const email = (template: string, next: string, onFailure?: string) => ({
+  kind: 'send' as const,
+  channel: 'email' as const,
+  template,
+  next,
+  onFailure,
+});
 const done = { kind: 'exit' as const };
 
 const programs: Record<string, ProgramDefinitionInput> = {
   'goal-exit': {
-    name: 'Goal exit', entry: { event: 'signup_goal' }, goal: { event: { type: 'order_goal' }, window: '7d' }, start: 'wait-1h',
-    steps: { 'wait-1h': { kind: 'wait', duration: '1h', next: 'send-1' }, 'send-1': email('rule-1', 'wait-1d'),
-      'wait-1d': { kind: 'wait', duration: '1d', next: 'send-2' }, 'send-2': email('rule-2', 'done'), done },
+    name: 'Goal exit',
+    entry: { event: 'signup_goal' },
+    goal: { event: { type: 'order_goal' }, window: '7d' },
+    start: 'wait-1h',
+    steps: {
+      'wait-1h': { kind: 'wait', duration: '1h', next: 'send-1' },
+      'send-1': email('rule-1', 'wait-1d'),
+      'wait-1d': { kind: 'wait', duration: '1d', next: 'send-2' },
+      'send-2': email('rule-2', 'done'),
+      done,
+    },
   },
   quote: {
-    name: 'Quote', entry: { event: 'quote_sent', key: 'properties.quoteId' }, start: 'send',
-    goal: { event: { type: 'quote_accepted', sameKey: true }, window: '7d' }, steps: { send: email('rule-1', 'done'), done },
+    name: 'Quote',
+    entry: { event: 'quote_sent', key: 'properties.quoteId' },
+    start: 'send',
+    goal: { event: { type: 'quote_accepted', sameKey: true }, window: '7d' },
+    steps: { send: email('rule-1', 'done'), done },
   },
-  once: { name: 'Once', entry: { event: 'joined_once', reentry: { mode: 'once' } }, start: 'welcome', steps: { welcome: email('rule-1', 'done'), done } },
+  once: {
+    name: 'Once',
+    entry: { event: 'joined_once', reentry: { mode: 'once' } },
+    start: 'welcome',
+    steps: { welcome: email('rule-1', 'done'), done },
+  },
   cooldown: {
-    name: 'Cooldown', entry: { event: 'visit_cooldown', reentry: { mode: 'cooldown', cooldown: '2d' } }, start: 'welcome',
+    name: 'Cooldown',
+    entry: { event: 'visit_cooldown', reentry: { mode: 'cooldown', cooldown: '2d' } },
+    start: 'welcome',
     steps: { welcome: email('rule-1', 'done'), done },
   },
   'max-carts': {
-    name: 'Max carts', entry: { event: 'cart_max', key: 'properties.cartId', maxInstances: 2 }, start: 'wait-1d',
+    name: 'Max carts',
+    entry: { event: 'cart_max', key: 'properties.cartId', maxInstances: 2 },
+    start: 'wait-1d',
     steps: { 'wait-1d': { kind: 'wait', duration: '1d', next: 'done' }, done },
   },
   'wait-add': {
-    name: 'Wait for a large add', entry: { event: 'browse_wait' }, start: 'wait-add',
+    name: 'Wait for a large add',
+    entry: { event: 'browse_wait' },
+    start: 'wait-add',
     steps: {
       'wait-add': {
-        kind: 'waitForEvent', event: { type: 'add_wait', where: { field: 'event.properties.amount', op: 'gte', value: 50 } },
-        timeout: '1d', next: { matched: 'send-matched', timedOut: 'send-timeout' },
+        kind: 'waitForEvent',
+        event: { type: 'add_wait', where: { field: 'event.properties.amount', op: 'gte', value: 50 } },
+        timeout: '1d',
+        next: { matched: 'send-matched', timedOut: 'send-timeout' },
       },
-      'send-matched': email('rule-matched', 'done'), 'send-timeout': email('rule-timeout', 'done'), done,
+      'send-matched': email('rule-matched', 'done'),
+      'send-timeout': email('rule-timeout', 'done'),
+      done,
     },
   },
   tiers: {
-    name: 'Tiers', entry: { event: 'check_branch' }, start: 'tier',
+    name: 'Tiers',
+    entry: { event: 'check_branch' },
+    start: 'tier',
     steps: {
       tier: {
-        kind: 'branch', default: 'send-standard',
-        cases: [{ when: { field: 'profile.tier', op: 'eq', value: 'gold' }, next: 'send-gold' }, { when: { field: 'profile.vip', op: 'eq', value: true }, next: 'send-vip' }],
+        kind: 'branch',
+        default: 'send-standard',
+        cases: [
+          { when: { field: 'profile.tier', op: 'eq', value: 'gold' }, next: 'send-gold' },
+          { when: { field: 'profile.vip', op: 'eq', value: true }, next: 'send-vip' },
+        ],
       },
-      'send-gold': email('gold', 'done'), 'send-vip': email('vip', 'done'), 'send-standard': email('standard', 'done'), done,
+      'send-gold': email('gold', 'done'),
+      'send-vip': email('vip', 'done'),
+      'send-standard': email('standard', 'done'),
+      done,
     },
   },
   dedupe: {
-    name: 'Dedupe', entry: { event: 'ping_dedupe', maxInstances: 2 }, start: 'wait-1h',
+    name: 'Dedupe',
+    entry: { event: 'ping_dedupe', maxInstances: 2 },
+    start: 'wait-1h',
     steps: { 'wait-1h': { kind: 'wait', duration: '1h', next: 'welcome' }, welcome: email('rule-1', 'done'), done },
   },
   fallback: {
-    name: 'Fallback', entry: { event: 'promo_fail' }, start: 'wait-1h',
-    steps: { 'wait-1h': { kind: 'wait', duration: '1h', next: 'send-doomed' }, 'send-doomed': email('doomed', 'done', 'send-fallback'),
-      'send-fallback': email('rule-fallback', 'done'), done },
+    name: 'Fallback',
+    entry: { event: 'promo_fail' },
+    start: 'wait-1h',
+    steps: {
+      'wait-1h': { kind: 'wait', duration: '1h', next: 'send-doomed' },
+      'send-doomed': email('doomed', 'done', 'send-fallback'),
+      'send-fallback': email('rule-fallback', 'done'),
+      done,
+    },
   },
 };
 
@@ -65,14 +124,30 @@ let world: World;
 
 beforeAll(async () => {
   world = await startWorld('time-skipping');
-  const templates = ['rule-1', 'rule-2', 'rule-matched', 'rule-timeout', 'gold', 'vip', 'standard', 'doomed', 'rule-fallback'];
+  const templates = [
+    'rule-1',
+    'rule-2',
+    'rule-matched',
+    'rule-timeout',
+    'gold',
+    'vip',
+    'standard',
+    'doomed',
+    'rule-fallback',
+  ];
   await seedTemplates(world.database.db, templates);
   for (const [id, definition] of Object.entries(programs)) await launchProgram(world.database.db, id, definition);
 });
 afterAll(() => world?.stop());
 
-const templatesOf = async (customerId: string) => (await messagesOf(world, customerId)).map((m) => [m.templateId, m.status]);
-const entriesOf = async (customerId: string) => (await stepsOf(world, customerId, { kind: 'enter' })).map((s) => [s.enrollmentId, s.outcome, (s.detail as { reason?: string }).reason]);
+const templatesOf = async (customerId: string) =>
+  (await messagesOf(world, customerId)).map((m) => [m.templateId, m.status]);
+const entriesOf = async (customerId: string) =>
+  (await stepsOf(world, customerId, { kind: 'enter' })).map((s) => [
+    s.enrollmentId,
+    s.outcome,
+    (s.detail as { reason?: string }).reason,
+  ]);
 
 test('a goal event mid-wait exits the customer at that step with "converted", and the later send never happens', async () => {
   const id = await customer(world, 'goal@example.com');
@@ -84,7 +159,11 @@ test('a goal event mid-wait exits the customer at that step with "converted", an
   await send(world, 'goal@example.com', 'order_goal', 'goal-order');
 
   const goal = await stepRecord(world, id, { kind: 'goal' });
-  expect([goal.stepId, goal.outcome, goal.detail]).toEqual(['wait-1d', 'converted', { eventId: 'goal-order', attributed: true }]);
+  expect([goal.stepId, goal.outcome, goal.detail]).toEqual([
+    'wait-1d',
+    'converted',
+    { eventId: 'goal-order', attributed: true },
+  ]);
   const exit = await stepRecord(world, id, { kind: 'exit' });
   expect([exit.stepId, exit.outcome]).toEqual(['wait-1d', 'goal']);
   await enrollments(world, id, []);
@@ -102,7 +181,10 @@ test('a goal reached after the journey ended counts for its enrollment within th
   await send(world, 'quote@example.com', 'quote_accepted', 'accept-Q1', { quoteId: 'Q1' });
   await send(world, 'quote@example.com', 'quote_accepted', 'accept-Q1-again', { quoteId: 'Q1' });
   const goal = await stepRecord(world, id, { enrollmentId: 'quote/quote-1', kind: 'goal' });
-  expect([goal.outcome, goal.detail]).toEqual(['converted', { eventId: 'accept-Q1', attributed: true, afterExit: true }]);
+  expect([goal.outcome, goal.detail]).toEqual([
+    'converted',
+    { eventId: 'accept-Q1', attributed: true, afterExit: true },
+  ]);
 
   // Q2 ends, its window passes, and only then is it accepted: no conversion. Q3, accepted in time, is.
   await send(world, 'quote@example.com', 'quote_sent', 'quote-2', { quoteId: 'Q2' });
@@ -154,7 +236,10 @@ test('re-entry "cooldown 2d": a trigger 1 day after entry is refused, one 2 days
     ['cooldown/cd-2', 'not entered', 'cooling down (2d since last entry)'],
     ['cooldown/cd-3', 'entered', undefined],
   ]);
-  expect((await messagesOf(world, id)).map((m) => m.key)).toEqual(['cooldown/cd-1/welcome/1', 'cooldown/cd-3/welcome/1']);
+  expect((await messagesOf(world, id)).map((m) => m.key)).toEqual([
+    'cooldown/cd-1/welcome/1',
+    'cooldown/cd-3/welcome/1',
+  ]);
 });
 
 test('maxInstances 2 on a keyed program refuses a third cart while two run, and admits it once they have finished', async () => {
@@ -228,7 +313,12 @@ test('a branch takes the first case whose condition holds, and its default when 
     await send(world, p.who, 'check_branch', `branch-${p.who}`);
     const branch = await stepRecord(world, id, { kind: 'branch' });
     const [message] = await settledMessages(world, id, 1);
-    expect([p.who, branch.outcome, message?.templateId, message?.status]).toEqual([p.who, p.outcome, p.template, 'sent']);
+    expect([p.who, branch.outcome, message?.templateId, message?.status]).toEqual([
+      p.who,
+      p.outcome,
+      p.template,
+      'sent',
+    ]);
   }
   // The branch read the customer's profile through history, yet only the fields its conditions name.
   const gold = await customer(world, 'gold-vip@example.com');
@@ -274,10 +364,16 @@ test('a send whose template was deleted before sending fails and goes to onFailu
     ['send-fallback', 'rule-fallback', 'sent', null],
   ]);
   const failed = await stepRecord(world, id, { kind: 'send' });
-  expect([failed.stepId, failed.outcome, (failed.detail as { next?: string }).next]).toEqual(['send-doomed', 'failed: template doomed not found', 'send-fallback']);
+  expect([failed.stepId, failed.outcome, (failed.detail as { next?: string }).next]).toEqual([
+    'send-doomed',
+    'failed: template doomed not found',
+    'send-fallback',
+  ]);
   await stepRecord(world, id, { kind: 'exit', outcome: 'exit_step' });
   expect(inboxOf(world, 'fallback@example.com').map((m) => m.subject)).toEqual(['rule-fallback for fallback']);
-  expect(messages[0]!.scheduledAt.getTime() - (await stepRecord(world, id, { kind: 'enter' })).at.getTime()).toBeGreaterThanOrEqual(HOUR);
+  expect(
+    messages[0]!.scheduledAt.getTime() - (await stepRecord(world, id, { kind: 'enter' })).at.getTime(),
+  ).toBeGreaterThanOrEqual(HOUR);
 });
 
 /** Every payload in a history, decoded as text. */

@@ -20,25 +20,38 @@ beforeAll(async () => {
 afterAll(() => world?.stop());
 
 async function shopper(email: string, loyaltyId: string): Promise<string> {
-  return world.api.deps.identity.identify({ customer: { email, loyaltyId }, timezone: ZONE, traits: { firstName: email.slice(0, email.indexOf('@')) } });
+  return world.api.deps.identity.identify({
+    customer: { email, loyaltyId },
+    timezone: ZONE,
+    traits: { firstName: email.slice(0, email.indexOf('@')) },
+  });
 }
 
 const storePurchase = (loyaltyId: string, orderId: string) => purchase(world, loyaltyId, orderId);
 
-const messagesOf = (customerId: string) => world.database.db.message.findMany({ where: { customerId }, orderBy: { scheduledAt: 'asc' } });
+const messagesOf = (customerId: string) =>
+  world.database.db.message.findMany({ where: { customerId }, orderBy: { scheduledAt: 'asc' } });
 
 test('a site visit within 2 days brings the cross-sell email at the next allowed 10:00 in her zone', async () => {
   const simona = await shopper('simona@example.com', 'LOYAL-1');
   await storePurchase('LOYAL-1', 'store-order-1');
   await world.env.sleep('20h');
   const visitAt = await world.env.currentTimeMs();
-  await world.api.deps.ingestion.ingest({ type: 'site_visit', customer: { email: 'simona@example.com' }, properties: { page: '/summer' } });
+  await world.api.deps.ingestion.ingest({
+    type: 'site_visit',
+    customer: { email: 'simona@example.com' },
+    properties: { page: '/summer' },
+  });
   await world.env.sleep('3d');
 
-  const messages = await eventually(async () => {
-    const m = await messagesOf(simona);
-    return m.length > 0 && m.every((x) => x.status === 'sent') && m;
-  }, 45_000, 'the cross-sell email');
+  const messages = await eventually(
+    async () => {
+      const m = await messagesOf(simona);
+      return m.length > 0 && m.every((x) => x.status === 'sent') && m;
+    },
+    45_000,
+    'the cross-sell email',
+  );
   expect(messages.map((m) => m.templateId)).toEqual(['cross-sell']);
   const sentAt = messages[0]!.scheduledAt.getTime();
   expect(formatLocal(sentAt, ZONE)).toMatch(/ 10:00 (mon|tue|wed|thu|fri|sat)$/);
@@ -54,10 +67,14 @@ test('no visit within 2 days brings the recommendation email with items that fit
   const boughtAt = await world.env.currentTimeMs();
   await world.env.sleep('50h');
 
-  const messages = await eventually(async () => {
-    const m = await messagesOf(marta);
-    return m.length > 0 && m.every((x) => x.status === 'sent') && m;
-  }, 45_000, 'the recommendation email');
+  const messages = await eventually(
+    async () => {
+      const m = await messagesOf(marta);
+      return m.length > 0 && m.every((x) => x.status === 'sent') && m;
+    },
+    45_000,
+    'the recommendation email',
+  );
   expect(messages.map((m) => m.templateId)).toEqual(['recommendations']);
   expect(messages[0]!.scheduledAt.getTime() - boughtAt).toBeGreaterThanOrEqual(48 * HOUR);
   const [mail] = world.sink.store.list().filter((m) => m.to.includes('marta@example.com'));

@@ -9,7 +9,12 @@ import { TEST_SIGNING_SECRET } from '../helpers/worker';
 import { startWorld, type World } from '../helpers/world';
 import { customer, send, settledMessages } from './helpers';
 
-interface Received { path: string; idempotencyKey: string; signed: boolean; body: { messageKey: string; body: string } }
+interface Received {
+  path: string;
+  idempotencyKey: string;
+  signed: boolean;
+  body: { messageKey: string; body: string };
+}
 const received: Received[] = [];
 let answers: number[] = []; // status codes to give, in order; 200 once they run out
 let receiver: Server;
@@ -21,7 +26,14 @@ const smsProgram = (path: string, trigger: string): ProgramDefinitionInput => ({
   entry: { event: trigger },
   start: 'sms',
   steps: {
-    sms: { kind: 'send', channel: 'webhook', url: `${receiverUrl}${path}`, template: 'sms', next: 'done', onFailure: 'failed' },
+    sms: {
+      kind: 'send',
+      channel: 'webhook',
+      url: `${receiverUrl}${path}`,
+      template: 'sms',
+      next: 'done',
+      onFailure: 'failed',
+    },
     done: { kind: 'exit' },
     failed: { kind: 'exit' },
   },
@@ -33,8 +45,19 @@ beforeAll(async () => {
     req.on('data', (c) => (raw += c));
     req.on('end', () => {
       const status = answers.shift() ?? 200;
-      const signed = verifyWebhookSignature(TEST_SIGNING_SECRET, String(req.headers[TIMESTAMP_HEADER]), raw, String(req.headers[SIGNATURE_HEADER]));
-      if (status === 200) received.push({ path: req.url ?? '', idempotencyKey: String(req.headers['idempotency-key']), signed, body: JSON.parse(raw) });
+      const signed = verifyWebhookSignature(
+        TEST_SIGNING_SECRET,
+        String(req.headers[TIMESTAMP_HEADER]),
+        raw,
+        String(req.headers[SIGNATURE_HEADER]),
+      );
+      if (status === 200)
+        received.push({
+          path: req.url ?? '',
+          idempotencyKey: String(req.headers['idempotency-key']),
+          signed,
+          body: JSON.parse(raw),
+        });
       res.writeHead(status).end();
     });
   }).listen(0, '127.0.0.1');
@@ -58,10 +81,15 @@ test('a webhook send is signed, keyed by its message key, and retried through a 
   const [message] = await settledMessages(world, id, 1);
   expect(message).toMatchObject({ status: 'sent', channel: 'webhook', recipient: `${receiverUrl}/sms` });
   expect(received).toHaveLength(1);
-  expect(received[0]).toMatchObject({ path: '/sms', idempotencyKey: message!.key, signed: true, body: { messageKey: message!.key, body: '<p>sms</p>' } });
+  expect(received[0]).toMatchObject({
+    path: '/sms',
+    idempotencyKey: message!.key,
+    signed: true,
+    body: { messageKey: message!.key, body: '<p>sms</p>' },
+  });
 });
 
-test('a 4xx answer fails the message and takes the step\'s onFailure branch, without a retry', async () => {
+test("a 4xx answer fails the message and takes the step's onFailure branch, without a retry", async () => {
   answers = [422];
   const id = await customer(world, 'refused@example.com');
   await send(world, 'refused@example.com', 'order_refused', 'refused-1');

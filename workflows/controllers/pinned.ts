@@ -14,5 +14,8 @@ import { setWorkflowOptions, workflowInfo } from '@temporalio/workflow';
  * resumed by a versioned worker (the first versioned deploy) takes the worker's default.
  */
 export function pinnedWhenVersioned<A extends unknown[], R>(workflow: (...args: A) => Promise<R>): void {
-  setWorkflowOptions(() => (workflowInfo().currentDeploymentVersion?.deploymentName ? { versioningBehavior: 'PINNED' } : {}), workflow);
+  setWorkflowOptions(
+    () => (workflowInfo().currentDeploymentVersion?.deploymentName ? { versioningBehavior: 'PINNED' } : {}),
+    workflow,
+  );
 }

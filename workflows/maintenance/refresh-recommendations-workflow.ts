@@ -4,7 +4,10 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 
 // One rebuild takes seconds; a few attempts cover a database restart, and the next hour tries again.
-const { refreshRecommendations } = proxyActivities<Activities>({ startToCloseTimeout: '10m', retry: { maximumAttempts: 3 } });
+const { refreshRecommendations } = proxyActivities<Activities>({
+  startToCloseTimeout: '10m',
+  retry: { maximumAttempts: 3 },
+});
 
 export async function refreshRecommendationsWorkflow(): Promise<{ pairs: number; shortlisted: number }> {
   return refreshRecommendations();

@@ -40,14 +40,22 @@ async function apply(opts: ApplyOptions, ctx: CliContext): Promise<number> {
   }
   const parsed = createProgramSchema.safeParse(JSON.parse(await readFile(opts.file, 'utf8')));
   if (!parsed.success) {
-    ctx.io.err(`kairos: ${opts.file} is not a program file:\n${parsed.error.issues.map((i) => `  $.${i.path.join('.')}: ${i.message}`).join('\n')}\n`);
+    ctx.io.err(
+      `kairos: ${opts.file} is not a program file:\n${parsed.error.issues.map((i) => `  $.${i.path.join('.')}: ${i.message}`).join('\n')}\n`,
+    );
     return EXIT_FAILED;
   }
   const { id, definition } = parsed.data;
   const request = createAdminClient({ url: (opts.apiUrl ?? config.url).replace(/\/$/, ''), apiKey });
-  const changes = [await saveDraft(request, id, definition), await publishAndLaunch(request, id, opts.launch ?? false)].flat();
+  const changes = [
+    await saveDraft(request, id, definition),
+    await publishAndLaunch(request, id, opts.launch ?? false),
+  ].flat();
   for (const line of changes) println(ctx.io, `${id}: ${line}`);
-  println(ctx.io, changes.some((c) => !c.includes('unchanged') && !c.includes('already')) ? `${id}: applied` : `${id}: no changes`);
+  println(
+    ctx.io,
+    changes.some((c) => !c.includes('unchanged') && !c.includes('already')) ? `${id}: applied` : `${id}: no changes`,
+  );
   return EXIT_OK;
 }
 

@@ -4,7 +4,15 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { bundleWorkflowCode, DefaultLogger, type ReplayWorkerOptions } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
-import { connectTemporal, EXIT_FAILED, EXIT_OK, println, type CliContext, type CliIo, type TemporalSession } from '../cli-context';
+import {
+  connectTemporal,
+  EXIT_FAILED,
+  EXIT_OK,
+  println,
+  type CliContext,
+  type CliIo,
+  type TemporalSession,
+} from '../cli-context';
 import { historiesFromFiles, historiesOfQuery, historiesOfWorkflow, type HistorySource } from '../history-sources';
 import { replayAll, type ReplayOutcome } from '../replayer';
 import { positiveInt } from './options';
@@ -27,14 +35,23 @@ export function registerReplayCommand(program: Command, ctx: CliContext): void {
     .addOption(new Option('--workflow-id <id>', 'replay this workflow (its latest run)').conflicts(['file', 'query']))
     .option('--run-id <id>', 'with --workflow-id: this run instead of the latest')
     .option('--all-runs', 'with --workflow-id: every run of its continue-as-new chain')
-    .addOption(new Option('--file <paths...>', 'history JSON files, or directories of them (`temporal workflow show --output json`, `kairos history export`)').conflicts('query'))
-    .option('--query <query>', `every workflow a visibility query lists, e.g. "WorkflowType='customerWorkflow' AND ExecutionStatus='Running'"`)
+    .addOption(
+      new Option(
+        '--file <paths...>',
+        'history JSON files, or directories of them (`temporal workflow show --output json`, `kairos history export`)',
+      ).conflicts('query'),
+    )
+    .option(
+      '--query <query>',
+      `every workflow a visibility query lists, e.g. "WorkflowType='customerWorkflow' AND ExecutionStatus='Running'"`,
+    )
     .option('--concurrency <n>', 'replay workers at once (and histories downloaded at once)', positiveInt, 4)
     .option('--bundle <file>', 'replay against this prebuilt workflow bundle instead of bundling the current code')
     // Tests point this at a deliberately nondeterministic workflow module.
     .addOption(new Option('--workflows-path <path>').hideHelp())
     .action(async (opts: ReplayOptions, command: Command) => {
-      if (!opts.workflowId && !opts.file && !opts.query) command.error('error: give one of --workflow-id, --file or --query');
+      if (!opts.workflowId && !opts.file && !opts.query)
+        command.error('error: give one of --workflow-id, --file or --query');
       ctx.exitCode = await replay(opts, ctx);
     });
 }
@@ -49,16 +66,23 @@ async function replay(opts: ReplayOptions, ctx: CliContext): Promise<number> {
       report(ctx.io, outcome);
     });
     const total = counts.ok + counts.nondeterministic + counts.failed;
-    println(ctx.io, `replayed ${total} ${total === 1 ? 'history' : 'histories'}: ${counts.ok} ok, ${counts.nondeterministic} nondeterministic, ${counts.failed} failed`);
+    println(
+      ctx.io,
+      `replayed ${total} ${total === 1 ? 'history' : 'histories'}: ${counts.ok} ok, ${counts.nondeterministic} nondeterministic, ${counts.failed} failed`,
+    );
     return counts.nondeterministic + counts.failed > 0 ? EXIT_FAILED : EXIT_OK;
   } finally {
     await session?.close();
   }
 }
 
-function sourcesOf(opts: ReplayOptions, session: TemporalSession | undefined): Iterable<HistorySource> | AsyncIterable<HistorySource> {
+function sourcesOf(
+  opts: ReplayOptions,
+  session: TemporalSession | undefined,
+): Iterable<HistorySource> | AsyncIterable<HistorySource> {
   if (opts.file) return historiesFromFiles(opts.file);
-  if (opts.workflowId) return historiesOfWorkflow(session!.client, opts.workflowId, { runId: opts.runId, allRuns: opts.allRuns });
+  if (opts.workflowId)
+    return historiesOfWorkflow(session!.client, opts.workflowId, { runId: opts.runId, allRuns: opts.allRuns });
   return historiesOfQuery(session!.client, opts.query!, opts.concurrency);
 }
 
@@ -78,7 +102,9 @@ function report(io: CliIo, outcome: ReplayOutcome): void {
   const { divergence } = outcome;
   const where = divergence
     ? `diverged at event ${divergence.eventId}: ${divergence.event}` +
-      (divergence.workflowTaskCompletedEventId !== null ? `, in the workflow task completed at event ${divergence.workflowTaskCompletedEventId}` : '')
+      (divergence.workflowTaskCompletedEventId !== null
+        ? `, in the workflow task completed at event ${divergence.workflowTaskCompletedEventId}`
+        : '')
     : 'could not locate the diverging event';
   println(io, `NONDETERMINISTIC  ${title}\n  ${where}\n  ${outcome.reason}\n  error: ${outcome.message}`);
 }

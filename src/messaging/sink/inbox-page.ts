@@ -30,10 +30,14 @@ td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:
 </head>
 <body>
 <h1>Inbox (${messages.length})</h1>
-${messages.length === 0 ? '<p>No messages yet.</p>' : `<table>
+${
+  messages.length === 0
+    ? '<p>No messages yet.</p>'
+    : `<table>
 <tr><th>Received</th><th>To</th><th>From</th><th>Subject</th><th>Body</th></tr>
 ${rows}
-</table>`}
+</table>`
+}
 </body>
 </html>
 `;

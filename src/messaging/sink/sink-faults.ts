@@ -42,7 +42,8 @@ export function createSinkFaults(now: () => number = Date.now): SinkFaults {
 
   const expired = (): boolean =>
     active !== null &&
-    ((active.remaining !== undefined && active.remaining <= 0) || (active.until !== undefined && now() >= active.until));
+    ((active.remaining !== undefined && active.remaining <= 0) ||
+      (active.until !== undefined && now() >= active.until));
 
   return {
     set(spec) {

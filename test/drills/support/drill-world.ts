@@ -46,8 +46,17 @@ export async function startDrillWorld(options: { database?: TestDatabase } = {})
   const stop = async () => {
     for (const c of cleanups.reverse()) {
       let timer: NodeJS.Timeout | undefined;
-      const hung = new Promise((r) => (timer = setTimeout(() => r(`drill cleanup did not finish in 20 s: ${c.toString().slice(0, 80)}`), 20_000)));
-      const outcome = await Promise.race([c().then(() => undefined, (e: unknown) => `drill cleanup failed: ${String(e)}`), hung]);
+      const hung = new Promise(
+        (r) =>
+          (timer = setTimeout(() => r(`drill cleanup did not finish in 20 s: ${c.toString().slice(0, 80)}`), 20_000)),
+      );
+      const outcome = await Promise.race([
+        c().then(
+          () => undefined,
+          (e: unknown) => `drill cleanup failed: ${String(e)}`,
+        ),
+        hung,
+      ]);
       clearTimeout(timer);
       if (outcome) console.error(outcome);
     }
@@ -65,7 +74,12 @@ export async function startDrillWorld(options: { database?: TestDatabase } = {})
     const dataDir = mkdtempSync(join(tmpdir(), 'kairos-drill-'));
     cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
     const port = await freePort();
-    let temporal: DevServer | undefined = await startTemporalDevServer({ dataDir, port, uiPort: await freePort(), namespace: 'default' });
+    let temporal: DevServer | undefined = await startTemporalDevServer({
+      dataDir,
+      port,
+      uiPort: await freePort(),
+      namespace: 'default',
+    });
     cleanups.push(async () => temporal?.stop());
     const connection = await Connection.connect({ address: temporal.address });
     cleanups.push(() => connection.close());
@@ -78,7 +92,14 @@ export async function startDrillWorld(options: { database?: TestDatabase } = {})
     // The API's errors (a 500's cause is logged, never sent) are kept for the drill to report.
     const serverErrors: string[] = [];
     const logger = pino({ level: 'error' }, { write: (line: string) => void serverErrors.push(errorOf(line)) });
-    const services = createApiServices({ db, client, taskQueue: TEST_TASK_QUEUE, logger, bootstrapKey: TEST_ADMIN_KEY, rateLimitPerMinute: 1_000_000 });
+    const services = createApiServices({
+      db,
+      client,
+      taskQueue: TEST_TASK_QUEUE,
+      logger,
+      bootstrapKey: TEST_ADMIN_KEY,
+      rateLimitPerMinute: 1_000_000,
+    });
     cleanups.push(() => services.close());
     // The load's page and cart views reach the workflows (and the relay) as they would with
     // programs that use them: a published version names them, and nobody enters it.

@@ -49,8 +49,24 @@ export interface LoadReport {
  * acknowledged or `giveUpAt` (a time) has passed. `onBatch` runs after each acknowledged batch,
  * e.g. to break something mid-load.
  */
-export async function runLoad(http: ApiServer, events: DrillEvent[], options: { batchSize: number; concurrency: number; giveUpAt?: number; onBatch?: (done: number, total: number) => Promise<void> | void }): Promise<LoadReport> {
-  const report: LoadReport = { statuses: {}, unavailableWithoutRetryAfter: 0, failedItems: 0, acknowledged: 0, deferred: 0, unacknowledged: 0 };
+export async function runLoad(
+  http: ApiServer,
+  events: DrillEvent[],
+  options: {
+    batchSize: number;
+    concurrency: number;
+    giveUpAt?: number;
+    onBatch?: (done: number, total: number) => Promise<void> | void;
+  },
+): Promise<LoadReport> {
+  const report: LoadReport = {
+    statuses: {},
+    unavailableWithoutRetryAfter: 0,
+    failedItems: 0,
+    acknowledged: 0,
+    deferred: 0,
+    unacknowledged: 0,
+  };
   const batches: DrillEvent[][] = [];
   for (let i = 0; i < events.length; i += options.batchSize) batches.push(events.slice(i, i + options.batchSize));
   let next = 0;
@@ -96,5 +112,9 @@ async function post(http: ApiServer, events: DrillEvent[]) {
     body: JSON.stringify({ events }),
   });
   const text = await res.text();
-  return { status: res.status, retryAfter: res.headers.get('retry-after'), body: res.status === 207 ? JSON.parse(text) : undefined };
+  return {
+    status: res.status,
+    retryAfter: res.headers.get('retry-after'),
+    body: res.status === 207 ? JSON.parse(text) : undefined,
+  };
 }

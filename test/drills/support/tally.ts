@@ -40,7 +40,9 @@ export async function tallyMessages(world: DrillWorld, prefix: string, customers
   const copies = (counts: Map<string, number>) => [...counts.values()].reduce((sum, n) => sum + n - 1, 0);
   const delivered = [...expected].filter((e) => byRecipient.has(e)).length;
   const missing = [...expected].filter((e) => !byRecipient.has(e));
-  const inDoubt = await world.database.db.message.count({ where: { status: 'sent', reason: 'unconfirmed', recipient: { in: missing } } });
+  const inDoubt = await world.database.db.message.count({
+    where: { status: 'sent', reason: 'unconfirmed', recipient: { in: missing } },
+  });
   const rows = await world.database.db.message.groupBy({ by: ['status'], _count: true });
   const sent = rows.find((r) => r.status === 'sent')?._count ?? 0;
   const total = rows.reduce((sum, r) => sum + r._count, 0);
@@ -64,11 +66,24 @@ const STRAGGLERS_MS = 2000;
  * delivered every event (the relay may still hold events an outage deferred), or the bound passes:
  * SETTLE_TIMEOUT_MS, cut short so that `appliedEvents` still has its reserve within the budget.
  */
-export async function settleMessages(world: DrillWorld, prefix: string, customers: number, budget: DrillBudget): Promise<Tally> {
-  await eventually(async () => {
-    const t = await tallyMessages(world, prefix, customers);
-    return t.delivered + t.inDoubt === t.expected && t.rowsNotSent === 0 && (await world.database.db.event.count({ where: { deliveredAt: null } })) === 0;
-  }, Math.min(SETTLE_TIMEOUT_MS, budget.left(APPLIED_RESERVE_MS + STRAGGLERS_MS)), `all ${customers} messages sent`).catch(() => undefined); // the tally below tells what is missing
+export async function settleMessages(
+  world: DrillWorld,
+  prefix: string,
+  customers: number,
+  budget: DrillBudget,
+): Promise<Tally> {
+  await eventually(
+    async () => {
+      const t = await tallyMessages(world, prefix, customers);
+      return (
+        t.delivered + t.inDoubt === t.expected &&
+        t.rowsNotSent === 0 &&
+        (await world.database.db.event.count({ where: { deliveredAt: null } })) === 0
+      );
+    },
+    Math.min(SETTLE_TIMEOUT_MS, budget.left(APPLIED_RESERVE_MS + STRAGGLERS_MS)),
+    `all ${customers} messages sent`,
+  ).catch(() => undefined); // the tally below tells what is missing
   await new Promise((r) => setTimeout(r, STRAGGLERS_MS));
   return tallyMessages(world, prefix, customers);
 }
@@ -94,18 +109,28 @@ const QUERY_MS = 10_000;
  * settled, so a customer short of events (or whose workflow did not answer) is asked again until
  * the budget's deadline; a lost event stays short. Each query is bounded, so this ends in time.
  */
-export async function appliedEvents(world: DrillWorld, prefix: string, customers: number, budget: DrillBudget): Promise<Applied> {
-  const ids = await world.database.db.customerIdentifier.findMany({ where: { kind: 'email', value: { startsWith: `${prefix}-` } }, select: { customerId: true } });
+export async function appliedEvents(
+  world: DrillWorld,
+  prefix: string,
+  customers: number,
+  budget: DrillBudget,
+): Promise<Applied> {
+  const ids = await world.database.db.customerIdentifier.findMany({
+    where: { kind: 'email', value: { startsWith: `${prefix}-` } },
+    select: { customerId: true },
+  });
   const seen = new Map<string, number>();
   const deadline = Math.min(Date.now() + SETTLE_TIMEOUT_MS / 2, budget.deadline);
   const ask = async (customerId: string) => {
     const bound = Math.min(deadline, Date.now() + QUERY_MS);
     if (bound <= Date.now()) return;
-    const state = await world.client.withDeadline(bound, () => world.services.deps.customers.journeyState(customerId)).catch(() => undefined);
+    const state = await world.client
+      .withDeadline(bound, () => world.services.deps.customers.journeyState(customerId))
+      .catch(() => undefined);
     if (state) seen.set(customerId, state.eventsSeen);
   };
   const short = (id: string) => (seen.get(id) ?? -1) < EVENTS_PER_CUSTOMER;
-  for (let asking = ids.map((i) => i.customerId); asking.length > 0 && Date.now() < deadline; ) {
+  for (let asking = ids.map((i) => i.customerId); asking.length > 0 && Date.now() < deadline;) {
     await eachOf(asking, ask);
     asking = asking.filter(short);
     if (asking.length > 0) await new Promise((r) => setTimeout(r, 1000));
@@ -113,7 +138,13 @@ export async function appliedEvents(world: DrillWorld, prefix: string, customers
   const distinct = await world.database.db.$queryRaw<{ customer_id: string; n: bigint }[]>`
     SELECT customer_id, count(DISTINCT enrollment_id) AS n FROM journey_steps WHERE program_id = 'drill-welcome' GROUP BY customer_id`;
   const enrolled = new Map(distinct.map((r) => [r.customer_id, Number(r.n)]));
-  const applied: Applied = { complete: 0, missing: customers - ids.length, excess: 0, enrollmentsNotOne: 0, unanswered: 0 }; // missing: never stored at all
+  const applied: Applied = {
+    complete: 0,
+    missing: customers - ids.length,
+    excess: 0,
+    enrollmentsNotOne: 0,
+    unanswered: 0,
+  }; // missing: never stored at all
   for (const { customerId } of ids) {
     const n = seen.get(customerId);
     if (n === undefined) applied.unanswered++;
@@ -128,13 +159,16 @@ export async function appliedEvents(world: DrillWorld, prefix: string, customers
 /** Eight at a time: 5,000 queries one by one would take a minute on a loaded machine. */
 async function eachOf<T>(items: T[], run: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: 8 }, async () => {
-    while (next < items.length) await run(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < items.length) await run(items[next++]!);
+    }),
+  );
 }
 
 export function printCounts(drill: string, t: Tally, applied: Applied, extra: Record<string, unknown> = {}): void {
-  const line = `[drill ${drill}] expected ${t.expected}, delivered ${t.delivered}, duplicated ${t.duplicated}, lost ${t.lost} (in doubt ${t.inDoubt})` +
+  const line =
+    `[drill ${drill}] expected ${t.expected}, delivered ${t.delivered}, duplicated ${t.duplicated}, lost ${t.lost} (in doubt ${t.inDoubt})` +
     ` | rows not sent ${t.rowsNotSent}, extra rows ${t.extraRows}, unexpected ${t.unexpected}` +
     ` | events: customers complete ${applied.complete}, missing ${applied.missing}, excess ${applied.excess}, enrollments ≠ 1 ${applied.enrollmentsNotOne}, unanswered ${applied.unanswered}` +
     (Object.keys(extra).length ? ` | ${JSON.stringify(extra)}` : '');
@@ -146,8 +180,19 @@ export function printCounts(drill: string, t: Tally, applied: Applied, extra: Re
  * (a worker killed mid-send only): a message lost in the provider call counts if its row is
  * flagged `unconfirmed`, the documented price of never sending twice; a silent loss never does.
  */
-export function expectExactlyOnce(t: Tally, applied: Applied, customers: number, { inDoubtAllowed = false } = {}): void {
+export function expectExactlyOnce(
+  t: Tally,
+  applied: Applied,
+  customers: number,
+  { inDoubtAllowed = false } = {},
+): void {
   const lost = inDoubtAllowed ? t.lost - t.inDoubt : t.lost;
-  expect({ lost, duplicated: t.duplicated, unexpected: t.unexpected, rowsNotSent: t.rowsNotSent, extraRows: t.extraRows }).toEqual({ lost: 0, duplicated: 0, unexpected: 0, rowsNotSent: 0, extraRows: 0 });
+  expect({
+    lost,
+    duplicated: t.duplicated,
+    unexpected: t.unexpected,
+    rowsNotSent: t.rowsNotSent,
+    extraRows: t.extraRows,
+  }).toEqual({ lost: 0, duplicated: 0, unexpected: 0, rowsNotSent: 0, extraRows: 0 });
   expect(applied).toEqual({ complete: customers, missing: 0, excess: 0, enrollmentsNotOne: 0, unanswered: 0 });
 }

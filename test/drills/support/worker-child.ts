@@ -8,15 +8,25 @@ import { createTestWorker } from '../../helpers/worker';
 
 async function main(): Promise<void> {
   const env = process.env;
-  const need = (k: string) => env[k] ?? (() => { throw new Error(`${k} is unset`); })();
+  const need = (k: string) =>
+    env[k] ??
+    (() => {
+      throw new Error(`${k} is unset`);
+    })();
   // Drills fail activities by the hundred (database gone, provider refusing) and a loaded 2-core
   // machine makes core warn of slow workflow tasks: keep the output to errors.
-  Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } } });
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } },
+  });
   const connection = await NativeConnection.connect({ address: need('DRILL_TEMPORAL_ADDRESS') });
   const db = createDb({ url: need('DRILL_DATABASE_URL'), poolSize: 5 });
   // The tests' worker (bundle from KAIROS_TEST_WORKFLOW_BUNDLE, task queue kairos-test). Its
   // cache size is the SDK default, which follows the heap limit (--max-old-space-size).
-  const worker = await createTestWorker({ nativeConnection: connection, namespace: 'default' }, { db, email: createSendGridSender({ apiKey: 'SG.drill', baseUrl: need('DRILL_SINK_URL') }) });
+  const worker = await createTestWorker(
+    { nativeConnection: connection, namespace: 'default' },
+    { db, email: createSendGridSender({ apiKey: 'SG.drill', baseUrl: need('DRILL_SINK_URL') }) },
+  );
   process.on('message', (msg: { rss?: boolean }) => {
     if (!msg.rss) return;
     // Two collections a moment apart, so what is left is what the cache holds.

@@ -32,7 +32,12 @@ export async function startWorkerProcess(settings: WorkerSettings): Promise<Work
   const bundle = settings.bundlePath ?? process.env.KAIROS_TEST_WORKFLOW_BUNDLE;
   if (!bundle) throw new Error('no workflow bundle: run through jest (global setup) or pass bundlePath');
   const child: ChildProcess = fork(CHILD, [], {
-    execArgv: ['--import', 'tsx', '--expose-gc', ...(settings.heapMiB ? [`--max-old-space-size=${settings.heapMiB}`] : [])],
+    execArgv: [
+      '--import',
+      'tsx',
+      '--expose-gc',
+      ...(settings.heapMiB ? [`--max-old-space-size=${settings.heapMiB}`] : []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: {
       ...process.env,
