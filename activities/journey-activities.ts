@@ -9,11 +9,12 @@ import type { ActivityDeps } from './deps';
  * in UTC without time zone as Prisma writes timestamps.
  */
 const INSERT = `
-  INSERT INTO journey_steps (id, customer_id, enrollment_id, program_id, version, variant, step_id, kind, outcome, detail, at)
+  INSERT INTO journey_steps (id, customer_id, enrollment_id, program_id, version, variant, step_id, kind, outcome,
+                             detail, at)
   SELECT id, "customerId", "enrollmentId", "programId", version, variant, "stepId", kind, outcome, detail,
          to_timestamp(at / 1000.0) AT TIME ZONE 'UTC'
-    FROM jsonb_to_recordset($1::jsonb) AS t(id text, "customerId" text, "enrollmentId" text, "programId" text, version int,
-         variant text, "stepId" text, kind text, outcome text, detail jsonb, at bigint)
+    FROM jsonb_to_recordset($1::jsonb) AS t(id text, "customerId" text, "enrollmentId" text, "programId" text,
+         version int, variant text, "stepId" text, kind text, outcome text, detail jsonb, at bigint)
   ON CONFLICT (id) DO NOTHING`;
 
 export function createJourneyActivities({ db }: Pick<ActivityDeps, 'db'>) {

@@ -35,10 +35,14 @@ export async function programAnalytics(
     db.$queryRaw<Row[]>`
       SELECT version, variant, step_id AS step,
              CASE kind WHEN 'enter' THEN 'entered' WHEN 'exit' THEN 'exit:' || outcome
-                       ELSE CASE WHEN (detail->>'attributed')::boolean THEN 'attributed' ELSE 'converted' END END AS label,
+                       ELSE CASE WHEN (detail->>'attributed')::boolean THEN 'attributed' ELSE 'converted' END
+             END AS label,
              count(*) AS n
       FROM journey_steps
-      WHERE program_id = ${programId} AND ((kind = 'exit' AND NOT (detail ? 'next')) OR (kind = 'enter' AND outcome = 'entered') OR (kind = 'goal' AND outcome = 'converted'))
+      WHERE program_id = ${programId}
+        AND ((kind = 'exit' AND NOT (detail ? 'next'))
+             OR (kind = 'enter' AND outcome = 'entered')
+             OR (kind = 'goal' AND outcome = 'converted'))
       GROUP BY 1, 2, 3, 4`,
     db.$queryRaw<Row[]>`
       SELECT version, variant, step_id AS step, NULL AS label, count(*) AS n

@@ -14,7 +14,10 @@ import { parse } from './validate';
 
 const { email, loyaltyId, anonymousId } = customerRefSchema.shape;
 
-/** `GET /v1/customers?email=…` (or `loyaltyId`, `anonymousId`): exactly one identifier, checked as identify checks it. */
+/**
+ * `GET /v1/customers?email=…` (or `loyaltyId`, `anonymousId`): exactly one identifier, checked as identify checks
+ * it.
+ */
 export const customerLookupQuerySchema = z
   .strictObject({ email, loyaltyId, anonymousId })
   .refine(

@@ -69,7 +69,8 @@ function isDatabaseUnavailable(err: unknown): boolean {
   // "terminating connection": PostgreSQL's shutdown notice, which Prisma's adapter can pass on
   // without its code (57P01); "the database system is shutting down" (or starting up), its refusal
   // of a new connection meanwhile, likewise without its code (57P03).
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|P1001|P1017|Connection terminated|DatabaseNotReachable|57P01|57P03|not queryable|terminating connection|database system is/.test(
-    text,
-  );
+  return new RegExp(
+    'ECONNREFUSED|ECONNRESET|ETIMEDOUT|P1001|P1017|Connection terminated|DatabaseNotReachable|57P01|57P03|' +
+      'not queryable|terminating connection|database system is',
+  ).test(text);
 }

@@ -98,7 +98,8 @@ export const ADMIN_ROUTES: ApiRoute[] = [
     summary: "Split a live program's new entrants across versions and a holdout",
     body: startExperimentSchema.meta({ id: 'StartExperiment' }),
     description:
-      'Assignment is a hash of experiment and customer id: sticky and recorded. Holdout customers run the current version and are never messaged.',
+      'Assignment is a hash of experiment and customer id: sticky and recorded. ' +
+      'Holdout customers run the current version and are never messaged.',
     responses: { 201: { description: 'Started', schema: Experiment } },
     errors: [409, 422],
   },
@@ -124,7 +125,8 @@ export const ADMIN_ROUTES: ApiRoute[] = [
     scope: 'admin',
     tag: 'Experiments',
     summary:
-      'Per variant: entered, converted, rate, lift over holdout, p-value, probability to beat holdout; and the winner the rule picks',
+      'Per variant: entered, converted, rate, lift over holdout, p-value, probability to beat holdout; ' +
+      'and the winner the rule picks',
     responses: ok(
       z
         .looseObject({ variants: z.looseObject({}), holdout: z.looseObject({}), winner: z.string().nullable() })

@@ -27,7 +27,9 @@ import { jsonObject, MAX_JSON_DEPTH } from './validate';
 for (const json of [jsonObject, identifySchema.shape.traits.unwrap()]) {
   zodToOpenAPIRegistry.add(json, {
     type: 'object',
-    description: `Any JSON object: nesting at most ${MAX_JSON_DEPTH} levels, no NUL characters or unpaired surrogates in keys or strings, no "__proto__" key`,
+    description:
+      `Any JSON object: nesting at most ${MAX_JSON_DEPTH} levels, ` +
+      `no NUL characters or unpaired surrogates in keys or strings, no "__proto__" key`,
   });
 }
 
@@ -76,10 +78,14 @@ export const schemas = {
         description:
           "Signalled to the customer's workflow, or nothing to signal (`unreferenced`); false: the outbox relay will",
       }),
-      unreferenced: z.literal(true).optional().meta({
-        description:
-          'No program version in use references the type: stored (profile, traits, segments see it), signalled to no workflow',
-      }),
+      unreferenced: z
+        .literal(true)
+        .optional()
+        .meta({
+          description:
+            'No program version in use references the type: stored (profile, traits, segments see it), ' +
+            'signalled to no workflow',
+        }),
     })
     .meta({ id: 'IngestResult' }),
   BatchResult: z
@@ -201,7 +207,9 @@ export const API_ROUTES: ApiRoute[] = [
     summary: 'Ingest one event (body up to 256 kB)',
     body: s.EventInput,
     description:
-      'Stored before it is acknowledged. A known `eventId` answers 200 with the original result. An event whose type no program version in use references is stored and signalled to no workflow (`unreferenced: true`).',
+      'Stored before it is acknowledged. A known `eventId` answers 200 with the original result. ' +
+      'An event whose type no program version in use references is stored and ' +
+      'signalled to no workflow (`unreferenced: true`).',
     responses: {
       202: { description: 'Stored, and delivered or queued for delivery', schema: s.IngestResult },
       ...ok(s.IngestResult, 'Duplicate: nothing new happened'),
@@ -234,7 +242,8 @@ export const API_ROUTES: ApiRoute[] = [
     summary: 'Find a customer by email, loyalty card or anonymous id',
     query: customerLookupQuerySchema,
     description:
-      'Exactly one of `email` (any case), `loyaltyId`, `anonymousId`. The answer is the profile `GET /v1/customers/{id}` gives; 404 when nobody holds the identifier.',
+      'Exactly one of `email` (any case), `loyaltyId`, `anonymousId`. ' +
+      'The answer is the profile `GET /v1/customers/{id}` gives; 404 when nobody holds the identifier.',
     responses: ok(s.Customer),
     errors: [400, 404],
   },
@@ -314,7 +323,10 @@ export const API_ROUTES: ApiRoute[] = [
     body: publishBody,
     bodyOptional: true,
     description:
-      'The body is optional: `migrate` is a step map that moves customers waiting on an older version onto this one at their next step, once this version is live. A draft identical to the latest version publishes nothing (200, `unchanged: true`).',
+      'The body is optional: `migrate` is a step map that moves customers waiting on an older version onto this one ' +
+      'at their next step, ' +
+      'once this version is live. ' +
+      'A draft identical to the latest version publishes nothing (200, `unchanged: true`).',
     responses: {
       201: { description: 'Published', schema: s.Published },
       200: { description: 'Unchanged: the latest version already is this draft', schema: s.Published },
@@ -375,7 +387,8 @@ export const API_ROUTES: ApiRoute[] = [
     responses: ok(s.Rendered),
     errors: [422],
     description:
-      'With their profile, traits and product recommendations; `event` stands in for the entry event. `unsubscribeUrl` renders as a placeholder link.',
+      'With their profile, traits and product recommendations; `event` stands in for the entry event. ' +
+      '`unsubscribeUrl` renders as a placeholder link.',
   },
   {
     method: 'post',
@@ -402,7 +415,8 @@ export const API_ROUTES: ApiRoute[] = [
     responses: { 200: { description: 'An HTML page' } },
     errors: [400],
     description:
-      'Not behind API keys: the signed token from the List-Unsubscribe header is the authority. GET never unsubscribes, because mail scanners prefetch links.',
+      'Not behind API keys: the signed token from the List-Unsubscribe header is the authority. ' +
+      'GET never unsubscribes, because mail scanners prefetch links.',
   },
   {
     method: 'post',
@@ -412,7 +426,8 @@ export const API_ROUTES: ApiRoute[] = [
     responses: { 200: { description: 'Unsubscribed (an HTML page)' } },
     errors: [400],
     description:
-      'Not behind API keys: the signed token is the authority. Idempotent. 400 when the token is malformed or its signature does not match.',
+      'Not behind API keys: the signed token is the authority. Idempotent. ' +
+      '400 when the token is malformed or its signature does not match.',
   },
   {
     method: 'post',
@@ -422,7 +437,10 @@ export const API_ROUTES: ApiRoute[] = [
     summary: `Import a CSV or NDJSON file of ${IMPORT_KINDS.join(', ')}`,
     body: z.string().meta({ description: 'The file, streamed: a CSV with a header row, or one JSON object per line' }),
     bodyTypes: ['text/csv', 'application/x-ndjson'],
-    description: `\`kind\` is one of ${IMPORT_KINDS.map((k) => `\`${k}\``).join(', ')}. The answer comes once every row is in; bad rows are reported, not fatal. 422 when the input breaks off (rows before it are imported).`,
+    description:
+      `\`kind\` is one of ${IMPORT_KINDS.map((k) => `\`${k}\``).join(', ')}. ` +
+      `The answer comes once every row is in; bad rows are reported, not fatal. ` +
+      `422 when the input breaks off (rows before it are imported).`,
     responses: { 201: { description: 'Imported; Location names the report', schema: s.ImportReport } },
     errors: [415, 422],
   },
@@ -465,7 +483,10 @@ export const API_ROUTES: ApiRoute[] = [
     summary: "SendGrid's signed Event Webhook (delivery, bounce, unsubscribe...)",
     body: sendGridBatchSchema.meta({ id: 'SendGridEventBatch' }),
     description:
-      'Not behind API keys: SendGrid signs each batch (ECDSA over timestamp + raw body, headers `X-Twilio-Email-Event-Webhook-Signature` and `-Timestamp`). 401 when the signature or its age is wrong; 503 when no verification key is configured.',
+      'Not behind API keys: SendGrid signs each batch (ECDSA over timestamp + raw body, ' +
+      'headers `X-Twilio-Email-Event-Webhook-Signature` and `-Timestamp`). ' +
+      '401 when the signature or its age is wrong; ' +
+      '503 when no verification key is configured.',
     responses: ok(z.looseObject({}).meta({ id: 'WebhookResult' })),
   },
   ...ADMIN_ROUTES,
@@ -561,7 +582,8 @@ export function buildOpenApiDocument() {
   registry.registerComponent('securitySchemes', 'apiKey', {
     type: 'http',
     scheme: 'bearer',
-    description: 'An API key: `Authorization: Bearer kairos_…`. Scopes: `ingest`, `read`, `admin` (admin implies all).',
+    description:
+      'An API key: `Authorization: Bearer kairos_…`. ' + 'Scopes: `ingest`, `read`, `admin` (admin implies all).',
   });
   for (const route of API_ROUTES) register(registry, route);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
@@ -582,7 +604,8 @@ const DOCS_PAGE = `<!doctype html>
 </html>`;
 
 // validatorUrl: null, or Swagger UI sends the spec's URL to validator.swagger.io for a badge.
-const DOCS_INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', deepLinking: true, validatorUrl: null });`;
+const DOCS_INIT =
+  `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', ` + `deepLinking: true, validatorUrl: null });`;
 
 export function openApiRouter(): Router {
   const router = Router();

@@ -54,7 +54,8 @@ function page(res: Response, heading: string, content: string): void {
     })
     .type('html')
     .send(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Unsubscribe</title>` +
+      `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
+        `<meta name="viewport" content="width=device-width"><title>Unsubscribe</title>` +
         `<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem}</style></head>` +
         `<body><h1>${escapeHtml(heading)}</h1>${content}</body></html>`,
     );

@@ -12,13 +12,18 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, root = '$'
   return result.data;
 }
 
-/** How deep objects and arrays may nest in properties, traits and a program definition (the field itself is level 1). */
+/**
+ * How deep objects and arrays may nest in properties, traits and a program definition (the field itself is level 1).
+ */
 export const MAX_JSON_DEPTH = 32;
 
 const NUL = 'must not contain NUL (\\u0000) characters';
 const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** Why a string cannot be stored as sent: PostgreSQL refuses NUL in text and jsonb, and an unpaired surrogate has no UTF-8 form. */
+/**
+ * Why a string cannot be stored as sent: PostgreSQL refuses NUL in text and jsonb, and an unpaired surrogate has no
+ * UTF-8 form.
+ */
 function unstorable(s: string): string | undefined {
   if (s.includes('\u0000')) return NUL;
   if (UNPAIRED_SURROGATE.test(s)) return 'must not contain unpaired surrogates (\\ud800-\\udfff)';
@@ -27,7 +32,10 @@ function unstorable(s: string): string | undefined {
 
 const UNSTORABLE_CHARS = new RegExp(`\\u0000|${UNPAIRED_SURROGATE.source}`, 'g');
 
-/** `s` in a form PostgreSQL can store (a report that names a bad key, say): NUL and unpaired surrogates as `\u` escapes. */
+/**
+ * `s` in a form PostgreSQL can store (a report that names a bad key, say): NUL and unpaired surrogates as `\u`
+ * escapes.
+ */
 export function storableText(s: string): string {
   return unstorable(s) ? s.replace(UNSTORABLE_CHARS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : s;
 }

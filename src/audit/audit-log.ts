@@ -24,10 +24,16 @@ export function auditData(record: AuditRecord): Prisma.AuditEntryCreateInput {
 }
 
 export const auditQuerySchema = z.strictObject({
-  resource: z.string().min(1).max(200).optional().meta({
-    description:
-      'e.g. `program:welcome` (its versions, states, experiments and rollouts), `template:welcome`, `api-key:<id>`, `customer:<id>`',
-  }),
+  resource: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta({
+      description:
+        'e.g. `program:welcome` (its versions, states, experiments and rollouts), ' +
+        '`template:welcome`, `api-key:<id>`, `customer:<id>`',
+    }),
   actor: z
     .string()
     .min(1)

@@ -27,7 +27,8 @@ export function createAdminClient(options: { url: string; apiKey: string }) {
     if (res.ok || accept.includes(res.status)) return { status: res.status, body };
     const errors = (body?.errors ?? []) as { path: string; message: string }[];
     const lines = [
-      `${method} ${path}: ${res.status} ${body?.title ?? res.statusText}${body?.detail && !errors.length ? `: ${body.detail}` : ''}`,
+      `${method} ${path}: ${res.status} ${body?.title ?? res.statusText}` +
+        `${body?.detail && !errors.length ? `: ${body.detail}` : ''}`,
       ...errors.map((e) => `  ${e.path}: ${e.message}`),
     ];
     throw new AdminApiError(lines.join('\n'));
