@@ -162,10 +162,13 @@ function emailSentence(email: DemoEmail, traceCurl: string): string[] {
       return [`${did}: her cross-sell email is in the inbox.`];
     case 'skipped':
       return [
-        `${did}, but her cross-sell email was not sent: ${/^(cap|quiet hours)/.test(email.reason) ? 'the contact policy skipped it' : 'it was skipped'} (${email.reason}).`,
+        `${did}, but her cross-sell email was not sent: ` +
+          `${/^(cap|quiet hours)/.test(email.reason) ? 'the contact policy skipped it' : 'it was skipped'}` +
+          ` (${email.reason}).`,
         ...(email.reason.startsWith('cap')
           ? [
-              'Each start emails her again, so the default caps hold her back after a few starts a day; KAIROS_EMAIL_CAPS=off npm start lifts them.',
+              'Each start emails her again, so the default caps hold her back after a few starts a day; ' +
+                'KAIROS_EMAIL_CAPS=off npm start lifts them.',
             ]
           : []),
         'Why, step by step:',
@@ -204,7 +207,8 @@ export function demoInstructions(o: {
     'Her journey state:',
     `  curl -s ${auth} ${o.apiUrl}/v1/customers/${o.simonaId}/journey`,
     'Try it yourself: a store purchase by a new customer, who gets recommendations after 2 minutes without a visit:',
-    `  curl -s -X POST ${auth} ${o.apiUrl}/v1/events -d '{"type":"purchase","customer":{"email":"ana@example.com"},"properties":{"orderId":"o-'$RANDOM'","items":[{"productId":"dress-linen","price":89}]}}'`,
+    `  curl -s -X POST ${auth} ${o.apiUrl}/v1/events -d '{"type":"purchase","customer":{"email":"ana@example.com"},` +
+      `"properties":{"orderId":"o-'$RANDOM'","items":[{"productId":"dress-linen","price":89}]}}'`,
     '',
   ].join('\n');
 }

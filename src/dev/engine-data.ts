@@ -28,7 +28,8 @@ export function retireOtherEngineData(dataDir: string, logger: Pick<Logger, 'war
   logger.warn(
     { retired, engine: INTERPRETER_VERSION, writtenBy },
     `The development Temporal data was written by an older engine (${writtenBy}) that this build cannot replay. ` +
-      `It was moved to ${retired}; journeys in flight start over. Profiles, events and programs in PostgreSQL are kept.`,
+      `It was moved to ${retired}; journeys in flight start over. ` +
+      `Profiles, events and programs in PostgreSQL are kept.`,
   );
   return retired;
 }

@@ -22,14 +22,19 @@ export async function ensurePortsFree(ports: readonly DevPort[]): Promise<void> 
     });
     if (problem?.code === 'EADDRINUSE') {
       throw new Error(
-        `Port ${p.port} on ${p.host} (${p.what}) is already in use: Kairos may already be running (another npm start?). Stop it, or set ${p.variable} to a free port.`,
+        `Port ${p.port} on ${p.host} (${p.what}) is already in use: ` +
+          `Kairos may already be running (another npm start?). ` +
+          `Stop it, or set ${p.variable} to a free port.`,
       );
     }
     if (problem) throw new Error(`Cannot listen on ${p.host}:${p.port} (${p.what}, ${p.variable}): ${problem.message}`);
   }
 }
 
-/** The ports `npm start` takes: the API and the sink, and the Temporal dev server and its UI unless TEMPORAL_ADDRESS names a server. */
+/**
+ * The ports `npm start` takes: the API and the sink, and the Temporal dev server and its UI unless TEMPORAL_ADDRESS
+ * names a server.
+ */
 export function devPorts(config: Config, ownTemporal: boolean): DevPort[] {
   const ports: DevPort[] = [
     { host: config.api.host, port: config.api.port, what: 'the Kairos API', variable: 'KAIROS_API_PORT' },

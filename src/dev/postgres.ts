@@ -69,7 +69,8 @@ export async function ensurePostgres(options: EmbeddedOptions & { url?: string }
       await client.end().catch(() => undefined);
       if (Date.now() > deadline)
         throw new Error(
-          `DATABASE_URL does not answer (${err instanceof Error ? err.message : String(err)}): start that server, or unset DATABASE_URL to use the embedded PostgreSQL`,
+          `DATABASE_URL does not answer (${err instanceof Error ? err.message : String(err)}): ` +
+            `start that server, or unset DATABASE_URL to use the embedded PostgreSQL`,
         );
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -89,7 +90,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const made = readFileSync(join(dataDir, 'PG_VERSION'), 'utf8').trim();
   if (made !== bin.major) {
     throw new Error(
-      `${dataDir} holds a PostgreSQL ${made} cluster, but the embedded server is PostgreSQL ${bin.major}: dump it with PostgreSQL ${made}'s pg_dump and remove the folder, or set DATABASE_URL`,
+      `${dataDir} holds a PostgreSQL ${made} cluster, but the embedded server is PostgreSQL ${bin.major}: ` +
+        `dump it with PostgreSQL ${made}'s pg_dump and remove the folder, or set DATABASE_URL`,
     );
   }
   const pgCtl = (...args: string[]) => run(bin.pgCtl, ['-D', dataDir, ...args], asOwnerOf(dataDir));
@@ -132,7 +134,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     } catch {
       const tail = readIfExists(log).trim().split('\n').slice(-5).join('\n');
       const taken = /Address already in use|could not bind/.test(tail)
-        ? ` Port ${port} is taken: set KAIROS_POSTGRES_PORT to a free one (npm start), or DATABASE_URL to use the server there.`
+        ? ` Port ${port} is taken: set KAIROS_POSTGRES_PORT to a free one (npm start), ` +
+          `or DATABASE_URL to use the server there.`
         : '';
       throw new Error(`the embedded PostgreSQL (${dataDir}) did not start on 127.0.0.1:${port}.${taken}\n${tail}`);
     }
@@ -242,7 +245,8 @@ function binaries(): { pgCtl: string; major: string } {
     entry = require.resolve(pkg);
   } catch {
     throw new Error(
-      `no embedded PostgreSQL for ${process.platform}-${process.arch} (${pkg} is not installed): run npm install, or set DATABASE_URL to a PostgreSQL 15+ server`,
+      `no embedded PostgreSQL for ${process.platform}-${process.arch} (${pkg} is not installed): ` +
+        `run npm install, or set DATABASE_URL to a PostgreSQL 15+ server`,
     );
   }
   const dir = resolve(dirname(entry), '..');
@@ -251,7 +255,8 @@ function binaries(): { pgCtl: string; major: string } {
   const links = JSON.parse(readIfExists(join(dir, 'native/pg-symlinks.json')) || '[]') as { target: string }[];
   if (links.some((l) => !isLink(join(dir, l.target)))) {
     throw new Error(
-      `${pkg} was installed without its postinstall script, so PostgreSQL cannot load its libraries: add it to "allowScripts" in package.json and run npm rebuild ${pkg}`,
+      `${pkg} was installed without its postinstall script, so PostgreSQL cannot load its libraries: ` +
+        `add it to "allowScripts" in package.json and run npm rebuild ${pkg}`,
     );
   }
   const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string };
@@ -261,7 +266,10 @@ function binaries(): { pgCtl: string; major: string } {
   };
 }
 
-/** pg_ctl's process options: as root, the data folder's owner (the `postgres` user initdb ran as), since PostgreSQL refuses to run as root. */
+/**
+ * pg_ctl's process options: as root, the data folder's owner (the `postgres` user initdb ran as), since PostgreSQL
+ * refuses to run as root.
+ */
 function asOwnerOf(dataDir: string): { cwd: string; uid?: number; gid?: number } {
   if (process.getuid?.() !== 0) return { cwd: dataDir };
   const { uid, gid } = statSync(dataDir);

@@ -160,7 +160,8 @@ async function routeNewWorkflowsHere(
   } else if (ownServer && (await describeDeployment(client, deployment.name))?.current) {
     await setCurrentVersion(client, deployment.name, null, { waitMs: 30_000 });
     logger.warn(
-      'new workflows go to unversioned workers again; controllers pinned to an earlier build stay on it (README "Deploying a new worker version")',
+      'new workflows go to unversioned workers again; ' +
+        'controllers pinned to an earlier build stay on it (README "Deploying a new worker version")',
     );
   }
 }

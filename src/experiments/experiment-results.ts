@@ -22,13 +22,14 @@ export async function experimentResults(db: Db, experimentId: string): Promise<E
     WITH entered AS (
       SELECT s.enrollment_id, s.customer_id, a.variant
       FROM assignments a
-      JOIN journey_steps s ON s.customer_id = a.customer_id AND s.program_id = ${experiment.programId} AND s.variant = a.variant
-        AND s.kind = 'enter' AND s.outcome = 'entered' AND s.at >= ${experiment.startedAt}
+      JOIN journey_steps s ON s.customer_id = a.customer_id AND s.program_id = ${experiment.programId}
+        AND s.variant = a.variant AND s.kind = 'enter' AND s.outcome = 'entered' AND s.at >= ${experiment.startedAt}
       WHERE a.experiment_id = ${experimentId}
     )
     SELECT e.variant, count(DISTINCT e.customer_id) AS entered, count(DISTINCT g.customer_id) AS converted
     FROM entered e
-    LEFT JOIN journey_steps g ON g.enrollment_id = e.enrollment_id AND g.kind = 'goal' AND g.outcome = 'converted' AND (g.detail->>'attributed')::boolean
+    LEFT JOIN journey_steps g ON g.enrollment_id = e.enrollment_id AND g.kind = 'goal' AND g.outcome = 'converted'
+      AND (g.detail->>'attributed')::boolean
     GROUP BY e.variant`;
   const counts = new Map(rows.map((r) => [r.variant, { entered: Number(r.entered), converted: Number(r.converted) }]));
   const holdout = counts.get(HOLDOUT) ?? { entered: 0, converted: 0 };

@@ -11,7 +11,10 @@ export interface ParsedRow<T> {
 
 export type BatchWriter<T> = (rows: ParsedRow<T>[]) => Promise<RowError[]>;
 
-/** One upsert cannot touch a row twice, so a batch's rows for one key are merged first, as successive batches would be. */
+/**
+ * One upsert cannot touch a row twice, so a batch's rows for one key are merged first, as successive batches would
+ * be.
+ */
 function mergeByKey<T>(rows: ParsedRow<T>[], key: (v: T) => string, merge: (prev: T, next: T) => T): T[] {
   const byKey = new Map<string, T>();
   for (const { value } of rows) {
@@ -31,7 +34,8 @@ export function customerWriter(db: Db): BatchWriter<CustomerRow> {
     const known = wanted.length
       ? await db.$queryRaw<{ kind: string; value: string; customer_id: string }[]>`
           SELECT kind, value, customer_id FROM customer_identifiers
-          WHERE (kind, value) IN (SELECT * FROM unnest(${wanted.map((i) => i.kind)}::text[], ${wanted.map((i) => i.value)}::text[]))`
+          WHERE (kind, value) IN (SELECT * FROM unnest(${wanted.map((i) => i.kind)}::text[],
+                                                       ${wanted.map((i) => i.value)}::text[]))`
       : [];
     const holder = new Map(known.map((k) => [`${k.kind}:${k.value}`, k.customer_id]));
     const errors: RowError[] = [];
@@ -114,9 +118,11 @@ async function upsertProducts(db: Db, products: ProductRow[], setTarget: boolean
   await db.$executeRaw`
     INSERT INTO products (id, name, category, price, stock, target_stock, attributes)
     SELECT v.id, v.name, v.category, v.price, v.stock, COALESCE(v.target_stock, 0), COALESCE(v.attributes, '{}')
-    FROM unnest(${products.map((p) => p.id)}::text[], ${products.map((p) => p.name)}::text[], ${products.map((p) => p.category ?? null)}::text[],
+    FROM unnest(${products.map((p) => p.id)}::text[], ${products.map((p) => p.name)}::text[],
+                ${products.map((p) => p.category ?? null)}::text[],
                 ${products.map((p) => p.price ?? null)}::numeric[], ${products.map((p) => p.stock)}::int[],
-                ${products.map((p) => p.targetStock ?? null)}::int[], ${products.map((p) => (p.attributes ? JSON.stringify(p.attributes) : null))}::jsonb[])
+                ${products.map((p) => p.targetStock ?? null)}::int[],
+                ${products.map((p) => (p.attributes ? JSON.stringify(p.attributes) : null))}::jsonb[])
       AS v(id, name, category, price, stock, target_stock, attributes)
     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, stock = EXCLUDED.stock,
       category = COALESCE(EXCLUDED.category, products.category), price = COALESCE(EXCLUDED.price, products.price),
@@ -156,7 +162,8 @@ export function purchaseWriter(db: Db): BatchWriter<PurchaseRow> {
     await db.$executeRaw`
       INSERT INTO order_lines (order_id, product_id, customer_id, quantity, price, ordered_at)
       SELECT v.order_id, v.product_id, v.customer_id, v.quantity, v.price, v.ordered_at AT TIME ZONE 'UTC'
-      FROM unnest(${lines.map((l) => l.orderId)}::text[], ${lines.map((l) => l.productId)}::text[], ${lines.map((l) => l.customerId)}::text[],
+      FROM unnest(${lines.map((l) => l.orderId)}::text[], ${lines.map((l) => l.productId)}::text[],
+                  ${lines.map((l) => l.customerId)}::text[],
                   ${lines.map((l) => l.quantity)}::int[], ${lines.map((l) => l.price ?? null)}::numeric[],
                   ${lines.map((l) => l.orderedAt.toISOString())}::timestamptz[])
         AS v(order_id, product_id, customer_id, quantity, price, ordered_at)

@@ -161,6 +161,7 @@ export function typeCustomerCsvRow(record: Record<string, unknown>): Record<stri
 
 /** Empty CSV cells and NDJSON nulls mean "not given", so optional fields stay optional. */
 export function withoutBlanks(record: Record<string, unknown>): Record<string, unknown> {
-  // fromEntries, not assignment: `out.__proto__ = v` would drop a `__proto__` field unseen instead of leaving it to be refused.
+  // fromEntries, not assignment: `out.__proto__ = v` would drop a `__proto__` field unseen instead of leaving it to be
+  // refused.
   return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== '' && v !== null && v !== undefined));
 }

@@ -68,7 +68,8 @@ export async function* readCsvRows(input: Readable): AsyncGenerator<SourceRow> {
       fatal = new InputError(
         error.code === 'CSV_QUOTE_NOT_CLOSED'
           ? `Quote Not Closed: the quote in the row that starts at line ${start} never closes`
-          : `Max Record Size: the row that starts at line ${start} is over ${MAX_ROW_BYTES} bytes (or opens a quote that never closes)`,
+          : `Max Record Size: the row that starts at line ${start} is over ${MAX_ROW_BYTES} bytes ` +
+              `(or opens a quote that never closes)`,
         start,
       );
       // Stop feeding the parser rather than fail it: failing would discard rows it parsed but

@@ -30,28 +30,41 @@ const STORE = `
     -- Scalar subqueries, run only for what a record gives: one index probe each, whatever the
     -- tables' sizes (a join may hash a whole table).
     SELECT t.*,
-           CASE WHEN t.ref IS NOT NULL THEN (SELECT coalesce(c.merged_into, c.id) FROM customers c WHERE c.id = t.ref) END AS by_ref,
-           CASE WHEN t.email IS NOT NULL THEN (SELECT i.customer_id FROM customer_identifiers i WHERE i.kind = 'email' AND i.value = t.email) END AS by_email,
-           CASE WHEN t.loyalty IS NOT NULL THEN (SELECT i.customer_id FROM customer_identifiers i WHERE i.kind = 'loyaltyId' AND i.value = t.loyalty) END AS by_loyalty,
-           CASE WHEN t.anon IS NOT NULL THEN (SELECT i.customer_id FROM customer_identifiers i WHERE i.kind = 'anonymousId' AND i.value = t.anon) END AS by_anon
+           CASE WHEN t.ref IS NOT NULL
+                THEN (SELECT coalesce(c.merged_into, c.id) FROM customers c WHERE c.id = t.ref) END AS by_ref,
+           CASE WHEN t.email IS NOT NULL
+                THEN (SELECT i.customer_id FROM customer_identifiers i
+                       WHERE i.kind = 'email' AND i.value = t.email) END AS by_email,
+           CASE WHEN t.loyalty IS NOT NULL
+                THEN (SELECT i.customer_id FROM customer_identifiers i
+                       WHERE i.kind = 'loyaltyId' AND i.value = t.loyalty) END AS by_loyalty,
+           CASE WHEN t.anon IS NOT NULL
+                THEN (SELECT i.customer_id FROM customer_identifiers i
+                       WHERE i.kind = 'anonymousId' AND i.value = t.anon) END AS by_anon
       FROM input t
   ), resolved AS (
     SELECT l.*,
-           CASE WHEN l.ref IS NOT NULL THEN l.by_ref ELSE coalesce(l.by_email, l.by_loyalty, l.by_anon) END AS customer_id,
+           CASE WHEN l.ref IS NOT NULL THEN l.by_ref ELSE coalesce(l.by_email, l.by_loyalty, l.by_anon) END
+             AS customer_id,
            (l.email IS NULL OR l.by_email IS NOT NULL) AND (l.loyalty IS NULL OR l.by_loyalty IS NOT NULL)
              AND (l.anon IS NULL OR l.by_anon IS NOT NULL) AS identifiers_known
       FROM looked_up l
   ), stored AS (
-    INSERT INTO events (id, customer_id, type, occurred_at, properties, received_at, delivered_at, next_attempt_at, unreferenced)
-    SELECT id, customer_id, type, at AT TIME ZONE 'UTC', properties, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', true
+    INSERT INTO events (id, customer_id, type, occurred_at, properties, received_at, delivered_at, next_attempt_at,
+                        unreferenced)
+    SELECT id, customer_id, type, at AT TIME ZONE 'UTC', properties,
+           now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', true
       FROM resolved WHERE identifiers_known AND customer_id IS NOT NULL ORDER BY i
     ON CONFLICT (id) DO NOTHING
     RETURNING id
   )
-  SELECT r.i, r.customer_id, r.identifiers_known AND r.customer_id IS NOT NULL AS storable, s.id IS NOT NULL AS inserted,
+  SELECT r.i, r.customer_id, r.identifiers_known AND r.customer_id IS NOT NULL AS storable,
+         s.id IS NOT NULL AS inserted,
          CASE WHEN s.id IS NULL THEN (SELECT x.customer_id FROM events x WHERE x.id = r.id) END AS original_customer,
-         CASE WHEN s.id IS NULL THEN (SELECT x.delivered_at IS NOT NULL FROM events x WHERE x.id = r.id) END AS original_delivered,
-         CASE WHEN s.id IS NULL THEN (SELECT x.unreferenced FROM events x WHERE x.id = r.id) END AS original_unreferenced
+         CASE WHEN s.id IS NULL THEN (SELECT x.delivered_at IS NOT NULL FROM events x WHERE x.id = r.id) END
+           AS original_delivered,
+         CASE WHEN s.id IS NULL THEN (SELECT x.unreferenced FROM events x WHERE x.id = r.id) END
+           AS original_unreferenced
     FROM resolved r LEFT JOIN stored s ON s.id = r.id`;
 
 interface Row {

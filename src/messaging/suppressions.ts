@@ -24,11 +24,15 @@ export function emailDigestSql(email: string): string {
   return `encode(sha256(convert_to(lower(btrim(${email}, ${TRIMMED_SQL})), 'UTF8')), 'hex')`;
 }
 
-const TRIMMED_SQL = `E' \\t\\n\\x0B\\f\\r' || U&'\\00A0\\1680\\2000\\2001\\2002\\2003\\2004\\2005\\2006\\2007\\2008\\2009\\200A\\2028\\2029\\202F\\205F\\3000\\FEFF'`;
+const TRIMMED_SQL =
+  `E' \\t\\n\\x0B\\f\\r' || ` +
+  `U&'\\00A0\\1680\\2000\\2001\\2002\\2003\\2004\\2005\\2006\\2007` +
+  `\\2008\\2009\\200A\\2028\\2029\\202F\\205F\\3000\\FEFF'`;
 
 /** SQL: the kinds that suppress the digest `digest` (an SQL expression), as a JSON array. */
 export function suppressionKindsSql(digest: string): string {
-  return `(SELECT coalesce(jsonb_agg(suppression.kind), '[]'::jsonb) FROM suppressions suppression WHERE suppression.email_digest = ${digest})`;
+  return `(SELECT coalesce(jsonb_agg(suppression.kind), '[]'::jsonb) FROM suppressions suppression
+             WHERE suppression.email_digest = ${digest})`;
 }
 
 /**

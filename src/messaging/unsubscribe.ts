@@ -72,8 +72,10 @@ export interface ConsentFields {
  * subscriptionGroupOf reads as an empty definition.
  */
 export function consentFieldsSql(programId: string, version: string): string {
-  return `(SELECT jsonb_build_object('priority', consent_version.definition->'priority', 'subscriptionGroup', consent_version.definition->'subscriptionGroup')
-             FROM program_versions consent_version WHERE consent_version.program_id = ${programId} AND consent_version.version = ${version})`;
+  return `(SELECT jsonb_build_object('priority', consent_version.definition->'priority',
+                                    'subscriptionGroup', consent_version.definition->'subscriptionGroup')
+             FROM program_versions consent_version
+            WHERE consent_version.program_id = ${programId} AND consent_version.version = ${version})`;
 }
 
 /** SQL: the customer's (an SQL expression) consent rows as a JSON object, group → subscribed. */
@@ -92,8 +94,10 @@ export function createConsent(db: Db) {
     /** Idempotent and safe under concurrent clicks: a repeat keeps the first unsubscribe's time. */
     async unsubscribe(customerId: string, group: string): Promise<void> {
       await db.$executeRaw`
-        INSERT INTO subscriptions (customer_id, "group", subscribed, updated_at) VALUES (${customerId}, ${group}, false, (now() AT TIME ZONE 'UTC'))
-        ON CONFLICT (customer_id, "group") DO UPDATE SET subscribed = false, updated_at = (now() AT TIME ZONE 'UTC') WHERE subscriptions.subscribed`;
+        INSERT INTO subscriptions (customer_id, "group", subscribed, updated_at)
+        VALUES (${customerId}, ${group}, false, (now() AT TIME ZONE 'UTC'))
+        ON CONFLICT (customer_id, "group") DO UPDATE SET subscribed = false, updated_at = (now() AT TIME ZONE 'UTC')
+        WHERE subscriptions.subscribed`;
     },
   };
 }

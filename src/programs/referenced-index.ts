@@ -11,7 +11,10 @@ import type { Logger } from 'pino';
 export interface ReferencedIndex {
   /** Whether a workflow may act on an event of this type. True whenever the index may be behind. */
   references(type: string): boolean;
-  /** Whether an event of this type may start an enrollment (some version's entry event). True whenever the index may be behind. */
+  /**
+   * Whether an event of this type may start an enrollment (some version's entry event). True whenever the index may be
+   * behind.
+   */
   enters(type: string): boolean;
   /** Reloads after a change this process made; resolves once a load that began after the call ended. */
   refresh(): Promise<void>;
@@ -36,7 +39,10 @@ const INDEX_QUERY = `
     FROM program_versions v JOIN programs p ON p.id = v.program_id
    WHERE p.status <> 'archived'
   UNION ALL
-  SELECT t, CASE WHEN p.status = 'archived' THEN extract(epoch FROM p.listening_until AT TIME ZONE 'UTC')::float8 * 1000 END, false, NULL
+  SELECT t,
+         CASE WHEN p.status = 'archived'
+              THEN extract(epoch FROM p.listening_until AT TIME ZONE 'UTC')::float8 * 1000 END,
+         false, NULL
     FROM program_versions v JOIN programs p ON p.id = v.program_id, unnest(v.listens_to) AS t
    WHERE p.status <> 'archived' OR p.listening_until IS NULL OR p.listening_until AT TIME ZONE 'UTC' > now()`;
 

@@ -40,7 +40,8 @@ export function findBreach(baseline: VersionMetrics, candidate: VersionMetrics, 
     if (samples < guardrails.minSamples) continue;
     if (cand[metric] - base[metric] > allowed) {
       breaches.push(
-        `${metric} ${pct(cand[metric])} on the new version against ${pct(base[metric])} on the current one (allowed +${pct(allowed)}, ${samples} samples)`,
+        `${metric} ${pct(cand[metric])} on the new version against ${pct(base[metric])} on the current one ` +
+          `(allowed +${pct(allowed)}, ${samples} samples)`,
       );
     }
   }
@@ -59,12 +60,15 @@ export async function versionMetrics(db: Db, programId: string, version: number,
            -- Unsubscribed after this message: through SendGrid (naming the message) or our one-click link.
            count(*) FILTER (WHERE EXISTS (
              SELECT 1 FROM events e
-             WHERE e.customer_id = m.customer_id AND e.type = 'email_unsubscribed' AND e.properties->>'messageKey' = m.key)
+             WHERE e.customer_id = m.customer_id AND e.type = 'email_unsubscribed'
+               AND e.properties->>'messageKey' = m.key)
            OR EXISTS (
              SELECT 1 FROM subscriptions u
-             WHERE u.customer_id = m.customer_id AND NOT u.subscribed AND m.sent_at IS NOT NULL AND u.updated_at >= m.sent_at)) AS unsubscribes
+             WHERE u.customer_id = m.customer_id AND NOT u.subscribed AND m.sent_at IS NOT NULL
+               AND u.updated_at >= m.sent_at)) AS unsubscribes
     FROM messages m
-    WHERE m.program_id = ${programId} AND m.version = ${version} AND m.created_at >= ${since} AND m.status <> 'skipped'`;
+    WHERE m.program_id = ${programId} AND m.version = ${version} AND m.created_at >= ${since}
+      AND m.status <> 'skipped'`;
   const [steps] = await db.$queryRaw<{ steps: bigint; step_errors: bigint }[]>`
     SELECT count(*) AS steps, count(*) FILTER (WHERE outcome LIKE 'failed%') AS step_errors
     FROM journey_steps

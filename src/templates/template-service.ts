@@ -26,7 +26,8 @@ export function currentTemplateSql(id: string): string {
       FROM templates template
       LEFT JOIN LATERAL (
         SELECT saved_version.version FROM template_versions saved_version
-         WHERE saved_version.template_id = template.id AND saved_version.subject = template.subject AND saved_version.body = template.body
+         WHERE saved_version.template_id = template.id AND saved_version.subject = template.subject
+           AND saved_version.body = template.body
          ORDER BY saved_version.version DESC LIMIT 1
       ) saved ON true
      WHERE template.id = ${id}`;

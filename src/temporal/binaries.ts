@@ -36,4 +36,5 @@ export function temporalTestServerPath(env: NodeJS.ProcessEnv): string | undefin
 }
 
 export const MISSING_BINARY_HINT =
-  'Run `bash scripts/provision-temporal.sh`, or set TEMPORAL_CLI_PATH / TEMPORAL_TEST_SERVER_PATH to a Temporal binary.';
+  'Run `bash scripts/provision-temporal.sh`, ' +
+  'or set TEMPORAL_CLI_PATH / TEMPORAL_TEST_SERVER_PATH to a Temporal binary.';

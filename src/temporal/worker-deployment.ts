@@ -93,7 +93,8 @@ export async function describeDeployment(
  * server's own drainage check runs the pinned query. Visibility trails the workflows by moments.
  */
 async function workflowsOn(client: Client, deploymentName: string, buildId: string): Promise<VersionWorkflows> {
-  const onVersion = `TemporalWorkerDeploymentVersion = ${literal(`${deploymentName}:${buildId}`)} AND ExecutionStatus = 'Running'`;
+  const onVersion =
+    `TemporalWorkerDeploymentVersion = ${literal(`${deploymentName}:${buildId}`)}` + ` AND ExecutionStatus = 'Running'`;
   const count = async (query: string) => (await client.workflow.count(query)).count;
   const [open, pinned, autoUpgrade] = await Promise.all([
     count(onVersion),

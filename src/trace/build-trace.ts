@@ -95,7 +95,10 @@ export async function resolveCustomer(db: Db, reference: string): Promise<string
   return known.sort((a, b) => rank(a.kind) - rank(b.kind))[0]?.customerId ?? null;
 }
 
-/** Merges sources in time order; at the same instant the history comes first, then steps, messages, unsignalled events. */
+/**
+ * Merges sources in time order; at the same instant the history comes first, then steps, messages, unsignalled
+ * events.
+ */
 function byTime(sources: TraceEntry[][]): TraceEntry[] {
   const keyed = sources.flatMap((entries, source) =>
     entries.map((entry, index) => ({ entry, source, index, t: Date.parse(entry.at) })),

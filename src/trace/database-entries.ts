@@ -52,7 +52,9 @@ export function messageEntries(rows: Message[]): TraceEntry[] {
     kind: 'message',
     program: m.programId,
     step: m.stepId,
-    summary: `${m.channel} ${m.templateId} ${m.status}${m.reason ? `: ${m.reason}` : ''}${m.recipient ? ` to ${m.recipient}` : ''}`,
+    summary:
+      `${m.channel} ${m.templateId} ${m.status}${m.reason ? `: ${m.reason}` : ''}` +
+      `${m.recipient ? ` to ${m.recipient}` : ''}`,
     detail: {
       key: m.key,
       enrollmentId: m.enrollmentId,
@@ -70,8 +72,13 @@ function enterSummary(row: JourneyStep, d: Record<string, unknown>): string {
   const variant = row.variant ? ` variant ${row.variant}` : '';
   const on = [d.trigger, d.eventId].filter(Boolean).join(' ');
   if (row.outcome === 'entered')
-    return `entered v${row.version}${variant}${on ? ` on ${on}` : ''}${d.entryKey ? `, key ${String(d.entryKey)}` : ''}`;
-  return `${row.outcome}${d.reason ? `: ${String(d.reason)}` : ''} (v${row.version}${variant}${d.eventId ? `, event ${String(d.eventId)}` : ''})`;
+    return (
+      `entered v${row.version}${variant}${on ? ` on ${on}` : ''}` + `${d.entryKey ? `, key ${String(d.entryKey)}` : ''}`
+    );
+  return (
+    `${row.outcome}${d.reason ? `: ${String(d.reason)}` : ''}` +
+    ` (v${row.version}${variant}${d.eventId ? `, event ${String(d.eventId)}` : ''})`
+  );
 }
 
 function stepSummary(row: JourneyStep, d: Record<string, unknown>, tookMs: number | null): string {
@@ -100,7 +107,10 @@ function seq(row: JourneyStep): number {
   return Number.isFinite(n) ? n : Number.MAX_SAFE_INTEGER;
 }
 
-/** Events stored and not signalled: no program version in use referenced their type (src/programs/referenced-index.ts). */
+/**
+ * Events stored and not signalled: no program version in use referenced their type
+ * (src/programs/referenced-index.ts).
+ */
 export function unreferencedEventEntries(rows: Event[]): TraceEntry[] {
   return rows.map((e) => ({
     at: e.receivedAt.toISOString(),

@@ -126,7 +126,8 @@ function entryOf(event: HistoryEvent, runId: string, activities: Map<number, Sch
       const a = event.timerStartedEventAttributes!;
       return make(
         'timer',
-        `timer ${a.timerId} started: fires in ${formatDuration(durationMs(a.startToFireTimeout))}, at ${timerFireAt(event)}`,
+        `timer ${a.timerId} started: fires in ${formatDuration(durationMs(a.startToFireTimeout))}` +
+          `, at ${timerFireAt(event)}`,
         {
           timerId: a.timerId,
           fireAt: timerFireAt(event),

@@ -2,7 +2,8 @@
 
 export type TraceKind =
   | 'run' // a workflow run started, continued as new, ended
-  | 'event' // a customer event the workflow received (signal), or one stored and not signalled (no program referenced its type)
+  | 'event' // a customer event the workflow received (signal), or one stored and not signalled
+  // (no program referenced its type)
   | 'timer'
   | 'activity'
   | 'localActivity'

@@ -25,7 +25,8 @@ export function registerDeployCommand(program: Command, ctx: CliContext): void {
     deploy
       .command('set-current')
       .description(
-        'Customer workflows run on this build: new ones at once, running ones from their next workflow task (if it was ramping, the ramp ends)',
+        'Customer workflows run on this build: new ones at once, running ones from their next workflow task ' +
+          '(if it was ramping, the ramp ends)',
       )
       .requiredOption('--build-id <id>', 'build id of the worker version'),
   ).action(async (opts: CommonOptions & { buildId: string }) => {
@@ -41,7 +42,8 @@ export function registerDeployCommand(program: Command, ctx: CliContext): void {
     deploy
       .command('ramp')
       .description(
-        'A share of customer workflows (by workflow id) run on this build instead of the current one (0 stops the ramp)',
+        'A share of customer workflows (by workflow id) run on this build ' +
+          'instead of the current one (0 stops the ramp)',
       )
       .requiredOption('--build-id <id>', 'build id of the worker version')
       .requiredOption('--percentage <n>', 'share of new workflows, 0 to 100', percentage),
@@ -54,7 +56,8 @@ export function registerDeployCommand(program: Command, ctx: CliContext): void {
   deploy
     .command('describe')
     .description(
-      "The deployment's current and ramping versions, and per version its open workflows: pinned ones need that build's workers, auto-upgrade ones move at their next task",
+      "The deployment's current and ramping versions, and per version its open workflows: " +
+        "pinned ones need that build's workers, auto-upgrade ones move at their next task",
     )
     .option('--deployment-name <name>', DEPLOYMENT_NAME_HELP)
     .option('--json', 'print the same as JSON')
@@ -115,7 +118,8 @@ export function renderDeployment(d: DeploymentDescription): string {
     : 'none';
   const width = Math.max(10, ...d.versions.map((v) => v.buildId.length));
   const row = (build: string, status: string, open: string, pinned: string, autoUpgrade: string, created: string) =>
-    `  ${build.padEnd(width)}  ${status.padEnd(8)}  ${open.padStart(6)}  ${pinned.padStart(6)}  ${autoUpgrade.padStart(12)}  ${created}`;
+    `  ${build.padEnd(width)}  ${status.padEnd(8)}  ${open.padStart(6)}  ` +
+    `${pinned.padStart(6)}  ${autoUpgrade.padStart(12)}  ${created}`;
   const retired = d.versions.filter((v) => v.buildId !== d.current && v.buildId !== d.ramping?.buildId);
   const lines = [
     `deployment  ${d.deploymentName}`,
@@ -141,7 +145,8 @@ export function renderDeployment(d: DeploymentDescription): string {
         ]
       : []),
     'open: running workflows whose last workflow task ran on the build (from visibility, moments behind).',
-    'Pinned ones stay on it until they end; auto-upgrade ones move to the current (or ramping) build at their next task.',
+    'Pinned ones stay on it until they end; ' +
+      'auto-upgrade ones move to the current (or ramping) build at their next task.',
   ];
   return `${lines.join('\n')}\n`;
 }

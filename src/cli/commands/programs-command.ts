@@ -41,7 +41,8 @@ async function apply(opts: ApplyOptions, ctx: CliContext): Promise<number> {
   const parsed = createProgramSchema.safeParse(JSON.parse(await readFile(opts.file, 'utf8')));
   if (!parsed.success) {
     ctx.io.err(
-      `kairos: ${opts.file} is not a program file:\n${parsed.error.issues.map((i) => `  $.${i.path.join('.')}: ${i.message}`).join('\n')}\n`,
+      `kairos: ${opts.file} is not a program file:\n` +
+        `${parsed.error.issues.map((i) => `  $.${i.path.join('.')}: ${i.message}`).join('\n')}\n`,
     );
     return EXIT_FAILED;
   }

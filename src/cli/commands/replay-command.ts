@@ -68,7 +68,8 @@ async function replay(opts: ReplayOptions, ctx: CliContext): Promise<number> {
     const total = counts.ok + counts.nondeterministic + counts.failed;
     println(
       ctx.io,
-      `replayed ${total} ${total === 1 ? 'history' : 'histories'}: ${counts.ok} ok, ${counts.nondeterministic} nondeterministic, ${counts.failed} failed`,
+      `replayed ${total} ${total === 1 ? 'history' : 'histories'}: ${counts.ok} ok, ` +
+        `${counts.nondeterministic} nondeterministic, ${counts.failed} failed`,
     );
     return counts.nondeterministic + counts.failed > 0 ? EXIT_FAILED : EXIT_OK;
   } finally {

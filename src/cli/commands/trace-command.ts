@@ -21,7 +21,8 @@ export function registerTraceCommand(program: Command, ctx: CliContext): void {
   program
     .command('trace')
     .description(
-      "A customer's journey as a timeline: events received, timers, activities, entry decisions, steps, messages, and what is pending",
+      "A customer's journey as a timeline: events received, timers, activities, " +
+        'entry decisions, steps, messages, and what is pending',
     )
     .argument('<customer>', 'customer id, or an identifier: email, loyalty id, anonymous id')
     .option('--json', 'print the trace as JSON (what GET /v1/customers/:id/trace returns)')

@@ -22,11 +22,13 @@ export function renderInboxPage(messages: SinkMessage[]): string {
 </tr>`;
     })
     .join('\n');
-  return `<!doctype html>
+  return (
+    `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>Kairos sink inbox (${messages.length})</title>
 <style>body{font:14px system-ui,sans-serif;margin:2rem}table{border-collapse:collapse;width:100%}
-td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}iframe{width:28rem;height:8rem;border:1px solid #ccc}</style>
+td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}` +
+    `iframe{width:28rem;height:8rem;border:1px solid #ccc}</style>
 </head>
 <body>
 <h1>Inbox (${messages.length})</h1>
@@ -40,5 +42,6 @@ ${rows}
 }
 </body>
 </html>
-`;
+`
+  );
 }
