@@ -130,7 +130,8 @@ async function main(): Promise<void> {
           progress.query<{ n: number }>(`SELECT rows_ok + rows_failed AS n FROM imports WHERE status = 'running'`),
         ]).then(([m, q]) =>
           console.log(
-            `  ${Math.round((Date.now() - started) / 1000)} s: ${q.rows[0]?.n ?? '?'} rows, RSS ${mb(m.rss)} (peak ${mb(m.peak)})`,
+            `  ${Math.round((Date.now() - started) / 1000)} s: ${q.rows[0]?.n ?? '?'} rows, ` +
+              `RSS ${mb(m.rss)} (peak ${mb(m.peak)})`,
           ),
         );
       }, 20_000);
@@ -146,7 +147,8 @@ async function main(): Promise<void> {
       }
       const rows = result.rowsOk + result.rowsFailed;
       console.log(
-        `${kind.padEnd(9)} ${String(rows).padStart(7)} rows (${result.rowsFailed} failed) in ${(ms / 1000).toFixed(1)} s = ${Math.round(rows / (ms / 1000))} rows/s; ${cost}`,
+        `${kind.padEnd(9)} ${String(rows).padStart(7)} rows (${result.rowsFailed} failed) ` +
+          `in ${(ms / 1000).toFixed(1)} s = ${Math.round(rows / (ms / 1000))} rows/s; ${cost}`,
       );
     }
     await progress.end();

@@ -278,10 +278,12 @@ async function load(db: Db, shop: Shop, train: ShopOrder[]): Promise<void> {
   await db.$executeRaw`
     INSERT INTO products (id, name, category, price, stock, target_stock, attributes)
     SELECT id, 'Product ' || id, category, price, stock, target_stock, attributes::jsonb
-    FROM unnest(${p.map((x) => x.id)}::text[], ${p.map((x) => x.category)}::text[], ${p.map((x) => x.price)}::numeric[], ${p.map((x) => x.stock)}::int[],
-      ${p.map((x) => x.targetStock)}::int[], ${p.map((x) => JSON.stringify({ collection: x.collection, pairsWith: x.pairsWith }))}::text[])
+    FROM unnest(${p.map((x) => x.id)}::text[], ${p.map((x) => x.category)}::text[], ${p.map((x) => x.price)}::numeric[],
+      ${p.map((x) => x.stock)}::int[], ${p.map((x) => x.targetStock)}::int[],
+      ${p.map((x) => JSON.stringify({ collection: x.collection, pairsWith: x.pairsWith }))}::text[])
       AS t(id, category, price, stock, target_stock, attributes)`;
-  await db.$executeRaw`INSERT INTO customers (id, updated_at) SELECT id, now() FROM unnest(${shop.customers}::text[]) AS t(id)`;
+  await db.$executeRaw`INSERT INTO customers (id, updated_at)
+    SELECT id, now() FROM unnest(${shop.customers}::text[]) AS t(id)`;
   const price = new Map(p.map((x) => [x.id, x.price]));
   const lines = train.flatMap((o) => o.items.map((productId) => ({ o, productId })));
   for (let i = 0; i < lines.length; i += 20_000) {
@@ -289,8 +291,9 @@ async function load(db: Db, shop: Shop, train: ShopOrder[]): Promise<void> {
     await db.$executeRaw`
       INSERT INTO order_lines (order_id, product_id, customer_id, quantity, price, ordered_at)
       SELECT order_id, product_id, customer_id, 1, price, ordered_at
-      FROM unnest(${chunk.map((l) => l.o.id)}::text[], ${chunk.map((l) => l.productId)}::text[], ${chunk.map((l) => l.o.customerId)}::text[],
-        ${chunk.map((l) => price.get(l.productId)!)}::numeric[], ${chunk.map((l) => l.o.at)}::timestamp[]) AS t(order_id, product_id, customer_id, price, ordered_at)`;
+      FROM unnest(${chunk.map((l) => l.o.id)}::text[], ${chunk.map((l) => l.productId)}::text[],
+        ${chunk.map((l) => l.o.customerId)}::text[], ${chunk.map((l) => price.get(l.productId)!)}::numeric[],
+        ${chunk.map((l) => l.o.at)}::timestamp[]) AS t(order_id, product_id, customer_id, price, ordered_at)`;
   }
   await db.$executeRaw`ANALYZE products, customers, order_lines`;
 }
@@ -355,7 +358,9 @@ function printTable(r: {
   for (const [kind, l] of Object.entries(r.latencyMs))
     console.log(`| ${label[kind]} | ${l.calls} | ${l.p50} | ${l.p95} | ${l.p99} | ${l.max} |`);
   console.log(
-    `\nrefreshCoPurchases over ${r.dataset.trainingOrderLines} order lines: ${r.refresh.pairs} pairs in ${r.refresh.ms} ms; ${r.machine.cpus} CPUs, load average ${r.machine.loadAverage.join(' ')}`,
+    `\nrefreshCoPurchases over ${r.dataset.trainingOrderLines} order lines: ` +
+      `${r.refresh.pairs} pairs in ${r.refresh.ms} ms; ` +
+      `${r.machine.cpus} CPUs, load average ${r.machine.loadAverage.join(' ')}`,
   );
 }
 

@@ -41,7 +41,8 @@ async function main(dir: string, rounds = 3): Promise<void> {
   const out = resolve(__dirname, `results/replay-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
   writeFileSync(out, JSON.stringify(profile));
   console.log(
-    `${histories.length} histories × ${rounds} in ${seconds.toFixed(1)} s (${((histories.length * rounds) / seconds).toFixed(2)} histories/s, profiler on); profile: ${out}\n`,
+    `${histories.length} histories × ${rounds} in ${seconds.toFixed(1)} s ` +
+      `(${((histories.length * rounds) / seconds).toFixed(2)} histories/s, profiler on); profile: ${out}\n`,
   );
   printTop(profile);
 }

@@ -52,7 +52,8 @@ async function main(): Promise<void> {
     if (wanted('ingestion')) {
       result.ingestion = await benchIngestion(world);
       log(
-        `ingestion: api ${result.ingestion.api.eventsPerSecond}/s, bare ${result.ingestion.bareSignalWithStart.eventsPerSecond}/s`,
+        `ingestion: api ${result.ingestion.api.eventsPerSecond}/s, ` +
+          `bare ${result.ingestion.bareSignalWithStart.eventsPerSecond}/s`,
       );
     }
     if (wanted('unreferenced'))
@@ -71,7 +72,8 @@ async function main(): Promise<void> {
     if (wanted('floor')) {
       result.floor = await benchFloor(world);
       log(
-        `floor: sustained ${result.floor.ratios.sustained}×, CPU ${result.floor.ratios.cpu}×, p99 ${result.floor.ratios.p99}× the floor`,
+        `floor: sustained ${result.floor.ratios.sustained}×, CPU ${result.floor.ratios.cpu}×, ` +
+          `p99 ${result.floor.ratios.p99}× the floor`,
       );
     }
     if (wanted('replay')) {

@@ -39,13 +39,15 @@ export function printTable(r: BenchResult): void {
   if (i) {
     rows.push([
       'Ingestion: POST /v1/events/batch',
-      `${i.api.eventsPerSecond} events/s (${i.api.delivered}/${i.events} delivered; load ${i.api.load}; cores ${cores(i.api.cpuCores)})`,
+      `${i.api.eventsPerSecond} events/s (${i.api.delivered}/${i.events} delivered; ` +
+        `load ${i.api.load}; cores ${cores(i.api.cpuCores)})`,
       '',
       '',
     ]);
     rows.push([
       'Ingestion: bare signalWithStart',
-      `${i.bareSignalWithStart.eventsPerSecond} events/s (load ${i.bareSignalWithStart.load}; cores ${cores(i.bareSignalWithStart.cpuCores)})`,
+      `${i.bareSignalWithStart.eventsPerSecond} events/s (load ${i.bareSignalWithStart.load}; ` +
+        `cores ${cores(i.bareSignalWithStart.cpuCores)})`,
       '',
       '',
     ]);
@@ -64,7 +66,9 @@ export function printTable(r: BenchResult): void {
     const s = r.sustained;
     rows.push([
       'Sustained E2E (2 min, no backlog growth)',
-      `${s.eventsPerSecond} events/s (probes ${s.probes.map((p) => `${p.rate}/s ${p.held ? '✓' : '✗'}`).join(', ')}; load ${s.load}; cores ${cores(s.cpuCores)})`,
+      `${s.eventsPerSecond} events/s ` +
+        `(probes ${s.probes.map((p) => `${p.rate}/s ${p.held ? '✓' : '✗'}`).join(', ')}; ` +
+        `load ${s.load}; cores ${cores(s.cpuCores)})`,
       '≥ 100/s',
       verdict(s.eventsPerSecond >= 100),
     ]);
@@ -91,7 +95,9 @@ export function printTable(r: BenchResult): void {
     const p = r.replay;
     rows.push([
       'Replay (customers with 200 events)',
-      `${p.historiesPerSecond} histories/s; ${p.steadyHistoriesPerSecond}/s without start-up (${p.histories} histories of ${Math.min(...p.historyEvents)}–${Math.max(...p.historyEvents)} events, ${p.cpuMsPerHistory} ms CPU each, ${p.failures} failures; load ${p.load})`,
+      `${p.historiesPerSecond} histories/s; ${p.steadyHistoriesPerSecond}/s without start-up ` +
+        `(${p.histories} histories of ${Math.min(...p.historyEvents)}–${Math.max(...p.historyEvents)} events, ` +
+        `${p.cpuMsPerHistory} ms CPU each, ${p.failures} failures; load ${p.load})`,
       '≥ 10/s',
       verdict(p.historiesPerSecond >= 10),
     ]);
@@ -100,7 +106,9 @@ export function printTable(r: BenchResult): void {
     const o = r.overhead;
     rows.push([
       'Interpreter overhead (workflow-task CPU)',
-      `${o.ratio}× (${o.interpreter.cpuMsPerHistory} vs ${o.minimal.cpuMsPerHistory} ms per ${o.eventsPerCustomer}-event customer; histories of ${o.interpreter.historyEvents} vs ${o.minimal.historyEvents} events; load ${o.load})`,
+      `${o.ratio}× (${o.interpreter.cpuMsPerHistory} vs ${o.minimal.cpuMsPerHistory} ` +
+        `ms per ${o.eventsPerCustomer}-event customer; ` +
+        `histories of ${o.interpreter.historyEvents} vs ${o.minimal.historyEvents} events; load ${o.load})`,
       '≤ 1.3×',
       verdict(o.ratio <= 1.3),
     ]);

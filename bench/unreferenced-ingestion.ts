@@ -97,11 +97,15 @@ export async function benchUnreferencedIngestion(world: BenchWorld) {
   const raw = async (rows: ReturnType<typeof rowsOf>) => {
     const values = rows.map(
       (_, i) =>
-        `($${i * 5 + 1}, $${i * 5 + 2}, $${i * 5 + 3}, $${i * 5 + 4}::timestamptz AT TIME ZONE 'UTC', $${i * 5 + 5}::jsonb, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', true)`,
+        `($${i * 5 + 1}, $${i * 5 + 2}, $${i * 5 + 3}, ` +
+        `$${i * 5 + 4}::timestamptz AT TIME ZONE 'UTC', $${i * 5 + 5}::jsonb, ` +
+        `now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', true)`,
     );
     const params = rows.flatMap((r) => [r.id, ids[r.customer], type, r.occurredAt, JSON.stringify(r.properties)]);
     const { rowCount } = await pg.query(
-      `INSERT INTO events (id, customer_id, type, occurred_at, properties, received_at, delivered_at, next_attempt_at, unreferenced) VALUES ${values.join(', ')}`,
+      `INSERT INTO events (id, customer_id, type, occurred_at, properties, ` +
+        `received_at, delivered_at, next_attempt_at, unreferenced) ` +
+        `VALUES ${values.join(', ')}`,
       params,
     );
     return rowCount ?? 0;
@@ -194,7 +198,8 @@ export async function benchUnreferencedIngestion(world: BenchWorld) {
       targets: { eventsPerSecond: TARGET_RATE, ratio: TARGET_RATIO },
     };
     log(
-      `unreferenced events: api ${result.api.eventsPerSecond}/s, raw INSERT ${result.rawInsert.eventsPerSecond}/s, ratio ${result.ratio}`,
+      `unreferenced events: api ${result.api.eventsPerSecond}/s, ` +
+        `raw INSERT ${result.rawInsert.eventsPerSecond}/s, ratio ${result.ratio}`,
     );
     return result;
   } finally {
@@ -210,12 +215,17 @@ export function printUnreferencedIngestion(result: object): void {
   const verdict = (ok: boolean) => (ok ? 'met' : 'missed');
   const load = `load ${u.load.min}–${u.load.max}`;
   console.log(
-    `| Unreferenced events: POST /v1/events/batch (batches of ${u.batchSize}, ${u.concurrency} in flight) | ${u.api.eventsPerSecond} events/s (${u.api.events} events; ${load}; node ${u.api.nodeCores} cores) | ≥ ${u.targets.eventsPerSecond}/s | ${verdict(u.api.eventsPerSecond >= u.targets.eventsPerSecond)} |`,
+    `| Unreferenced events: POST /v1/events/batch (batches of ${u.batchSize}, ${u.concurrency} in flight) | ` +
+      `${u.api.eventsPerSecond} events/s (${u.api.events} events; ${load}; node ${u.api.nodeCores} cores) | ` +
+      `≥ ${u.targets.eventsPerSecond}/s | ${verdict(u.api.eventsPerSecond >= u.targets.eventsPerSecond)} |`,
   );
   console.log(
-    `| Unreferenced events: raw batched INSERT through pg, same rows | ${u.rawInsert.eventsPerSecond} events/s (node ${u.rawInsert.nodeCores} cores) | | |`,
+    `| Unreferenced events: raw batched INSERT through pg, same rows | ` +
+      `${u.rawInsert.eventsPerSecond} events/s (node ${u.rawInsert.nodeCores} cores) | | |`,
   );
   console.log(
-    `| Unreferenced events ratio (API / raw INSERT) | ${u.ratio} (rounds: ${u.perRound.map((r) => r.ratio).join(', ')}) | ≥ ${u.targets.ratio} | ${verdict(u.ratio >= u.targets.ratio)} |`,
+    `| Unreferenced events ratio (API / raw INSERT) | ` +
+      `${u.ratio} (rounds: ${u.perRound.map((r) => r.ratio).join(', ')}) | ` +
+      `≥ ${u.targets.ratio} | ${verdict(u.ratio >= u.targets.ratio)} |`,
   );
 }

@@ -25,7 +25,8 @@ export function procCpu(pid: number): ProcCpu | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    // After the name: field 3 (state) first, so fields 4 (ppid) and 14-17 (utime, stime, cutime, cstime) are 1 and 11-14.
+    // After the name: field 3 (state) first, so fields 4 (ppid) and 14-17 (utime, stime, cutime, cstime) are 1 and
+    // 11-14.
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return {
       pid,
@@ -93,7 +94,8 @@ export async function cpuMeter(databaseUrl: string): Promise<CpuMeter> {
     },
     async otherClients() {
       const r = await pg.query<{ n: string }>(
-        "SELECT count(*) AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND datname IS DISTINCT FROM current_database()",
+        'SELECT count(*) AS n FROM pg_stat_activity ' +
+          "WHERE backend_type = 'client backend' AND datname IS DISTINCT FROM current_database()",
       );
       own++;
       return Number(r.rows[0]!.n);
@@ -117,7 +119,10 @@ export async function idleRates(meter: CpuMeter, seconds: number): Promise<IdleR
   };
 }
 
-/** The lower of two idle periods, so background work a load set off (autovacuum, the server's timers) counts against the load. */
+/**
+ * The lower of two idle periods, so background work a load set off (autovacuum, the server's timers) counts against
+ * the load.
+ */
 export const lowerIdle = (a: IdleRates, b: IdleRates): IdleRates => ({
   node: Math.min(a.node, b.node),
   temporal: Math.min(a.temporal, b.temporal),

@@ -45,7 +45,8 @@ export interface BenchWorld {
   workflowCode: string;
   startWorker(taskQueue: string, workflowCode: string): Promise<Worker>;
   apiUrl: string;
-  post(path: string, json: unknown): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  post(path: string, json: unknown): Promise<{ status: number; body: any }>;
   stop(): Promise<void>;
 }
 

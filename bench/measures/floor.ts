@@ -54,7 +54,10 @@ const SIDES: Side[] = ['kairos', 'floor'];
 const noop = () => undefined;
 const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
 
-/** The floor's worker: Kairos's worker options (bench/lib/world.ts, src/worker/create-worker.ts) with the floor's bundle and activity. */
+/**
+ * The floor's worker: Kairos's worker options (bench/lib/world.ts, src/worker/create-worker.ts) with the floor's bundle
+ * and activity.
+ */
 async function startFloorWorker(world: BenchWorld) {
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../floor/workflow'),
@@ -199,7 +202,8 @@ export async function benchFloor(world: BenchWorld) {
         0,
       );
       log(
-        `floor measure: ${side} carries ${eventsPerSecond}/s with ${FLOOR.saturationBacklog} on their way (${cs.map((c) => round(c.eventsPerSecond, 1)).join(', ')})`,
+        `floor measure: ${side} carries ${eventsPerSecond}/s with ${FLOOR.saturationBacklog} on their way ` +
+          `(${cs.map((c) => round(c.eventsPerSecond, 1)).join(', ')})`,
       );
       return {
         eventsPerSecond,
@@ -232,7 +236,8 @@ export async function benchFloor(world: BenchWorld) {
       const held = holds(run);
       probes[side].push({ rate, held, backlogEnd: run.backlog.at(-1) ?? 0, load: loadNow() });
       log(
-        `floor measure: ${side} probe ${rate}/s ${held ? 'holds' : 'falls behind'} (backlog at end ${run.backlog.at(-1)}, ${run.received}/${run.posted} arrived)`,
+        `floor measure: ${side} probe ${rate}/s ${held ? 'holds' : 'falls behind'} ` +
+          `(backlog at end ${run.backlog.at(-1)}, ${run.received}/${run.posted} arrived)`,
       );
       if (held) sustained[side] = rate;
       else failed[side] = rate;
@@ -328,12 +333,27 @@ export function printFloor(r: BenchResult): void {
   const f = r.floor;
   if (!f) return;
   const row = (name: string, s: FloorResult['kairos']) =>
-    `| ${name} | ${s.carries.eventsPerSecond}/s (${s.carries.cpuMsPerEvent} ms CPU each: cores node ${s.carries.cores.node}, Temporal ${s.carries.cores.temporal}, PostgreSQL ${s.carries.cores.postgres ?? 'n/a'}; load ${s.carries.load}) | ${s.sustained.eventsPerSecond}/s (${s.sustained.probes.map((p) => `${p.rate} ${p.held ? '✓' : '✗'}`).join(', ')}) | ${s.cost.nodeMs} | ${s.cost.temporalMs} | ${s.cost.postgresMs ?? 'n/a'} | ${s.cost.totalMs} | ${s.transactions} | ${s.atRate.p50} / ${s.atRate.p99} ms (${s.atRate.received}/${s.atRate.events}; load ${s.atRate.load}) | ${s.history.events}${s.history.maxEvents !== s.history.events ? ` (max ${s.history.maxEvents})` : ''} (${s.history.workflowTasks} workflow tasks, ${s.history.activities} activities, ${s.history.markers} markers of which ${s.history.patches} patches, ${s.history.searchAttributeUpdates} search-attribute updates) |`;
+    `| ${name} | ${s.carries.eventsPerSecond}/s (${s.carries.cpuMsPerEvent} ms CPU each: ` +
+    `cores node ${s.carries.cores.node}, Temporal ${s.carries.cores.temporal}, ` +
+    `PostgreSQL ${s.carries.cores.postgres ?? 'n/a'}; load ${s.carries.load}) | ` +
+    `${s.sustained.eventsPerSecond}/s ` +
+    `(${s.sustained.probes.map((p) => `${p.rate} ${p.held ? '✓' : '✗'}`).join(', ')}) | ` +
+    `${s.cost.nodeMs} | ${s.cost.temporalMs} | ${s.cost.postgresMs ?? 'n/a'} | ` +
+    `${s.cost.totalMs} | ${s.transactions} | ` +
+    `${s.atRate.p50} / ${s.atRate.p99} ms (${s.atRate.received}/${s.atRate.events}; load ${s.atRate.load}) | ` +
+    `${s.history.events}${s.history.maxEvents !== s.history.events ? ` (max ${s.history.maxEvents})` : ''} ` +
+    `(${s.history.workflowTasks} workflow tasks, ${s.history.activities} activities, ` +
+    `${s.history.markers} markers of which ${s.history.patches} patches, ` +
+    `${s.history.searchAttributeUpdates} search-attribute updates) |`;
   console.log(
-    `\nCost per event against the floor (one email per event; load at the end ${f.load}; worker options differing: ${f.workerOptionDiffs.join(', ') || 'none'}; other clients on the PostgreSQL cluster: ${f.postgresOtherClients})\n`,
+    `\nCost per event against the floor (one email per event; load at the end ${f.load}; ` +
+      `worker options differing: ${f.workerOptionDiffs.join(', ') || 'none'}; ` +
+      `other clients on the PostgreSQL cluster: ${f.postgresOtherClients})\n`,
   );
   console.log(
-    `| Pipeline | Carries (${FLOOR.saturationBacklog} in flight) | Sustained (${FLOOR.probeSeconds} s probes) | node ms/event | Temporal ms/event | PostgreSQL ms/event | CPU ms/event | DB transactions/event | p50 / p99 at ${f.rate}/s | History events |`,
+    `| Pipeline | Carries (${FLOOR.saturationBacklog} in flight) | Sustained (${FLOOR.probeSeconds} s probes) | ` +
+      `node ms/event | Temporal ms/event | PostgreSQL ms/event | CPU ms/event | ` +
+      `DB transactions/event | p50 / p99 at ${f.rate}/s | History events |`,
   );
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   console.log(row('Kairos: new customer, signup, one email', f.kairos));

@@ -38,7 +38,8 @@ export async function benchSustained(world: BenchWorld, startRate = 2) {
     const held = holds(run);
     probes.push({ rate, held, backlogEnd: run.backlog.at(-1) ?? 0, load: loadNow() });
     log(
-      `sustained probe ${rate}/s for ${seconds} s: ${held ? 'holds' : 'falls behind'} (backlog at end ${run.backlog.at(-1)}, ${run.received}/${run.posted} arrived)`,
+      `sustained probe ${rate}/s for ${seconds} s: ${held ? 'holds' : 'falls behind'} ` +
+        `(backlog at end ${run.backlog.at(-1)}, ${run.received}/${run.posted} arrived)`,
     );
     return { run, held };
   };
