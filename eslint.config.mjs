@@ -39,6 +39,23 @@ const coreBans = [
   },
 ];
 
+// One-way layers (docs/ARCHITECTURE.md): the application in src/ does not reach into its Temporal
+// adapters. Only the composition roots (src/*-main.ts, src/worker, src/dev) wire activities and
+// workflows in, and the Temporal adapter (src/temporal) uses the workflows' signal, query and
+// search-attribute definitions. Activities talk to workflows through that adapter too.
+const srcBans = [
+  {
+    regex: '^(\\.\\./)+(activities|workflows)(/|$)',
+    message: 'src/ does not import activities/ or workflows/: only the composition roots and src/temporal do.',
+  },
+];
+const activityBans = [
+  {
+    regex: '^\\.\\./workflows(/|$)',
+    message: 'Activities do not import workflow code: reach a workflow through src/temporal/customer-client.ts.',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'generated/**', 'node_modules/**', 'coverage/**', '.tools/**', '.data/**'] },
   js.configs.recommended,
@@ -70,6 +87,15 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/*-main.ts', 'src/worker/**', 'src/dev/**', 'src/temporal/**', 'src/core/**'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: srcBans }] },
+  },
+  {
+    files: ['activities/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: activityBans }] },
+  },
   { files: ['**/*.mjs', '**/*.js'], ...tseslint.configs.disableTypeChecked },
   {
     files: ['**/*.js'],
@@ -77,4 +103,5 @@ export default tseslint.config(
       globals: { module: 'writable', require: 'readonly', __dirname: 'readonly', process: 'readonly' },
     },
   },
+  { files: ['**/*.mjs'], languageOptions: { globals: { process: 'readonly' } } },
 );

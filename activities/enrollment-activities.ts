@@ -11,7 +11,7 @@ import { evaluate, eventScope } from '../src/core/conditions';
 import type { CustomerEvent } from '../src/core/state';
 import type { ActivityDeps } from './deps';
 import { customerPolicy } from './policy-activities';
-import { loadProfileScope } from './profile-scope';
+import { loadProfileScope } from '../src/customers/profile-scope';
 
 export function createEnrollmentActivities({
   db,
@@ -115,7 +115,9 @@ const ENTRY_ROUTES = `
             FROM program_versions v
            WHERE v.program_id = p.id AND v.trigger_event = $1
              AND (v.version IN (p.live_version, e.control_version, r.from_version, r.to_version)
-                  OR EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(e.variants) = 'array' THEN e.variants ELSE '[]' END) x
+                  OR EXISTS (SELECT 1
+                               FROM jsonb_array_elements(CASE WHEN jsonb_typeof(e.variants) = 'array'
+                                                              THEN e.variants ELSE '[]' END) x
                               WHERE x -> 'version' = to_jsonb(v.version)))) AS versions,
          (SELECT c.timezone FROM customers c WHERE c.id = $2) AS time_zone
     FROM programs p

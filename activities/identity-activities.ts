@@ -1,9 +1,7 @@
 // Hands a merged customer's journey state to the surviving customer's workflow.
 import { Context } from '@temporalio/activity';
-import { customerWorkflowId } from '../src/temporal/addressing';
-import { absorbSignal } from '../workflows/customer-signals';
-import type { CustomerWorkflowInput } from '../workflows/customer-workflow';
 import type { CustomerState } from '../src/core/state';
+import { createCustomerClient } from '../src/temporal/customer-client';
 
 export function createIdentityActivities() {
   return {
@@ -13,15 +11,7 @@ export function createIdentityActivities() {
       state: CustomerState;
     }): Promise<void> {
       const { client, info } = Context.current();
-      const args: [CustomerWorkflowInput] = [{ customerId: input.survivorId }];
-      // signalWithStart: the survivor's workflow may not be running (no event of theirs yet).
-      await client.workflow.signalWithStart('customerWorkflow', {
-        workflowId: customerWorkflowId(input.survivorId),
-        taskQueue: info.taskQueue,
-        args,
-        signal: absorbSignal,
-        signalArgs: [{ fromCustomerId: input.fromCustomerId, state: { ...input.state, mergedInto: undefined } }],
-      });
+      await createCustomerClient(client, info.taskQueue).absorb(input.survivorId, input.fromCustomerId, input.state);
     },
   };
 }

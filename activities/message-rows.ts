@@ -8,7 +8,7 @@ import { sqlRows, type Db } from '../src/db/prisma';
 import { emailDigestSql, suppressionKindsSql } from '../src/messaging/suppressions';
 import { consentFieldsSql, subscriptionsSql, type ConsentFields } from '../src/messaging/unsubscribe';
 import { currentTemplateSql, type CurrentTemplate } from '../src/templates/template-service';
-import { profileScopeSql, scopeOf, type ProfileScopeRow } from './profile-scope';
+import { profileScopeSql, scopeOf, type ProfileScopeRow } from '../src/customers/profile-scope';
 
 export interface MessageState {
   status: string;
@@ -50,7 +50,8 @@ const WRITE_OR_READ = `
       key text, customer_id text, enrollment_id text, program_id text, version int, variant text,
       step_id text, channel text, template_id text, scheduled_at timestamptz, created_at timestamptz)
   ), written AS (
-    INSERT INTO messages (key, customer_id, enrollment_id, program_id, version, variant, step_id, channel, template_id, status, scheduled_at, created_at)
+    INSERT INTO messages (key, customer_id, enrollment_id, program_id, version, variant, step_id, channel, template_id,
+                          status, scheduled_at, created_at)
     SELECT key, customer_id, enrollment_id, program_id, version, variant, step_id, channel, template_id, 'queued',
            scheduled_at AT TIME ZONE 'UTC', created_at AT TIME ZONE 'UTC'
       FROM input
@@ -66,10 +67,12 @@ const WRITE_OR_READ = `
          p.*,
          (SELECT coalesce(jsonb_object_agg(d.digest, ${suppressionKindsSql('d.digest')}), '{}'::jsonb)
             FROM (SELECT DISTINCT ${emailDigestSql('e.email')} AS digest
-                    FROM (SELECT x.value AS email FROM customer_identifiers x WHERE x.customer_id = req.customer_id AND x.kind = 'email'
+                    FROM (SELECT x.value AS email FROM customer_identifiers x
+                           WHERE x.customer_id = req.customer_id AND x.kind = 'email'
                           UNION ALL
                           SELECT c.traits->>'email' FROM customers c
-                           WHERE c.id = req.customer_id AND jsonb_typeof(c.traits->'email') = 'string') e) d) AS suppression_kinds,
+                           WHERE c.id = req.customer_id AND jsonb_typeof(c.traits->'email') = 'string') e) d)
+           AS suppression_kinds,
          ${consentFieldsSql('req.program_id', 'req.version')} AS consent,
          ${subscriptionsSql('req.customer_id')} AS subscriptions,
          (SELECT to_jsonb(t) FROM (${currentTemplateSql('req.template_id')}) t) AS template

@@ -4,7 +4,7 @@ import type { Prisma } from '../generated/prisma/client';
 import { localHour, nextAllowedTime } from '../src/core/time';
 import type { ActivityDeps } from './deps';
 import type { PersonalizedWaitInput, ProfileScope } from '../src/core/calls';
-import { loadProfileScope, pickFields } from './profile-scope';
+import { loadProfileScope, pickFields } from '../src/customers/profile-scope';
 
 const DAY_MS = 86_400_000;
 

@@ -1,13 +1,13 @@
 // Previews and test sends: the current template rendered for a real customer (their profile,
 // traits and product recommendations), shown to the marketer or emailed to an address they give.
 import { randomUUID } from 'node:crypto';
-import { createRecommendationActivities } from '../../activities/recommendation-activities';
-import { loadProfileScope } from '../../activities/profile-scope';
+import { loadProfileScope } from '../customers/profile-scope';
 import type { CustomerEvent } from '../core/state';
 import { HttpError, NotFoundError } from '../api/errors';
 import type { Db } from '../db/prisma';
 import { EmailRejectedError, EmailUnavailableError, type EmailSender } from '../messaging/email-sender';
 import type { UnsubscribeLinks } from '../messaging/unsubscribe';
+import { recommendProducts } from '../recommendations/recommend';
 import { createRenderer, type RenderContext } from './render';
 import type { TemplateService } from './template-service';
 
@@ -32,7 +32,6 @@ export interface PreviewDeps {
 export function createTemplatePreview(deps: PreviewDeps) {
   const { db, templates } = deps;
   const renderer = createRenderer();
-  const recommendations = createRecommendationActivities({ db });
 
   async function contextFor(request: PreviewRequest, now: Date): Promise<RenderContext> {
     const event: CustomerEvent | null = request.event
@@ -46,7 +45,7 @@ export function createTemplatePreview(deps: PreviewDeps) {
       throw new NotFoundError(`customer ${customerId}`);
     const [scope, recs] = await Promise.all([
       loadProfileScope(db, customerId),
-      recommendations.recommendProducts({
+      recommendProducts(db, {
         customerId,
         entryEvent: event ?? { id: 'preview', type: 'preview', occurredAt: now.toISOString(), properties: {} },
         count: PREVIEW_RECOMMENDATIONS,

@@ -2,13 +2,14 @@
 // needed) and read the journey state. Workflow ids come from addressing.ts only.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
+  absorbSignal,
   customerEventSignal,
   journeyStateQuery,
   mergeIntoSignal,
   type JourneySnapshot,
 } from '../../workflows/customer-signals';
 import type { CustomerWorkflowInput } from '../../workflows/customer-workflow';
-import type { CustomerEvent } from '../core/state';
+import type { CustomerEvent, CustomerState } from '../core/state';
 import { CUSTOMER_ID_KEY } from '../../workflows/search-attributes';
 import { customerWorkflowId } from './addressing';
 import { fetchRunChain, type WorkflowRun } from './workflow-histories';
@@ -22,6 +23,8 @@ export interface CustomerClient {
   terminate(customerId: string, reason: string): Promise<void>;
   /** Tells a merged customer's workflow to hand its journey to the survivor and end. */
   mergeInto(customerId: string, survivorId: string): Promise<void>;
+  /** Hands a merged customer's journey state to the survivor's workflow (the merged run's last act). */
+  absorb(survivorId: string, fromCustomerId: string, state: CustomerState): Promise<void>;
   /** The histories of the customer's workflow runs (continue-as-new chain), oldest first. */
   runs(customerId: string, options?: { maxRuns?: number }): Promise<{ runs: WorkflowRun[]; truncated: boolean }>;
 }
@@ -59,6 +62,17 @@ export function createCustomerClient(client: Client, taskQueue: string): Custome
         args: [input],
         signal: mergeIntoSignal,
         signalArgs: [{ survivorId }],
+      });
+    },
+    async absorb(survivorId, fromCustomerId, state) {
+      const input: CustomerWorkflowInput = { customerId: survivorId };
+      // signalWithStart: the survivor's workflow may not be running (no event of theirs yet).
+      await client.workflow.signalWithStart('customerWorkflow', {
+        workflowId: customerWorkflowId(survivorId),
+        taskQueue,
+        args: [input],
+        signal: absorbSignal,
+        signalArgs: [{ fromCustomerId, state: { ...state, mergedInto: undefined } }],
       });
     },
     async journeyState(customerId) {

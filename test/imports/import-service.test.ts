@@ -5,7 +5,7 @@ import pino from 'pino';
 import { createImportService, type ImportService } from '../../src/imports/import-service';
 import type { ImportFormat, ImportKind } from '../../src/imports/import-schemas';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { loadProfileScope } from '../../activities/profile-scope';
+import { loadProfileScope } from '../../src/customers/profile-scope';
 import { evaluate } from '../../src/core/conditions';
 
 let database: TestDatabase;

@@ -1,5 +1,5 @@
 // pickFields: a profile cut down to the paths a condition reads, for the workflow's history.
-import { pickFields } from '../../activities/profile-scope';
+import { pickFields } from '../../src/customers/profile-scope';
 
 const scope = {
   profile: {

@@ -1,6 +1,6 @@
 // Reads a customer's profile and computed traits in the shape conditions and templates use.
-import type { ProfileScope } from '../src/core/calls';
-import { sqlRows, type Db } from '../src/db/prisma';
+import type { ProfileScope } from '../core/calls';
+import { sqlRows, type Db } from '../db/prisma';
 
 /**
  * One row of what a customer's scope is built from (`scopeOf`), for the customer whose id is the

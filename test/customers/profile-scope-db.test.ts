@@ -2,7 +2,7 @@
 // equal what the Prisma read they replaced returned (kept here as the reference), for a customer
 // with everything, one with nothing, and one that does not exist.
 import { createMessageRows } from '../../activities/message-rows';
-import { loadProfileScope } from '../../activities/profile-scope';
+import { loadProfileScope } from '../../src/customers/profile-scope';
 import type { ProfileScope, SendMessageInput } from '../../src/core/calls';
 import type { Db } from '../../src/db/prisma';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';

@@ -1,0 +1,61 @@
+// The one-way layers are a lint rule, not a convention (eslint.config.mjs): an import against the
+// arrows fails `npm run lint` with a message that says which way they point. Each case lints a
+// piece of code as if it were an existing file of that layer.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const root = join(__dirname, '../..');
+
+interface Case {
+  filePath: string;
+  code: string;
+}
+
+function lint(cases: Case[]): { ruleId: string | null; message: string }[][] {
+  const out = execFileSync('node', [join(__dirname, 'lint-texts.mjs'), JSON.stringify(cases)], { cwd: root });
+  return JSON.parse(out.toString()) as { ruleId: string | null; message: string }[][];
+}
+
+const restricted = (messages: { ruleId: string | null; message: string }[]) =>
+  messages.filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports').map((m) => m.message);
+
+test('imports against the layers fail lint, and the ones along them pass', () => {
+  const [
+    appToActivities,
+    appToWorkflows,
+    activityToWorkflows,
+    workflowToApp,
+    coreToApp,
+    adapterToWorkflows,
+    rootToActivities,
+  ] = lint(
+    [
+      { filePath: 'src/templates/render.ts', code: "export { createActivities } from '../../activities';\n" },
+      {
+        filePath: 'src/templates/render.ts',
+        code: "export { absorbSignal } from '../../workflows/customer-signals';\n",
+      },
+      { filePath: 'activities/deps.ts', code: "export { absorbSignal } from '../workflows/customer-signals';\n" },
+      { filePath: 'workflows/driver.ts', code: "export { createDb } from '../src/db/prisma';\n" },
+      { filePath: 'src/core/engine.ts', code: "export { createDb } from '../db/prisma';\n" },
+      {
+        filePath: 'src/temporal/addressing.ts',
+        code: "export { absorbSignal } from '../../workflows/customer-signals';\n",
+      },
+      { filePath: 'src/worker/create-worker.ts', code: "export { createActivities } from '../../activities';\n" },
+    ].map((c) => ({ ...c, filePath: join(root, c.filePath) })),
+  );
+
+  expect(restricted(appToActivities!)).toEqual([
+    expect.stringContaining('src/ does not import activities/ or workflows/'),
+  ]);
+  expect(restricted(appToWorkflows!)).toEqual([
+    expect.stringContaining('src/ does not import activities/ or workflows/'),
+  ]);
+  expect(restricted(activityToWorkflows!)).toEqual([expect.stringContaining('Activities do not import workflow code')]);
+  expect(restricted(workflowToApp!)).not.toEqual([]);
+  expect(restricted(coreToApp!)).not.toEqual([]);
+  // The Temporal adapter and the composition roots may.
+  expect(restricted(adapterToWorkflows!)).toEqual([]);
+  expect(restricted(rootToActivities!)).toEqual([]);
+}, 120_000);
