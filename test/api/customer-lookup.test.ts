@@ -36,21 +36,25 @@ afterAll(async () => {
 
 const lookup = (query: string, auth?: string | null) => api.request('GET', `/v1/customers?${query}`, { auth });
 
-test('finds the customer by email (any case), loyalty card or anonymous id, with the profile GET /v1/customers/:id gives', async () => {
-  const profile = await api.request('GET', `/v1/customers/${anaId}`);
-  expect(profile.status).toBe(200);
-  for (const query of [
-    'email=ana@example.com',
-    'email=Ana%40Example.COM',
-    'loyaltyId=LOYAL-ANA',
-    'anonymousId=web-ana',
-  ]) {
-    const res = await lookup(query);
-    expect({ query, status: res.status }).toEqual({ query, status: 200 });
-    expect(res.body).toEqual(profile.body);
-  }
-  expect(profile.body).toMatchObject({ id: anaId, traits: { firstName: 'Ana' } });
-});
+test(
+  'finds the customer by email (any case), loyalty card or anonymous id, ' +
+    'with the profile GET /v1/customers/:id gives',
+  async () => {
+    const profile = await api.request('GET', `/v1/customers/${anaId}`);
+    expect(profile.status).toBe(200);
+    for (const query of [
+      'email=ana@example.com',
+      'email=Ana%40Example.COM',
+      'loyaltyId=LOYAL-ANA',
+      'anonymousId=web-ana',
+    ]) {
+      const res = await lookup(query);
+      expect({ query, status: res.status }).toEqual({ query, status: 200 });
+      expect(res.body).toEqual(profile.body);
+    }
+    expect(profile.body).toMatchObject({ id: anaId, traits: { firstName: 'Ana' } });
+  },
+);
 
 test('an identifier nobody holds is a 404', async () => {
   const res = await lookup('loyaltyId=LOYAL-NOBODY');

@@ -40,29 +40,33 @@ const description: DeploymentDescription = {
   ],
 };
 
-test('describe prints the routing, open workflows per version, and which retired builds still need their workers', () => {
-  expect(renderDeployment(description)).toBe(
-    [
-      'deployment  kairos',
-      'current     b2c3d4e5f6a7',
-      'ramping     c3d4e5f6a7b8 at 12.5%',
-      'versions',
-      '  build         status      open  pinned  auto-upgrade  created',
-      `  a1b2c3d4e5f6  draining       3       1             2  ${created}`,
-      `  0f1e2d3c4b5a  drained        2       0             2  ${created}`,
-      '  9a8b7c6d5e4f  drained        0       0             0  ?',
-      `  b2c3d4e5f6a7  current      120       2           118  ${created}`,
-      `  c3d4e5f6a7b8  ramping        7       0             7  ${created}`,
-      'neither current nor ramping',
-      '  a1b2c3d4e5f6  keep its workers: 1 pinned workflow runs on it until it ends',
-      '  0f1e2d3c4b5a  its workers can stop: its 2 open workflows are auto-upgrade and move at their next task',
-      '  9a8b7c6d5e4f  its workers can stop: no open workflows',
-      'open: running workflows whose last workflow task ran on the build (from visibility, moments behind).',
-      'Pinned ones stay on it until they end; auto-upgrade ones move to the current (or ramping) build at their next task.',
-      '',
-    ].join('\n'),
-  );
-});
+test(
+  'describe prints the routing, open workflows per version, ' + 'and which retired builds still need their workers',
+  () => {
+    expect(renderDeployment(description)).toBe(
+      [
+        'deployment  kairos',
+        'current     b2c3d4e5f6a7',
+        'ramping     c3d4e5f6a7b8 at 12.5%',
+        'versions',
+        '  build         status      open  pinned  auto-upgrade  created',
+        `  a1b2c3d4e5f6  draining       3       1             2  ${created}`,
+        `  0f1e2d3c4b5a  drained        2       0             2  ${created}`,
+        '  9a8b7c6d5e4f  drained        0       0             0  ?',
+        `  b2c3d4e5f6a7  current      120       2           118  ${created}`,
+        `  c3d4e5f6a7b8  ramping        7       0             7  ${created}`,
+        'neither current nor ramping',
+        '  a1b2c3d4e5f6  keep its workers: 1 pinned workflow runs on it until it ends',
+        '  0f1e2d3c4b5a  its workers can stop: its 2 open workflows are auto-upgrade and move at their next task',
+        '  9a8b7c6d5e4f  its workers can stop: no open workflows',
+        'open: running workflows whose last workflow task ran on the build (from visibility, moments behind).',
+        'Pinned ones stay on it until they end; ' +
+          'auto-upgrade ones move to the current (or ramping) build at their next task.',
+        '',
+      ].join('\n'),
+    );
+  },
+);
 
 test('several pinned workflows, one auto-upgrade workflow, unversioned current, a routing change under way', () => {
   const text = renderDeployment({

@@ -79,22 +79,25 @@ describe('daylight-saving changes, against an independent walk of the wall clock
     expect(london('2027-03-28T00:30:00Z', { at: '23:30' })).toBe('2027-03-28 23:30 sun');
   });
 
-  test('a time inside the gap moves forward by the gap; a time that happens twice is its first occurrence ahead', () => {
-    // 01:30 does not exist in London on 2027-03-28: 02:30 BST (01:30Z), whenever the customer entered.
-    expect(iso(nextAllowedTime(at('2027-03-27T12:00:00Z'), { at: '01:30' }, 'Europe/London'))).toBe(
-      '2027-03-28T01:30:00.000Z',
-    );
-    expect(iso(nextAllowedTime(at('2027-03-27T23:30:00Z'), { at: '01:30' }, 'Europe/London'))).toBe(
-      '2027-03-28T01:30:00.000Z',
-    );
-    // 01:30 happens twice in New York on 2026-11-01: EDT (05:30Z), then EST (06:30Z).
-    expect(iso(nextAllowedTime(at('2026-10-31T16:00:00Z'), { at: '01:30' }, 'America/New_York'))).toBe(
-      '2026-11-01T05:30:00.000Z',
-    );
-    expect(iso(nextAllowedTime(at('2026-11-01T05:45:00Z'), { at: '01:30' }, 'America/New_York'))).toBe(
-      '2026-11-01T06:30:00.000Z',
-    );
-  });
+  test(
+    'a time inside the gap moves forward by the gap; ' + 'a time that happens twice is its first occurrence ahead',
+    () => {
+      // 01:30 does not exist in London on 2027-03-28: 02:30 BST (01:30Z), whenever the customer entered.
+      expect(iso(nextAllowedTime(at('2027-03-27T12:00:00Z'), { at: '01:30' }, 'Europe/London'))).toBe(
+        '2027-03-28T01:30:00.000Z',
+      );
+      expect(iso(nextAllowedTime(at('2027-03-27T23:30:00Z'), { at: '01:30' }, 'Europe/London'))).toBe(
+        '2027-03-28T01:30:00.000Z',
+      );
+      // 01:30 happens twice in New York on 2026-11-01: EDT (05:30Z), then EST (06:30Z).
+      expect(iso(nextAllowedTime(at('2026-10-31T16:00:00Z'), { at: '01:30' }, 'America/New_York'))).toBe(
+        '2026-11-01T05:30:00.000Z',
+      );
+      expect(iso(nextAllowedTime(at('2026-11-01T05:45:00Z'), { at: '01:30' }, 'America/New_York'))).toBe(
+        '2026-11-01T06:30:00.000Z',
+      );
+    },
+  );
 
   test('quiet hours that end on the spring-forward day release that morning', () => {
     const quiet = { start: '21:00', end: '08:00' };

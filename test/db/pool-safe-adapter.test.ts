@@ -34,32 +34,36 @@ test('transactions whose connection is killed before COMMIT do not use up the po
   // Short: without the fix the pool is gone and the transactions wait for it until this limit.
 }, 30_000);
 
-test('a connection that fails while it is handed to a waiting transaction fails that transaction, not the process', async () => {
-  const db = createDb({ url: database.url, poolSize: 1 });
-  try {
-    await db.$queryRaw`SELECT 1`;
-    const pool = poolOf(db)!;
-    const held = await new Promise<PoolClient>(
-      (resolve, reject) => void pool.connect((err, client) => (err ? reject(err) : resolve(client!))),
-    );
-    const waiting = db.$transaction(async (tx) => tx.$queryRaw`SELECT 1`);
-    waiting.catch(() => undefined);
-    while (pool.waitingCount === 0) await new Promise((r) => setTimeout(r, 10));
-    // As in PostgreSQL's fast shutdown: the read that frees the connection also carries the server's
-    // notice. Releasing hands the connection to the transaction, and the notice comes before the
-    // transaction has awaited it; nobody listened, so the error was thrown and ended the process.
-    held.release();
-    const notice = Object.assign(new Error('terminating connection due to administrator command'), {
-      severity: 'FATAL',
-      code: '57P01',
-    });
-    (held as unknown as { connection: { emit(event: string, msg: unknown): void } }).connection.emit(
-      'errorMessage',
-      notice,
-    );
-    await expect(waiting).rejects.toThrow();
-    await expect(db.$queryRaw`SELECT 1 AS one`).resolves.toEqual([{ one: 1 }]);
-  } finally {
-    await db.$disconnect();
-  }
-}, 30_000);
+test(
+  'a connection that fails while it is handed to a waiting ' + 'transaction fails that transaction, not the process',
+  async () => {
+    const db = createDb({ url: database.url, poolSize: 1 });
+    try {
+      await db.$queryRaw`SELECT 1`;
+      const pool = poolOf(db)!;
+      const held = await new Promise<PoolClient>(
+        (resolve, reject) => void pool.connect((err, client) => (err ? reject(err) : resolve(client!))),
+      );
+      const waiting = db.$transaction(async (tx) => tx.$queryRaw`SELECT 1`);
+      waiting.catch(() => undefined);
+      while (pool.waitingCount === 0) await new Promise((r) => setTimeout(r, 10));
+      // As in PostgreSQL's fast shutdown: the read that frees the connection also carries the server's
+      // notice. Releasing hands the connection to the transaction, and the notice comes before the
+      // transaction has awaited it; nobody listened, so the error was thrown and ended the process.
+      held.release();
+      const notice = Object.assign(new Error('terminating connection due to administrator command'), {
+        severity: 'FATAL',
+        code: '57P01',
+      });
+      (held as unknown as { connection: { emit(event: string, msg: unknown): void } }).connection.emit(
+        'errorMessage',
+        notice,
+      );
+      await expect(waiting).rejects.toThrow();
+      await expect(db.$queryRaw`SELECT 1 AS one`).resolves.toEqual([{ one: 1 }]);
+    } finally {
+      await db.$disconnect();
+    }
+  },
+  30_000,
+);

@@ -32,18 +32,22 @@ test('free ports pass, and stay free', async () => {
   ).resolves.toBeUndefined();
 });
 
-test('a taken port is named, with what wanted it, the variable that moves it, and that Kairos may already be running', async () => {
-  const free = await freePort();
-  const error = await ensurePortsFree([
-    { host: '127.0.0.1', port: free, what: 'the local SendGrid sink', variable: 'KAIROS_SINK_PORT' },
-    { host: '127.0.0.1', port: takenPort, what: 'the Kairos API', variable: 'KAIROS_API_PORT' },
-  ]).catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(Error);
-  expect((error as Error).message).toBe(
-    `Port ${takenPort} on 127.0.0.1 (the Kairos API) is already in use: Kairos may already be running (another npm start?). ` +
-      'Stop it, or set KAIROS_API_PORT to a free port.',
-  );
-});
+test(
+  'a taken port is named, with what wanted it, ' + 'the variable that moves it, and that Kairos may already be running',
+  async () => {
+    const free = await freePort();
+    const error = await ensurePortsFree([
+      { host: '127.0.0.1', port: free, what: 'the local SendGrid sink', variable: 'KAIROS_SINK_PORT' },
+      { host: '127.0.0.1', port: takenPort, what: 'the Kairos API', variable: 'KAIROS_API_PORT' },
+    ]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe(
+      `Port ${takenPort} on 127.0.0.1 (the Kairos API) is already in use: ` +
+        `Kairos may already be running (another npm start?). ` +
+        'Stop it, or set KAIROS_API_PORT to a free port.',
+    );
+  },
+);
 
 test("npm start's ports: API and sink, and Temporal's two unless TEMPORAL_ADDRESS names a server", () => {
   const config = loadConfig({ DATABASE_URL: 'postgresql://unused' });

@@ -33,7 +33,8 @@ afterAll(async () => {
 }, DRILL_TIMEOUT_MS);
 
 test(
-  `a database outage during a load of ${CUSTOMERS} customers answers 503s, leaves no partial rows, loses and doubles nothing`,
+  `a database outage during a load of ${CUSTOMERS} customers answers 503s, ` +
+    `leaves no partial rows, loses and doubles nothing`,
   async () => {
     const budget = drillBudget();
     let outage: Promise<void> | undefined;

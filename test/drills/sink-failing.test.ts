@@ -31,7 +31,10 @@ const fault = (method: 'POST' | 'DELETE', spec?: { status: number }) =>
     body: spec && JSON.stringify(spec),
   }).then((r) => expect(r.status).toBeLessThan(300));
 
-/** 500s until the first send has been refused and half the fault time has passed, then 429s; returns when the fault ends. */
+/**
+ * 500s until the first send has been refused and half the fault time has passed, then 429s; returns when the fault
+ * ends.
+ */
 async function faultWindow(budget: DrillBudget): Promise<number> {
   await fault('POST', { status: 500 });
   await eventually(

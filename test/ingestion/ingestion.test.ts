@@ -33,20 +33,23 @@ afterAll(async () => {
 
 const signup = (eventId: string, email: string) => ({ eventId, type: 'signup', customer: { email }, properties: {} });
 
-test('an event id seen before answers with its first customer and writes nothing, not even a new customer', async () => {
-  const { db } = database;
-  const first = await ingestion.ingest(signup('dup-1', 'ana@example.com'));
-  expect(first).toMatchObject({ duplicate: false, delivered: true });
-  const customersBefore = await db.customer.count();
+test(
+  'an event id seen before answers with its first ' + 'customer and writes nothing, not even a new customer',
+  async () => {
+    const { db } = database;
+    const first = await ingestion.ingest(signup('dup-1', 'ana@example.com'));
+    expect(first).toMatchObject({ duplicate: false, delivered: true });
+    const customersBefore = await db.customer.count();
 
-  // Same id, another person: the customer this reference would create is rolled back with the event.
-  const again = await ingestion.ingest(signup('dup-1', 'someone-new@example.com'));
-  expect(again).toMatchObject({ eventId: 'dup-1', customerId: first.customerId, duplicate: true });
-  expect(await db.customer.count()).toBe(customersBefore);
-  expect(await db.customerIdentifier.count({ where: { value: 'someone-new@example.com' } })).toBe(0);
-  expect(await db.event.count({ where: { id: 'dup-1' } })).toBe(1);
-  expect(signalled.filter((id) => id === 'dup-1')).toHaveLength(1);
-});
+    // Same id, another person: the customer this reference would create is rolled back with the event.
+    const again = await ingestion.ingest(signup('dup-1', 'someone-new@example.com'));
+    expect(again).toMatchObject({ eventId: 'dup-1', customerId: first.customerId, duplicate: true });
+    expect(await db.customer.count()).toBe(customersBefore);
+    expect(await db.customerIdentifier.count({ where: { value: 'someone-new@example.com' } })).toBe(0);
+    expect(await db.event.count({ where: { id: 'dup-1' } })).toBe(1);
+    expect(signalled.filter((id) => id === 'dup-1')).toHaveLength(1);
+  },
+);
 
 test('delivered marks reach the rows without a flush, each once', async () => {
   const { db } = database;

@@ -88,7 +88,8 @@ export async function finished(db: Db, customerIds: string[], what: string, time
       const [row] = await db.$queryRaw<{ open: bigint }[]>`
       SELECT count(*) AS open FROM journey_steps s
       WHERE s.customer_id = ANY(${customerIds}) AND s.kind = 'enter' AND s.outcome = 'entered'
-        AND NOT EXISTS (SELECT 1 FROM journey_steps x WHERE x.enrollment_id = s.enrollment_id AND x.kind = 'exit' AND NOT (x.detail ? 'next'))`;
+        AND NOT EXISTS (SELECT 1 FROM journey_steps x
+                         WHERE x.enrollment_id = s.enrollment_id AND x.kind = 'exit' AND NOT (x.detail ? 'next'))`;
       return Number(row!.open) === 0;
     },
     timeoutMs,

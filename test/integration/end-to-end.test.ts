@@ -93,24 +93,27 @@ test('a signup posted over HTTP runs the customer workflow and sends the welcome
   expect(profile.body.events.map((e: { id: string }) => e.id)).toEqual(['signup-ana']);
 });
 
-test('the same event id posted three times is stored once, answered 202 then 200 duplicate, and acts once', async () => {
-  const bo = await identify('bo@example.com', 'Bo');
-  const post = () =>
-    api.request('POST', '/v1/events', {
-      json: { eventId: 'signup-bo', type: 'signup', customer: { email: 'bo@example.com' } },
-    });
-  const responses = [await post(), await post(), await post()];
-  expect(responses.map((r) => r.status)).toEqual([202, 200, 200]);
-  expect(responses.map((r) => r.body.duplicate)).toEqual([false, true, true]);
-  expect(new Set(responses.map((r) => r.body.customerId))).toEqual(new Set([bo]));
+test(
+  'the same event id posted three times is stored once, ' + 'answered 202 then 200 duplicate, and acts once',
+  async () => {
+    const bo = await identify('bo@example.com', 'Bo');
+    const post = () =>
+      api.request('POST', '/v1/events', {
+        json: { eventId: 'signup-bo', type: 'signup', customer: { email: 'bo@example.com' } },
+      });
+    const responses = [await post(), await post(), await post()];
+    expect(responses.map((r) => r.status)).toEqual([202, 200, 200]);
+    expect(responses.map((r) => r.body.duplicate)).toEqual([false, true, true]);
+    expect(new Set(responses.map((r) => r.body.customerId))).toEqual(new Set([bo]));
 
-  await exited('welcome/signup-bo');
-  expect(await world.database.db.event.count({ where: { id: 'signup-bo' } })).toBe(1);
-  expect(inbox('bo@example.com')).toHaveLength(1);
-  expect(await world.database.db.message.count({ where: { customerId: bo } })).toBe(1);
-  const entered = (await stepsOf('welcome/signup-bo')).filter((s) => s.kind === 'enter');
-  expect(entered.map((s) => s.outcome)).toEqual(['entered']);
-});
+    await exited('welcome/signup-bo');
+    expect(await world.database.db.event.count({ where: { id: 'signup-bo' } })).toBe(1);
+    expect(inbox('bo@example.com')).toHaveLength(1);
+    expect(await world.database.db.message.count({ where: { customerId: bo } })).toBe(1);
+    const entered = (await stepsOf('welcome/signup-bo')).filter((s) => s.kind === 'enter');
+    expect(entered.map((s) => s.outcome)).toEqual(['entered']);
+  },
+);
 
 test('the same event id posted concurrently is stored and acted on once', async () => {
   const cy = await identify('cy@example.com', 'Cy');
@@ -186,7 +189,8 @@ test('a batch of 3 valid events and 1 invalid one is a 207 with a result per ite
 
 test('the customer workflow id is deterministic: a second start for the same customer is refused', async () => {
   const fay = await identify('fay@example.com', 'Fay');
-  await api.request('POST', '/v1/events', { json: { type: 'signup', customer: { id: fay } } }); // an event a program uses
+  // an event a program uses
+  await api.request('POST', '/v1/events', { json: { type: 'signup', customer: { id: fay } } });
   const start = world.env.client.workflow.start('customerWorkflow', {
     workflowId: `customer:${fay}`,
     taskQueue: TEST_TASK_QUEUE,

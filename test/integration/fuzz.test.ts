@@ -239,24 +239,29 @@ const rows = async () => {
   };
 };
 
-test(`${PAYLOADS.toLocaleString('en')} malformed payloads to the ingest routes: each a 4xx problem+json, never a 5xx or a stack trace, and no row written`, async () => {
-  const sent = new Map<string, number>();
-  const send = async ({ route, raw }: { route: string; raw: string | Uint8Array }) => {
-    sent.set(route, (sent.get(route) ?? 0) + 1);
-    expectRefused(await api.request('POST', route, { raw, auth }), route);
-  };
-  const payload = fc.oneof(...routes.map(({ route, payloads }) => payloads.map((raw) => ({ route, raw }))));
-  const empty = { customers: 0, identifiers: 0, events: 0 };
-  await fc.assert(
-    fc.asyncProperty(fc.array(payload, { minLength: CONCURRENCY, maxLength: CONCURRENCY }), async (batch) => {
-      await Promise.all(batch.map(send));
-      // Every request of the batch was refused: not even a customer or an identifier may be left.
-      expect(await rows()).toEqual(empty);
-    }),
-    { numRuns: PAYLOADS / CONCURRENCY },
-  );
-  for (const { route } of routes) expect(sent.get(route)).toBeGreaterThan(PAYLOADS / 4);
-}, 600_000);
+test(
+  `${PAYLOADS.toLocaleString('en')} malformed payloads to the ingest routes: ` +
+    `each a 4xx problem+json, never a 5xx or a stack trace, and no row written`,
+  async () => {
+    const sent = new Map<string, number>();
+    const send = async ({ route, raw }: { route: string; raw: string | Uint8Array }) => {
+      sent.set(route, (sent.get(route) ?? 0) + 1);
+      expectRefused(await api.request('POST', route, { raw, auth }), route);
+    };
+    const payload = fc.oneof(...routes.map(({ route, payloads }) => payloads.map((raw) => ({ route, raw }))));
+    const empty = { customers: 0, identifiers: 0, events: 0 };
+    await fc.assert(
+      fc.asyncProperty(fc.array(payload, { minLength: CONCURRENCY, maxLength: CONCURRENCY }), async (batch) => {
+        await Promise.all(batch.map(send));
+        // Every request of the batch was refused: not even a customer or an identifier may be left.
+        expect(await rows()).toEqual(empty);
+      }),
+      { numRuns: PAYLOADS / CONCURRENCY },
+    );
+    for (const { route } of routes) expect(sent.get(route)).toBeGreaterThan(PAYLOADS / 4);
+  },
+  600_000,
+);
 
 describe('after the fuzz', () => {
   test('nothing was stored, and the server still answers and ingests', async () => {

@@ -14,7 +14,10 @@ export interface HttpResponse {
 }
 
 export interface RequestOptions {
-  /** A raw body sent as is (for malformed or oversized payloads, or bytes that are not UTF-8); `json` is ignored then. */
+  /**
+   * A raw body sent as is (for malformed or oversized payloads, or bytes that are not UTF-8); `json` is ignored
+   * then.
+   */
   raw?: string | Uint8Array;
   json?: unknown;
   /** Authorization header: the admin key by default, `null` to send none. */

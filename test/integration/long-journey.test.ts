@@ -80,112 +80,119 @@ async function runsOf(workflowId: string): Promise<WorkflowExecutionInfo[]> {
   return runs;
 }
 
-test('a 3-wait journey with 300 events arriving while it waits spans several runs, and every effect happens once', async () => {
-  const { db } = world.database;
-  const identified = await api.request('POST', '/v1/customers/identify', {
-    json: { customer: { email: 'gus@example.com' } },
-  });
-  const id = (gus = identified.body.customerId as string);
-  const customer = { id };
-  const inbox = () => world.sink.store.list({ to: 'gus@example.com' });
+test(
+  'a 3-wait journey with 300 events arriving while it waits spans several runs, ' + 'and every effect happens once',
+  async () => {
+    const { db } = world.database;
+    const identified = await api.request('POST', '/v1/customers/identify', {
+      json: { customer: { email: 'gus@example.com' } },
+    });
+    const id = (gus = identified.body.customerId as string);
+    const customer = { id };
+    const inbox = () => world.sink.store.list({ to: 'gus@example.com' });
 
-  expect(
-    (await api.request('POST', '/v1/events', { json: { eventId: 'gus-start', type: 'journey_start', customer } }))
-      .status,
-  ).toBe(202);
-  // A third of the page views during each wait: they land while the drip is parked.
-  for (let b = 0; b < PAGE_VIEWS / BATCH; b++) {
-    const events = Array.from({ length: BATCH }, (_, i) => ({
-      eventId: `gus-pv-${b}-${i}`,
-      type: 'page_view',
-      customer,
-      properties: { page: `/p/${i}` },
-    }));
-    const res = await api.request('POST', '/v1/events/batch', { json: { events } });
-    expect(res.status).toBe(207);
-    expect(res.body).toMatchObject({ accepted: BATCH, rejected: 0 });
-    await eventually(async () => inbox().length > b, 60_000, `drip message ${b + 1}`);
-  }
+    expect(
+      (await api.request('POST', '/v1/events', { json: { eventId: 'gus-start', type: 'journey_start', customer } }))
+        .status,
+    ).toBe(202);
+    // A third of the page views during each wait: they land while the drip is parked.
+    for (let b = 0; b < PAGE_VIEWS / BATCH; b++) {
+      const events = Array.from({ length: BATCH }, (_, i) => ({
+        eventId: `gus-pv-${b}-${i}`,
+        type: 'page_view',
+        customer,
+        properties: { page: `/p/${i}` },
+      }));
+      const res = await api.request('POST', '/v1/events/batch', { json: { events } });
+      expect(res.status).toBe(207);
+      expect(res.body).toMatchObject({ accepted: BATCH, rejected: 0 });
+      await eventually(async () => inbox().length > b, 60_000, `drip message ${b + 1}`);
+    }
 
-  // Done: the drip has exited and every event has been applied.
-  await eventually(
-    async () =>
-      (await db.journeyStep.count({ where: { enrollmentId: 'drip/gus-start', kind: 'exit', outcome: 'exit_step' } })) >
-      0,
-    60_000,
-    'the drip to exit',
-  );
-  const state = await eventually(
-    async () => {
-      const s = await world.api.deps.customers.journeyState(id);
-      return s.eventsSeen === PAGE_VIEWS + 1 && s.enrollments.length === 0 && s;
-    },
-    60_000,
-    'all 301 events to be applied',
-  );
-  expect(state.eventsSeen).toBe(301); // under the 1,000 ids kept for dedupe, so every id is still held
-  expect(state.contactLog.map((c) => c.programId)).toEqual(['drip', 'drip', 'drip']);
+    // Done: the drip has exited and every event has been applied.
+    await eventually(
+      async () =>
+        (await db.journeyStep.count({
+          where: { enrollmentId: 'drip/gus-start', kind: 'exit', outcome: 'exit_step' },
+        })) > 0,
+      60_000,
+      'the drip to exit',
+    );
+    const state = await eventually(
+      async () => {
+        const s = await world.api.deps.customers.journeyState(id);
+        return s.eventsSeen === PAGE_VIEWS + 1 && s.enrollments.length === 0 && s;
+      },
+      60_000,
+      'all 301 events to be applied',
+    );
+    expect(state.eventsSeen).toBe(301); // under the 1,000 ids kept for dedupe, so every id is still held
+    expect(state.contactLog.map((c) => c.programId)).toEqual(['drip', 'drip', 'drip']);
 
-  // At least two continue-as-new hand-overs: one running run, the rest continued as new.
-  const runs = await eventually(
-    async () => {
-      const r = await runsOf(`customer:${id}`);
-      return r.length >= 3 && r.filter((x) => x.status.name === 'RUNNING').length === 1 && r;
-    },
-    45_000,
-    'the run chain in visibility',
-  );
-  expect(runs.filter((r) => r.status.name !== 'RUNNING').every((r) => r.status.name === 'CONTINUED_AS_NEW')).toBe(true);
-  expect(runs.find((r) => r.status.name === 'RUNNING')?.runId).toBe(state.run.runId);
+    // At least two continue-as-new hand-overs: one running run, the rest continued as new.
+    const runs = await eventually(
+      async () => {
+        const r = await runsOf(`customer:${id}`);
+        return r.length >= 3 && r.filter((x) => x.status.name === 'RUNNING').length === 1 && r;
+      },
+      45_000,
+      'the run chain in visibility',
+    );
+    expect(runs.filter((r) => r.status.name !== 'RUNNING').every((r) => r.status.name === 'CONTINUED_AS_NEW')).toBe(
+      true,
+    );
+    expect(runs.find((r) => r.status.name === 'RUNNING')?.runId).toBe(state.run.runId);
 
-  // Three messages, each sent once: at the sink and in the messages table.
-  expect(
-    inbox()
-      .map((m) => m.subject)
-      .sort(),
-  ).toEqual(['Drip 1', 'Drip 2', 'Drip 3']);
-  const messages = await db.message.findMany({ where: { customerId: id }, orderBy: { scheduledAt: 'asc' } });
-  expect(messages.map((m) => [m.stepId, m.status])).toEqual([
-    ['send-1', 'sent'],
-    ['send-2', 'sent'],
-    ['send-3', 'sent'],
-  ]);
+    // Three messages, each sent once: at the sink and in the messages table.
+    expect(
+      inbox()
+        .map((m) => m.subject)
+        .sort(),
+    ).toEqual(['Drip 1', 'Drip 2', 'Drip 3']);
+    const messages = await db.message.findMany({ where: { customerId: id }, orderBy: { scheduledAt: 'asc' } });
+    expect(messages.map((m) => [m.stepId, m.status])).toEqual([
+      ['send-1', 'sent'],
+      ['send-2', 'sent'],
+      ['send-3', 'sent'],
+    ]);
 
-  // No event applied twice (or missed): exactly one entry per page view, none refused.
-  // Step records are written in batches behind the journey: wait for the last batch.
-  const entries = await eventually(
-    async () => {
-      const rows = await db.journeyStep.groupBy({
-        by: ['programId', 'outcome'],
-        where: { customerId: id, kind: 'enter' },
-        _count: true,
-      });
-      return rows.reduce((n, r) => n + r._count, 0) >= PAGE_VIEWS + 1 && rows;
-    },
-    45_000,
-    'every entry record',
-  );
-  expect(entries.map((e) => [e.programId, e.outcome, e._count]).sort()).toEqual([
-    ['drip', 'entered', 1],
-    ['page-views', 'entered', PAGE_VIEWS],
-  ]);
-  const drips = await db.journeyStep.findMany({ where: { enrollmentId: 'drip/gus-start' }, orderBy: { at: 'asc' } });
-  expect(drips.filter((s) => s.kind === 'send').map((s) => [s.stepId, s.outcome])).toEqual([
-    ['send-1', 'sent'],
-    ['send-2', 'sent'],
-    ['send-3', 'sent'],
-  ]);
-  expect(drips.filter((s) => s.kind === 'wait').map((s) => s.stepId)).toEqual(['wait-1', 'wait-2', 'wait-3']);
+    // No event applied twice (or missed): exactly one entry per page view, none refused.
+    // Step records are written in batches behind the journey: wait for the last batch.
+    const entries = await eventually(
+      async () => {
+        const rows = await db.journeyStep.groupBy({
+          by: ['programId', 'outcome'],
+          where: { customerId: id, kind: 'enter' },
+          _count: true,
+        });
+        return rows.reduce((n, r) => n + r._count, 0) >= PAGE_VIEWS + 1 && rows;
+      },
+      45_000,
+      'every entry record',
+    );
+    expect(entries.map((e) => [e.programId, e.outcome, e._count]).sort()).toEqual([
+      ['drip', 'entered', 1],
+      ['page-views', 'entered', PAGE_VIEWS],
+    ]);
+    const drips = await db.journeyStep.findMany({ where: { enrollmentId: 'drip/gus-start' }, orderBy: { at: 'asc' } });
+    expect(drips.filter((s) => s.kind === 'send').map((s) => [s.stepId, s.outcome])).toEqual([
+      ['send-1', 'sent'],
+      ['send-2', 'sent'],
+      ['send-3', 'sent'],
+    ]);
+    expect(drips.filter((s) => s.kind === 'wait').map((s) => s.stepId)).toEqual(['wait-1', 'wait-2', 'wait-3']);
 
-  // Every event was stored once and delivered inline (none left to the relay); the delivered
-  // marks are written together, within a moment (src/ingestion/delivered-marks.ts).
-  expect(await db.event.count({ where: { customerId: id } })).toBe(PAGE_VIEWS + 1);
-  await eventually(
-    async () => (await db.event.count({ where: { customerId: id, deliveredAt: null } })) === 0,
-    5_000,
-    'the delivered marks',
-  );
-}, 180_000);
+    // Every event was stored once and delivered inline (none left to the relay); the delivered
+    // marks are written together, within a moment (src/ingestion/delivered-marks.ts).
+    expect(await db.event.count({ where: { customerId: id } })).toBe(PAGE_VIEWS + 1);
+    await eventually(
+      async () => (await db.event.count({ where: { customerId: id, deliveredAt: null } })) === 0,
+      5_000,
+      'the delivered marks',
+    );
+  },
+  180_000,
+);
 
 // Determinism: a worker restart, a cache eviction or a continue-as-new refused because a signal
 // arrived (UnhandledCommand) replays a run from its history; every run must replay cleanly.

@@ -57,89 +57,98 @@ async function release(program: string): Promise<void> {
   expect(await publish(api, program, twoSends('b'))).toBe(2);
 }
 
-test('a breach of the send-failure guardrail rolls v2 back at the first evaluation that sees it, and the audit log says why', async () => {
-  const { db } = world.database;
-  await release('ramp');
-  expect((await sinkFaults('POST', { status: 500, subjectContains: 'First B' })).status).toBe(200);
-  const started = await api.request('POST', '/v1/programs/ramp/rollouts', {
-    json: {
-      toVersion: 2,
-      plan: [
-        { percent: 50, dwellMs: 600_000 },
-        { percent: 100, dwellMs: 600_000 },
-      ],
-      evaluationIntervalMs: 2000,
-      guardrails: { minSamples: 5 },
-    },
-  });
-  expect(started.status).toBe(201);
-  const rolloutId = started.body.id as string;
-
-  const before = names('before', 40);
-  await postEvents(
-    api,
-    before.map((n) => ({ type: 'visit', customer: customerOf(n) })),
-  );
-  const rolledBack = await eventually(
-    async () => {
-      const r = (await api.request('GET', `/v1/rollouts/${rolloutId}`)).body;
-      return r.status === 'rolled_back' ? r : undefined;
-    },
-    90_000,
-    'the rollback',
-  );
-  expect(rolledBack.reason).toMatch(/^sendFailureRate \d+\.\d% on the new version against 0\.0% on the current one/);
-  // Acted on at once: the only evaluation with a breach is the last one.
-  const breaches = rolledBack.evaluations.filter((e: { breach: string | null }) => e.breach !== null);
-  expect(breaches).toHaveLength(1);
-  expect(rolledBack.evaluations.at(-1).breach).toBe(rolledBack.reason);
-  expect(rolledBack.evaluations.at(-1).metrics.candidate.messages).toBeGreaterThanOrEqual(5);
-
-  const audit = (await api.request('GET', '/v1/audit?resource=program:ramp&limit=5')).body.entries;
-  expect(audit[0]).toMatchObject({
-    actor: `rollout:${rolloutId}`,
-    action: 'rollout.rollback',
-    after: { liveVersion: 1, reason: rolledBack.reason },
-  });
-  const version2 = (await api.request('GET', '/v1/programs/ramp/versions')).body.find(
-    (v: { version: number }) => v.version === 2,
-  );
-  expect(version2.retiredReason).toBe(rolledBack.reason);
-
-  // New entrants are back on v1.
-  const after = names('after', 10);
-  await postEvents(
-    api,
-    after.map((n) => ({ type: 'visit', customer: customerOf(n) })),
-  );
-  const afterIds = [...(await customerIds(db, after)).values()];
-  await stepsRecorded(db, { customerId: { in: afterIds }, kind: 'enter', outcome: 'entered' }, 10, 'the new entrants');
-  expect(await db.journeyStep.count({ where: { customerId: { in: afterIds }, kind: 'enter', version: 1 } })).toBe(10);
-
-  // v2's customers exit at their next step. A send already under way (stuck on the failing
-  // provider) completes once the provider recovers, as it may already have been accepted; a send
-  // not yet begun never starts. No second email on v2, and v1's customers finish normally.
-  expect((await sinkFaults('DELETE')).status).toBe(204);
-  const beforeIds = await customerIds(db, before);
-  await finished(db, [...beforeIds.values()], 'the first customers to finish');
-  const onV2 = await db.journeyStep.findMany({
-    where: { customerId: { in: [...beforeIds.values()] }, kind: 'enter', version: 2 },
-  });
-  expect(onV2.length).toBeGreaterThanOrEqual(5);
-  for (const n of before) {
-    const id = beforeIds.get(n)!;
-    if (!onV2.some((e) => e.customerId === id)) {
-      expect(subjectsTo(`${n}@example.com`)).toEqual(['First A', 'Second A']);
-      continue;
-    }
-    expect(['', 'First B']).toContain(subjectsTo(`${n}@example.com`).join());
-    const exits = await db.journeyStep.findMany({
-      where: { customerId: id, kind: 'exit', stepId: { in: ['first', 'pause'] } },
+test(
+  'a breach of the send-failure guardrail rolls v2 back at the ' +
+    'first evaluation that sees it, and the audit log says why',
+  async () => {
+    const { db } = world.database;
+    await release('ramp');
+    expect((await sinkFaults('POST', { status: 500, subjectContains: 'First B' })).status).toBe(200);
+    const started = await api.request('POST', '/v1/programs/ramp/rollouts', {
+      json: {
+        toVersion: 2,
+        plan: [
+          { percent: 50, dwellMs: 600_000 },
+          { percent: 100, dwellMs: 600_000 },
+        ],
+        evaluationIntervalMs: 2000,
+        guardrails: { minSamples: 5 },
+      },
     });
-    expect(exits.map((e) => e.outcome)).toEqual(['version rolled back']);
-  }
-  expect(world.sink.store.list({}).filter((m) => m.subject === 'Second B')).toEqual([]);
-});
+    expect(started.status).toBe(201);
+    const rolloutId = started.body.id as string;
+
+    const before = names('before', 40);
+    await postEvents(
+      api,
+      before.map((n) => ({ type: 'visit', customer: customerOf(n) })),
+    );
+    const rolledBack = await eventually(
+      async () => {
+        const r = (await api.request('GET', `/v1/rollouts/${rolloutId}`)).body;
+        return r.status === 'rolled_back' ? r : undefined;
+      },
+      90_000,
+      'the rollback',
+    );
+    expect(rolledBack.reason).toMatch(/^sendFailureRate \d+\.\d% on the new version against 0\.0% on the current one/);
+    // Acted on at once: the only evaluation with a breach is the last one.
+    const breaches = rolledBack.evaluations.filter((e: { breach: string | null }) => e.breach !== null);
+    expect(breaches).toHaveLength(1);
+    expect(rolledBack.evaluations.at(-1).breach).toBe(rolledBack.reason);
+    expect(rolledBack.evaluations.at(-1).metrics.candidate.messages).toBeGreaterThanOrEqual(5);
+
+    const audit = (await api.request('GET', '/v1/audit?resource=program:ramp&limit=5')).body.entries;
+    expect(audit[0]).toMatchObject({
+      actor: `rollout:${rolloutId}`,
+      action: 'rollout.rollback',
+      after: { liveVersion: 1, reason: rolledBack.reason },
+    });
+    const version2 = (await api.request('GET', '/v1/programs/ramp/versions')).body.find(
+      (v: { version: number }) => v.version === 2,
+    );
+    expect(version2.retiredReason).toBe(rolledBack.reason);
+
+    // New entrants are back on v1.
+    const after = names('after', 10);
+    await postEvents(
+      api,
+      after.map((n) => ({ type: 'visit', customer: customerOf(n) })),
+    );
+    const afterIds = [...(await customerIds(db, after)).values()];
+    await stepsRecorded(
+      db,
+      { customerId: { in: afterIds }, kind: 'enter', outcome: 'entered' },
+      10,
+      'the new entrants',
+    );
+    expect(await db.journeyStep.count({ where: { customerId: { in: afterIds }, kind: 'enter', version: 1 } })).toBe(10);
+
+    // v2's customers exit at their next step. A send already under way (stuck on the failing
+    // provider) completes once the provider recovers, as it may already have been accepted; a send
+    // not yet begun never starts. No second email on v2, and v1's customers finish normally.
+    expect((await sinkFaults('DELETE')).status).toBe(204);
+    const beforeIds = await customerIds(db, before);
+    await finished(db, [...beforeIds.values()], 'the first customers to finish');
+    const onV2 = await db.journeyStep.findMany({
+      where: { customerId: { in: [...beforeIds.values()] }, kind: 'enter', version: 2 },
+    });
+    expect(onV2.length).toBeGreaterThanOrEqual(5);
+    for (const n of before) {
+      const id = beforeIds.get(n)!;
+      if (!onV2.some((e) => e.customerId === id)) {
+        expect(subjectsTo(`${n}@example.com`)).toEqual(['First A', 'Second A']);
+        continue;
+      }
+      expect(['', 'First B']).toContain(subjectsTo(`${n}@example.com`).join());
+      const exits = await db.journeyStep.findMany({
+        where: { customerId: id, kind: 'exit', stepId: { in: ['first', 'pause'] } },
+      });
+      expect(exits.map((e) => e.outcome)).toEqual(['version rolled back']);
+    }
+    expect(world.sink.store.list({}).filter((m) => m.subject === 'Second B')).toEqual([]);
+  },
+);
 
 test('a healthy rollout ramps through its plan and makes the new version live', async () => {
   await release('smooth');

@@ -171,113 +171,130 @@ let ana: string;
 let eve: string;
 const controllerId = experimentWorkflowId('versioning-test');
 
-test('customers who start while build A is current run on A, auto-upgrade; a controller starts pinned to A', async () => {
-  await startBuild('A');
-  expect(await kairos('deploy', 'set-current', '--build-id', 'A', '--wait', '30')).toBe(
-    'kairos-test: current version is A\n',
-  );
-  expect(await kairos('deploy', 'set-current', '--build-id', 'A')).toBe('kairos-test: already: current version is A\n');
-
-  ana = await post('ana@example.com', 'signup-ana', 'signup');
-  eve = await post('eve@example.com', 'signup-eve', 'signup');
-  for (const [customer, email] of [
-    [ana, 'ana@example.com'],
-    [eve, 'eve@example.com'],
-  ] as const) {
-    expect(await senderOf(email, 'welcome')).toBe(fromBuild('A'));
-    // ...and parks in the month's wait: the workflow stays open on A.
-    await eventually(
-      async () => (await services.deps.customers.journeyState(customer)).enrollments[0]?.stepId === 'wait-a-month',
-      20_000,
-      'the wait',
+test(
+  'customers who start while build A is current run on A, ' + 'auto-upgrade; a controller starts pinned to A',
+  async () => {
+    await startBuild('A');
+    expect(await kairos('deploy', 'set-current', '--build-id', 'A', '--wait', '30')).toBe(
+      'kairos-test: current version is A\n',
     );
-    expect(await versioningOf(customerWorkflowId(customer))).toEqual({ behavior: 'AUTO_UPGRADE', buildId: 'A' });
-  }
+    expect(await kairos('deploy', 'set-current', '--build-id', 'A')).toBe(
+      'kairos-test: already: current version is A\n',
+    );
 
-  // An experiment controller (its first task only starts a timer: it checks in an hour).
-  await env.client.workflow.start('experimentWorkflow', {
-    workflowId: controllerId,
-    taskQueue: TASK_QUEUE,
-    args: [{ experimentId: 'versioning-test', evaluationIntervalMs: 3_600_000 }],
-  });
-  await eventually(
-    async () => (await versioningOf(controllerId)).buildId === 'A',
-    20_000,
-    "the controller's first task",
-  );
-  expect(await versioningOf(controllerId)).toEqual({ behavior: 'PINNED', buildId: 'A' });
-  await eventually(async () => byBuild(await describeJson()).A?.open === 3, 20_000, 'visibility');
-  expect(byBuild(await describeJson())).toEqual({ A: { status: 'current', open: 3, pinned: 1, autoUpgrade: 2 } });
-});
+    ana = await post('ana@example.com', 'signup-ana', 'signup');
+    eve = await post('eve@example.com', 'signup-eve', 'signup');
+    for (const [customer, email] of [
+      [ana, 'ana@example.com'],
+      [eve, 'eve@example.com'],
+    ] as const) {
+      expect(await senderOf(email, 'welcome')).toBe(fromBuild('A'));
+      // ...and parks in the month's wait: the workflow stays open on A.
+      await eventually(
+        async () => (await services.deps.customers.journeyState(customer)).enrollments[0]?.stepId === 'wait-a-month',
+        20_000,
+        'the wait',
+      );
+      expect(await versioningOf(customerWorkflowId(customer))).toEqual({ behavior: 'AUTO_UPGRADE', buildId: 'A' });
+    }
 
-test('after build B becomes current, new customers start on B and the running customer moves to B at her next task; the controller stays on A', async () => {
-  await startBuild('B');
-  await kairos('deploy', 'set-current', '--build-id', 'B', '--wait', '30');
-  expect(await describeJson()).toMatchObject({ deploymentName: DEPLOYMENT, current: 'B', ramping: null });
+    // An experiment controller (its first task only starts a timer: it checks in an hour).
+    await env.client.workflow.start('experimentWorkflow', {
+      workflowId: controllerId,
+      taskQueue: TASK_QUEUE,
+      args: [{ experimentId: 'versioning-test', evaluationIntervalMs: 3_600_000 }],
+    });
+    await eventually(
+      async () => (await versioningOf(controllerId)).buildId === 'A',
+      20_000,
+      "the controller's first task",
+    );
+    expect(await versioningOf(controllerId)).toEqual({ behavior: 'PINNED', buildId: 'A' });
+    await eventually(async () => byBuild(await describeJson()).A?.open === 3, 20_000, 'visibility');
+    expect(byBuild(await describeJson())).toEqual({ A: { status: 'current', open: 3, pinned: 1, autoUpgrade: 2 } });
+  },
+);
 
-  const bo = await post('bo@example.com', 'signup-bo', 'signup');
-  expect(await senderOf('bo@example.com', 'welcome')).toBe(fromBuild('B'));
-  expect(await versioningOf(customerWorkflowId(bo))).toEqual({ behavior: 'AUTO_UPGRADE', buildId: 'B' });
+test(
+  'after build B becomes current, new customers start on B and the ' +
+    'running customer moves to B at her next task; the controller stays on A',
+  async () => {
+    await startBuild('B');
+    await kairos('deploy', 'set-current', '--build-id', 'B', '--wait', '30');
+    expect(await describeJson()).toMatchObject({ deploymentName: DEPLOYMENT, current: 'B', ramping: null });
 
-  // Ana's next workflow task, and the send it schedules, run on B: B replays the history A wrote.
-  await post('ana@example.com', 'visit-ana', 'visit');
-  expect(await senderOf('ana@example.com', 'nudge')).toBe(fromBuild('B'));
-  expect(await versioningOf(customerWorkflowId(ana))).toEqual({ behavior: 'AUTO_UPGRADE', buildId: 'B' });
-  expect((await services.deps.customers.journeyState(ana)).enrollments[0]?.stepId).toBe('wait-a-month');
+    const bo = await post('bo@example.com', 'signup-bo', 'signup');
+    expect(await senderOf('bo@example.com', 'welcome')).toBe(fromBuild('B'));
+    expect(await versioningOf(customerWorkflowId(bo))).toEqual({ behavior: 'AUTO_UPGRADE', buildId: 'B' });
 
-  // A still holds Eve, who has had no task since, and the pinned controller, which needs A's
-  // workers: describe says so.
-  await eventually(async () => byBuild(await describeJson()).B?.open === 2, 20_000, 'visibility');
-  expect(byBuild(await describeJson())).toEqual({
-    A: { status: 'draining', open: 2, pinned: 1, autoUpgrade: 1 },
-    B: { status: 'current', open: 2, pinned: 0, autoUpgrade: 2 },
-  });
-  expect(await kairos('deploy', 'describe')).toMatch(
-    /^ {2}A {11}keep its workers: 1 pinned workflow runs on it until it ends$/m,
-  );
-  expect(await versioningOf(controllerId)).toEqual({ behavior: 'PINNED', buildId: 'A' });
-});
+    // Ana's next workflow task, and the send it schedules, run on B: B replays the history A wrote.
+    await post('ana@example.com', 'visit-ana', 'visit');
+    expect(await senderOf('ana@example.com', 'nudge')).toBe(fromBuild('B'));
+    expect(await versioningOf(customerWorkflowId(ana))).toEqual({ behavior: 'AUTO_UPGRADE', buildId: 'B' });
+    expect((await services.deps.customers.journeyState(ana)).enrollments[0]?.stepId).toBe('wait-a-month');
 
-test('once the controller ends, A is drained: its workers stop, and the customer still on A moves to B at her next task', async () => {
-  await env.client.workflow.getHandle(controllerId).terminate('the experiment ended');
-  // The server counts pinned workflows only: Eve, auto-upgrade, does not hold A.
-  await eventually(async () => byBuild(await describeJson()).A?.status === 'drained', 30_000, 'A drained');
-  expect(byBuild(await describeJson()).A).toEqual({ status: 'drained', open: 1, pinned: 0, autoUpgrade: 1 });
-  expect(await kairos('deploy', 'describe')).toMatch(
-    /^ {2}A {11}its workers can stop: its 1 open workflow is auto-upgrade and moves at its next task$/m,
-  );
+    // A still holds Eve, who has had no task since, and the pinned controller, which needs A's
+    // workers: describe says so.
+    await eventually(async () => byBuild(await describeJson()).B?.open === 2, 20_000, 'visibility');
+    expect(byBuild(await describeJson())).toEqual({
+      A: { status: 'draining', open: 2, pinned: 1, autoUpgrade: 1 },
+      B: { status: 'current', open: 2, pinned: 0, autoUpgrade: 2 },
+    });
+    expect(await kairos('deploy', 'describe')).toMatch(
+      /^ {2}A {11}keep its workers: 1 pinned workflow runs on it until it ends$/m,
+    );
+    expect(await versioningOf(controllerId)).toEqual({ behavior: 'PINNED', buildId: 'A' });
+  },
+);
 
-  await stopBuild('A');
-  await post('eve@example.com', 'visit-eve', 'visit');
-  expect(await senderOf('eve@example.com', 'nudge')).toBe(fromBuild('B'));
-  expect(await versioningOf(customerWorkflowId(eve))).toEqual({ behavior: 'AUTO_UPGRADE', buildId: 'B' });
-  await eventually(async () => byBuild(await describeJson()).A?.open === 0, 20_000, 'visibility');
-  expect(await kairos('deploy', 'describe')).toMatch(/^ {2}A {11}its workers can stop: no open workflows$/m);
-});
+test(
+  'once the controller ends, A is drained: its workers stop, ' +
+    'and the customer still on A moves to B at her next task',
+  async () => {
+    await env.client.workflow.getHandle(controllerId).terminate('the experiment ended');
+    // The server counts pinned workflows only: Eve, auto-upgrade, does not hold A.
+    await eventually(async () => byBuild(await describeJson()).A?.status === 'drained', 30_000, 'A drained');
+    expect(byBuild(await describeJson()).A).toEqual({ status: 'drained', open: 1, pinned: 0, autoUpgrade: 1 });
+    expect(await kairos('deploy', 'describe')).toMatch(
+      /^ {2}A {11}its workers can stop: its 1 open workflow is auto-upgrade and moves at its next task$/m,
+    );
 
-test('a ramp sends its share of customers, new and running, to build C; 0% sends them back; promoting C ends the ramp', async () => {
-  await startBuild('C');
-  expect(await kairos('deploy', 'ramp', '--build-id', 'C', '--percentage', '100', '--wait', '30')).toBe(
-    'kairos-test: C is ramping at 100%\n',
-  );
-  const cy = await post('cy@example.com', 'signup-cy', 'signup');
-  expect(await senderOf('cy@example.com', 'welcome')).toBe(fromBuild('C'));
-  expect(await versioningOf(customerWorkflowId(cy))).toEqual({ behavior: 'AUTO_UPGRADE', buildId: 'C' });
-  // A running customer in the ramp's share moves too, at her next task.
-  await post('ana@example.com', 'visit-ana-2', 'visit');
-  expect(await senderOf('ana@example.com', 'nudge', 2)).toBe(fromBuild('C'));
+    await stopBuild('A');
+    await post('eve@example.com', 'visit-eve', 'visit');
+    expect(await senderOf('eve@example.com', 'nudge')).toBe(fromBuild('B'));
+    expect(await versioningOf(customerWorkflowId(eve))).toEqual({ behavior: 'AUTO_UPGRADE', buildId: 'B' });
+    await eventually(async () => byBuild(await describeJson()).A?.open === 0, 20_000, 'visibility');
+    expect(await kairos('deploy', 'describe')).toMatch(/^ {2}A {11}its workers can stop: no open workflows$/m);
+  },
+);
 
-  await kairos('deploy', 'ramp', '--build-id', 'C', '--percentage', '0', '--wait', '30');
-  const di = await post('di@example.com', 'signup-di', 'signup');
-  expect(await senderOf('di@example.com', 'welcome')).toBe(fromBuild('B'));
-  expect(await versioningOf(customerWorkflowId(di))).toEqual({ behavior: 'AUTO_UPGRADE', buildId: 'B' });
-  // ...and back: at 0% Cy's next task runs on B again.
-  await post('cy@example.com', 'visit-cy', 'visit');
-  expect(await senderOf('cy@example.com', 'nudge')).toBe(fromBuild('B'));
-  const described = await kairos('deploy', 'describe');
-  expect(described).toMatch(/^current {5}B$/m);
-  expect(described).toMatch(/^ramping {5}C at 0%$/m);
+test(
+  'a ramp sends its share of customers, new and running, ' +
+    'to build C; 0% sends them back; promoting C ends the ramp',
+  async () => {
+    await startBuild('C');
+    expect(await kairos('deploy', 'ramp', '--build-id', 'C', '--percentage', '100', '--wait', '30')).toBe(
+      'kairos-test: C is ramping at 100%\n',
+    );
+    const cy = await post('cy@example.com', 'signup-cy', 'signup');
+    expect(await senderOf('cy@example.com', 'welcome')).toBe(fromBuild('C'));
+    expect(await versioningOf(customerWorkflowId(cy))).toEqual({ behavior: 'AUTO_UPGRADE', buildId: 'C' });
+    // A running customer in the ramp's share moves too, at her next task.
+    await post('ana@example.com', 'visit-ana-2', 'visit');
+    expect(await senderOf('ana@example.com', 'nudge', 2)).toBe(fromBuild('C'));
 
-  await kairos('deploy', 'set-current', '--build-id', 'C', '--wait', '30');
-  expect(await describeJson()).toMatchObject({ current: 'C', ramping: null });
-});
+    await kairos('deploy', 'ramp', '--build-id', 'C', '--percentage', '0', '--wait', '30');
+    const di = await post('di@example.com', 'signup-di', 'signup');
+    expect(await senderOf('di@example.com', 'welcome')).toBe(fromBuild('B'));
+    expect(await versioningOf(customerWorkflowId(di))).toEqual({ behavior: 'AUTO_UPGRADE', buildId: 'B' });
+    // ...and back: at 0% Cy's next task runs on B again.
+    await post('cy@example.com', 'visit-cy', 'visit');
+    expect(await senderOf('cy@example.com', 'nudge')).toBe(fromBuild('B'));
+    const described = await kairos('deploy', 'describe');
+    expect(described).toMatch(/^current {5}B$/m);
+    expect(described).toMatch(/^ramping {5}C at 0%$/m);
+
+    await kairos('deploy', 'set-current', '--build-id', 'C', '--wait', '30');
+    expect(await describeJson()).toMatchObject({ current: 'C', ramping: null });
+  },
+);

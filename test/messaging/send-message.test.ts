@@ -127,7 +127,9 @@ test('a successful email send takes at most 4 statements and no transaction bloc
   const { result, statements } = await statementsOf(() => activities().sendMessage(send));
   expect(result).toEqual({ status: 'sent', providerMessageId: 'sg-1' });
   console.log(
-    `one successful send: ${statements.length} statements, ${statements.filter((s) => /^BEGIN/i.test(s)).length} BEGIN\n${statements.map((s) => `  ${s.replace(/\s+/g, ' ').slice(0, 160)}`).join('\n')}`,
+    `one successful send: ${statements.length} statements, ` +
+      `${statements.filter((s) => /^BEGIN/i.test(s)).length} BEGIN\n` +
+      `${statements.map((s) => `  ${s.replace(/\s+/g, ' ').slice(0, 160)}`).join('\n')}`,
   );
   expect(statements.filter((s) => /^(BEGIN|START TRANSACTION)/i.test(s))).toEqual([]);
   expect(statements.length).toBeLessThanOrEqual(4);
@@ -213,55 +215,59 @@ test('decisions without sending are final on the row', async () => {
   expect(outbox).toEqual([]);
 });
 
-test('suppressions follow the address, trimmed and lower-cased; the strongest kind is reported, and an unknown kind still suppresses', async () => {
-  const { db } = database;
-  await db.customer.create({ data: { id: 'ana', traits: { email: '  Ana@Example.COM\n' } } });
-  await db.customer.create({
-    data: { id: 'bor', identifiers: { create: [{ kind: 'email', value: 'bor@example.com' }] } },
-  });
-  await db.customer.create({ data: { id: 'zala', traits: { email: 'Žala@Example.com' } } });
-  await db.customer.create({
-    data: { id: 'iris', identifiers: { create: [{ kind: 'email', value: 'İris@example.com' }] } },
-  });
-  await db.customer.create({ data: { id: 'eva', traits: { email: '\u00A0\u000Beva@example.com\t\u2028\uFEFF' } } });
-  await db.suppression.createMany({
-    data: [
-      { emailDigest: digestEmail('ana@example.com'), kind: 'unsubscribed' },
-      { emailDigest: digestEmail('ana@example.com'), kind: 'bounced' },
-      { emailDigest: digestEmail('bor@example.com'), kind: 'zzz-new-kind' },
-      { emailDigest: digestEmail('bor@example.com'), kind: 'aaa-new-kind' },
-      { emailDigest: digestEmail('žala@example.com'), kind: 'complained' },
-      { emailDigest: digestEmail('eva@example.com'), kind: 'erased' },
-      { emailDigest: digestEmail('İris@example.com'), kind: 'bounced' },
-    ],
-  });
-  // Found by the send's own statement (the digest computed in SQL trims and lower-cases as JS
-  // does): one statement more only to record the skip.
-  const ana = await statementsOf(() => activities().sendMessage(input({ customerId: 'ana' })));
-  expect(ana.result).toEqual({ status: 'skipped', reason: 'suppressed: bounced' });
-  expect(ana.statements).toHaveLength(2);
-  await expect(activities().sendMessage(input({ customerId: 'bor' }))).resolves.toEqual({
-    status: 'skipped',
-    reason: 'suppressed: aaa-new-kind',
-  });
-  await expect(activities().sendMessage(input({ customerId: 'zala' }))).resolves.toEqual({
-    status: 'skipped',
-    reason: 'suppressed: complained',
-  });
-  const eva = await statementsOf(() => activities().sendMessage(input({ customerId: 'eva' })));
-  expect(eva.result).toEqual({ status: 'skipped', reason: 'suppressed: erased' });
-  expect(eva.statements).toHaveLength(2);
-  // JS lower-cases İ to i + U+0307; PostgreSQL's lower() under glibc to i: the digests differ,
-  // so the address is looked up again by its JS digest (one statement more).
-  const iris = await statementsOf(() => activities().sendMessage(input({ customerId: 'iris' })));
-  expect(iris.result).toEqual({ status: 'skipped', reason: 'suppressed: bounced' });
-  expect(iris.statements.length).toBeLessThanOrEqual(3);
-  // Whatever the channel.
-  await expect(
-    activities().sendMessage(input({ customerId: 'ana', channel: 'webhook', url: 'https://hooks.example/x' })),
-  ).resolves.toEqual({ status: 'skipped', reason: 'suppressed: bounced' });
-  expect(outbox).toEqual([]);
-});
+test(
+  'suppressions follow the address, trimmed and lower-cased; ' +
+    'the strongest kind is reported, and an unknown kind still suppresses',
+  async () => {
+    const { db } = database;
+    await db.customer.create({ data: { id: 'ana', traits: { email: '  Ana@Example.COM\n' } } });
+    await db.customer.create({
+      data: { id: 'bor', identifiers: { create: [{ kind: 'email', value: 'bor@example.com' }] } },
+    });
+    await db.customer.create({ data: { id: 'zala', traits: { email: 'Žala@Example.com' } } });
+    await db.customer.create({
+      data: { id: 'iris', identifiers: { create: [{ kind: 'email', value: 'İris@example.com' }] } },
+    });
+    await db.customer.create({ data: { id: 'eva', traits: { email: '\u00A0\u000Beva@example.com\t\u2028\uFEFF' } } });
+    await db.suppression.createMany({
+      data: [
+        { emailDigest: digestEmail('ana@example.com'), kind: 'unsubscribed' },
+        { emailDigest: digestEmail('ana@example.com'), kind: 'bounced' },
+        { emailDigest: digestEmail('bor@example.com'), kind: 'zzz-new-kind' },
+        { emailDigest: digestEmail('bor@example.com'), kind: 'aaa-new-kind' },
+        { emailDigest: digestEmail('žala@example.com'), kind: 'complained' },
+        { emailDigest: digestEmail('eva@example.com'), kind: 'erased' },
+        { emailDigest: digestEmail('İris@example.com'), kind: 'bounced' },
+      ],
+    });
+    // Found by the send's own statement (the digest computed in SQL trims and lower-cases as JS
+    // does): one statement more only to record the skip.
+    const ana = await statementsOf(() => activities().sendMessage(input({ customerId: 'ana' })));
+    expect(ana.result).toEqual({ status: 'skipped', reason: 'suppressed: bounced' });
+    expect(ana.statements).toHaveLength(2);
+    await expect(activities().sendMessage(input({ customerId: 'bor' }))).resolves.toEqual({
+      status: 'skipped',
+      reason: 'suppressed: aaa-new-kind',
+    });
+    await expect(activities().sendMessage(input({ customerId: 'zala' }))).resolves.toEqual({
+      status: 'skipped',
+      reason: 'suppressed: complained',
+    });
+    const eva = await statementsOf(() => activities().sendMessage(input({ customerId: 'eva' })));
+    expect(eva.result).toEqual({ status: 'skipped', reason: 'suppressed: erased' });
+    expect(eva.statements).toHaveLength(2);
+    // JS lower-cases İ to i + U+0307; PostgreSQL's lower() under glibc to i: the digests differ,
+    // so the address is looked up again by its JS digest (one statement more).
+    const iris = await statementsOf(() => activities().sendMessage(input({ customerId: 'iris' })));
+    expect(iris.result).toEqual({ status: 'skipped', reason: 'suppressed: bounced' });
+    expect(iris.statements.length).toBeLessThanOrEqual(3);
+    // Whatever the channel.
+    await expect(
+      activities().sendMessage(input({ customerId: 'ana', channel: 'webhook', url: 'https://hooks.example/x' })),
+    ).resolves.toEqual({ status: 'skipped', reason: 'suppressed: bounced' });
+    expect(outbox).toEqual([]);
+  },
+);
 
 test('a sending row found by a retry becomes sent, unconfirmed, and is not sent again', async () => {
   const send = input();

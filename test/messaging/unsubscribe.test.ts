@@ -78,12 +78,15 @@ describe('a customer who unsubscribes with the link from the header', () => {
     expect(await subscription(id, 'marketing')).toMatchObject({ subscribed: false });
   });
 
-  test('a later journey send in that group is skipped with "unsubscribed: marketing" and nothing reaches the sink', async () => {
-    await send(world, 'mila@example.com', 'promo', 'promo-2');
-    const messages = await settledMessages(world, id, 2);
-    expect(messages[1]).toMatchObject({ programId: 'promo', status: 'skipped', reason: 'unsubscribed: marketing' });
-    expect(inboxOf(world, 'mila@example.com')).toHaveLength(1);
-  });
+  test(
+    'a later journey send in that group is skipped ' + 'with "unsubscribed: marketing" and nothing reaches the sink',
+    async () => {
+      await send(world, 'mila@example.com', 'promo', 'promo-2');
+      const messages = await settledMessages(world, id, 2);
+      expect(messages[1]).toMatchObject({ programId: 'promo', status: 'skipped', reason: 'unsubscribed: marketing' });
+      expect(inboxOf(world, 'mila@example.com')).toHaveLength(1);
+    },
+  );
 
   test('other groups, and transactional mail outside any group, still arrive', async () => {
     await send(world, 'mila@example.com', 'news', 'news-1');

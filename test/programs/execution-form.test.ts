@@ -45,7 +45,8 @@ describe('readExecutionForm', () => {
   test('a missing form or another format is refused by name', () => {
     expect(refusal(null)).toBe('program cart version 3: execution form missing: the worker compiles it at startup');
     expect(refusal(changed((f) => (f.formatVersion = FORMAT_VERSION + 1)))).toBe(
-      `program cart version 3: execution form has format ${FORMAT_VERSION + 1}; this worker runs format ${FORMAT_VERSION}`,
+      `program cart version 3: execution form has format ${FORMAT_VERSION + 1}; ` +
+        `this worker runs format ${FORMAT_VERSION}`,
     );
   });
 
@@ -102,34 +103,39 @@ describe('stored forms', () => {
     expect(await stored('stored')).toEqual(compiled(abandonedCart));
   });
 
-  test('recompileStale compiles missing and older forms, leaves newer ones, and skips a definition that no longer parses', async () => {
-    const { db } = database;
-    for (const id of ['missing', 'older', 'newer', 'broken']) await publish(id, postPurchaseCrossSell);
-    const set = (programId: string, data: object) =>
-      db.programVersion.update({ where: { programId_version: { programId, version: 1 } }, data });
-    await db.$executeRaw`UPDATE program_versions SET compiled = NULL WHERE program_id IN ('missing', 'broken')`;
-    await set('older', { compiled: { ...compiled(postPurchaseCrossSell), formatVersion: FORMAT_VERSION - 1 } });
-    const newer = { ...compiled(postPurchaseCrossSell), formatVersion: FORMAT_VERSION + 1 };
-    await set('newer', { compiled: newer });
-    await set('broken', { definition: { ...(postPurchaseCrossSell as object), start: 42 } });
+  test(
+    'recompileStale compiles missing and older forms, ' +
+      'leaves newer ones, and skips a definition that no longer parses',
+    async () => {
+      const { db } = database;
+      for (const id of ['missing', 'older', 'newer', 'broken']) await publish(id, postPurchaseCrossSell);
+      const set = (programId: string, data: object) =>
+        db.programVersion.update({ where: { programId_version: { programId, version: 1 } }, data });
+      await db.$executeRaw`UPDATE program_versions SET compiled = NULL WHERE program_id IN ('missing', 'broken')`;
+      await set('older', { compiled: { ...compiled(postPurchaseCrossSell), formatVersion: FORMAT_VERSION - 1 } });
+      const newer = { ...compiled(postPurchaseCrossSell), formatVersion: FORMAT_VERSION + 1 };
+      await set('newer', { compiled: newer });
+      await set('broken', { definition: { ...(postPurchaseCrossSell as object), start: 42 } });
 
-    const first = logs();
-    expect(await recompileStale(db, first.logger)).toEqual({
-      compiled: ['missing v1', 'older v1'],
-      broken: ['broken v1'],
-    });
-    expect(await stored('missing')).toEqual(compiled(postPurchaseCrossSell));
-    expect(await stored('older')).toEqual(compiled(postPurchaseCrossSell));
-    expect(await stored('newer')).toEqual(newer);
-    expect(await stored('broken')).toBeNull();
-    expect(first.lines).toContainEqual({
-      level: 'error',
-      message: 'program broken v1 does not compile: its definition no longer parses; it takes no entrants until fixed',
-    });
+      const first = logs();
+      expect(await recompileStale(db, first.logger)).toEqual({
+        compiled: ['missing v1', 'older v1'],
+        broken: ['broken v1'],
+      });
+      expect(await stored('missing')).toEqual(compiled(postPurchaseCrossSell));
+      expect(await stored('older')).toEqual(compiled(postPurchaseCrossSell));
+      expect(await stored('newer')).toEqual(newer);
+      expect(await stored('broken')).toBeNull();
+      expect(first.lines).toContainEqual({
+        level: 'error',
+        message:
+          'program broken v1 does not compile: its definition no longer parses; it takes no entrants until fixed',
+      });
 
-    // Idempotent: nothing left to compile; the broken version is named again at every startup.
-    expect(await recompileStale(db, logs().logger)).toEqual({ compiled: [], broken: ['broken v1'] });
-  });
+      // Idempotent: nothing left to compile; the broken version is named again at every startup.
+      expect(await recompileStale(db, logs().logger)).toEqual({ compiled: [], broken: ['broken v1'] });
+    },
+  );
 
   test('a worker compiles stale versions as it starts, before it polls', async () => {
     await publish('upgraded', abandonedCart);

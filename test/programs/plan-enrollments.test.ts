@@ -40,7 +40,8 @@ async function publishVersions(id: string, definitions: ProgramDefinitionInput[]
 const compiled = (definition: ProgramDefinitionInput) => compileProgram(programDefinitionSchema.parse(definition));
 const setCompiled = (programId: string, compiled: object | null) =>
   database.db
-    .$executeRaw`UPDATE program_versions SET compiled = ${compiled === null ? null : JSON.stringify(compiled)}::jsonb WHERE program_id = ${programId}`;
+    .$executeRaw`UPDATE program_versions SET compiled = ${compiled === null ? null : JSON.stringify(compiled)}::jsonb
+      WHERE program_id = ${programId}`;
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -101,66 +102,75 @@ beforeAll(async () => {
 });
 afterAll(() => database?.drop());
 
-test('each live program routes the customer as route() does: experiment variants and holdout, rollout sides', async () => {
-  const routing: Record<string, RoutingInput> = {
-    exp: {
-      liveVersion: 1,
-      experiment: {
-        id: 'exp-run',
-        variants: [
-          { name: 'a', version: 2, weight: 1 },
-          { name: 'b', version: 3, weight: 3 },
-        ],
-        holdout: 0.2,
-        controlVersion: 1,
+test(
+  'each live program routes the customer as route() ' + 'does: experiment variants and holdout, rollout sides',
+  async () => {
+    const routing: Record<string, RoutingInput> = {
+      exp: {
+        liveVersion: 1,
+        experiment: {
+          id: 'exp-run',
+          variants: [
+            { name: 'a', version: 2, weight: 1 },
+            { name: 'b', version: 3, weight: 3 },
+          ],
+          holdout: 0.2,
+          controlVersion: 1,
+        },
+        rollout: null,
       },
-      rollout: null,
-    },
-    roll: { liveVersion: 1, experiment: null, rollout: { id: 'roll-run', fromVersion: 1, toVersion: 2, percent: 50 } },
-    elsewhere: {
-      liveVersion: 1,
-      experiment: null,
-      rollout: { id: 'elsewhere-run', fromVersion: 1, toVersion: 2, percent: 50 },
-    },
-    plain: { liveVersion: 1, experiment: null, rollout: null },
-  };
-  const seen = new Set<string>();
-  for (const customerId of customers) {
-    const plan = await activities.planEnrollments({ customerId, event: event('signup') });
-    const expected = Object.entries(routing)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .flatMap(([programId, input]) => {
-        const r = route(input, customerId);
-        if (programId === 'elsewhere' && r.version === 2) return [];
-        return [
-          {
-            programId,
-            version: r.version,
-            variant: r.variant,
-            definition: compiled(sendsAtOnce(`${programId}${programId === 'plain' ? '' : ` ${r.version}`}`, 'signup')),
-          },
-        ];
-      });
-    expect(
-      plan.candidates.map(({ programId, version, variant, ...rest }) => ({
-        programId,
-        version,
-        variant,
-        definition: 'definition' in rest ? rest.definition : null,
-      })),
-    ).toEqual(expected);
-    for (const c of plan.candidates) seen.add(`${c.programId}:${c.variant ?? c.version}`);
-  }
-  // The 40 customers exercise every branch.
-  expect([...seen].sort()).toEqual(['elsewhere:1', 'exp:a', 'exp:b', 'exp:holdout', 'plain:1', 'roll:1', 'roll:2']);
-  const assignments = await database.db.assignment.findMany({ where: { experimentId: 'exp-run' } });
-  expect(assignments).toHaveLength(customers.length);
-  for (const a of assignments)
-    expect([a.variant, a.version]).toEqual([
-      route(routing.exp!, a.customerId).variant,
-      route(routing.exp!, a.customerId).version,
-    ]);
-});
+      roll: {
+        liveVersion: 1,
+        experiment: null,
+        rollout: { id: 'roll-run', fromVersion: 1, toVersion: 2, percent: 50 },
+      },
+      elsewhere: {
+        liveVersion: 1,
+        experiment: null,
+        rollout: { id: 'elsewhere-run', fromVersion: 1, toVersion: 2, percent: 50 },
+      },
+      plain: { liveVersion: 1, experiment: null, rollout: null },
+    };
+    const seen = new Set<string>();
+    for (const customerId of customers) {
+      const plan = await activities.planEnrollments({ customerId, event: event('signup') });
+      const expected = Object.entries(routing)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .flatMap(([programId, input]) => {
+          const r = route(input, customerId);
+          if (programId === 'elsewhere' && r.version === 2) return [];
+          return [
+            {
+              programId,
+              version: r.version,
+              variant: r.variant,
+              definition: compiled(
+                sendsAtOnce(`${programId}${programId === 'plain' ? '' : ` ${r.version}`}`, 'signup'),
+              ),
+            },
+          ];
+        });
+      expect(
+        plan.candidates.map(({ programId, version, variant, ...rest }) => ({
+          programId,
+          version,
+          variant,
+          definition: 'definition' in rest ? rest.definition : null,
+        })),
+      ).toEqual(expected);
+      for (const c of plan.candidates) seen.add(`${c.programId}:${c.variant ?? c.version}`);
+    }
+    // The 40 customers exercise every branch.
+    expect([...seen].sort()).toEqual(['elsewhere:1', 'exp:a', 'exp:b', 'exp:holdout', 'plain:1', 'roll:1', 'roll:2']);
+    const assignments = await database.db.assignment.findMany({ where: { experimentId: 'exp-run' } });
+    expect(assignments).toHaveLength(customers.length);
+    for (const a of assignments)
+      expect([a.variant, a.version]).toEqual([
+        route(routing.exp!, a.customerId).variant,
+        route(routing.exp!, a.customerId).version,
+      ]);
+  },
+);
 
 test('one statement per event: routing, execution forms and the customer’s time zone', async () => {
   // Prisma's queries (a nested findMany is one per relation) go through the same pool.

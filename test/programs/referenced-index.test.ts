@@ -88,51 +88,60 @@ describe('the index', () => {
     await none.close();
   });
 
-  test('published versions reference their entry, wait and goal types in every state but archived, launched or not', async () => {
-    expect(await index.ready()).toBe(true);
-    await create('drafted', program('d-entry', 'd-wait', 'd-goal'));
-    // The publishing process knows before publish answers.
-    expect(referenced(index, ['d-entry', 'd-wait', 'd-goal', 'page_view'])).toEqual(['d-entry', 'd-wait', 'd-goal']);
-    // Only the entry type may start an enrollment: the others need no planning in the workflow.
-    expect(['d-entry', 'd-wait', 'd-goal', 'page_view'].filter((t) => index.enters(t))).toEqual(['d-entry']);
+  test(
+    'published versions reference their entry, ' + 'wait and goal types in every state but archived, launched or not',
+    async () => {
+      expect(await index.ready()).toBe(true);
+      await create('drafted', program('d-entry', 'd-wait', 'd-goal'));
+      // The publishing process knows before publish answers.
+      expect(referenced(index, ['d-entry', 'd-wait', 'd-goal', 'page_view'])).toEqual(['d-entry', 'd-wait', 'd-goal']);
+      // Only the entry type may start an enrollment: the others need no planning in the workflow.
+      expect(['d-entry', 'd-wait', 'd-goal', 'page_view'].filter((t) => index.enters(t))).toEqual(['d-entry']);
 
-    const v = await create('lifecycle', program('l-entry', 'l-wait', 'l-goal'));
-    await programs.launch('lifecycle', v, 'test');
-    // A second version's types join the first's: customers stay on the version they entered.
-    await programs.updateDraft(
-      'lifecycle',
-      program('l-entry-2', 'l-wait-2', 'l-goal') as Record<string, unknown>,
-      'test',
-    );
-    const v2 = (await programs.publish('lifecycle', 'test')).version;
-    await programs.launch('lifecycle', v2, 'test');
-    const all = ['l-entry', 'l-wait', 'l-goal', 'l-entry-2', 'l-wait-2'];
-    expect(referenced(index, all)).toEqual(all);
-    await programs.changeState('lifecycle', 'pause', 'test');
-    expect(referenced(index, all)).toEqual(all);
-    await programs.changeState('lifecycle', 'stop', 'test');
-    expect(referenced(index, all)).toEqual(all);
-  });
+      const v = await create('lifecycle', program('l-entry', 'l-wait', 'l-goal'));
+      await programs.launch('lifecycle', v, 'test');
+      // A second version's types join the first's: customers stay on the version they entered.
+      await programs.updateDraft(
+        'lifecycle',
+        program('l-entry-2', 'l-wait-2', 'l-goal') as Record<string, unknown>,
+        'test',
+      );
+      const v2 = (await programs.publish('lifecycle', 'test')).version;
+      await programs.launch('lifecycle', v2, 'test');
+      const all = ['l-entry', 'l-wait', 'l-goal', 'l-entry-2', 'l-wait-2'];
+      expect(referenced(index, all)).toEqual(all);
+      await programs.changeState('lifecycle', 'pause', 'test');
+      expect(referenced(index, all)).toEqual(all);
+      await programs.changeState('lifecycle', 'stop', 'test');
+      expect(referenced(index, all)).toEqual(all);
+    },
+  );
 
-  test('archived: its entry types go at once, its waits and goals when its customers can no longer act on them', async () => {
-    await create('filed', program('f-entry', 'f-wait', 'f-goal', '2d', '5d'));
-    await programs.launch('filed', 1, 'test');
-    await programs.changeState('filed', 'stop', 'test');
-    const before = Date.now();
-    await programs.changeState('filed', 'archive', 'test');
-    expect(referenced(index, ['f-entry', 'f-wait', 'f-goal'])).toEqual(['f-wait', 'f-goal']);
-    expect(index.enters('f-entry')).toBe(false);
-    const { listeningUntil } = await database.db.program.findUniqueOrThrow({ where: { id: 'filed' } });
-    const expected = before + 5 * DAY + ARCHIVED_LISTENING_MARGIN_MS;
-    expect(listeningUntil!.getTime()).toBeGreaterThanOrEqual(expected);
-    expect(listeningUntil!.getTime()).toBeLessThan(expected + 60_000);
+  test(
+    'archived: its entry types go at once, ' + 'its waits and goals when its customers can no longer act on them',
+    async () => {
+      await create('filed', program('f-entry', 'f-wait', 'f-goal', '2d', '5d'));
+      await programs.launch('filed', 1, 'test');
+      await programs.changeState('filed', 'stop', 'test');
+      const before = Date.now();
+      await programs.changeState('filed', 'archive', 'test');
+      expect(referenced(index, ['f-entry', 'f-wait', 'f-goal'])).toEqual(['f-wait', 'f-goal']);
+      expect(index.enters('f-entry')).toBe(false);
+      const { listeningUntil } = await database.db.program.findUniqueOrThrow({ where: { id: 'filed' } });
+      const expected = before + 5 * DAY + ARCHIVED_LISTENING_MARGIN_MS;
+      expect(listeningUntil!.getTime()).toBeGreaterThanOrEqual(expected);
+      expect(listeningUntil!.getTime()).toBeLessThan(expected + 60_000);
 
-    // Once that time has passed they are gone too, and another program's use of a type keeps it.
-    await create('sharing', program('s-entry', 'f-wait', 's-goal'));
-    await database.db.program.update({ where: { id: 'filed' }, data: { listeningUntil: new Date(Date.now() - 1000) } });
-    await index.refresh();
-    expect(referenced(index, ['f-entry', 'f-wait', 'f-goal'])).toEqual(['f-wait']);
-  });
+      // Once that time has passed they are gone too, and another program's use of a type keeps it.
+      await create('sharing', program('s-entry', 'f-wait', 's-goal'));
+      await database.db.program.update({
+        where: { id: 'filed' },
+        data: { listeningUntil: new Date(Date.now() - 1000) },
+      });
+      await index.refresh();
+      expect(referenced(index, ['f-entry', 'f-wait', 'f-goal'])).toEqual(['f-wait']);
+    },
+  );
 
   test('another process hears of a change by NOTIFY, whoever made it', async () => {
     expect(await other.ready()).toBe(true);
@@ -161,7 +170,8 @@ describe('the index', () => {
     await admin.connect();
     try {
       await admin.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'kairos-referenced-index' AND datname = current_database()`,
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity ` +
+          `WHERE application_name = 'kairos-referenced-index' AND datname = current_database()`,
       );
       await waitFor(() => index.references('nobody-uses-this'), 'the index to notice');
       // A publish while it is away is in the index once it is back.

@@ -32,18 +32,21 @@ test('too few samples are not judged', () => {
   );
 });
 
-test('the breach names every metric broken, in one fixed order, whatever the key order of the stored guardrails', () => {
-  const current = metrics({});
-  const bad = metrics({ sendFailures: 10, stepErrors: 30 });
-  // Guardrails read back from jsonb come in its key order (shorter keys first), not the schema's.
-  const reordered = {
-    ...guardrails,
-    maxIncrease: { bounceRate: 0.02, stepErrorRate: 0.05, sendFailureRate: 0.05, unsubscribeRate: 0.01 },
-  };
-  const reason = findBreach(current, bad, guardrails);
-  expect(findBreach(current, bad, reordered)).toBe(reason);
-  expect(reason).toBe(
-    'sendFailureRate 10.0% on the new version against 0.0% on the current one (allowed +5.0%, 100 samples); ' +
-      'stepErrorRate 10.0% on the new version against 0.0% on the current one (allowed +5.0%, 300 samples)',
-  );
-});
+test(
+  'the breach names every metric broken, in one fixed order, ' + 'whatever the key order of the stored guardrails',
+  () => {
+    const current = metrics({});
+    const bad = metrics({ sendFailures: 10, stepErrors: 30 });
+    // Guardrails read back from jsonb come in its key order (shorter keys first), not the schema's.
+    const reordered = {
+      ...guardrails,
+      maxIncrease: { bounceRate: 0.02, stepErrorRate: 0.05, sendFailureRate: 0.05, unsubscribeRate: 0.01 },
+    };
+    const reason = findBreach(current, bad, guardrails);
+    expect(findBreach(current, bad, reordered)).toBe(reason);
+    expect(reason).toBe(
+      'sendFailureRate 10.0% on the new version against 0.0% on the current one (allowed +5.0%, 100 samples); ' +
+        'stepErrorRate 10.0% on the new version against 0.0% on the current one (allowed +5.0%, 300 samples)',
+    );
+  },
+);

@@ -54,18 +54,21 @@ describe('versioning', () => {
     ]);
   });
 
-  test('a template whose Liquid does not parse (or uses an unknown filter) is refused 422 and saves no version', async () => {
-    for (const [subject, body, path] of [
-      ['Hi {{ customer.firstName | shout }}', '<p>x</p>', '$.subject'],
-      ['Hi', '{% if %}', '$.body'],
-    ] as const) {
-      const res = await saveTemplate('broken', subject, body);
-      expectProblem(res, 422);
-      expect(res.body.errors[0].path).toBe(path);
-    }
-    expectProblem(await api.request('GET', '/v1/templates/broken/versions'), 404);
-    expectProblem(await api.request('GET', '/v1/templates/broken'), 404);
-  });
+  test(
+    'a template whose Liquid does not parse (or uses an unknown filter) ' + 'is refused 422 and saves no version',
+    async () => {
+      for (const [subject, body, path] of [
+        ['Hi {{ customer.firstName | shout }}', '<p>x</p>', '$.subject'],
+        ['Hi', '{% if %}', '$.body'],
+      ] as const) {
+        const res = await saveTemplate('broken', subject, body);
+        expectProblem(res, 422);
+        expect(res.body.errors[0].path).toBe(path);
+      }
+      expectProblem(await api.request('GET', '/v1/templates/broken/versions'), 404);
+      expectProblem(await api.request('GET', '/v1/templates/broken'), 404);
+    },
+  );
 
   test('a journey message records the template version it rendered', async () => {
     await launchProgram(world.database.db, 'welcome', welcome);
@@ -111,26 +114,30 @@ describe('preview', () => {
     await saveTemplate(
       'picks',
       '{{ customer.firstName }}, picked for you',
-      '<p>Hi {{ customer.firstName }}</p>{% for r in recommendations %}<li>{{ r.name }}</li>{% endfor %}<a href="{{ unsubscribeUrl }}">unsubscribe</a>',
+      '<p>Hi {{ customer.firstName }}</p>{% for r in recommendations %}<li>{{ r.name }}</li>{% endfor %}' +
+        '<a href="{{ unsubscribeUrl }}">unsubscribe</a>',
     );
   });
 
-  test('renders the current version for a real customer: their name, and recommendations seeded by the event', async () => {
-    const id = await customer(world, 'ana@example.com');
-    const res = await api.request('POST', '/v1/templates/picks/preview', {
-      json: { customerId: id, event: { type: 'purchase', properties: { items: [{ productId: 'dress-linen' }] } } },
-    });
-    expect(res.status).toBe(200);
-    expect(res.body.subject).toBe('ana, picked for you');
-    expect(res.body.version).toBe(1);
-    expect(res.body.html).toContain('<p>Hi ana</p>');
-    // The recommendation logic the journeys use: summer items that go with the dress, the sold-out belt left out.
-    expect(res.body.html).toContain('<li>Straw bag</li><li>Leather sandals</li>');
-    expect(res.body.html).not.toContain('Woven belt');
-    // A placeholder, never a working link: clicking it in a preview must not unsubscribe anyone.
-    expect(res.body.html).toContain('href="http://kairos.test/v1/unsubscribe?token=preview"');
-    expect(await world.database.db.message.count({ where: { customerId: id } })).toBe(0);
-  });
+  test(
+    'renders the current version for a real customer: ' + 'their name, and recommendations seeded by the event',
+    async () => {
+      const id = await customer(world, 'ana@example.com');
+      const res = await api.request('POST', '/v1/templates/picks/preview', {
+        json: { customerId: id, event: { type: 'purchase', properties: { items: [{ productId: 'dress-linen' }] } } },
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.subject).toBe('ana, picked for you');
+      expect(res.body.version).toBe(1);
+      expect(res.body.html).toContain('<p>Hi ana</p>');
+      // The recommendation logic the journeys use: summer items that go with the dress, the sold-out belt left out.
+      expect(res.body.html).toContain('<li>Straw bag</li><li>Leather sandals</li>');
+      expect(res.body.html).not.toContain('Woven belt');
+      // A placeholder, never a working link: clicking it in a preview must not unsubscribe anyone.
+      expect(res.body.html).toContain('href="http://kairos.test/v1/unsubscribe?token=preview"');
+      expect(await world.database.db.message.count({ where: { customerId: id } })).toBe(0);
+    },
+  );
 
   test('an unknown customer or template is a 404; a missing customerId a 400', async () => {
     expectProblem(await api.request('POST', '/v1/templates/picks/preview', { json: { customerId: 'nobody' } }), 404);

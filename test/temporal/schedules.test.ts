@@ -12,49 +12,53 @@ beforeAll(async () => {
 }, 90_000);
 afterAll(() => world?.stop());
 
-test('the rebuild is scheduled hourly once, however many API processes ensure it, and its run fills the candidate tables', async () => {
-  const { db } = world.database;
-  await db.product.createMany({
-    data: ['dress', 'belt', 'scarf'].map((id) => ({
-      id,
-      name: id,
-      category: 'apparel',
-      stock: 10,
-      targetStock: 10,
-      price: 10,
-      attributes: {},
-    })),
-  });
-  for (const customerId of ['c1', 'c2']) {
-    await db.customer.create({ data: { id: customerId } });
-    await db.orderLine.createMany({
-      data: ['dress', 'belt'].map((productId) => ({
-        orderId: `order-${customerId}`,
-        productId,
-        customerId,
-        orderedAt: new Date('2026-11-01T10:00:00Z'),
+test(
+  'the rebuild is scheduled hourly once, ' +
+    'however many API processes ensure it, and its run fills the candidate tables',
+  async () => {
+    const { db } = world.database;
+    await db.product.createMany({
+      data: ['dress', 'belt', 'scarf'].map((id) => ({
+        id,
+        name: id,
+        category: 'apparel',
+        stock: 10,
+        targetStock: 10,
+        price: 10,
+        attributes: {},
       })),
     });
-  }
+    for (const customerId of ['c1', 'c2']) {
+      await db.customer.create({ data: { id: customerId } });
+      await db.orderLine.createMany({
+        data: ['dress', 'belt'].map((productId) => ({
+          orderId: `order-${customerId}`,
+          productId,
+          customerId,
+          orderedAt: new Date('2026-11-01T10:00:00Z'),
+        })),
+      });
+    }
 
-  await Promise.all([1, 2, 3].map(() => ensureSchedules(world.env.client, TEST_TASK_QUEUE, testLogger)));
-  const schedule = world.env.client.schedule.getHandle(RECOMMENDATIONS_SCHEDULE_ID);
-  const description = await schedule.describe();
-  expect(description.spec.intervals?.map((i) => i.every)).toEqual([3_600_000]);
-  expect(description.action).toMatchObject({
-    type: 'startWorkflow',
-    workflowType: 'refreshRecommendationsWorkflow',
-    taskQueue: TEST_TASK_QUEUE,
-  });
+    await Promise.all([1, 2, 3].map(() => ensureSchedules(world.env.client, TEST_TASK_QUEUE, testLogger)));
+    const schedule = world.env.client.schedule.getHandle(RECOMMENDATIONS_SCHEDULE_ID);
+    const description = await schedule.describe();
+    expect(description.spec.intervals?.map((i) => i.every)).toEqual([3_600_000]);
+    expect(description.action).toMatchObject({
+      type: 'startWorkflow',
+      workflowType: 'refreshRecommendationsWorkflow',
+      taskQueue: TEST_TASK_QUEUE,
+    });
 
-  await schedule.trigger();
-  const run = await eventually(
-    async () => (await schedule.describe()).info.recentActions[0]?.action.workflow,
-    30_000,
-    'a run started',
-  );
-  const result = await world.env.client.workflow.getHandle(run.workflowId, run.firstExecutionRunId).result();
-  expect(result.pairs).toBeGreaterThan(0);
-  const pairs = await db.productCoPurchase.findMany({ where: { productId: 'dress' }, select: { otherId: true } });
-  expect(pairs.map((p) => p.otherId)).toEqual(['belt']);
-});
+    await schedule.trigger();
+    const run = await eventually(
+      async () => (await schedule.describe()).info.recentActions[0]?.action.workflow,
+      30_000,
+      'a run started',
+    );
+    const result = await world.env.client.workflow.getHandle(run.workflowId, run.firstExecutionRunId).result();
+    expect(result.pairs).toBeGreaterThan(0);
+    const pairs = await db.productCoPurchase.findMany({ where: { productId: 'dress' }, select: { otherId: true } });
+    expect(pairs.map((p) => p.otherId)).toEqual(['belt']);
+  },
+);

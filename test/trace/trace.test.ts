@@ -82,7 +82,10 @@ test("Simona's trace shows her entry, the refused second entry, the matched wait
   expect(summaries(t, 'step')).toEqual([
     'waitForEvent: matched → next-allowed-hour (event visit-1, after 20h)',
     expect.stringMatching(
-      /^waitUntil: waited → send-cross-sell \(until \d{4}-\d\d-\d\d 10:00 (mon|tue|wed|thu|fri|sat) Europe\/Ljubljana/,
+      new RegExp(
+        '^waitUntil: waited → send-cross-sell \\(until \\d{4}-\\d\\d-\\d\\d 10:00 ' +
+          '(mon|tue|wed|thu|fri|sat) Europe/Ljubljana',
+      ),
     ),
     'send: sent → done (template cross-sell)',
     'exit: exit_step',
@@ -136,38 +139,41 @@ test("Simona's trace shows her entry, the refused second entry, the matched wait
   expect(renderTrace(t, { all: true })).toContain('recordSteps');
 });
 
-test('a shopper without an email: the pending wait, then the timeout, the recommendation and the skip reason', async () => {
-  const marta = await world.api.deps.identity.identify({ customer: { loyaltyId: 'LOYAL-2' } });
-  await storePurchase('LOYAL-2', 'store-order-3');
-  await stepRecord(world, marta, { kind: 'enter', outcome: 'entered' });
+test(
+  'a shopper without an email: the pending wait, ' + 'then the timeout, the recommendation and the skip reason',
+  async () => {
+    const marta = await world.api.deps.identity.identify({ customer: { loyaltyId: 'LOYAL-2' } });
+    await storePurchase('LOYAL-2', 'store-order-3');
+    await stepRecord(world, marta, { kind: 'enter', outcome: 'entered' });
 
-  const waiting = await trace(marta);
-  expect(waiting.pending).toEqual([
-    expect.objectContaining({
-      kind: 'wait',
-      program: 'cross-sell',
-      step: 'wait-visit',
-      summary: expect.stringMatching(/^waitForEvent: waiting for site_visit until /),
-    }),
-  ]);
-  expect(renderTrace(waiting)).toMatch(
-    /Pending\n\s+\S+Z\s+cross-sell v1 · wait-visit\s+waitForEvent: waiting for site_visit/,
-  );
+    const waiting = await trace(marta);
+    expect(waiting.pending).toEqual([
+      expect.objectContaining({
+        kind: 'wait',
+        program: 'cross-sell',
+        step: 'wait-visit',
+        summary: expect.stringMatching(/^waitForEvent: waiting for site_visit until /),
+      }),
+    ]);
+    expect(renderTrace(waiting)).toMatch(
+      /Pending\n\s+\S+Z\s+cross-sell v1 · wait-visit\s+waitForEvent: waiting for site_visit/,
+    );
 
-  await world.env.sleep('50h');
-  await settledMessages(world, marta, 1);
-  await stepRecord(world, marta, { kind: 'exit' });
-  const t = await trace(marta);
-  expect(summaries(t, 'step')).toEqual(
-    expect.arrayContaining([
-      'waitForEvent: timedOut → recommend (after 2d)',
-      expect.stringMatching(/^recommend: recommended → send-recommendations \(products /),
-      'send: skipped: no_email → done (template recommendations)',
-    ]),
-  );
-  expect(summaries(t, 'message')).toEqual(['email recommendations skipped: no_email']);
-  expect(t.pending).toEqual([]);
-});
+    await world.env.sleep('50h');
+    await settledMessages(world, marta, 1);
+    await stepRecord(world, marta, { kind: 'exit' });
+    const t = await trace(marta);
+    expect(summaries(t, 'step')).toEqual(
+      expect.arrayContaining([
+        'waitForEvent: timedOut → recommend (after 2d)',
+        expect.stringMatching(/^recommend: recommended → send-recommendations \(products /),
+        'send: skipped: no_email → done (template recommendations)',
+      ]),
+    );
+    expect(summaries(t, 'message')).toEqual(['email recommendations skipped: no_email']);
+    expect(t.pending).toEqual([]);
+  },
+);
 
 test('kairos trace resolves an identifier and prints the timeline; --json prints the trace', async () => {
   const env = {

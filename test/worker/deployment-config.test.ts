@@ -8,13 +8,16 @@ import { deploymentVersionOf } from '../../src/worker/create-worker';
 const packageVersion = (JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string })
   .version;
 
-test('versioning is on in production and off in development and tests unless KAIROS_WORKER_VERSIONING says otherwise', () => {
-  expect(loadDeploymentConfig({}).versioning).toBe(true);
-  expect(loadDeploymentConfig({ KAIROS_ENV: 'development' }).versioning).toBe(false);
-  expect(loadDeploymentConfig({ KAIROS_ENV: 'test' }).versioning).toBe(false);
-  expect(loadDeploymentConfig({ KAIROS_ENV: 'development', KAIROS_WORKER_VERSIONING: 'true' }).versioning).toBe(true);
-  expect(loadDeploymentConfig({ KAIROS_WORKER_VERSIONING: 'false' }).versioning).toBe(false);
-});
+test(
+  'versioning is on in production and off in development ' + 'and tests unless KAIROS_WORKER_VERSIONING says otherwise',
+  () => {
+    expect(loadDeploymentConfig({}).versioning).toBe(true);
+    expect(loadDeploymentConfig({ KAIROS_ENV: 'development' }).versioning).toBe(false);
+    expect(loadDeploymentConfig({ KAIROS_ENV: 'test' }).versioning).toBe(false);
+    expect(loadDeploymentConfig({ KAIROS_ENV: 'development', KAIROS_WORKER_VERSIONING: 'true' }).versioning).toBe(true);
+    expect(loadDeploymentConfig({ KAIROS_WORKER_VERSIONING: 'false' }).versioning).toBe(false);
+  },
+);
 
 test('the build id is KAIROS_BUILD_ID, else (running from source, no dist/build-id.txt) the package version', () => {
   expect(loadDeploymentConfig({ KAIROS_BUILD_ID: 'abc123' }).buildId).toBe('abc123');

@@ -54,11 +54,14 @@ describe('drainWorker', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
-  test('leaves a worker the Temporal runtime already stopped (it hears SIGTERM too) and still waits for it', async () => {
-    const worker = fakeWorker('DRAINING');
-    expect(await drainWorker(worker, sleep(50), { waitMs: 5_000, logger: testLogger })).toBe('drained');
-    expect(worker.shutdown).not.toHaveBeenCalled();
-  });
+  test(
+    'leaves a worker the Temporal runtime already ' + 'stopped (it hears SIGTERM too) and still waits for it',
+    async () => {
+      const worker = fakeWorker('DRAINING');
+      expect(await drainWorker(worker, sleep(50), { waitMs: 5_000, logger: testLogger })).toBe('drained');
+      expect(worker.shutdown).not.toHaveBeenCalled();
+    },
+  );
 
   test('a run that fails while draining counts as drained: there is nothing left to wait for', async () => {
     expect(

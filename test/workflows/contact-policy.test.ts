@@ -37,15 +37,19 @@ beforeAll(async () => {
 });
 afterAll(() => world?.stop());
 
-test('three programs email one customer on one day under a cap of 2: two are sent, the third is skipped with reason cap', async () => {
-  const id = await customer(world, 'tokyo@example.com');
-  await world.database.db.customer.update({ where: { id }, data: { timezone: 'Asia/Tokyo' } });
-  await send(world, 'tokyo@example.com', 'signup', 'signup-1');
-  const messages = await settledMessages(world, id, 3);
-  expect(messages.map((m) => m.status).sort()).toEqual(['sent', 'sent', 'skipped']);
-  expect(messages.find((m) => m.status === 'skipped')?.reason).toBe('cap (2 per 24h)');
-  expect(inboxOf(world, 'tokyo@example.com')).toHaveLength(2);
-});
+test(
+  'three programs email one customer on one day under a cap of 2: ' +
+    'two are sent, the third is skipped with reason cap',
+  async () => {
+    const id = await customer(world, 'tokyo@example.com');
+    await world.database.db.customer.update({ where: { id }, data: { timezone: 'Asia/Tokyo' } });
+    await send(world, 'tokyo@example.com', 'signup', 'signup-1');
+    const messages = await settledMessages(world, id, 3);
+    expect(messages.map((m) => m.status).sort()).toEqual(['sent', 'sent', 'skipped']);
+    expect(messages.find((m) => m.status === 'skipped')?.reason).toBe('cap (2 per 24h)');
+    expect(inboxOf(world, 'tokyo@example.com')).toHaveLength(2);
+  },
+);
 
 test('a send that does not go out (unsubscribed) never caps another program starting on the same event', async () => {
   // Cap 2 a day; one email already today; unsubscribed from the group of one of two programs.

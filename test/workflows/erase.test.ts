@@ -27,40 +27,43 @@ beforeAll(async () => {
 });
 afterAll(() => world?.stop());
 
-test('erase terminates the journey, deletes personal data, keeps anonymous aggregates, and suppresses the address', async () => {
-  const { db } = world.database;
-  const id = await customer(world, 'gone@example.com', { city: 'Ljubljana' });
-  await send(world, 'gone@example.com', 'browse', 'browse-1', { page: '/dresses' });
-  await stepRecord(world, id, { kind: 'send', outcome: 'sent' });
-  const stepsBefore = await db.journeyStep.count({ where: { customerId: id } });
+test(
+  'erase terminates the journey, deletes personal data, ' + 'keeps anonymous aggregates, and suppresses the address',
+  async () => {
+    const { db } = world.database;
+    const id = await customer(world, 'gone@example.com', { city: 'Ljubljana' });
+    await send(world, 'gone@example.com', 'browse', 'browse-1', { page: '/dresses' });
+    await stepRecord(world, id, { kind: 'send', outcome: 'sent' });
+    const stepsBefore = await db.journeyStep.count({ where: { customerId: id } });
 
-  const { anonymousId } = await eraseCustomer(db, world.api.deps.customers, id, 'dpo-key');
+    const { anonymousId } = await eraseCustomer(db, world.api.deps.customers, id, 'dpo-key');
 
-  const handle = world.env.client.workflow.getHandle(customerWorkflowId(id));
-  expect((await handle.describe()).status.name).toBe('TERMINATED');
-  expect(await db.customer.findUnique({ where: { id } })).toBeNull();
-  expect(await db.customerIdentifier.count({ where: { value: 'gone@example.com' } })).toBe(0);
-  expect(await db.event.count({ where: { id: 'browse-1' } })).toBe(0);
-  expect(await db.journeyStep.count({ where: { customerId: anonymousId } })).toBe(stepsBefore);
-  const [kept] = await db.message.findMany({ where: { customerId: anonymousId } });
-  expect(kept).toMatchObject({ status: 'sent', recipient: null, subject: null });
-  expect(await db.suppression.count({ where: { kind: 'erased', customerId: null } })).toBe(1);
-  const [audit] = await db.auditEntry.findMany({ where: { action: 'customer.erase' } });
-  expect(audit).toMatchObject({
-    actor: 'dpo-key',
-    resource: `customer:${id}`,
-    after: { erasedIds: [id], anonymousId },
-  });
+    const handle = world.env.client.workflow.getHandle(customerWorkflowId(id));
+    expect((await handle.describe()).status.name).toBe('TERMINATED');
+    expect(await db.customer.findUnique({ where: { id } })).toBeNull();
+    expect(await db.customerIdentifier.count({ where: { value: 'gone@example.com' } })).toBe(0);
+    expect(await db.event.count({ where: { id: 'browse-1' } })).toBe(0);
+    expect(await db.journeyStep.count({ where: { customerId: anonymousId } })).toBe(stepsBefore);
+    const [kept] = await db.message.findMany({ where: { customerId: anonymousId } });
+    expect(kept).toMatchObject({ status: 'sent', recipient: null, subject: null });
+    expect(await db.suppression.count({ where: { kind: 'erased', customerId: null } })).toBe(1);
+    const [audit] = await db.auditEntry.findMany({ where: { action: 'customer.erase' } });
+    expect(audit).toMatchObject({
+      actor: 'dpo-key',
+      resource: `customer:${id}`,
+      after: { erasedIds: [id], anonymousId },
+    });
 
-  // The day-long wait would have sent again; the erased customer gets nothing more.
-  await world.env.sleep('2d');
-  expect(inboxOf(world, 'gone@example.com')).toHaveLength(1);
+    // The day-long wait would have sent again; the erased customer gets nothing more.
+    await world.env.sleep('2d');
+    expect(inboxOf(world, 'gone@example.com')).toHaveLength(1);
 
-  // The same address returns as a new customer: their journey runs, but no message goes out.
-  const again = await customer(world, 'gone@example.com');
-  expect(again).not.toBe(id);
-  await send(world, 'gone@example.com', 'browse', 'browse-2');
-  const [message] = await settledMessages(world, again, 1);
-  expect(message).toMatchObject({ status: 'skipped', reason: 'suppressed: erased' });
-  expect(inboxOf(world, 'gone@example.com')).toHaveLength(1);
-});
+    // The same address returns as a new customer: their journey runs, but no message goes out.
+    const again = await customer(world, 'gone@example.com');
+    expect(again).not.toBe(id);
+    await send(world, 'gone@example.com', 'browse', 'browse-2');
+    const [message] = await settledMessages(world, again, 1);
+    expect(message).toMatchObject({ status: 'skipped', reason: 'suppressed: erased' });
+    expect(inboxOf(world, 'gone@example.com')).toHaveLength(1);
+  },
+);

@@ -43,37 +43,42 @@ beforeAll(async () => {
 });
 afterAll(() => world?.stop());
 
-test('a step that fails for good ends its own enrollment with an error step; the customer’s other programs complete', async () => {
-  const id = await customer(world, 'iso@example.com');
-  await send(world, 'iso@example.com', 'signup_iso', 'iso-signup');
+test(
+  'a step that fails for good ends its own enrollment ' +
+    'with an error step; ' +
+    'the customer’s other programs complete',
+  async () => {
+    const id = await customer(world, 'iso@example.com');
+    await send(world, 'iso@example.com', 'signup_iso', 'iso-signup');
 
-  // The malformed row fails to load (a named, non-retryable error): that program is not entered.
-  const refused = await stepRecord(world, id, {
-    enrollmentId: 'iso-malformed/iso-signup',
-    kind: 'enter',
-    outcome: 'not entered',
-  });
-  expect((refused.detail as { reason: string }).reason).toMatch(/^error: invalid data/);
+    // The malformed row fails to load (a named, non-retryable error): that program is not entered.
+    const refused = await stepRecord(world, id, {
+      enrollmentId: 'iso-malformed/iso-signup',
+      kind: 'enter',
+      outcome: 'not entered',
+    });
+    expect((refused.detail as { reason: string }).reason).toMatch(/^error: invalid data/);
 
-  await enrollments(world, id, ['iso-a/iso-signup', 'iso-b/iso-signup', 'iso-dangling/iso-signup']);
-  await world.env.sleep('1h');
-  // The dangling pointer throws inside the workflow once the wait is over.
-  const error = await stepRecord(world, id, { enrollmentId: 'iso-dangling/iso-signup', kind: 'error' });
-  expect([error.stepId, error.outcome]).toEqual(['nowhere', 'failed']);
-  const exit = await stepRecord(world, id, { enrollmentId: 'iso-dangling/iso-signup', kind: 'exit' });
-  expect(exit.outcome).toBe('error');
+    await enrollments(world, id, ['iso-a/iso-signup', 'iso-b/iso-signup', 'iso-dangling/iso-signup']);
+    await world.env.sleep('1h');
+    // The dangling pointer throws inside the workflow once the wait is over.
+    const error = await stepRecord(world, id, { enrollmentId: 'iso-dangling/iso-signup', kind: 'error' });
+    expect([error.stepId, error.outcome]).toEqual(['nowhere', 'failed']);
+    const exit = await stepRecord(world, id, { enrollmentId: 'iso-dangling/iso-signup', kind: 'exit' });
+    expect(exit.outcome).toBe('error');
 
-  for (const ok of ['iso-a', 'iso-b'])
-    await stepRecord(world, id, { enrollmentId: `${ok}/iso-signup`, kind: 'exit', outcome: 'exit_step' });
-  await enrollments(world, id, []);
-  expect(
-    inboxOf(world, 'iso@example.com')
-      .map((m) => m.subject)
-      .sort(),
-  ).toEqual(['iso-a for iso', 'iso-b for iso']);
+    for (const ok of ['iso-a', 'iso-b'])
+      await stepRecord(world, id, { enrollmentId: `${ok}/iso-signup`, kind: 'exit', outcome: 'exit_step' });
+    await enrollments(world, id, []);
+    expect(
+      inboxOf(world, 'iso@example.com')
+        .map((m) => m.subject)
+        .sort(),
+    ).toEqual(['iso-a for iso', 'iso-b for iso']);
 
-  // The workflow itself is healthy: it still takes events and answers queries.
-  await send(world, 'iso@example.com', 'signup_iso', 'iso-signup-2');
-  await enrollments(world, id, ['iso-a/iso-signup-2', 'iso-b/iso-signup-2', 'iso-dangling/iso-signup-2']);
-  expect((await stepsOf(world, id, { kind: 'error' })).length).toBe(1);
-});
+    // The workflow itself is healthy: it still takes events and answers queries.
+    await send(world, 'iso@example.com', 'signup_iso', 'iso-signup-2');
+    await enrollments(world, id, ['iso-a/iso-signup-2', 'iso-b/iso-signup-2', 'iso-dangling/iso-signup-2']);
+    expect((await stepsOf(world, id, { kind: 'error' })).length).toBe(1);
+  },
+);

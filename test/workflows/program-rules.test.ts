@@ -149,158 +149,179 @@ const entriesOf = async (customerId: string) =>
     (s.detail as { reason?: string }).reason,
   ]);
 
-test('a goal event mid-wait exits the customer at that step with "converted", and the later send never happens', async () => {
-  const id = await customer(world, 'goal@example.com');
-  await send(world, 'goal@example.com', 'signup_goal', 'goal-signup');
-  await enrollments(world, id, ['goal-exit/goal-signup']);
-  await world.env.sleep('1h');
-  await settledMessages(world, id, 1);
-  await world.env.sleep('2h');
-  await send(world, 'goal@example.com', 'order_goal', 'goal-order');
+test(
+  'a goal event mid-wait exits the customer at that step with "converted", ' + 'and the later send never happens',
+  async () => {
+    const id = await customer(world, 'goal@example.com');
+    await send(world, 'goal@example.com', 'signup_goal', 'goal-signup');
+    await enrollments(world, id, ['goal-exit/goal-signup']);
+    await world.env.sleep('1h');
+    await settledMessages(world, id, 1);
+    await world.env.sleep('2h');
+    await send(world, 'goal@example.com', 'order_goal', 'goal-order');
 
-  const goal = await stepRecord(world, id, { kind: 'goal' });
-  expect([goal.stepId, goal.outcome, goal.detail]).toEqual([
-    'wait-1d',
-    'converted',
-    { eventId: 'goal-order', attributed: true },
-  ]);
-  const exit = await stepRecord(world, id, { kind: 'exit' });
-  expect([exit.stepId, exit.outcome]).toEqual(['wait-1d', 'goal']);
-  await enrollments(world, id, []);
-  await world.env.sleep('3d');
-  expect(await templatesOf(id)).toEqual([['rule-1', 'sent']]);
-  expect(inboxOf(world, 'goal@example.com').map((m) => m.subject)).toEqual(['rule-1 for goal']);
-});
+    const goal = await stepRecord(world, id, { kind: 'goal' });
+    expect([goal.stepId, goal.outcome, goal.detail]).toEqual([
+      'wait-1d',
+      'converted',
+      { eventId: 'goal-order', attributed: true },
+    ]);
+    const exit = await stepRecord(world, id, { kind: 'exit' });
+    expect([exit.stepId, exit.outcome]).toEqual(['wait-1d', 'goal']);
+    await enrollments(world, id, []);
+    await world.env.sleep('3d');
+    expect(await templatesOf(id)).toEqual([['rule-1', 'sent']]);
+    expect(inboxOf(world, 'goal@example.com').map((m) => m.subject)).toEqual(['rule-1 for goal']);
+  },
+);
 
-test('a goal reached after the journey ended counts for its enrollment within the window, once, and not after it', async () => {
-  const id = await customer(world, 'quote@example.com');
-  await send(world, 'quote@example.com', 'quote_sent', 'quote-1', { quoteId: 'Q1' });
-  await stepRecord(world, id, { enrollmentId: 'quote/quote-1', kind: 'exit', outcome: 'exit_step' });
-  await world.env.sleep('2d');
-  await send(world, 'quote@example.com', 'quote_accepted', 'accept-Q9', { quoteId: 'Q9' }); // another quote
-  await send(world, 'quote@example.com', 'quote_accepted', 'accept-Q1', { quoteId: 'Q1' });
-  await send(world, 'quote@example.com', 'quote_accepted', 'accept-Q1-again', { quoteId: 'Q1' });
-  const goal = await stepRecord(world, id, { enrollmentId: 'quote/quote-1', kind: 'goal' });
-  expect([goal.outcome, goal.detail]).toEqual([
-    'converted',
-    { eventId: 'accept-Q1', attributed: true, afterExit: true },
-  ]);
+test(
+  'a goal reached after the journey ended counts for its ' + 'enrollment within the window, once, and not after it',
+  async () => {
+    const id = await customer(world, 'quote@example.com');
+    await send(world, 'quote@example.com', 'quote_sent', 'quote-1', { quoteId: 'Q1' });
+    await stepRecord(world, id, { enrollmentId: 'quote/quote-1', kind: 'exit', outcome: 'exit_step' });
+    await world.env.sleep('2d');
+    await send(world, 'quote@example.com', 'quote_accepted', 'accept-Q9', { quoteId: 'Q9' }); // another quote
+    await send(world, 'quote@example.com', 'quote_accepted', 'accept-Q1', { quoteId: 'Q1' });
+    await send(world, 'quote@example.com', 'quote_accepted', 'accept-Q1-again', { quoteId: 'Q1' });
+    const goal = await stepRecord(world, id, { enrollmentId: 'quote/quote-1', kind: 'goal' });
+    expect([goal.outcome, goal.detail]).toEqual([
+      'converted',
+      { eventId: 'accept-Q1', attributed: true, afterExit: true },
+    ]);
 
-  // Q2 ends, its window passes, and only then is it accepted: no conversion. Q3, accepted in time, is.
-  await send(world, 'quote@example.com', 'quote_sent', 'quote-2', { quoteId: 'Q2' });
-  await stepRecord(world, id, { enrollmentId: 'quote/quote-2', kind: 'exit' });
-  await world.env.sleep('8d');
-  await send(world, 'quote@example.com', 'quote_accepted', 'accept-Q2', { quoteId: 'Q2' });
-  await send(world, 'quote@example.com', 'quote_sent', 'quote-3', { quoteId: 'Q3' });
-  await stepRecord(world, id, { enrollmentId: 'quote/quote-3', kind: 'exit' });
-  await send(world, 'quote@example.com', 'quote_accepted', 'accept-Q3', { quoteId: 'Q3' });
-  await stepRecord(world, id, { enrollmentId: 'quote/quote-3', kind: 'goal' });
-  const goals = await stepsOf(world, id, { kind: 'goal' });
-  expect(goals.map((g) => [g.enrollmentId, (g.detail as { eventId: string }).eventId])).toEqual([
-    ['quote/quote-1', 'accept-Q1'],
-    ['quote/quote-3', 'accept-Q3'],
-  ]);
-  const [analytics] = (await programAnalytics(world.database.db, 'quote')).versions;
-  expect([analytics!.entered, analytics!.conversions]).toEqual([3, { converted: 2, attributed: 2 }]);
-});
+    // Q2 ends, its window passes, and only then is it accepted: no conversion. Q3, accepted in time, is.
+    await send(world, 'quote@example.com', 'quote_sent', 'quote-2', { quoteId: 'Q2' });
+    await stepRecord(world, id, { enrollmentId: 'quote/quote-2', kind: 'exit' });
+    await world.env.sleep('8d');
+    await send(world, 'quote@example.com', 'quote_accepted', 'accept-Q2', { quoteId: 'Q2' });
+    await send(world, 'quote@example.com', 'quote_sent', 'quote-3', { quoteId: 'Q3' });
+    await stepRecord(world, id, { enrollmentId: 'quote/quote-3', kind: 'exit' });
+    await send(world, 'quote@example.com', 'quote_accepted', 'accept-Q3', { quoteId: 'Q3' });
+    await stepRecord(world, id, { enrollmentId: 'quote/quote-3', kind: 'goal' });
+    const goals = await stepsOf(world, id, { kind: 'goal' });
+    expect(goals.map((g) => [g.enrollmentId, (g.detail as { eventId: string }).eventId])).toEqual([
+      ['quote/quote-1', 'accept-Q1'],
+      ['quote/quote-3', 'accept-Q3'],
+    ]);
+    const [analytics] = (await programAnalytics(world.database.db, 'quote')).versions;
+    expect([analytics!.entered, analytics!.conversions]).toEqual([3, { converted: 2, attributed: 2 }]);
+  },
+);
 
-test('re-entry "once": a second trigger, even a month later, is recorded as not entered and starts no enrollment', async () => {
-  const id = await customer(world, 'once@example.com');
-  await send(world, 'once@example.com', 'joined_once', 'once-1');
-  await stepRecord(world, id, { kind: 'exit', outcome: 'exit_step' });
-  await world.env.sleep('30d');
-  await send(world, 'once@example.com', 'joined_once', 'once-2');
-  await stepRecord(world, id, { kind: 'enter', outcome: 'not entered' });
+test(
+  're-entry "once": a second trigger, even a month later, ' + 'is recorded as not entered and starts no enrollment',
+  async () => {
+    const id = await customer(world, 'once@example.com');
+    await send(world, 'once@example.com', 'joined_once', 'once-1');
+    await stepRecord(world, id, { kind: 'exit', outcome: 'exit_step' });
+    await world.env.sleep('30d');
+    await send(world, 'once@example.com', 'joined_once', 'once-2');
+    await stepRecord(world, id, { kind: 'enter', outcome: 'not entered' });
 
-  expect(await entriesOf(id)).toEqual([
-    ['once/once-1', 'entered', undefined],
-    ['once/once-2', 'not entered', 'entered before (re-entry: once)'],
-  ]);
-  expect((await world.api.deps.customers.journeyState(id)).enrollments).toEqual([]);
-  expect(await templatesOf(id)).toEqual([['rule-1', 'sent']]);
-});
+    expect(await entriesOf(id)).toEqual([
+      ['once/once-1', 'entered', undefined],
+      ['once/once-2', 'not entered', 'entered before (re-entry: once)'],
+    ]);
+    expect((await world.api.deps.customers.journeyState(id)).enrollments).toEqual([]);
+    expect(await templatesOf(id)).toEqual([['rule-1', 'sent']]);
+  },
+);
 
-test('re-entry "cooldown 2d": a trigger 1 day after entry is refused, one 2 days and 1 hour after is admitted', async () => {
-  const id = await customer(world, 'cooldown@example.com');
-  await send(world, 'cooldown@example.com', 'visit_cooldown', 'cd-1');
-  await stepRecord(world, id, { kind: 'exit', enrollmentId: 'cooldown/cd-1' });
-  await world.env.sleep('1d');
-  await send(world, 'cooldown@example.com', 'visit_cooldown', 'cd-2');
-  await stepRecord(world, id, { kind: 'enter', enrollmentId: 'cooldown/cd-2' });
-  await world.env.sleep('25h');
-  await send(world, 'cooldown@example.com', 'visit_cooldown', 'cd-3');
-  await settledMessages(world, id, 2);
+test(
+  're-entry "cooldown 2d": a trigger 1 day after entry is refused, ' + 'one 2 days and 1 hour after is admitted',
+  async () => {
+    const id = await customer(world, 'cooldown@example.com');
+    await send(world, 'cooldown@example.com', 'visit_cooldown', 'cd-1');
+    await stepRecord(world, id, { kind: 'exit', enrollmentId: 'cooldown/cd-1' });
+    await world.env.sleep('1d');
+    await send(world, 'cooldown@example.com', 'visit_cooldown', 'cd-2');
+    await stepRecord(world, id, { kind: 'enter', enrollmentId: 'cooldown/cd-2' });
+    await world.env.sleep('25h');
+    await send(world, 'cooldown@example.com', 'visit_cooldown', 'cd-3');
+    await settledMessages(world, id, 2);
 
-  expect(await entriesOf(id)).toEqual([
-    ['cooldown/cd-1', 'entered', undefined],
-    ['cooldown/cd-2', 'not entered', 'cooling down (2d since last entry)'],
-    ['cooldown/cd-3', 'entered', undefined],
-  ]);
-  expect((await messagesOf(world, id)).map((m) => m.key)).toEqual([
-    'cooldown/cd-1/welcome/1',
-    'cooldown/cd-3/welcome/1',
-  ]);
-});
+    expect(await entriesOf(id)).toEqual([
+      ['cooldown/cd-1', 'entered', undefined],
+      ['cooldown/cd-2', 'not entered', 'cooling down (2d since last entry)'],
+      ['cooldown/cd-3', 'entered', undefined],
+    ]);
+    expect((await messagesOf(world, id)).map((m) => m.key)).toEqual([
+      'cooldown/cd-1/welcome/1',
+      'cooldown/cd-3/welcome/1',
+    ]);
+  },
+);
 
-test('maxInstances 2 on a keyed program refuses a third cart while two run, and admits it once they have finished', async () => {
-  const id = await customer(world, 'max@example.com');
-  for (const n of [1, 2, 3]) await send(world, 'max@example.com', 'cart_max', `mx-${n}`, { cartId: `c${n}` });
-  await stepRecord(world, id, { kind: 'enter', enrollmentId: 'max-carts/mx-3' });
-  const state = await enrollments(world, id, ['max-carts/mx-1', 'max-carts/mx-2']);
-  expect(state.enrollments.map((e) => e.entryKey).sort()).toEqual(['c1', 'c2']);
+test(
+  'maxInstances 2 on a keyed program refuses a third cart while two run, ' + 'and admits it once they have finished',
+  async () => {
+    const id = await customer(world, 'max@example.com');
+    for (const n of [1, 2, 3]) await send(world, 'max@example.com', 'cart_max', `mx-${n}`, { cartId: `c${n}` });
+    await stepRecord(world, id, { kind: 'enter', enrollmentId: 'max-carts/mx-3' });
+    const state = await enrollments(world, id, ['max-carts/mx-1', 'max-carts/mx-2']);
+    expect(state.enrollments.map((e) => e.entryKey).sort()).toEqual(['c1', 'c2']);
 
-  await world.env.sleep('25h');
-  await enrollments(world, id, []);
-  await send(world, 'max@example.com', 'cart_max', 'mx-4', { cartId: 'c3' });
-  await enrollments(world, id, ['max-carts/mx-4']);
-  // The workflow state shows the enrollment before its buffered step record is written.
-  await stepRecord(world, id, { kind: 'enter', enrollmentId: 'max-carts/mx-4' });
-  expect(await entriesOf(id)).toEqual([
-    ['max-carts/mx-1', 'entered', undefined],
-    ['max-carts/mx-2', 'entered', undefined],
-    ['max-carts/mx-3', 'not entered', 'max instances (2) reached'],
-    ['max-carts/mx-4', 'entered', undefined],
-  ]);
-});
+    await world.env.sleep('25h');
+    await enrollments(world, id, []);
+    await send(world, 'max@example.com', 'cart_max', 'mx-4', { cartId: 'c3' });
+    await enrollments(world, id, ['max-carts/mx-4']);
+    // The workflow state shows the enrollment before its buffered step record is written.
+    await stepRecord(world, id, { kind: 'enter', enrollmentId: 'max-carts/mx-4' });
+    expect(await entriesOf(id)).toEqual([
+      ['max-carts/mx-1', 'entered', undefined],
+      ['max-carts/mx-2', 'entered', undefined],
+      ['max-carts/mx-3', 'not entered', 'max instances (2) reached'],
+      ['max-carts/mx-4', 'entered', undefined],
+    ]);
+  },
+);
 
-test('waitForEvent takes the timedOut branch after its 1d timeout when the only event fails the where filter', async () => {
-  const id = await customer(world, 'timeout@example.com');
-  await send(world, 'timeout@example.com', 'browse_wait', 'wt-browse');
-  await enrollments(world, id, ['wait-add/wt-browse']);
-  await world.env.sleep('1h');
-  await send(world, 'timeout@example.com', 'add_wait', 'wt-small', { amount: 10 });
-  await world.env.sleep('22h');
-  const waiting = await eventually(async () => {
-    const s = await world.api.deps.customers.journeyState(id);
-    return s.eventsSeen === 2 && s;
-  });
-  expect(waiting.enrollments.map((e) => [e.stepId, e.waitingFor])).toEqual([['wait-add', 'add_wait']]);
-  expect(await messagesOf(world, id)).toEqual([]);
+test(
+  'waitForEvent takes the timedOut branch after its 1d ' + 'timeout when the only event fails the where filter',
+  async () => {
+    const id = await customer(world, 'timeout@example.com');
+    await send(world, 'timeout@example.com', 'browse_wait', 'wt-browse');
+    await enrollments(world, id, ['wait-add/wt-browse']);
+    await world.env.sleep('1h');
+    await send(world, 'timeout@example.com', 'add_wait', 'wt-small', { amount: 10 });
+    await world.env.sleep('22h');
+    const waiting = await eventually(async () => {
+      const s = await world.api.deps.customers.journeyState(id);
+      return s.eventsSeen === 2 && s;
+    });
+    expect(waiting.enrollments.map((e) => [e.stepId, e.waitingFor])).toEqual([['wait-add', 'add_wait']]);
+    expect(await messagesOf(world, id)).toEqual([]);
 
-  await world.env.sleep('2h');
-  await settledMessages(world, id, 1);
-  const wait = await stepRecord(world, id, { kind: 'waitForEvent' });
-  expect([wait.outcome, (wait.detail as { next?: string }).next]).toEqual(['timedOut', 'send-timeout']);
-  expect(await templatesOf(id)).toEqual([['rule-timeout', 'sent']]);
-});
+    await world.env.sleep('2h');
+    await settledMessages(world, id, 1);
+    const wait = await stepRecord(world, id, { kind: 'waitForEvent' });
+    expect([wait.outcome, (wait.detail as { next?: string }).next]).toEqual(['timedOut', 'send-timeout']);
+    expect(await templatesOf(id)).toEqual([['rule-timeout', 'sent']]);
+  },
+);
 
-test('waitForEvent takes the matched branch on the first event passing the where filter, ignoring one that fails it', async () => {
-  const id = await customer(world, 'matched@example.com');
-  await send(world, 'matched@example.com', 'browse_wait', 'wm-browse');
-  await send(world, 'matched@example.com', 'add_wait', 'wm-small', { amount: 49 });
-  const waiting = await eventually(async () => {
-    const s = await world.api.deps.customers.journeyState(id);
-    return s.eventsSeen === 2 && s;
-  });
-  expect(waiting.enrollments.map((e) => [e.stepId, e.waitingFor])).toEqual([['wait-add', 'add_wait']]);
-  await send(world, 'matched@example.com', 'add_wait', 'wm-large', { amount: 50 });
+test(
+  'waitForEvent takes the matched branch on the first event ' + 'passing the where filter, ignoring one that fails it',
+  async () => {
+    const id = await customer(world, 'matched@example.com');
+    await send(world, 'matched@example.com', 'browse_wait', 'wm-browse');
+    await send(world, 'matched@example.com', 'add_wait', 'wm-small', { amount: 49 });
+    const waiting = await eventually(async () => {
+      const s = await world.api.deps.customers.journeyState(id);
+      return s.eventsSeen === 2 && s;
+    });
+    expect(waiting.enrollments.map((e) => [e.stepId, e.waitingFor])).toEqual([['wait-add', 'add_wait']]);
+    await send(world, 'matched@example.com', 'add_wait', 'wm-large', { amount: 50 });
 
-  const wait = await stepRecord(world, id, { kind: 'waitForEvent' });
-  expect([wait.outcome, wait.detail]).toEqual(['matched', { eventId: 'wm-large', next: 'send-matched' }]);
-  await settledMessages(world, id, 1);
-  await world.env.sleep('2d');
-  expect(await templatesOf(id)).toEqual([['rule-matched', 'sent']]);
-});
+    const wait = await stepRecord(world, id, { kind: 'waitForEvent' });
+    expect([wait.outcome, wait.detail]).toEqual(['matched', { eventId: 'wm-large', next: 'send-matched' }]);
+    await settledMessages(world, id, 1);
+    await world.env.sleep('2d');
+    expect(await templatesOf(id)).toEqual([['rule-matched', 'sent']]);
+  },
+);
 
 test('a branch takes the first case whose condition holds, and its default when none does', async () => {
   const people = [
@@ -328,53 +349,59 @@ test('a branch takes the first case whose condition holds, and its default when 
   expect(payloads.filter((text) => text.includes('"email":') || text.includes('firstName'))).toEqual([]);
 });
 
-test('the same event delivered twice to the workflow has one effect: one enrollment, one message, one contact', async () => {
-  const id = await customer(world, 'dedupe@example.com');
-  const occurredAt = new Date(await world.env.currentTimeMs()).toISOString();
-  const ping = { id: 'dup-1', type: 'ping_dedupe', occurredAt, properties: {} };
-  await world.api.deps.customers.deliver(id, ping);
-  await world.api.deps.customers.deliver(id, ping);
-  await world.api.deps.customers.deliver(id, { id: 'dup-after', type: 'noise_dedupe', occurredAt, properties: {} });
-  // Events are handled in order, so once the later event is seen the duplicate has been handled.
-  const state = await eventually(async () => {
-    const s = await world.api.deps.customers.journeyState(id);
-    return s.eventsSeen === 2 && s;
-  });
-  expect(state.enrollments.map((e) => e.id)).toEqual(['dedupe/dup-1']);
+test(
+  'the same event delivered twice to the workflow has one effect: ' + 'one enrollment, one message, one contact',
+  async () => {
+    const id = await customer(world, 'dedupe@example.com');
+    const occurredAt = new Date(await world.env.currentTimeMs()).toISOString();
+    const ping = { id: 'dup-1', type: 'ping_dedupe', occurredAt, properties: {} };
+    await world.api.deps.customers.deliver(id, ping);
+    await world.api.deps.customers.deliver(id, ping);
+    await world.api.deps.customers.deliver(id, { id: 'dup-after', type: 'noise_dedupe', occurredAt, properties: {} });
+    // Events are handled in order, so once the later event is seen the duplicate has been handled.
+    const state = await eventually(async () => {
+      const s = await world.api.deps.customers.journeyState(id);
+      return s.eventsSeen === 2 && s;
+    });
+    expect(state.enrollments.map((e) => e.id)).toEqual(['dedupe/dup-1']);
 
-  await world.env.sleep('1h');
-  await stepRecord(world, id, { kind: 'exit', outcome: 'exit_step' });
-  await world.env.sleep('1h');
-  expect(await entriesOf(id)).toEqual([['dedupe/dup-1', 'entered', undefined]]);
-  expect((await messagesOf(world, id)).map((m) => [m.key, m.status])).toEqual([['dedupe/dup-1/welcome/1', 'sent']]);
-  expect((await world.api.deps.customers.journeyState(id)).contactLog).toHaveLength(1);
-  expect(inboxOf(world, 'dedupe@example.com')).toHaveLength(1);
-});
+    await world.env.sleep('1h');
+    await stepRecord(world, id, { kind: 'exit', outcome: 'exit_step' });
+    await world.env.sleep('1h');
+    expect(await entriesOf(id)).toEqual([['dedupe/dup-1', 'entered', undefined]]);
+    expect((await messagesOf(world, id)).map((m) => [m.key, m.status])).toEqual([['dedupe/dup-1/welcome/1', 'sent']]);
+    expect((await world.api.deps.customers.journeyState(id)).contactLog).toHaveLength(1);
+    expect(inboxOf(world, 'dedupe@example.com')).toHaveLength(1);
+  },
+);
 
-test('a send whose template was deleted before sending fails and goes to onFailure, which sends the fallback', async () => {
-  const id = await customer(world, 'fallback@example.com');
-  await send(world, 'fallback@example.com', 'promo_fail', 'fail-1');
-  await enrollments(world, id, ['fallback/fail-1']);
-  await world.database.db.template.delete({ where: { id: 'doomed' } });
-  await world.env.sleep('1h');
+test(
+  'a send whose template was deleted before sending ' + 'fails and goes to onFailure, which sends the fallback',
+  async () => {
+    const id = await customer(world, 'fallback@example.com');
+    await send(world, 'fallback@example.com', 'promo_fail', 'fail-1');
+    await enrollments(world, id, ['fallback/fail-1']);
+    await world.database.db.template.delete({ where: { id: 'doomed' } });
+    await world.env.sleep('1h');
 
-  const messages = await settledMessages(world, id, 2);
-  expect(messages.map((m) => [m.stepId, m.templateId, m.status, m.reason])).toEqual([
-    ['send-doomed', 'doomed', 'failed', 'template doomed not found'],
-    ['send-fallback', 'rule-fallback', 'sent', null],
-  ]);
-  const failed = await stepRecord(world, id, { kind: 'send' });
-  expect([failed.stepId, failed.outcome, (failed.detail as { next?: string }).next]).toEqual([
-    'send-doomed',
-    'failed: template doomed not found',
-    'send-fallback',
-  ]);
-  await stepRecord(world, id, { kind: 'exit', outcome: 'exit_step' });
-  expect(inboxOf(world, 'fallback@example.com').map((m) => m.subject)).toEqual(['rule-fallback for fallback']);
-  expect(
-    messages[0]!.scheduledAt.getTime() - (await stepRecord(world, id, { kind: 'enter' })).at.getTime(),
-  ).toBeGreaterThanOrEqual(HOUR);
-});
+    const messages = await settledMessages(world, id, 2);
+    expect(messages.map((m) => [m.stepId, m.templateId, m.status, m.reason])).toEqual([
+      ['send-doomed', 'doomed', 'failed', 'template doomed not found'],
+      ['send-fallback', 'rule-fallback', 'sent', null],
+    ]);
+    const failed = await stepRecord(world, id, { kind: 'send' });
+    expect([failed.stepId, failed.outcome, (failed.detail as { next?: string }).next]).toEqual([
+      'send-doomed',
+      'failed: template doomed not found',
+      'send-fallback',
+    ]);
+    await stepRecord(world, id, { kind: 'exit', outcome: 'exit_step' });
+    expect(inboxOf(world, 'fallback@example.com').map((m) => m.subject)).toEqual(['rule-fallback for fallback']);
+    expect(
+      messages[0]!.scheduledAt.getTime() - (await stepRecord(world, id, { kind: 'enter' })).at.getTime(),
+    ).toBeGreaterThanOrEqual(HOUR);
+  },
+);
 
 /** Every payload in a history, decoded as text. */
 function payloadTexts(history: unknown): string[] {

@@ -34,12 +34,15 @@ beforeAll(async () => {
 });
 afterAll(() => world?.stop());
 
-test('a send retried after a crash that followed the provider call leaves exactly one message in the sink', async () => {
-  const id = await customer(world, 'once@example.com');
-  await send(world, 'once@example.com', 'signup', 'signup-once');
-  await world.env.sleep('1m'); // past the activity's first retry interval
-  const [message] = await settledMessages(world, id, 1);
-  expect(crashes).toBe(1); // the crash happened, and the retry did not call the provider again
-  expect(message).toMatchObject({ status: 'sent', reason: 'unconfirmed' });
-  expect(inboxOf(world, 'once@example.com')).toHaveLength(1);
-});
+test(
+  'a send retried after a crash that followed the ' + 'provider call leaves exactly one message in the sink',
+  async () => {
+    const id = await customer(world, 'once@example.com');
+    await send(world, 'once@example.com', 'signup', 'signup-once');
+    await world.env.sleep('1m'); // past the activity's first retry interval
+    const [message] = await settledMessages(world, id, 1);
+    expect(crashes).toBe(1); // the crash happened, and the retry did not call the provider again
+    expect(message).toMatchObject({ status: 'sent', reason: 'unconfirmed' });
+    expect(inboxOf(world, 'once@example.com')).toHaveLength(1);
+  },
+);

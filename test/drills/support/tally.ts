@@ -136,7 +136,8 @@ export async function appliedEvents(
     if (asking.length > 0) await new Promise((r) => setTimeout(r, 1000));
   }
   const distinct = await world.database.db.$queryRaw<{ customer_id: string; n: bigint }[]>`
-    SELECT customer_id, count(DISTINCT enrollment_id) AS n FROM journey_steps WHERE program_id = 'drill-welcome' GROUP BY customer_id`;
+    SELECT customer_id, count(DISTINCT enrollment_id) AS n FROM journey_steps WHERE program_id = 'drill-welcome'
+    GROUP BY customer_id`;
   const enrolled = new Map(distinct.map((r) => [r.customer_id, Number(r.n)]));
   const applied: Applied = {
     complete: 0,
@@ -168,9 +169,11 @@ async function eachOf<T>(items: T[], run: (item: T) => Promise<void>): Promise<v
 
 export function printCounts(drill: string, t: Tally, applied: Applied, extra: Record<string, unknown> = {}): void {
   const line =
-    `[drill ${drill}] expected ${t.expected}, delivered ${t.delivered}, duplicated ${t.duplicated}, lost ${t.lost} (in doubt ${t.inDoubt})` +
+    `[drill ${drill}] expected ${t.expected}, delivered ${t.delivered}, duplicated ${t.duplicated}, ` +
+    `lost ${t.lost} (in doubt ${t.inDoubt})` +
     ` | rows not sent ${t.rowsNotSent}, extra rows ${t.extraRows}, unexpected ${t.unexpected}` +
-    ` | events: customers complete ${applied.complete}, missing ${applied.missing}, excess ${applied.excess}, enrollments ≠ 1 ${applied.enrollmentsNotOne}, unanswered ${applied.unanswered}` +
+    ` | events: customers complete ${applied.complete}, missing ${applied.missing}, excess ${applied.excess}, ` +
+    `enrollments ≠ 1 ${applied.enrollmentsNotOne}, unanswered ${applied.unanswered}` +
     (Object.keys(extra).length ? ` | ${JSON.stringify(extra)}` : '');
   console.log(line);
 }
