@@ -79,31 +79,34 @@ describe('customers', () => {
     ).toMatchObject({ customerId: 'n-3' });
   });
 
-  it('types CSV trait cells: canonical JSON numbers become numbers, true and false booleans, the rest text', async () => {
-    const report = await run(
-      'customers',
-      'csv',
-      'id,points,ratio,debt,vip,churned,zip,sci,padded,big,word,note\n' +
-        't-1,850,0.5,-12,true,false,01234,1e3,850.50,12345678901234567890,TRUE,"850"\n',
-    );
-    expect(report).toMatchObject({ status: 'completed', rowsOk: 1 });
-    const { traits } = await database.db.customer.findUniqueOrThrow({ where: { id: 't-1' } });
-    expect(traits).toEqual({
-      points: 850,
-      ratio: 0.5,
-      debt: -12,
-      vip: true,
-      churned: false,
-      // Not the canonical text of a number or a boolean, so kept exactly as written.
-      zip: '01234',
-      sci: '1e3',
-      padded: '850.50',
-      big: '12345678901234567890',
-      word: 'TRUE',
-      // Quoting does not change a cell's type: a value that must stay text goes in the traits JSON column.
-      note: 850,
-    });
-  });
+  it(
+    'types CSV trait cells: canonical JSON numbers become numbers, ' + 'true and false booleans, the rest text',
+    async () => {
+      const report = await run(
+        'customers',
+        'csv',
+        'id,points,ratio,debt,vip,churned,zip,sci,padded,big,word,note\n' +
+          't-1,850,0.5,-12,true,false,01234,1e3,850.50,12345678901234567890,TRUE,"850"\n',
+      );
+      expect(report).toMatchObject({ status: 'completed', rowsOk: 1 });
+      const { traits } = await database.db.customer.findUniqueOrThrow({ where: { id: 't-1' } });
+      expect(traits).toEqual({
+        points: 850,
+        ratio: 0.5,
+        debt: -12,
+        vip: true,
+        churned: false,
+        // Not the canonical text of a number or a boolean, so kept exactly as written.
+        zip: '01234',
+        sci: '1e3',
+        padded: '850.50',
+        big: '12345678901234567890',
+        word: 'TRUE',
+        // Quoting does not change a cell's type: a value that must stay text goes in the traits JSON column.
+        note: 850,
+      });
+    },
+  );
 
   it('a CSV-imported number meets a numeric condition as the same value from the traits column does', async () => {
     await run('customers', 'csv', 'id,points,traits\nt-2,850,\nt-3,,"{""points"": 850}"\nt-4,120,\n');
@@ -436,37 +439,41 @@ describe('rows that break the input rules are failed rows naming the field', () 
     });
   });
 
-  it('customers NDJSON: traits with NUL, deep nesting, unpaired surrogates or __proto__, as a traits object or as columns', async () => {
-    const before = await counts();
-    const report = await run(
-      'customers',
-      'ndjson',
-      [
-        JSON.stringify({ id: 'j-1', email: 'j1@example.com', traits: { note: 'a\u0000b' } }),
-        `{"id": "j-2", "email": "j2@example.com", "traits": ${nest(33)}}`,
-        JSON.stringify({ id: 'j-3', anonymousId: '\u0000' }),
-        '{"id": "j-4", "email": "j4@example.com", "__proto__": {"admin": true}}',
-        '{"id": "j-5", "traits": {"__proto__": {"admin": true}}}',
-        '{"id": "j-6", "email": "j6@example.com", "nick": "\\ud800"}',
-        `{"id": "j-7", "email": "j7@example.com", "tier": ${nest(10_000)}}`,
-        JSON.stringify({ id: 'j-8', 'k\u0000': 1 }),
-        JSON.stringify({ id: 'j-9', email: 'j9@example.com', nick: 'x\u0000' }),
-      ].join('\n') + '\n',
-    );
-    expect(report).toMatchObject({ status: 'completed', rowsOk: 0, rowsFailed: 9 });
-    expect(report.errors).toEqual([
-      { row: 1, path: '$.traits.note', message: expect.stringMatching(NUL) },
-      { row: 2, path: `$.traits${'.a'.repeat(32)}`, message: expect.stringMatching(/deeper than 32/) },
-      { row: 3, path: '$.anonymousId', message: expect.stringMatching(NUL) },
-      { row: 4, path: '$.__proto__', message: expect.stringMatching(/__proto__/) },
-      { row: 5, path: '$.traits.__proto__', message: expect.stringMatching(/__proto__/) },
-      { row: 6, path: '$.nick', message: expect.stringMatching(/surrogate/) },
-      { row: 7, path: `$.tier${'.a'.repeat(31)}`, message: expect.stringMatching(/deeper than 32/) },
-      { row: 8, path: '$.k\\u0000', message: expect.stringMatching(NUL) },
-      { row: 9, path: '$.nick', message: expect.stringMatching(NUL) },
-    ]);
-    expect(await counts()).toEqual(before);
-  });
+  it(
+    'customers NDJSON: traits with NUL, deep nesting, ' +
+      'unpaired surrogates or __proto__, as a traits object or as columns',
+    async () => {
+      const before = await counts();
+      const report = await run(
+        'customers',
+        'ndjson',
+        [
+          JSON.stringify({ id: 'j-1', email: 'j1@example.com', traits: { note: 'a\u0000b' } }),
+          `{"id": "j-2", "email": "j2@example.com", "traits": ${nest(33)}}`,
+          JSON.stringify({ id: 'j-3', anonymousId: '\u0000' }),
+          '{"id": "j-4", "email": "j4@example.com", "__proto__": {"admin": true}}',
+          '{"id": "j-5", "traits": {"__proto__": {"admin": true}}}',
+          '{"id": "j-6", "email": "j6@example.com", "nick": "\\ud800"}',
+          `{"id": "j-7", "email": "j7@example.com", "tier": ${nest(10_000)}}`,
+          JSON.stringify({ id: 'j-8', 'k\u0000': 1 }),
+          JSON.stringify({ id: 'j-9', email: 'j9@example.com', nick: 'x\u0000' }),
+        ].join('\n') + '\n',
+      );
+      expect(report).toMatchObject({ status: 'completed', rowsOk: 0, rowsFailed: 9 });
+      expect(report.errors).toEqual([
+        { row: 1, path: '$.traits.note', message: expect.stringMatching(NUL) },
+        { row: 2, path: `$.traits${'.a'.repeat(32)}`, message: expect.stringMatching(/deeper than 32/) },
+        { row: 3, path: '$.anonymousId', message: expect.stringMatching(NUL) },
+        { row: 4, path: '$.__proto__', message: expect.stringMatching(/__proto__/) },
+        { row: 5, path: '$.traits.__proto__', message: expect.stringMatching(/__proto__/) },
+        { row: 6, path: '$.nick', message: expect.stringMatching(/surrogate/) },
+        { row: 7, path: `$.tier${'.a'.repeat(31)}`, message: expect.stringMatching(/deeper than 32/) },
+        { row: 8, path: '$.k\\u0000', message: expect.stringMatching(NUL) },
+        { row: 9, path: '$.nick', message: expect.stringMatching(NUL) },
+      ]);
+      expect(await counts()).toEqual(before);
+    },
+  );
 
   it('customers NDJSON: traits up to 32 levels deep are kept, whether a traits object or a column', async () => {
     const report = await run(
