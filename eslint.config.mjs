@@ -49,6 +49,14 @@ const srcBans = [
     message: 'src/ does not import activities/ or workflows/: only the composition roots and src/temporal do.',
   },
 ];
+// The HTTP layer is an adapter too: services throw domain errors (src/core/errors.ts) and build
+// schemas from src/contracts; only routers and composition roots import src/api.
+const httpBans = [
+  {
+    regex: '^(\\.\\./)+api(/|$)',
+    message: 'Only routers and composition roots import src/api: throw src/core/errors.ts, use src/contracts.',
+  },
+];
 const activityBans = [
   {
     regex: '^\\.\\./workflows(/|$)',
@@ -91,6 +99,19 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: ['src/*-main.ts', 'src/worker/**', 'src/dev/**', 'src/temporal/**', 'src/core/**'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: srcBans }] },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: [
+      'src/*-main.ts',
+      'src/api/**',
+      'src/**/*-router.ts',
+      'src/dev/**',
+      'src/worker/**',
+      'src/temporal/**',
+      'src/core/**',
+    ],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [...srcBans, ...httpBans] }] },
   },
   {
     files: ['activities/**/*.ts'],

@@ -9,7 +9,7 @@ import type { Consent, UnsubscribeLinks } from '../messaging/unsubscribe';
 import type { ProgramService } from '../programs/program-service';
 import type { TemplatePreview } from '../templates/template-preview';
 import type { TemplateService } from '../templates/template-service';
-import { templatesRouter } from '../templates/templates-router';
+import { templatesRouter } from './templates-router';
 import type { CustomerClient } from '../temporal/customer-client';
 import { sendgridWebhookRouter } from '../webhooks/sendgrid-webhook-router';
 import type { ApiKeyService } from '../auth/api-key-service';

@@ -9,7 +9,7 @@ import type { CustomerClient } from '../temporal/customer-client';
 import { buildTrace } from '../trace/build-trace';
 import { principalOf, requireScope } from './auth';
 import { eraseCustomer } from '../customers/erase';
-import { NotFoundError } from './errors';
+import { NotFoundError } from '../core/errors';
 import { parse } from './validate';
 
 const { email, loyaltyId, anonymousId } = customerRefSchema.shape;

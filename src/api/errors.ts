@@ -1,14 +1,18 @@
-// Domain errors carry their HTTP status; one middleware turns every error into RFC 9457
-// problem+json, so no handler needs try/catch and no stack trace reaches a client.
+// HTTP errors, and the one middleware that turns every error (these, the domain's in
+// src/core/errors.ts, body-parser's, a database outage) into RFC 9457 problem+json, so no handler
+// needs try/catch and no stack trace reaches a client.
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
-import type { ZodError } from 'zod';
+import {
+  ConflictError,
+  InvalidError,
+  NotFoundError,
+  RejectedError,
+  UnavailableError,
+  type FieldIssue,
+} from '../core/errors';
 
-export interface FieldIssue {
-  path: string;
-  message: string;
-}
-
+/** An answer only HTTP has words for (401, 415, a 400 about the request itself). */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -20,24 +24,11 @@ export class HttpError extends Error {
   }
 }
 
+/** A request that does not match its schema: 400, naming each field and the reason. */
 export class ValidationError extends HttpError {
-  constructor(issues: FieldIssue[], status = 400, title = 'Invalid request') {
-    super(status, title, issues.map((i) => `${i.path}: ${i.message}`).join('; '), { errors: issues });
+  constructor(issues: FieldIssue[]) {
+    super(400, 'Invalid request', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { errors: issues });
   }
-}
-
-export class NotFoundError extends HttpError {
-  constructor(what: string) {
-    super(404, 'Not found', `${what} does not exist`);
-  }
-}
-
-/** Zod issues as `$.a.b[0]`-style paths, prefixed with where the value came from (body, query). */
-export function zodIssues(error: ZodError, root = '$'): FieldIssue[] {
-  return error.issues.map((i) => ({
-    path: i.path.reduce<string>((p, k) => (typeof k === 'number' ? `${p}[${k}]` : `${p}.${String(k)}`), root),
-    message: i.message,
-  }));
 }
 
 export function problemHandler(logger: Logger): ErrorRequestHandler {
@@ -51,6 +42,12 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
 
 function toProblem(err: unknown): { status: number; title: string; detail?: string; [k: string]: unknown } {
   if (err instanceof HttpError) return { status: err.status, title: err.title, detail: err.message, ...err.extras };
+  if (err instanceof NotFoundError) return { status: 404, title: 'Not found', detail: err.message };
+  if (err instanceof ConflictError) return { status: 409, title: 'Conflict', detail: err.message };
+  if (err instanceof InvalidError)
+    return { status: 422, title: err.title, detail: err.message, ...(err.issues.length ? { errors: err.issues } : {}) };
+  if (err instanceof UnavailableError) return { status: 503, title: err.title, detail: err.message };
+  if (err instanceof RejectedError) return { status: 502, title: err.title, detail: err.message };
   // body-parser's errors: malformed JSON (400) and oversized bodies (413).
   const e = err as { status?: number; type?: string; message?: string };
   if (e.type === 'entity.parse.failed')

@@ -4,7 +4,8 @@ import { eventBatchSchema, eventInputSchema } from '../ingestion/event-schema';
 import { runInLanes } from '../ingestion/customer-lanes';
 import type { Ingestion } from '../ingestion/ingestion';
 import { requireScope } from './auth';
-import { HttpError, zodIssues } from './errors';
+import { zodIssues } from '../contracts/issues';
+import { HttpError } from './errors';
 import { jsonBody, parse } from './validate';
 
 /** Items of one batch in flight at once; the API's database pool is 10 connections by default. */

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { IMPORT_KINDS, type ImportFormat } from '../imports/import-schemas';
 import type { ImportReport, ImportService } from '../imports/import-service';
 import { requireScope } from './auth';
-import { HttpError, NotFoundError } from './errors';
+import { NotFoundError } from '../core/errors';
+import { HttpError } from './errors';
 import { parse } from './validate';
 
 const FORMATS: Record<string, ImportFormat> = {

@@ -19,9 +19,9 @@ import { createProgramSchema, launchSchema, templateSchema, updateDraftSchema } 
 import { customerLookupQuerySchema } from './customers-router';
 import { ADMIN_ROUTES, publishBody } from './openapi-admin-routes';
 import { sendGridBatchSchema } from '../webhooks/sendgrid-events';
-import { previewSchema, testSendSchema } from '../templates/templates-router';
+import { previewSchema, testSendSchema } from './templates-router';
 import { SENDGRID_WEBHOOK_PATH } from '../webhooks/sendgrid-webhook-router';
-import { jsonObject, MAX_JSON_DEPTH } from './validate';
+import { jsonObject, MAX_JSON_DEPTH } from '../contracts/schema-parts';
 
 // A custom schema has no JSON Schema of its own; say what it takes. Metadata only: parsing is untouched.
 for (const json of [jsonObject, identifySchema.shape.traits.unwrap()]) {

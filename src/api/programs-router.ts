@@ -1,5 +1,5 @@
 // The admin API for programs: drafts, versions and their diffs, launch, states, analytics.
-// Templates: src/templates/templates-router.ts. Experiments and rollouts: their own routers.
+// Templates: src/api/templates-router.ts. Experiments and rollouts: their own routers.
 import { Router } from 'express';
 import { z } from 'zod';
 import { programAnalytics } from '../analytics/program-analytics';

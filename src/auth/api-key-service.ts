@@ -2,8 +2,8 @@
 // by digest, revoked by id. The bootstrap key from config is an admin key that is never stored.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { NotFoundError } from '../api/errors';
-import { storable } from '../api/validate';
+import { NotFoundError } from '../core/errors';
+import { storable } from '../contracts/schema-parts';
 import type { Db } from '../db/prisma';
 import { knownScopes, scopeSchema, type Scope } from './scopes';
 

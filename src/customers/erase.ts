@@ -6,7 +6,7 @@ import { auditData } from '../audit/audit-log';
 import type { Db } from '../db/prisma';
 import { digestEmail } from '../messaging/suppressions';
 import type { CustomerClient } from '../temporal/customer-client';
-import { NotFoundError } from '../api/errors';
+import { NotFoundError } from '../core/errors';
 
 export async function eraseCustomer(
   db: Db,

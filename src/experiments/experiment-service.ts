@@ -2,7 +2,7 @@
 // results, and promote a winner (by hand, or by the controller workflow under the winner rule).
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { HttpError, NotFoundError, ValidationError, type FieldIssue } from '../api/errors';
+import { ConflictError, InvalidError, NotFoundError, type FieldIssue } from '../core/errors';
 import { auditData } from '../audit/audit-log';
 import type { Db } from '../db/prisma';
 import type { ExperimentVariant } from '../programs/entry-routing';
@@ -30,13 +30,9 @@ export function createExperimentService(db: Db, temporal: { client: Client; task
       const experiment = await db.$transaction(async (tx) => {
         const program = await lockProgram(tx, programId);
         if (program.status !== 'live' || program.liveVersion === null)
-          throw new HttpError(
-            409,
-            'Conflict',
-            `program ${programId} is ${program.status}: experiments run on live programs`,
-          );
+          throw new ConflictError(`program ${programId} is ${program.status}: experiments run on live programs`);
         const busy = await runningChange(tx, programId);
-        if (busy) throw new HttpError(409, 'Conflict', `${busy} is running for program ${programId}`);
+        if (busy) throw new ConflictError(`${busy} is running for program ${programId}`);
         checkVariants(input, versions, program.liveVersion);
         const row = await tx.experiment.create({
           data: {
@@ -107,7 +103,7 @@ function checkVariants(
     else if (row.triggerEvent !== live.triggerEvent)
       issues.push({ path, message: `enters on "${row.triggerEvent}", the live version on "${live.triggerEvent}"` });
   });
-  if (issues.length) throw new ValidationError(issues, 422, 'Invalid experiment');
+  if (issues.length) throw new InvalidError('Invalid experiment', issues);
 }
 
 /** Stops a running experiment, with its audit entry; one that has already ended is left alone. */
@@ -136,11 +132,9 @@ export async function promoteVariant(db: Db, id: string, variant: string, actor:
   if (!row) throw new NotFoundError(`experiment ${id}`);
   const chosen = (row.variants as unknown as ExperimentVariant[]).find((v) => v.name === variant);
   if (!chosen)
-    throw new ValidationError(
-      [{ path: '$.variant', message: `experiment ${id} has no variant "${variant}"` }],
-      422,
-      'Invalid variant',
-    );
+    throw new InvalidError('Invalid variant', [
+      { path: '$.variant', message: `experiment ${id} has no variant "${variant}"` },
+    ]);
   await db.$transaction(async (tx) => {
     // The program first, as every routing change does; then only a running experiment is
     // promoted, so a hand promotion racing the controller's takes effect once.
@@ -149,7 +143,7 @@ export async function promoteVariant(db: Db, id: string, variant: string, actor:
       where: { id, status: 'running' },
       data: { status: 'promoted', winner: variant, endedAt: new Date() },
     });
-    if (count === 0) throw new HttpError(409, 'Conflict', `experiment ${id} has ended`);
+    if (count === 0) throw new ConflictError(`experiment ${id} has ended`);
     await tx.program.update({ where: { id: row.programId }, data: { liveVersion: chosen.version } });
     await tx.auditEntry.create({
       data: auditData({

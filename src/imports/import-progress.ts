@@ -1,7 +1,7 @@
 // One import's row in `imports`: row counts, the first 1,000 errors and the status, saved as the
 // import goes so GET /v1/imports/:id shows progress; and the report read back from that row.
 import type { Import, Prisma } from '../../generated/prisma/client';
-import { storableText } from '../api/validate';
+import { storableText } from '../contracts/schema-parts';
 import type { Db } from '../db/prisma';
 import type { ImportFormat, ImportKind, RowError } from './import-schemas';
 

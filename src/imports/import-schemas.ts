@@ -1,9 +1,9 @@
 // What one row of each import kind may hold: zod schemas that take CSV cells (strings) and NDJSON
 // values (typed) alike, and the types derived from them. Rows obey the API's input rules
-// (src/api/validate.ts): a row that breaks one is a failed row naming the field, decided before
-// its batch is written.
+// (src/contracts/schema-parts.ts): a row that breaks one is a failed row naming the field,
+// decided before its batch is written.
 import { z } from 'zod';
-import { jsonObject, plausibleTime, storable } from '../api/validate';
+import { jsonObject, plausibleTime, storable } from '../contracts/schema-parts';
 import { identifySchema } from '../customers/customer-schema';
 
 export const IMPORT_KINDS = ['customers', 'products', 'purchases'] as const;

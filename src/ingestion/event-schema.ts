@@ -1,6 +1,6 @@
 // The ingestion API's event: one zod schema, with the types derived from it.
 import { z } from 'zod';
-import { jsonObject, plausibleTime } from '../api/validate';
+import { jsonObject, plausibleTime } from '../contracts/schema-parts';
 import { customerRefSchema } from '../customers/customer-schema';
 
 export const eventInputSchema = z.strictObject({

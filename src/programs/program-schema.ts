@@ -1,6 +1,6 @@
 // Admin API bodies for programs and templates.
 import { z } from 'zod';
-import { jsonObject, storable } from '../api/validate';
+import { jsonObject, storable } from '../contracts/schema-parts';
 
 const programId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1-64 lowercase letters, digits, "-" or "_"');
 

@@ -4,7 +4,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../db/prisma';
-import { HttpError, NotFoundError, ValidationError, type FieldIssue } from '../api/errors';
+import { ConflictError, InvalidError, NotFoundError, type FieldIssue } from '../core/errors';
 import { auditData } from '../audit/audit-log';
 import type { ProgramDefinition } from './types';
 import type { StepMap } from './program-schema';
@@ -68,7 +68,7 @@ export function createProgramService(db: Db, hooks: { changed?: () => Promise<vo
           });
         return count > 0;
       });
-      if (!created) throw new HttpError(409, 'Conflict', `program ${id} already exists`);
+      if (!created) throw new ConflictError(`program ${id} already exists`);
       return get(id);
     },
 
@@ -110,7 +110,7 @@ export function createProgramService(db: Db, hooks: { changed?: () => Promise<vo
         templateExists: async (ids) =>
           new Set((await db.template.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((t) => t.id)),
       });
-      if (!result.ok) throw new ValidationError(result.issues, 422, 'Invalid program definition');
+      if (!result.ok) throw new InvalidError('Invalid program definition', result.issues);
       const definition = result.definition;
       const latest = await db.programVersion.findFirst({ where: { programId: id }, orderBy: { version: 'desc' } });
       if (latest && !migrate && isDeepStrictEqual(latest.definition, definition))
@@ -161,7 +161,7 @@ export function createProgramService(db: Db, hooks: { changed?: () => Promise<vo
           if (!(newStep in def.steps))
             issues.push({ path: `$.migrate.steps.${oldStep}`, message: `the new version has no step "${newStep}"` });
         }
-        if (issues.length) throw new ValidationError(issues, 422, 'Invalid step map');
+        if (issues.length) throw new InvalidError('Invalid step map', issues);
       }
     },
 
@@ -181,16 +181,12 @@ export function createProgramService(db: Db, hooks: { changed?: () => Promise<vo
     async launch(id: string, v: number, actor: string) {
       const row = await version(id, v);
       if (row.retiredAt)
-        throw new HttpError(
-          409,
-          'Conflict',
-          `version ${v} was rolled back (${row.retiredReason}); publish a fixed version`,
-        );
+        throw new ConflictError(`version ${v} was rolled back (${row.retiredReason}); publish a fixed version`);
       await db.$transaction(async (tx) => {
         const program = await lockProgram(tx, id);
         assertLaunchable(program.status);
         const busy = await runningChange(tx, id);
-        if (busy) throw new HttpError(409, 'Conflict', `${busy} is running; stop it before launching by hand`);
+        if (busy) throw new ConflictError(`${busy} is running; stop it before launching by hand`);
         if (program.status === 'live' && program.liveVersion === v) return;
         await tx.program.update({ where: { id }, data: { status: 'live', liveVersion: v } });
         await tx.auditEntry.create({

@@ -1,7 +1,7 @@
 // A program's lifecycle. What each state means for customers (docs/ARCHITECTURE.md, "Program
 // states"): live takes entrants; paused takes none and holds in-flight customers before their
 // next send; stopped makes in-flight customers exit at their next step; archived is stopped, filed.
-import { HttpError } from '../api/errors';
+import { ConflictError } from '../core/errors';
 
 export const PROGRAM_STATUSES = ['draft', 'live', 'paused', 'stopped', 'archived'] as const;
 export type ProgramStatus = (typeof PROGRAM_STATUSES)[number];
@@ -21,9 +21,7 @@ export const STATE_ACTIONS = Object.keys(TRANSITIONS) as StateAction[];
 export function nextStatus(current: string, action: StateAction): ProgramStatus {
   const t = TRANSITIONS[action];
   if (!t.from.includes(current as ProgramStatus)) {
-    throw new HttpError(
-      409,
-      'Conflict',
+    throw new ConflictError(
       `cannot ${action} ${article(current)} ${current} program: only from ${t.from.join(' or ')}`,
     );
   }
@@ -33,9 +31,7 @@ export function nextStatus(current: string, action: StateAction): ProgramStatus 
 /** Launching a version: from draft (the first launch) or live (a new version for new entrants). */
 export function assertLaunchable(current: string): void {
   if (current !== 'draft' && current !== 'live') {
-    throw new HttpError(
-      409,
-      'Conflict',
+    throw new ConflictError(
       `cannot launch a version of a ${current} program: ${current === 'paused' ? 'resume it first' : 'it has ended'}`,
     );
   }

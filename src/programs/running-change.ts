@@ -3,7 +3,7 @@
 // or rollout routes a program's entrants at a time; launching by hand is refused until it ends.
 import type { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../db/prisma';
-import { NotFoundError } from '../api/errors';
+import { NotFoundError } from '../core/errors';
 
 export type Tx = Prisma.TransactionClient;
 

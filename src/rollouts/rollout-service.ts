@@ -2,7 +2,7 @@
 // evaluations, or abort it by hand. The ramp itself runs in workflows/controllers/rollout-workflow.ts.
 import { randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { HttpError, NotFoundError, ValidationError } from '../api/errors';
+import { ConflictError, InvalidError, NotFoundError } from '../core/errors';
 import { auditData } from '../audit/audit-log';
 import type { Db } from '../db/prisma';
 import { lockProgram, runningChange } from '../programs/running-change';
@@ -41,13 +41,9 @@ export function createRolloutService(db: Db, temporal: { client: Client; taskQue
       await db.$transaction(async (tx) => {
         const program = await lockProgram(tx, programId);
         if (program.status !== 'live' || program.liveVersion === null)
-          throw new HttpError(
-            409,
-            'Conflict',
-            `program ${programId} is ${program.status}: rollouts run on live programs`,
-          );
+          throw new ConflictError(`program ${programId} is ${program.status}: rollouts run on live programs`);
         const busy = await runningChange(tx, programId);
-        if (busy) throw new HttpError(409, 'Conflict', `${busy} is running for program ${programId}`);
+        if (busy) throw new ConflictError(`${busy} is running for program ${programId}`);
         const [target, live] = await Promise.all([
           tx.programVersion.findUnique({ where: { programId_version: { programId, version: input.toVersion } } }),
           tx.programVersion.findUniqueOrThrow({
@@ -63,7 +59,7 @@ export function createRolloutService(db: Db, temporal: { client: Client; taskQue
               : target.triggerEvent !== live.triggerEvent
                 ? `enters on "${target.triggerEvent}", the live version on "${live.triggerEvent}"`
                 : null;
-        if (problem) throw new ValidationError([{ path: '$.toVersion', message: problem }], 422, 'Invalid rollout');
+        if (problem) throw new InvalidError('Invalid rollout', [{ path: '$.toVersion', message: problem }]);
         await tx.rollout.create({
           data: {
             id,

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadProfileScope } from '../customers/profile-scope';
 import type { CustomerEvent } from '../core/state';
-import { HttpError, NotFoundError } from '../api/errors';
+import { InvalidError, NotFoundError, RejectedError, UnavailableError } from '../core/errors';
 import type { Db } from '../db/prisma';
 import { EmailRejectedError, EmailUnavailableError, type EmailSender } from '../messaging/email-sender';
 import type { UnsubscribeLinks } from '../messaging/unsubscribe';
@@ -61,7 +61,7 @@ export function createTemplatePreview(deps: PreviewDeps) {
     try {
       return { ...(await renderer.render(template, context)), version: template.version };
     } catch (err) {
-      throw new HttpError(422, 'Template cannot be rendered', err instanceof Error ? err.message : String(err));
+      throw new InvalidError('Template cannot be rendered', [], err instanceof Error ? err.message : String(err));
     }
   }
 
@@ -71,8 +71,7 @@ export function createTemplatePreview(deps: PreviewDeps) {
     /** Emails the rendered template to `to`, subject marked "[Test]"; no message row, no journey. */
     async testSend(templateId: string, request: PreviewRequest & { to: string }) {
       if (!deps.email)
-        throw new HttpError(
-          503,
+        throw new UnavailableError(
           'Email not configured',
           'No email provider is configured for the API (SENDGRID_API_KEY)',
         );
@@ -87,8 +86,9 @@ export function createTemplatePreview(deps: PreviewDeps) {
           messageKey: `test-send/${templateId}/${randomUUID()}`,
         })
         .catch((err: unknown) => {
-          if (err instanceof EmailRejectedError) throw new HttpError(502, 'Email rejected', err.message);
-          if (err instanceof EmailUnavailableError) throw new HttpError(503, 'Email provider unavailable', err.message);
+          if (err instanceof EmailRejectedError) throw new RejectedError('Email rejected', err.message);
+          if (err instanceof EmailUnavailableError)
+            throw new UnavailableError('Email provider unavailable', err.message);
           throw err;
         });
       return { to: request.to, subject, version: rendered.version, providerMessageId };

@@ -1,6 +1,6 @@
 // Message templates and their history: every save is a new immutable version, and the template
 // row holds the current one. Journey sends render the current template and record its version.
-import { NotFoundError, ValidationError } from '../api/errors';
+import { InvalidError, NotFoundError } from '../core/errors';
 import { sqlRows, type Db } from '../db/prisma';
 import type { TemplateInput } from '../programs/program-schema';
 import { auditData } from '../audit/audit-log';
@@ -51,7 +51,7 @@ export function createTemplateService(db: Db) {
         renderer.check(input);
       } catch (err) {
         if (err instanceof TemplateSyntaxError)
-          throw new ValidationError([{ path: `$.${err.field}`, message: err.message }], 422, 'Invalid template');
+          throw new InvalidError('Invalid template', [{ path: `$.${err.field}`, message: err.message }]);
         throw err;
       }
       return db.$transaction(async (tx) => {

@@ -11,7 +11,8 @@ import express, { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Db } from '../db/prisma';
 import type { Ingestion } from '../ingestion/ingestion';
-import { HttpError, ValidationError, zodIssues } from '../api/errors';
+import { zodIssues } from '../contracts/issues';
+import { HttpError, ValidationError } from '../api/errors';
 import { createSendGridEvents, sendGridBatchSchema } from './sendgrid-events';
 
 export const SENDGRID_WEBHOOK_PATH = '/v1/webhooks/sendgrid';

@@ -1,5 +1,6 @@
 // API keys on a real PostgreSQL: shown once, stored as a digest, verified by digest, revoked for
 // good; the bootstrap key is an admin that never touches the table.
+import { NotFoundError } from '../../src/core/errors';
 import { createHash } from 'node:crypto';
 import { BOOTSTRAP_KEY_ID, createApiKeyService, type ApiKeyService } from '../../src/auth/api-key-service';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -67,7 +68,7 @@ test('a revoked key fails verification from then on; revoking again keeps the fi
   expect(await keys.verify(key)).toEqual({ ok: false, reason: 'revoked' });
   clock = new Date(clock.getTime() + 3_600_000);
   expect((await keys.revoke(id, 'x')).revokedAt).toEqual(revoked.revokedAt);
-  await expect(keys.revoke('no-such-key', 'x')).rejects.toMatchObject({ status: 404 });
+  await expect(keys.revoke('no-such-key', 'x')).rejects.toBeInstanceOf(NotFoundError);
 });
 
 test('the bootstrap key verifies as admin and is never stored', async () => {

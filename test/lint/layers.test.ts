@@ -28,6 +28,8 @@ test('imports against the layers fail lint, and the ones along them pass', () =>
     coreToApp,
     adapterToWorkflows,
     rootToActivities,
+    serviceToHttp,
+    routerToHttp,
   ] = lint(
     [
       { filePath: 'src/templates/render.ts', code: "export { createActivities } from '../../activities';\n" },
@@ -43,6 +45,8 @@ test('imports against the layers fail lint, and the ones along them pass', () =>
         code: "export { absorbSignal } from '../../workflows/customer-signals';\n",
       },
       { filePath: 'src/worker/create-worker.ts', code: "export { createActivities } from '../../activities';\n" },
+      { filePath: 'src/programs/program-service.ts', code: "export { HttpError } from '../api/errors';\n" },
+      { filePath: 'src/webhooks/sendgrid-webhook-router.ts', code: "export { HttpError } from '../api/errors';\n" },
     ].map((c) => ({ ...c, filePath: join(root, c.filePath) })),
   );
 
@@ -58,4 +62,9 @@ test('imports against the layers fail lint, and the ones along them pass', () =>
   // The Temporal adapter and the composition roots may.
   expect(restricted(adapterToWorkflows!)).toEqual([]);
   expect(restricted(rootToActivities!)).toEqual([]);
+  // A service throws domain errors and builds schemas from src/contracts; a router may use HTTP's.
+  expect(restricted(serviceToHttp!)).toEqual([
+    expect.stringContaining('Only routers and composition roots import src/api'),
+  ]);
+  expect(restricted(routerToHttp!)).toEqual([]);
 }, 120_000);

@@ -2,11 +2,12 @@
 // preview as a real customer, and test sends.
 import { Router } from 'express';
 import { z } from 'zod';
-import { principalOf, requireScope } from '../api/auth';
-import { jsonObject, parse, storable } from '../api/validate';
+import { principalOf, requireScope } from './auth';
+import { jsonObject, storable } from '../contracts/schema-parts';
+import { parse } from './validate';
 import { templateSchema } from '../programs/program-schema';
-import type { TemplatePreview } from './template-preview';
-import type { TemplateService } from './template-service';
+import type { TemplatePreview } from '../templates/template-preview';
+import type { TemplateService } from '../templates/template-service';
 
 const templateId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, 'must be 1-64 letters, digits, "-" or "_"');
 
