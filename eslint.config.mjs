@@ -1,5 +1,6 @@
-// Lint rules. Workflow files (and the engine in src/core) run in Temporal's deterministic sandbox, so they may not import Node
-// built-ins, I/O clients or zod: a determinism bug should fail here, not in production replay.
+// Lint rules. Workflow files (and the engine in src/core) run in Temporal's deterministic sandbox,
+// so they may not import Node built-ins, I/O clients or zod: a determinism bug should fail here,
+// not in production replay.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -75,6 +76,8 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+      // Prettier wraps code at 120; this catches what it does not wrap (SQL, strings, comments).
+      'max-len': ['error', { code: 120, ignoreUrls: true }],
     },
   },
   {

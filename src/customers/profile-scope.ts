@@ -13,8 +13,10 @@ import { sqlRows, type Db } from '../db/prisma';
 export function profileScopeSql(customerId: string): string {
   return `
     SELECT scope_customer.traits, scope_customer.tags, scope_customer.timezone,
-           (SELECT coalesce(jsonb_agg(jsonb_build_array(scope_identifier.kind, scope_identifier.value) ORDER BY scope_identifier.ctid), '[]'::jsonb)
-              FROM customer_identifiers scope_identifier WHERE scope_identifier.customer_id = ${customerId}) AS identifiers,
+           (SELECT coalesce(jsonb_agg(jsonb_build_array(scope_identifier.kind, scope_identifier.value)
+                                      ORDER BY scope_identifier.ctid), '[]'::jsonb)
+              FROM customer_identifiers scope_identifier
+             WHERE scope_identifier.customer_id = ${customerId}) AS identifiers,
            scope_orders.order_count, scope_orders.total_spent, scope_orders.last_at
       FROM (SELECT count(DISTINCT scope_line.order_id)::int AS order_count,
                    sum(scope_line.price * scope_line.quantity)::text AS total_spent,

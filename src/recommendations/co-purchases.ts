@@ -42,7 +42,8 @@ export async function refreshCoPurchases(db: Db): Promise<RefreshResult> {
           FROM bought a JOIN bought b ON b.customer_id = a.customer_id AND b.product_id <> a.product_id
           GROUP BY a.product_id, b.product_id
         ),
-        ranked AS (SELECT *, row_number() OVER (PARTITION BY product_id ORDER BY customers DESC, other_id) AS r FROM pairs),
+        ranked AS (SELECT *, row_number() OVER (PARTITION BY product_id ORDER BY customers DESC, other_id) AS r
+                     FROM pairs),
         buyers AS (SELECT product_id, count(DISTINCT customer_id)::int AS n FROM order_lines GROUP BY product_id)
         SELECT r.product_id, r.other_id, r.customers, b.n FROM ranked r JOIN buyers b ON b.product_id = r.other_id
         WHERE r.r <= ${CANDIDATES_PER_SOURCE}`;
@@ -60,11 +61,13 @@ export async function refreshCoPurchases(db: Db): Promise<RefreshResult> {
           SELECT l.list, s.id, s.buyers, s.overstock FROM stocked s
           CROSS JOIN LATERAL (VALUES
             ('category:' || s.category),
-            (CASE WHEN jsonb_typeof(s.attributes -> 'collection') = 'string' THEN 'collection:' || (s.attributes ->> 'collection') END),
+            (CASE WHEN jsonb_typeof(s.attributes -> 'collection') = 'string'
+                  THEN 'collection:' || (s.attributes ->> 'collection') END),
             (CASE WHEN s.overstock > 0 THEN 'overstock' END)) AS l(list)
           WHERE l.list IS NOT NULL
         ),
-        ranked AS (SELECT *, row_number() OVER (PARTITION BY list ORDER BY overstock DESC, buyers DESC, id) AS rank FROM entries)
+        ranked AS (SELECT *, row_number() OVER (PARTITION BY list ORDER BY overstock DESC, buyers DESC, id) AS rank
+                     FROM entries)
         SELECT list, rank, id, buyers, overstock FROM ranked WHERE rank <= ${CANDIDATES_PER_SOURCE}`;
       await tx.$executeRaw`ANALYZE product_co_purchases, product_shortlists`;
       return { pairs, shortlisted };

@@ -25,15 +25,19 @@ export async function rankProducts(
     WITH seed_ids AS MATERIALIZED (
       SELECT CASE WHEN cardinality(${seedIds}::text[]) > 0 THEN ${seedIds}::text[] ELSE ARRAY(
         SELECT product_id FROM order_lines WHERE customer_id = ${customerId} AND order_id = (
-          SELECT order_id FROM order_lines WHERE customer_id = ${customerId} ORDER BY ordered_at DESC, order_id DESC LIMIT 1)) END AS ids
+          SELECT order_id FROM order_lines WHERE customer_id = ${customerId}
+           ORDER BY ordered_at DESC, order_id DESC LIMIT 1)) END AS ids
     ),
-    seeds AS MATERIALIZED (SELECT category, attributes FROM products WHERE id = ANY((SELECT ids FROM seed_ids)::text[])),
+    seeds AS MATERIALIZED (SELECT category, attributes FROM products
+                            WHERE id = ANY((SELECT ids FROM seed_ids)::text[])),
     fit AS MATERIALIZED (
       SELECT
         ARRAY(SELECT DISTINCT e #>> '{}' FROM seeds,
-          jsonb_array_elements(CASE WHEN jsonb_typeof(attributes -> 'pairsWith') = 'array' THEN attributes -> 'pairsWith' ELSE '[]' END) e
+          jsonb_array_elements(CASE WHEN jsonb_typeof(attributes -> 'pairsWith') = 'array'
+                                    THEN attributes -> 'pairsWith' ELSE '[]' END) e
           WHERE jsonb_typeof(e) = 'string') AS categories,
-        ARRAY(SELECT DISTINCT attributes ->> 'collection' FROM seeds WHERE jsonb_typeof(attributes -> 'collection') = 'string') AS collections
+        ARRAY(SELECT DISTINCT attributes ->> 'collection' FROM seeds
+               WHERE jsonb_typeof(attributes -> 'collection') = 'string') AS collections
     ),
     co AS (
       SELECT other_id AS id, sum(customers)::float8 AS n, max(other_buyers) AS buyers FROM product_co_purchases
@@ -44,14 +48,16 @@ export async function rankProducts(
         max(CASE WHEN list = 'overstock' THEN 0 ELSE ${w.fit}::float8 END + ${w.overstock}::float8 * overstock) AS score
       FROM product_shortlists
       WHERE rank <= ${count + CANDIDATE_SLACK} AND list = ANY((SELECT ARRAY['overstock']
-        || ARRAY(SELECT 'category:' || c FROM unnest(categories) c) || ARRAY(SELECT 'collection:' || c FROM unnest(collections) c) FROM fit)::text[])
+        || ARRAY(SELECT 'category:' || c FROM unnest(categories) c)
+        || ARRAY(SELECT 'collection:' || c FROM unnest(collections) c) FROM fit)::text[])
       GROUP BY product_id ORDER BY score DESC, buyers DESC, product_id LIMIT ${count + CANDIDATE_SLACK}
     ),
     candidates AS (
       SELECT id, max(n) AS n, max(buyers) AS buyers FROM (
         SELECT id, n, buyers FROM co
         UNION ALL SELECT id, 0, buyers FROM shortlisted
-        UNION ALL -- never refreshed (a new install, the demo): all products; exact, and fine while the catalogue is small
+        -- Never refreshed (a new install, the demo): all products; exact, and fine while the catalogue is small.
+        UNION ALL
         SELECT id, 0, NULL FROM products WHERE NOT EXISTS (SELECT 1 FROM product_shortlists)
       ) c GROUP BY id
     )
