@@ -10,7 +10,7 @@ import { consentFieldsSql, subscriptionsSql, type ConsentFields } from '../src/m
 import { currentTemplateSql, type CurrentTemplate } from '../src/templates/template-service';
 import { profileScopeSql, scopeOf, type ProfileScopeRow } from '../src/customers/profile-scope';
 
-export interface MessageState {
+interface MessageState {
   status: string;
   reason: string | null;
   providerMessageId: string | null;

@@ -9,11 +9,7 @@ import type { ActivityDeps } from './deps';
 /** The policy as configured: cap windows as text ("24h"), measured here for the engine. */
 export type ContactPolicyConfig = Omit<ContactPolicy, 'caps'> & { caps: Omit<FrequencyCap, 'withinMs'>[] };
 
-export async function loadCustomerPolicy(
-  db: Db,
-  config: ContactPolicyConfig,
-  customerId: string,
-): Promise<CustomerPolicy> {
+async function loadCustomerPolicy(db: Db, config: ContactPolicyConfig, customerId: string): Promise<CustomerPolicy> {
   const customer = await db.customer.findUnique({ where: { id: customerId }, select: { timezone: true } });
   return customerPolicy(config, customer?.timezone ?? null);
 }

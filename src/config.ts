@@ -10,7 +10,7 @@ export const DEFAULT_RATE_LIMIT_PER_MINUTE = 6000;
 /** A SendGrid send normally takes well under a second; a hung connection must not hold a send for good. */
 export const DEFAULT_SENDGRID_TIMEOUT_MS = 10_000;
 
-export const envSchema = z.object({
+const envSchema = z.object({
   KAIROS_ENV: z.enum(['development', 'production', 'test']).default('production'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
@@ -85,9 +85,7 @@ export const envSchema = z.object({
   KAIROS_POSTGRES_PORT: port.default(15432),
 });
 
-export type Env = z.infer<typeof envSchema>;
-
-export class ConfigError extends Error {
+class ConfigError extends Error {
   override name = 'ConfigError';
 }
 

@@ -11,7 +11,7 @@ import { cpuNow, round, sleep } from './stats';
 /** Clock ticks per second in /proc/<pid>/stat (USER_HZ, 100 on Linux). */
 const TICKS = 100;
 
-export interface ProcCpu {
+interface ProcCpu {
   pid: number;
   ppid: number;
   name: string;
@@ -21,7 +21,7 @@ export interface ProcCpu {
   reaped: number;
 }
 
-export function procCpu(pid: number): ProcCpu | undefined {
+function procCpu(pid: number): ProcCpu | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
@@ -40,14 +40,14 @@ export function procCpu(pid: number): ProcCpu | undefined {
   }
 }
 
-export function allProcs(): ProcCpu[] {
+function allProcs(): ProcCpu[] {
   return readdirSync('/proc')
     .filter((d) => /^\d+$/.test(d))
     .map((d) => procCpu(Number(d)))
     .filter((p): p is ProcCpu => p !== undefined);
 }
 
-export interface CpuSample {
+interface CpuSample {
   at: number;
   node: number;
   temporal: number;

@@ -2,7 +2,7 @@
 // function and by file, the "top frames" the bench's notes quote.
 import { readFileSync } from 'node:fs';
 
-export interface ProfileNode {
+interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   children?: number[];

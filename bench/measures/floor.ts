@@ -27,7 +27,7 @@ import { ADMIN_KEY, type BenchWorld } from '../lib/world';
 import type { BenchResult } from '../table';
 import { holds, quiet } from './sustained';
 
-export const FLOOR = {
+const FLOOR = {
   taskQueue: 'kairos-bench-floor',
   saturationBacklog: 64,
   /** In all, per pipeline, in chunks alternating with the other's. */
@@ -47,7 +47,7 @@ export const FLOOR = {
   historySample: 5,
 };
 /** Issue 14, Outcome 8. */
-export const FLOOR_TARGETS = { sustained: 0.9, cpu: 1.5, p99: 2, historyEvents: 20, replayPerSecond: 5, memory: 1.2 };
+const FLOOR_TARGETS = { sustained: 0.9, cpu: 1.5, p99: 2, historyEvents: 20, replayPerSecond: 5, memory: 1.2 };
 
 type Side = 'kairos' | 'floor';
 const SIDES: Side[] = ['kairos', 'floor'];

@@ -7,7 +7,7 @@ import { bareSignalWithStart, eventsFor, runId, settle } from '../lib/journeys';
 import { cpuNow, cpuSince, loadNow, pool, round } from '../lib/stats';
 import { TASK_QUEUE, type BenchWorld } from '../lib/world';
 
-export const INGEST = { customers: 1_000, eventsPerCustomer: 1, batchSize: 100, concurrency: 8, bareConcurrency: 64 };
+const INGEST = { customers: 1_000, eventsPerCustomer: 1, batchSize: 100, concurrency: 8, bareConcurrency: 64 };
 
 export async function benchIngestion(world: BenchWorld) {
   const total = INGEST.customers * INGEST.eventsPerCustomer;

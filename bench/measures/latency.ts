@@ -4,7 +4,7 @@ import { latencySummary, paced } from '../lib/paced';
 import { withCpu } from '../lib/stats';
 import type { BenchWorld } from '../lib/world';
 
-export const LATENCY_SECONDS = 30;
+const LATENCY_SECONDS = 30;
 
 export function benchLatency(world: BenchWorld, ratePerSecond: number, prefix: string, seconds = LATENCY_SECONDS) {
   return withCpu(async () => latencySummary(await paced(world, prefix, ratePerSecond, seconds, 60_000)));

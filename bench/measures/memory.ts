@@ -14,7 +14,7 @@ import { runId } from '../lib/journeys';
 import { loadNow, log, pool, round, sleep } from '../lib/stats';
 import type { BenchWorld } from '../lib/world';
 
-export const MEMORY_LEVELS = (process.env.BENCH_MEMORY_LEVELS ?? '1000,5000,10000').split(',').map(Number);
+const MEMORY_LEVELS = (process.env.BENCH_MEMORY_LEVELS ?? '1000,5000,10000').split(',').map(Number);
 
 /**
  * `workflow` defaults to the customer workflow; the bench also runs the hand-written minimal one

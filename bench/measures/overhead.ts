@@ -12,7 +12,7 @@ import { replayCost, type Replayable } from '../lib/replay';
 import { loadNow, pool, round, sleep } from '../lib/stats';
 import { TASK_QUEUE, type BenchWorld } from '../lib/world';
 
-export const OVERHEAD = { customers: 20, pageViewsBefore: 4, pageViewsAfter: 5 };
+const OVERHEAD = { customers: 20, pageViewsBefore: 4, pageViewsAfter: 5 };
 const MINIMAL_QUEUE = 'kairos-bench-minimal';
 const noop = () => undefined;
 const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };

@@ -11,10 +11,10 @@ import { replayCost, type Replayable } from '../lib/replay';
 import { round, withCpu } from '../lib/stats';
 import type { BenchWorld } from '../lib/world';
 
-export const REPLAY = { customers: 5, eventsPerCustomer: 200 };
+const REPLAY = { customers: 5, eventsPerCustomer: 200 };
 
 /** Customers with 200 page views each (two batches of 100, customers in parallel), and their histories. */
-export async function longHistories(
+async function longHistories(
   world: BenchWorld,
   customers = REPLAY.customers,
   events = REPLAY.eventsPerCustomer,
@@ -42,7 +42,7 @@ export async function longHistories(
   return histories;
 }
 
-export function saveHistories(dir: string, histories: Replayable[]): void {
+function saveHistories(dir: string, histories: Replayable[]): void {
   mkdirSync(dir, { recursive: true });
   histories.forEach((h, i) => writeFileSync(join(dir, `history-${i}.json`), historyToJSON(h.history)));
 }

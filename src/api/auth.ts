@@ -8,13 +8,13 @@ import type { ApiKeyService, Principal } from '../auth/api-key-service';
 import { grants, type Scope } from '../auth/scopes';
 import { HttpError } from './errors';
 
-export class UnauthorizedError extends HttpError {
+class UnauthorizedError extends HttpError {
   constructor(detail: string) {
     super(401, 'Unauthorized', detail);
   }
 }
 
-export class ForbiddenError extends HttpError {
+class ForbiddenError extends HttpError {
   constructor(needed: Scope) {
     super(403, 'Forbidden', `This route needs an API key with the "${needed}" scope`, { requiredScope: needed });
   }

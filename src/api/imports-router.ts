@@ -20,14 +20,14 @@ const FORMATS: Record<string, ImportFormat> = {
 const kindParams = z.object({ kind: z.enum(IMPORT_KINDS, { error: `must be one of ${IMPORT_KINDS.join(', ')}` }) });
 const idParams = z.object({ id: z.string().min(1) });
 
-export class UnsupportedMediaTypeError extends HttpError {
+class UnsupportedMediaTypeError extends HttpError {
   constructor(detail: string) {
     super(415, 'Unsupported media type', detail);
   }
 }
 
 /** The input broke off (e.g. a quote never closed): rows before it are imported, the report says where. */
-export class ImportStoppedError extends HttpError {
+class ImportStoppedError extends HttpError {
   constructor(report: ImportReport) {
     super(422, 'Import stopped', report.errors.at(-1)?.message, { import: report });
   }

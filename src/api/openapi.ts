@@ -41,7 +41,7 @@ zodToOpenAPIRegistry.add(eventInputSchema.shape.type, {
 });
 
 /** Doc-only shapes of answers; requests use the very schemas the handlers parse with. */
-export const schemas = {
+const schemas = {
   EventInput: eventInputSchema.meta({ id: 'EventInput' }),
   EventBatch: eventBatchSchema.meta({
     id: 'EventBatch',

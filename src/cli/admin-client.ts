@@ -5,7 +5,7 @@ export interface AdminResponse {
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-export class AdminApiError extends Error {}
+class AdminApiError extends Error {}
 
 export function createAdminClient(options: { url: string; apiKey: string }) {
   return async function request(

@@ -81,7 +81,7 @@ export function writeHistoryFile(dir: string, source: HistorySource, taken: Set<
 }
 
 /** `customer%3Aabc@<run>.json` → `customer:abc`; any other file name → its stem. */
-export function workflowIdFromFileName(file: string): string {
+function workflowIdFromFileName(file: string): string {
   const stem = basename(file).replace(/\.json$/i, '');
   const at = stem.lastIndexOf('@');
   const encoded = at > 0 ? stem.slice(0, at) : stem;

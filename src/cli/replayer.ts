@@ -11,7 +11,7 @@ import {
 } from '../temporal/workflow-histories';
 import type { HistorySource } from './history-sources';
 
-export interface Divergence {
+interface Divergence {
   eventId: number;
   /** `MARKER_RECORDED (local activity planEnrollments)` */
   event: string;
@@ -77,7 +77,7 @@ const NAMED_EVENT = /HistoryEvent\(\s*id:\s*(\d+)/;
  * of the history that still fails to replay ends at it (a prefix replays like a workflow that is
  * still running). Up to the first completed workflow task there is no command to disagree with.
  */
-export async function locateDivergence(
+async function locateDivergence(
   options: ReplayWorkerOptions,
   history: History,
   message: string,

@@ -49,7 +49,7 @@ export interface ProfileScope {
 }
 
 /** Where in whose journey something happened: what a message and a step record both carry. */
-export interface StepRef {
+interface StepRef {
   customerId: string;
   enrollmentId: string;
   programId: string;

@@ -60,7 +60,7 @@ export interface Enrollment {
 }
 
 /** A step's facts, so a step the engine runs again (after a call, a wake-up) goes on where it was. */
-export interface StepProgress {
+interface StepProgress {
   /** The program state was checked at this step's boundary. */
   checked?: true;
   /** Call results by what they were for: `profile`, `policy`, `wait`, `send`, ... */
@@ -76,7 +76,7 @@ export interface StepProgress {
 }
 
 /** When a customer last entered a program under a key, for re-entry rules. */
-export interface EntryRecord {
+interface EntryRecord {
   count: number;
   lastEnteredAt: number;
 }

@@ -5,7 +5,7 @@ import { storableText } from '../contracts/schema-parts';
 import type { Db } from '../db/prisma';
 import type { ImportFormat, ImportKind, RowError } from './import-schemas';
 
-export const MAX_STORED_ERRORS = 1000;
+const MAX_STORED_ERRORS = 1000;
 
 /** An error as the jsonb column can hold it: a path or message may quote a bad key, NUL and all. */
 const storableError = (e: RowError): RowError => ({

@@ -139,7 +139,7 @@ const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
  * So a condition such as `profile.points gte 500` sees the same type from a CSV column as from the
  * `traits` JSON column, which is also where a value that must stay text (`"850"`) goes.
  */
-export function csvTraitValue(cell: string): string | number | boolean {
+function csvTraitValue(cell: string): string | number | boolean {
   if (cell === 'true') return true;
   if (cell === 'false') return false;
   if (JSON_NUMBER.test(cell)) {

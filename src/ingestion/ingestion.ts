@@ -29,7 +29,7 @@ export interface IngestResult {
 }
 
 /** How long the relay leaves a fresh event to the request that stored it. */
-export const INLINE_DELIVERY_GRACE_MS = 30_000;
+const INLINE_DELIVERY_GRACE_MS = 30_000;
 
 export function createIngestion(deps: {
   db: Db;

@@ -53,7 +53,7 @@ export function createSendGridSender(options: SendGridSenderOptions): EmailSende
 }
 
 /** Maps a @sendgrid/client failure to the port's permanent/transient errors. */
-export function classifySendGridError(error: unknown, apiKey: string): Error {
+function classifySendGridError(error: unknown, apiKey: string): Error {
   // The raw error is never attached as `cause`: axios errors carry the request config, including
   // the Authorization header, and would leak the key into logs and Temporal failure payloads.
   const redact = (text: string): string => (apiKey ? text.split(apiKey).join('[redacted]') : text);

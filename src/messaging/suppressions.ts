@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { sqlRows, type Db } from '../db/prisma';
 
 /** Strongest first: when one address holds several, the first listed is the one reported. */
-export const SUPPRESSION_KINDS = ['erased', 'complained', 'bounced', 'unsubscribed'] as const;
+const SUPPRESSION_KINDS = ['erased', 'complained', 'bounced', 'unsubscribed'] as const;
 export type SuppressionKind = (typeof SUPPRESSION_KINDS)[number];
 
 export function digestEmail(email: string): string {
@@ -71,5 +71,3 @@ export function createSuppressions(db: Db) {
 
   return { suppress, isSuppressed };
 }
-
-export type Suppressions = ReturnType<typeof createSuppressions>;

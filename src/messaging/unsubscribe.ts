@@ -4,7 +4,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/prisma';
 
-export const DEFAULT_SUBSCRIPTION_GROUP = 'marketing';
+const DEFAULT_SUBSCRIPTION_GROUP = 'marketing';
 export const UNSUBSCRIBE_PATH = '/v1/unsubscribe';
 /** Domain separation: this secret may one day sign other things; those tokens must not verify here. */
 const PURPOSE = 'kairos/unsubscribe';

@@ -4,7 +4,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { DeliveryRejectedError, DeliveryUnavailableError } from './delivery-errors';
 
-export interface OutgoingWebhook {
+interface OutgoingWebhook {
   url: string;
   messageKey: string;
   body: Record<string, unknown>;
@@ -18,7 +18,7 @@ export const SIGNATURE_HEADER = 'x-kairos-signature';
 export const TIMESTAMP_HEADER = 'x-kairos-timestamp';
 
 /** `v1=<hex HMAC-SHA256 of "<timestamp>.<raw body>">`, as a receiver recomputes it. */
-export function webhookSignature(secret: string, timestamp: string, rawBody: string): string {
+function webhookSignature(secret: string, timestamp: string, rawBody: string): string {
   return `v1=${createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex')}`;
 }
 

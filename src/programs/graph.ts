@@ -11,9 +11,9 @@ export interface StepPointer {
 }
 
 /** Kinds that park the enrollment for a positive time, so a loop through one cannot spin. */
-export const WAIT_KINDS: ReadonlySet<StepKind> = new Set(['wait', 'waitUntil', 'waitPersonalized', 'waitForEvent']);
+const WAIT_KINDS: ReadonlySet<StepKind> = new Set(['wait', 'waitUntil', 'waitPersonalized', 'waitForEvent']);
 
-export const isWait = (step: Step): boolean => WAIT_KINDS.has(step.kind);
+const isWait = (step: Step): boolean => WAIT_KINDS.has(step.kind);
 
 /** Every next pointer of a step, in declaration order (duplicates kept: each has its own place). */
 export function pointers(step: Step): StepPointer[] {
@@ -75,7 +75,7 @@ export function cyclesWithoutWait(steps: Steps): string[][] {
 }
 
 /** Tarjan's algorithm, iterative so a long program cannot overflow the stack. Groups keep `ids` order. */
-export function stronglyConnected(ids: string[], next: (id: string) => string[]): string[][] {
+function stronglyConnected(ids: string[], next: (id: string) => string[]): string[][] {
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const stack: string[] = [];

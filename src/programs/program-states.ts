@@ -3,8 +3,7 @@
 // next send; stopped makes in-flight customers exit at their next step; archived is stopped, filed.
 import { ConflictError } from '../core/errors';
 
-export const PROGRAM_STATUSES = ['draft', 'live', 'paused', 'stopped', 'archived'] as const;
-export type ProgramStatus = (typeof PROGRAM_STATUSES)[number];
+export type ProgramStatus = 'draft' | 'live' | 'paused' | 'stopped' | 'archived';
 
 export type StateAction = 'pause' | 'resume' | 'stop' | 'archive';
 

@@ -23,7 +23,7 @@ export interface ReferencedIndex {
   close(): Promise<void>;
 }
 
-export const PROGRAMS_CHANGED_CHANNEL = 'kairos_programs_changed';
+const PROGRAMS_CHANGED_CHANNEL = 'kairos_programs_changed';
 
 /**
  * Entry, wait and goal types of every published version of every program that is not archived

@@ -97,5 +97,3 @@ export function createRolloutController(db: Db) {
     },
   };
 }
-
-export type RolloutController = ReturnType<typeof createRolloutController>;

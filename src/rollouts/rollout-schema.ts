@@ -46,4 +46,3 @@ export const startRolloutSchema = z.strictObject({
 
 export type StartRollout = z.output<typeof startRolloutSchema>;
 export type Guardrails = z.output<typeof guardrailsSchema>;
-export type RolloutPlan = StartRollout['plan'];

@@ -62,5 +62,3 @@ export function createRenderer() {
     },
   };
 }
-
-export type Renderer = ReturnType<typeof createRenderer>;

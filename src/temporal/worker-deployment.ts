@@ -9,7 +9,7 @@ import { temporal } from '@temporalio/proto';
 const { RoutingConfigUpdateState, WorkerDeploymentVersionStatus } = temporal.api.enums.v1;
 const GRPC_NOT_FOUND = 5;
 
-export interface VersionSummary {
+interface VersionSummary {
   buildId: string;
   /**
    * current, ramping, draining (the server last saw open pinned workflows on it), drained,
@@ -22,7 +22,7 @@ export interface VersionSummary {
 }
 
 /** The open (running) workflows whose last workflow task ran on a version, from visibility. */
-export interface VersionWorkflows {
+interface VersionWorkflows {
   open: number;
   /** Need this build's workers until they end (the rollout and experiment controllers). */
   pinned: number;
@@ -30,11 +30,11 @@ export interface VersionWorkflows {
   autoUpgrade: number;
 }
 
-export interface VersionDescription extends VersionSummary {
+interface VersionDescription extends VersionSummary {
   workflows: VersionWorkflows;
 }
 
-export interface DeploymentRouting {
+interface DeploymentRouting {
   deploymentName: string;
   /** null: new workflows go to unversioned workers. */
   current: string | null;
@@ -61,7 +61,7 @@ export interface WaitOptions {
   waitMs?: number;
 }
 
-export class DeploymentNotFoundError extends Error {
+class DeploymentNotFoundError extends Error {
   override name = 'DeploymentNotFoundError';
 }
 

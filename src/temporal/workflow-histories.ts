@@ -53,7 +53,7 @@ export function historyFromAnyJson(json: unknown): History {
   return historyFromJSON(json);
 }
 
-export function startedAttributes(history: History): StartedAttributes | undefined {
+function startedAttributes(history: History): StartedAttributes | undefined {
   return history.events?.[0]?.workflowExecutionStartedEventAttributes ?? undefined;
 }
 

@@ -10,7 +10,7 @@ import { messageEntries, stepEntries, unreferencedEventEntries } from './databas
 import { historyEntries, openTimers, runClosed } from './history-entries';
 import type { CustomerTrace, PendingEntry, TraceEntry } from './trace-types';
 
-export type { CustomerTrace, PendingEntry, TraceEntry } from './trace-types';
+export type { CustomerTrace } from './trace-types';
 
 /** Events no workflow heard (no program referenced their type): the latest this many. */
 const UNREFERENCED_SHOWN = 200;

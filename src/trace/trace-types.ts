@@ -1,6 +1,6 @@
 // The shape of a customer trace, shared by its builder, its renderer, the CLI and the admin API.
 
-export type TraceKind =
+type TraceKind =
   | 'run' // a workflow run started, continued as new, ended
   | 'event' // a customer event the workflow received (signal), or one stored and not signalled
   // (no program referenced its type)

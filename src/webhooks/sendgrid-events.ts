@@ -8,7 +8,7 @@ import type { Ingestion } from '../ingestion/ingestion';
 import { createSuppressions, type SuppressionKind } from '../messaging/suppressions';
 
 /** SendGrid event → Kairos event type. Others (processed, deferred, group_resubscribe) are ignored. */
-export const KAIROS_EVENT_TYPES: Record<string, string> = {
+const KAIROS_EVENT_TYPES: Record<string, string> = {
   delivered: 'email_delivered',
   open: 'email_opened',
   click: 'email_clicked',
@@ -192,5 +192,3 @@ export function createSendGridEvents(deps: { db: Db; ingestion: Ingestion; logge
 
   return { handleBatch };
 }
-
-export type SendGridEvents = ReturnType<typeof createSendGridEvents>;

@@ -16,8 +16,8 @@ import { HttpError, ValidationError } from '../api/errors';
 import { createSendGridEvents, sendGridBatchSchema } from './sendgrid-events';
 
 export const SENDGRID_WEBHOOK_PATH = '/v1/webhooks/sendgrid';
-export const MAX_SIGNATURE_AGE_MS = 25 * 3_600_000;
-export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+const MAX_SIGNATURE_AGE_MS = 25 * 3_600_000;
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
 export interface SendGridWebhookDeps {
   db: Db;

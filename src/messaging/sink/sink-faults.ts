@@ -20,10 +20,10 @@ export const faultSpec = z
     path: ['status'],
   });
 
-export type FaultSpec = z.infer<typeof faultSpec>;
+type FaultSpec = z.infer<typeof faultSpec>;
 
 /** What to do with one send. */
-export interface FaultDecision {
+interface FaultDecision {
   status?: number;
   delayMs: number;
   retryAfterSeconds?: number;
