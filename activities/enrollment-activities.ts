@@ -5,7 +5,7 @@ import { sqlRows } from '../src/db/prisma';
 import { route, type ExperimentVariant, type RoutingInput } from '../src/programs/entry-routing';
 import type { EnrollmentCandidate, Plan, ProgramControl } from '../src/core/calls';
 import { loadProgramControl } from '../src/programs/program-control';
-import { ExecutionFormError, readExecutionForm } from '../src/programs/execution-form';
+import { ExecutionFormError, executionFormOf, storedFormSql } from '../src/programs/execution-form';
 import type { Program } from '../src/core/program';
 import { evaluate, eventScope } from '../src/core/conditions';
 import type { CustomerEvent } from '../src/core/state';
@@ -37,7 +37,7 @@ export function createEnrollmentActivities({
             {
               programId: row.program_id,
               route: r,
-              definition: readExecutionForm(row.versions[r.version], row.program_id, r.version),
+              definition: executionFormOf(row.versions[r.version]!, row.program_id, r.version),
             },
           ];
         } catch (err) {
@@ -83,13 +83,15 @@ export function createEnrollmentActivities({
 
     /** Versions are immutable, so a definition may be cached anywhere by (programId, version). */
     async loadProgramVersion(input: { programId: string; version: number }): Promise<Program> {
-      const row = await db.programVersion.findUniqueOrThrow({
-        where: { programId_version: { programId: input.programId, version: input.version } },
-        select: { compiled: true },
-      });
-      // The form compiled at publish, checked: a missing or malformed one is a named,
-      // non-retryable error here (src/worker/poison-failures.ts), not a TypeError in a workflow.
-      return readExecutionForm(row.compiled, input.programId, input.version);
+      const [row] = await sqlRows<{ form: { compiled: unknown; definition?: unknown } }>(
+        db,
+        `SELECT ${storedFormSql('v')} AS form FROM program_versions v WHERE v.program_id = $1 AND v.version = $2`,
+        [input.programId, input.version],
+      );
+      if (!row) throw new ExecutionFormError(input.programId, input.version, 'missing: no such version');
+      // The form compiled at publish (or, mid-deploy, compiled here), checked: a malformed one is a
+      // named, non-retryable error (src/worker/poison-failures.ts), not a TypeError in a workflow.
+      return executionFormOf(row.form, input.programId, input.version);
     },
 
     /** The program's state for a customer in it: asked at step boundaries (cached per `cacheMs`). */
@@ -111,7 +113,7 @@ const ENTRY_ROUTES = `
   SELECT p.id AS program_id, p.live_version,
          e.id AS experiment_id, e.variants, e.holdout, e.control_version,
          r.id AS rollout_id, r.from_version, r.to_version, r.percent,
-         (SELECT jsonb_object_agg(v.version, v.compiled)
+         (SELECT jsonb_object_agg(v.version, ${storedFormSql('v')})
             FROM program_versions v
            WHERE v.program_id = p.id AND v.trigger_event = $1
              AND (v.version IN (p.live_version, e.control_version, r.from_version, r.to_version)
@@ -140,7 +142,7 @@ interface EntryRow {
   to_version: number | null;
   percent: number | null;
   /** Version → its stored execution form (null when it has none); null when no version qualifies. */
-  versions: Record<string, unknown> | null;
+  versions: Record<string, { compiled: unknown; definition?: unknown }> | null;
   time_zone: string | null;
 }
 

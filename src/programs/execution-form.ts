@@ -1,7 +1,9 @@
 // The execution form of a program version (src/core/program.ts `Program`) as it is stored: written
 // at publish beside the definition (program_versions.compiled), brought up to date by the worker
 // at startup, and checked where it is read, so the engine never parses a definition and a
-// malformed row is refused by name, not met as a TypeError inside a workflow.
+// malformed row is refused by name, not met as a TypeError inside a workflow. During a deploy a
+// row may hold no form or another build's format; then this build compiles its own from the
+// definition (executionFormOf).
 import type { Db } from '../db/prisma';
 import { FORMAT_VERSION, type CompiledStep, type Program } from '../core/program';
 import { compileProgram } from './compile';
@@ -35,6 +37,34 @@ export function readExecutionForm(value: unknown, programId: string, version: nu
   if (problem !== null) throw new ExecutionFormError(programId, version, problem);
   return value as Program;
 }
+
+/**
+ * This build's form of a version: the stored one when it is in this build's format, else compiled
+ * from the definition. A row has none when an API of an older build published it after the
+ * workers started, and another format when a newer build's worker rewrote it (recompileStale)
+ * while this build's workers still run pinned customers: both only during a deploy, and neither
+ * may stop a customer. Readers pass the definition only when they need it (storedFormSql).
+ */
+export function executionFormOf(
+  row: { compiled: unknown; definition?: unknown },
+  programId: string,
+  version: number,
+): Program {
+  if (row.definition === undefined || row.definition === null)
+    return readExecutionForm(row.compiled, programId, version);
+  const parsed = programDefinitionSchema.safeParse(row.definition);
+  if (!parsed.success)
+    throw new ExecutionFormError(programId, version, `cannot be compiled: ${parsed.error.message.slice(0, 300)}`);
+  return compileProgram(parsed.data);
+}
+
+/**
+ * SQL: a version row `v` as `{ compiled, definition }`, the definition only when the stored form
+ * is not in this build's format (so the hot path does not read it).
+ */
+export const storedFormSql = (v: string) =>
+  `jsonb_build_object('compiled', ${v}.compiled, 'definition', CASE WHEN (${v}.compiled ->> 'formatVersion') ` +
+  `IS DISTINCT FROM '${FORMAT_VERSION}' THEN ${v}.definition END)`;
 
 /** Every step kind the engine runs: `satisfies` fails to compile when the schema gains or loses one. */
 const STEP_KINDS = {

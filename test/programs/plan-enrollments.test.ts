@@ -95,9 +95,11 @@ beforeAll(async () => {
   await publishVersions('paused', [sendsAtOnce('paused', 'signup')]);
   await createProgramService(db).changeState('paused', 'pause', 'test');
 
-  for (const id of ['good', 'older', 'missing']) await publishVersions(id, [sendsAtOnce(id, 'bad_signup')]);
+  for (const id of ['good', 'older', 'missing', 'malformed'])
+    await publishVersions(id, [sendsAtOnce(id, 'bad_signup')]);
   await setCompiled('older', { ...compiled(sendsAtOnce('older', 'bad_signup')), formatVersion: 0 });
   await setCompiled('missing', null);
+  await setCompiled('malformed', { ...compiled(sendsAtOnce('malformed', 'bad_signup')), steps: 'none' });
   await db.customer.create({ data: { id: 'in-ljubljana', timezone: 'Europe/Ljubljana' } });
 });
 afterAll(() => database?.drop());
@@ -190,28 +192,35 @@ test('one statement per event: routing, execution forms and the customer’s tim
   }
 });
 
-test('a version whose stored form is missing or of another format refuses only its own program, by name', async () => {
-  const plan = await activities.planEnrollments({ customerId: 'customer-1', event: event('bad_signup') });
-  const refusal = (programId: string): EnrollmentCandidate | undefined =>
-    plan.candidates.find((c) => c.programId === programId);
-  expect(plan.candidates.map((c) => c.programId)).toEqual(['good', 'missing', 'older']);
-  expect(refusal('good')).toMatchObject({ version: 1, definition: compiled(sendsAtOnce('good', 'bad_signup')) });
-  expect(refusal('missing')).toEqual({
-    programId: 'missing',
-    version: 1,
-    variant: null,
-    invalid: 'invalid data: program missing version 1: execution form missing: the worker compiles it at startup',
-  });
-  expect(refusal('older')).toMatchObject({
-    invalid: expect.stringMatching(/^invalid data: program older version 1: execution form has format 0;/),
-  });
-});
+test(
+  'a version with no stored form, or another build’s format, is compiled from its definition; ' +
+    'a malformed form refuses only its own program, by name',
+  async () => {
+    const plan = await activities.planEnrollments({ customerId: 'customer-1', event: event('bad_signup') });
+    const candidate = (programId: string): EnrollmentCandidate | undefined =>
+      plan.candidates.find((c) => c.programId === programId);
+    expect(plan.candidates.map((c) => c.programId)).toEqual(['good', 'malformed', 'missing', 'older']);
+    for (const id of ['good', 'missing', 'older'])
+      expect(candidate(id)).toMatchObject({ version: 1, definition: compiled(sendsAtOnce(id, 'bad_signup')) });
+    expect(candidate('malformed')).toEqual({
+      programId: 'malformed',
+      version: 1,
+      variant: null,
+      invalid: 'invalid data: program malformed version 1: execution form has no steps',
+    });
+  },
+);
 
 test('loadProgramVersion hands back the stored form, or a named error no retry can mend', async () => {
   expect(await activities.loadProgramVersion({ programId: 'roll', version: 2 })).toEqual(
     compiled(sendsAtOnce('roll 2', 'signup')),
   );
-  const err = await activities.loadProgramVersion({ programId: 'older', version: 1 }).catch((e: unknown) => e);
+  // Mid-deploy rows (no form, another build's format) are compiled here from their definition.
+  for (const id of ['older', 'missing'])
+    expect(await activities.loadProgramVersion({ programId: id, version: 1 })).toEqual(
+      compiled(sendsAtOnce(id, 'bad_signup')),
+    );
+  const err = await activities.loadProgramVersion({ programId: 'malformed', version: 1 }).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(ExecutionFormError);
   expect(poisonReason(err)).toBe('invalid data');
 });
