@@ -68,14 +68,27 @@ export class Driver {
   }
 
   private call(command: Call): void {
+    // A remote call takes the records made so far (activities/index.ts): one write fewer, and no
+    // activation for it.
+    const carried = command.local ? [] : this.unwritten.splice(0, BATCH);
     const result = command.local
       ? this.oneAtATime(() => (local[command.name] as AnyActivity)(command.args))
-      : // The records made so far go with it (activities/index.ts): one write fewer, and no activation for it.
-        (remote[command.name] as AnyActivity)(command.args, this.unwritten.splice(0, BATCH));
+      : (remote[command.name] as AnyActivity)(command.args, carried);
     result.then(
       (value) => this.feed({ type: 'result', callId: command.id, value }),
       (err: unknown) => {
-        if (!isCancellation(err)) this.feed({ type: 'failure', callId: command.id, reason: failureReason(err) });
+        if (isCancellation(err)) return;
+        const reason = failureReason(err);
+        // Written by its first attempt unless the database was away throughout: say they may be lost.
+        if (carried.length) {
+          log.warn('step records carried by a failed call may not be written', {
+            call: command.name,
+            count: carried.length,
+            first: carried[0]?.id,
+            reason,
+          });
+        }
+        this.feed({ type: 'failure', callId: command.id, reason });
       },
     );
   }
