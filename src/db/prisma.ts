@@ -39,9 +39,12 @@ export function connectionStringOf(db: Db): string | undefined {
 /**
  * The client's own pg pool, for a query Prisma's raw path makes too slow (it costs 2.5 times as
  * much as pg for a 100-row INSERT of array parameters: src/ingestion/unreferenced-batch.ts).
+ * Every client is made by createDb, so every client has one.
  */
-export function poolOf(db: Db): Pool | undefined {
-  return made.get(db)?.pool;
+export function poolOf(db: Db): Pool {
+  const pool = made.get(db)?.pool;
+  if (!pool) throw new Error('a database client not made by createDb has no pool of its own');
+  return pool;
 }
 
 /**
@@ -49,7 +52,5 @@ export function poolOf(db: Db): Pool | undefined {
  * per-call query compilation costs more than the statement itself (bench/results/profile-engine-v2.md).
  */
 export async function sqlRows<T>(db: Db, sql: string, params: unknown[]): Promise<T[]> {
-  const pool = poolOf(db);
-  if (pool) return (await pool.query(sql, params)).rows as T[];
-  return db.$queryRawUnsafe<T[]>(sql, ...params);
+  return (await poolOf(db).query(sql, params)).rows as T[];
 }

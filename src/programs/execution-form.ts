@@ -4,6 +4,7 @@
 // malformed row is refused by name, not met as a TypeError inside a workflow. During a deploy a
 // row may hold no form or another build's format; then this build compiles its own from the
 // definition (executionFormOf).
+import type { ZodError } from 'zod';
 import type { Db } from '../db/prisma';
 import { FORMAT_VERSION, type CompiledStep, type Program } from '../core/program';
 import { compileProgram } from './compile';
@@ -52,10 +53,16 @@ export function executionFormOf(
 ): Program {
   if (row.definition === undefined || row.definition === null)
     return readExecutionForm(row.compiled, programId, version);
-  const parsed = programDefinitionSchema.safeParse(row.definition);
-  if (!parsed.success)
-    throw new ExecutionFormError(programId, version, `cannot be compiled: ${parsed.error.message.slice(0, 300)}`);
-  return compileProgram(parsed.data);
+  const compiled = compileDefinition(row.definition);
+  if ('error' in compiled)
+    throw new ExecutionFormError(programId, version, `cannot be compiled: ${compiled.error.message.slice(0, 300)}`);
+  return compiled.program;
+}
+
+/** A stored definition compiled, or why it no longer parses. */
+function compileDefinition(definition: unknown): { program: Program } | { error: ZodError } {
+  const parsed = programDefinitionSchema.safeParse(definition);
+  return parsed.success ? { program: compileProgram(parsed.data) } : { error: parsed.error };
 }
 
 /**
@@ -142,7 +149,8 @@ export interface StartupLog {
 /**
  * Compiles, from its stored definition, every version whose execution form is missing or of an
  * older format: versions published before forms were stored, or before FORMAT_VERSION was last
- * bumped. Run by the worker before it polls, so no manual step follows an upgrade. Idempotent,
+ * bumped. Run by the worker before it polls, so no manual step follows an upgrade: readers would
+ * compile such a row themselves (executionFormOf), but on every read. Idempotent,
  * and safe to run from several workers at once (they write the same form). A newer format is left
  * alone: during a deploy the old build's workers must not undo the new build's work. A version
  * whose definition no longer parses keeps no form and is logged by name; its entrants are refused
@@ -159,18 +167,18 @@ export async function recompileStale(db: Db, logger: StartupLog): Promise<{ comp
   const broken: string[] = [];
   for (const row of stale) {
     const name = `${row.program_id} v${row.version}`;
-    const parsed = programDefinitionSchema.safeParse(row.definition);
-    if (!parsed.success) {
+    const form = compileDefinition(row.definition);
+    if ('error' in form) {
       broken.push(name);
       logger.error(
-        { programId: row.program_id, version: row.version, issues: parsed.error.issues.slice(0, 5) },
+        { programId: row.program_id, version: row.version, issues: form.error.issues.slice(0, 5) },
         `program ${name} does not compile: its definition no longer parses; it takes no entrants until fixed`,
       );
       continue;
     }
     await db.programVersion.update({
       where: { programId_version: { programId: row.program_id, version: row.version } },
-      data: { compiled: compileProgram(parsed.data) as object },
+      data: { compiled: form.program as object },
     });
     compiled.push(name);
   }

@@ -40,7 +40,7 @@ test(
     const db = createDb({ url: database.url, poolSize: 1 });
     try {
       await db.$queryRaw`SELECT 1`;
-      const pool = poolOf(db)!;
+      const pool = poolOf(db);
       const held = await new Promise<PoolClient>(
         (resolve, reject) => void pool.connect((err, client) => (err ? reject(err) : resolve(client!))),
       );

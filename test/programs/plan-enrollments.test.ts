@@ -176,7 +176,7 @@ test(
 
 test('one statement per event: routing, execution forms and the customer’s time zone', async () => {
   // Prisma's queries (a nested findMany is one per relation) go through the same pool.
-  const statements = jest.spyOn(poolOf(database.db)!, 'query');
+  const statements = jest.spyOn(poolOf(database.db), 'query');
   try {
     const plan = await activities.planEnrollments({ customerId: 'in-ljubljana', event: event('bad_signup') });
     expect(statements).toHaveBeenCalledTimes(1);
