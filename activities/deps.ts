@@ -1,9 +1,10 @@
 // What activities need from the outside world, handed in by the worker's composition root.
 import type { Logger } from 'pino';
+import type { Clock } from '../src/clock';
 import type { Db } from '../src/db/prisma';
 import type { EmailSender } from '../src/messaging/email-sender';
 import type { UnsubscribeLinks } from '../src/messaging/unsubscribe';
-import type { WebhookSender } from '../src/messaging/webhook-sender';
+import type { WebhookSender } from '../src/messaging/webhook-port';
 import type { ControlTiming } from '../src/core/calls';
 import type { ContactPolicyConfig } from './policy-activities';
 
@@ -20,4 +21,6 @@ export interface ActivityDeps {
   webhooks: WebhookSender;
   /** How fresh the program state customers act on must be (paused, stopped, rolled back). */
   controlTiming: ControlTiming;
+  /** What sends stamp their rows with; unset, the system clock. */
+  clock?: Clock;
 }

@@ -71,3 +71,5 @@ export function createSuppressions(db: Db) {
 
   return { suppress, isSuppressed };
 }
+
+export type Suppressions = ReturnType<typeof createSuppressions>;

@@ -1,18 +1,9 @@
-// The webhook channel, for SMS providers and in-house systems: a JSON POST signed with
+// The webhook channel's adapter, for SMS providers and in-house systems: a JSON POST signed with
 // HMAC-SHA256 and carrying the message key as its Idempotency-Key, so a receiver can drop a
-// repeat. Sent through the same outbox as email (see activities/messaging-activities.ts).
+// repeat. Sent through the same outbox as email (see src/messaging/send-message.ts).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { DeliveryRejectedError, DeliveryUnavailableError } from './delivery-errors';
-
-interface OutgoingWebhook {
-  url: string;
-  messageKey: string;
-  body: Record<string, unknown>;
-}
-
-export interface WebhookSender {
-  post(webhook: OutgoingWebhook): Promise<{ providerMessageId: string | null }>;
-}
+import type { WebhookSender } from './webhook-port';
 
 export const SIGNATURE_HEADER = 'x-kairos-signature';
 export const TIMESTAMP_HEADER = 'x-kairos-timestamp';

@@ -18,7 +18,7 @@ export interface CurrentTemplate {
 /**
  * SQL: the `CurrentTemplate` whose id is the SQL expression `id` (no row when there is none): the
  * template row and the newest saved version with its exact content. Shared with the send's one
- * statement (activities/message-rows.ts).
+ * statement (src/messaging/message-rows.ts).
  */
 export function currentTemplateSql(id: string): string {
   return `

@@ -1,7 +1,8 @@
 // loadProfileScope on a real PostgreSQL, and the scope a send reads in its one statement: both
 // equal what the Prisma read they replaced returned (kept here as the reference), for a customer
 // with everything, one with nothing, and one that does not exist.
-import { createMessageRows } from '../../activities/message-rows';
+import { systemClock } from '../../src/clock';
+import { createMessageRows } from '../../src/messaging/message-rows';
 import { loadProfileScope } from '../../src/customers/profile-scope';
 import type { ProfileScope, SendMessageInput } from '../../src/core/calls';
 import type { Db } from '../../src/db/prisma';
@@ -126,7 +127,7 @@ async function sendScope(customerId: string): Promise<ProfileScope> {
     recommendations: [],
     scheduledAt: 0,
   };
-  return (await createMessageRows(database.db).writeOrRead(input)).scope;
+  return (await createMessageRows(database.db, systemClock).writeOrRead(input)).scope;
 }
 
 test.each(['simona', 'bare', 'ghost'])(

@@ -12,7 +12,7 @@ import {
 } from '../../src/messaging/email-sender';
 import { digestEmail } from '../../src/messaging/suppressions';
 import { createUnsubscribeLinks } from '../../src/messaging/unsubscribe';
-import type { WebhookSender } from '../../src/messaging/webhook-sender';
+import type { WebhookSender } from '../../src/messaging/webhook-port';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 let database: TestDatabase;

@@ -1,14 +1,16 @@
-// The statements of a journey send (activities/messaging-activities.ts), straight through pg: a
+// The statements of a journey send (src/messaging/send-message.ts), straight through pg: a
 // successful send is three statements and no transaction block. Prisma compiled each of its calls
 // again, and wrapped createMany and updateMany in BEGIN/COMMIT (15 statements, 11 transactions,
 // bench/results/profile-engine-v2.md). Timestamps are written as Prisma writes them: UTC, without
 // time zone.
-import type { ProfileScope, SendMessageInput, SendOutcome } from '../src/core/calls';
-import { sqlRows, type Db } from '../src/db/prisma';
-import { emailDigestSql, suppressionKindsSql } from '../src/messaging/suppressions';
-import { consentFieldsSql, subscriptionsSql, type ConsentFields } from '../src/messaging/unsubscribe';
-import { currentTemplateSql, type CurrentTemplate } from '../src/templates/template-service';
-import { profileScopeSql, scopeOf, type ProfileScopeRow } from '../src/customers/profile-scope';
+import type { Clock } from '../clock';
+import type { SendMessageInput, SendOutcome } from '../core/calls';
+import { profileScopeSql, scopeOf, type ProfileScopeRow } from '../customers/profile-scope';
+import { sqlRows, type Db } from '../db/prisma';
+import { currentTemplateSql } from '../templates/template-service';
+import type { DispatchReads } from './message-dispatch';
+import { emailDigestSql, suppressionKindsSql } from './suppressions';
+import { consentFieldsSql, subscriptionsSql, type ConsentFields } from './unsubscribe';
 
 interface MessageState {
   status: string;
@@ -16,21 +18,9 @@ interface MessageState {
   providerMessageId: string | null;
 }
 
-/** The message row, and everything a send reads to decide and render, as of one snapshot. */
-export interface SendReads {
+/** The message row, and everything a send decides and renders by, as of one snapshot. */
+export interface SendReads extends DispatchReads {
   message: MessageState;
-  scope: ProfileScope;
-  /**
-   * Suppression kinds by email digest, for every address the profile may carry (its email
-   * identifiers and a string `email` trait). Keyed by the digest SQL computed: look an address up
-   * by `digestEmail`, and ask again when it is not here (src/messaging/suppressions.ts).
-   */
-  suppressionKinds: Record<string, string[]>;
-  /** Of the message's program version; null when there is none. */
-  consent: ConsentFields | null;
-  /** The customer's consent rows, group → subscribed. */
-  subscriptions: Record<string, boolean>;
-  template: CurrentTemplate | null;
 }
 
 /**
@@ -38,7 +28,7 @@ export interface SendReads {
  * statement the row, the customer's profile scope, the suppressions of their addresses, the
  * program version's consent fields, their consent rows and the current template. The input is one
  * JSON parameter (as src/ingestion/unreferenced-batch.ts does), its times as ISO instants (the
- * creation time is this process's clock, as Prisma's was).
+ * creation time is the Clock's: this process's time in production, as Prisma's was).
  *
  * The existing row comes from the statement's snapshot. If another attempt inserted the key after
  * that snapshot was taken, the insert does nothing and the snapshot has no row: `message` is null
@@ -84,7 +74,7 @@ interface WriteOrReadRow extends ProfileScopeRow {
   suppression_kinds: Record<string, string[]>;
   consent: ConsentFields | null;
   subscriptions: Record<string, boolean>;
-  template: CurrentTemplate | null;
+  template: DispatchReads['template'];
 }
 
 const READ = `SELECT status, reason, provider_message_id FROM messages WHERE key = $1`;
@@ -112,7 +102,7 @@ const FAILED_ATTEMPT = `
    WHERE key = $1
   RETURNING key`;
 
-export function createMessageRows(db: Db) {
+export function createMessageRows(db: Db, clock: Clock) {
   /** Every update names an existing row (written first); none found is an error, as Prisma's update threw. */
   async function update(sql: string, params: unknown[]): Promise<void> {
     const rows = await sqlRows(db, sql, params);
@@ -132,7 +122,7 @@ export function createMessageRows(db: Db) {
         channel: input.channel,
         template_id: input.templateId,
         scheduled_at: new Date(input.scheduledAt).toISOString(),
-        created_at: new Date().toISOString(),
+        created_at: clock.now().toISOString(),
       };
       const [row] = await sqlRows<WriteOrReadRow>(db, WRITE_OR_READ, [JSON.stringify(record)]);
       const message = row!.message ?? (await sqlRows<NonNullable<WriteOrReadRow['message']>>(db, READ, [input.key]))[0];
@@ -158,7 +148,7 @@ export function createMessageRows(db: Db) {
 
     finish(key: string, outcome: SendOutcome): Promise<void> {
       return outcome.status === 'sent'
-        ? update(SENT, [key, outcome.providerMessageId, new Date().toISOString()])
+        ? update(SENT, [key, outcome.providerMessageId, clock.now().toISOString()])
         : update(SETTLED, [key, outcome.status, outcome.reason]);
     },
 
