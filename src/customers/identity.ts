@@ -5,6 +5,7 @@ import type { Db } from '../db/prisma';
 import type { CustomerClient } from '../temporal/customer-client';
 import { IDENTIFIER_KINDS, type CustomerRef, type IdentifyInput } from './customer-schema';
 import { mergeCustomers } from './merge';
+import { customerTraits } from './profile-scope';
 
 /** Under load a pool connection can take a while to free up; Prisma's 2 s default is too tight. */
 export const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
@@ -76,7 +77,7 @@ export function createIdentity(db: Db, customers: Pick<CustomerClient, 'mergeInt
       await tx.customer.update({
         where: { id: customerId },
         data: {
-          traits: { ...(current.traits as object), ...input.traits } as Prisma.InputJsonObject,
+          traits: { ...customerTraits(current.traits, customerId), ...input.traits },
           ...(input.timezone ? { timezone: input.timezone } : {}),
         },
       });

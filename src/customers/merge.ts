@@ -1,9 +1,9 @@
 // Merging two customers who turned out to be one: the database repoints everything at the
 // survivor in one transaction, then the other customer's workflow is told to hand its journey
 // state to the survivor's workflow and end.
-import type { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../db/prisma';
 import type { CustomerClient } from '../temporal/customer-client';
+import { customerTraits } from './profile-scope';
 
 export async function mergeCustomers(
   db: Db,
@@ -17,14 +17,14 @@ export async function mergeCustomers(
     await tx.$executeRaw`SELECT 1 FROM customers WHERE id = ANY(${ids}) ORDER BY id FOR UPDATE`;
     const rows = await tx.customer.findMany({ where: { id: { in: ids } } });
     const survivor = rows.find((r) => r.id === survivorId)!;
-    let traits = survivor.traits as Record<string, unknown>;
+    let traits = customerTraits(survivor.traits, survivorId);
     const tags = new Set(survivor.tags);
     let timezone = survivor.timezone;
     for (const id of mergedIds) {
       const merged = rows.find((r) => r.id === id);
       if (!merged) continue;
       // The survivor's own values win; the merged customer fills the gaps.
-      traits = { ...(merged.traits as Record<string, unknown>), ...traits };
+      traits = { ...customerTraits(merged.traits, id), ...traits };
       merged.tags.forEach((t) => tags.add(t));
       timezone ??= merged.timezone;
       await tx.customerIdentifier.updateMany({ where: { customerId: id }, data: { customerId: survivorId } });
@@ -42,7 +42,7 @@ export async function mergeCustomers(
     }
     await tx.customer.update({
       where: { id: survivorId },
-      data: { traits: traits as Prisma.InputJsonObject, tags: [...tags], timezone },
+      data: { traits, tags: [...tags], timezone },
     });
   });
   for (const id of mergedIds) await customers.mergeInto(id, survivorId);

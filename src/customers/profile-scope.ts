@@ -1,11 +1,21 @@
 // Reads a customer's profile and computed traits in the shape conditions and templates use.
+import type { JsonObject } from '../contracts/schema-parts';
 import type { ProfileScope } from '../core/calls';
 import { sqlRows, type Db } from '../db/prisma';
+import { storedObject } from '../db/stored-json';
+
+/**
+ * A customer's stored traits (customers.traits). Checked at its top only, as it is read for every
+ * send: an object, or a StoredJsonError naming the customer.
+ */
+export function customerTraits(traits: unknown, customerId: string): JsonObject {
+  return storedObject(traits, { table: 'customers', column: 'traits', id: customerId });
+}
 
 /**
  * One row of what a customer's scope is built from (`scopeOf`), for the customer whose id is the
  * SQL expression `customerId`; a customer that does not exist gives nulls. Shared with the send's
- * one statement (activities/message-rows.ts). Identifiers in heap order (ctid), the order the
+ * one statement (src/messaging/message-rows.ts). Identifiers in heap order (ctid), the order the
  * Prisma read this replaced returned them in: of two identifiers of one kind, the later one is
  * the profile's. The last order time as timestamptz: pg reads `timestamp` in the process's zone,
  * and Prisma writes UTC. Its aliases are long so that `customerId` can name a caller's column.
@@ -37,9 +47,11 @@ export interface ProfileScopeRow {
 
 export function scopeOf(customerId: string, row: ProfileScopeRow | undefined): ProfileScope {
   const identifiers = Object.fromEntries(row?.identifiers ?? []);
+  // Null traits: no such customer (the column itself is never null).
+  const traits = row && row.traits !== null ? customerTraits(row.traits, customerId) : {};
   return {
     profile: {
-      ...((row?.traits ?? {}) as Record<string, unknown>),
+      ...traits,
       ...identifiers,
       id: customerId,
       tags: row?.tags ?? [],

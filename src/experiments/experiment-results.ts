@@ -4,6 +4,7 @@ import type { Db } from '../db/prisma';
 import { HOLDOUT } from '../programs/entry-routing';
 import { compareWithHoldout, pickWinner, type Counts, type VariantStats } from './experiment-stats';
 import type { ExperimentWinnerRule } from './experiment-schema';
+import { storedVariants, storedWinnerRule } from './experiment-rows';
 
 export interface ExperimentResults {
   experimentId: string;
@@ -33,11 +34,11 @@ export async function experimentResults(db: Db, experimentId: string): Promise<E
     GROUP BY e.variant`;
   const counts = new Map(rows.map((r) => [r.variant, { entered: Number(r.entered), converted: Number(r.converted) }]));
   const holdout = counts.get(HOLDOUT) ?? { entered: 0, converted: 0 };
-  const names = (experiment.variants as { name: string }[]).map((v) => v.name);
+  const names = storedVariants(experiment).map((v) => v.name);
   const variants = Object.fromEntries(
     names.map((n) => [n, compareWithHoldout(counts.get(n) ?? { entered: 0, converted: 0 }, holdout)]),
   );
-  const rule = experiment.winnerRule as ExperimentWinnerRule;
+  const rule = storedWinnerRule(experiment);
   return {
     experimentId,
     holdout: { ...holdout, conversionRate: holdout.entered ? holdout.converted / holdout.entered : null },

@@ -9,6 +9,7 @@ import type { ExperimentVariant } from '../programs/entry-routing';
 import { lockProgram, runningChange } from '../programs/running-change';
 import { experimentWorkflowId } from '../temporal/addressing';
 import { experimentResults } from './experiment-results';
+import { storedVariants } from './experiment-rows';
 import type { StartExperiment } from './experiment-schema';
 
 export function createExperimentService(db: Db, temporal: { client: Client; taskQueue: string }) {
@@ -130,7 +131,7 @@ async function endExperiment(db: Db, id: string, actor: string, why?: string): P
 export async function promoteVariant(db: Db, id: string, variant: string, actor: string) {
   const row = await db.experiment.findUnique({ where: { id } });
   if (!row) throw new NotFoundError(`experiment ${id}`);
-  const chosen = (row.variants as unknown as ExperimentVariant[]).find((v) => v.name === variant);
+  const chosen = storedVariants(row).find((v) => v.name === variant);
   if (!chosen)
     throw new InvalidError('Invalid variant', [
       { path: '$.variant', message: `experiment ${id} has no variant "${variant}"` },

@@ -1,9 +1,18 @@
 // One import's row in `imports`: row counts, the first 1,000 errors and the status, saved as the
 // import goes so GET /v1/imports/:id shows progress; and the report read back from that row.
-import type { Import, Prisma } from '../../generated/prisma/client';
+import { z } from 'zod';
+import type { Import } from '../../generated/prisma/client';
 import { storableText } from '../contracts/schema-parts';
 import type { Db } from '../db/prisma';
-import type { ImportFormat, ImportKind, RowError } from './import-schemas';
+import { parseStored, type StoredAt } from '../db/stored-json';
+import {
+  IMPORT_FORMATS,
+  IMPORT_KINDS,
+  rowErrorSchema,
+  type ImportFormat,
+  type ImportKind,
+  type RowError,
+} from './import-schemas';
 
 const MAX_STORED_ERRORS = 1000;
 
@@ -14,12 +23,17 @@ const storableError = (e: RowError): RowError => ({
   message: storableText(e.message),
 });
 
+const importStatus = z.enum(['running', 'completed', 'failed']);
+const importKind = z.enum(IMPORT_KINDS);
+const importFormat = z.enum(IMPORT_FORMATS);
+const storedErrors = z.array(rowErrorSchema);
+
 export interface ImportReport {
   id: string;
   kind: ImportKind;
   format: ImportFormat;
   /** `failed`: the input broke off (or the database failed); rows before that point are imported. */
-  status: 'running' | 'completed' | 'failed';
+  status: z.output<typeof importStatus>;
   rowsOk: number;
   rowsFailed: number;
   /** The first 1,000 errors, by row; a stop reason, if any, comes last. */
@@ -59,13 +73,7 @@ export function createProgress(db: Db, id: string) {
     },
     async save(status: ImportReport['status']): Promise<ImportReport> {
       // Rows reach here out of order (parsing runs ahead of writing), so the stored list is sorted.
-      const list = errorsChanged
-        ? {
-            errors: [...errors]
-              .sort((a, b) => a.row - b.row)
-              .concat(stopReason ?? []) as unknown as Prisma.InputJsonArray,
-          }
-        : {};
+      const list = errorsChanged ? { errors: [...errors].sort((a, b) => a.row - b.row).concat(stopReason ?? []) } : {};
       errorsChanged = false;
       const finished = status === 'running' ? {} : { finishedAt: new Date() };
       return toReport(
@@ -75,15 +83,17 @@ export function createProgress(db: Db, id: string) {
   };
 }
 
+/** The report of a stored import; a malformed row is refused naming the import. */
 export function toReport(row: Import): ImportReport {
+  const at = (column: string): StoredAt => ({ table: 'imports', column, id: row.id });
   return {
     id: row.id,
-    kind: row.kind as ImportKind,
-    format: row.format as ImportFormat,
-    status: row.status as ImportReport['status'],
+    kind: parseStored(importKind, row.kind, at('kind')),
+    format: parseStored(importFormat, row.format, at('format')),
+    status: parseStored(importStatus, row.status, at('status')),
     rowsOk: row.rowsOk,
     rowsFailed: row.rowsFailed,
-    errors: row.errors as unknown as RowError[],
+    errors: parseStored(storedErrors, row.errors, at('errors')),
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
   };

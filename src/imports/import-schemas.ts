@@ -8,14 +8,12 @@ import { identifySchema } from '../customers/customer-schema';
 
 export const IMPORT_KINDS = ['customers', 'products', 'purchases'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
-export type ImportFormat = 'csv' | 'ndjson';
+export const IMPORT_FORMATS = ['csv', 'ndjson'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 /** One problem with one row; `row` is the 1-based line of the file (a CSV's header is line 1). */
-export interface RowError {
-  row: number;
-  path: string;
-  message: string;
-}
+export const rowErrorSchema = z.strictObject({ row: z.number().int(), path: z.string(), message: z.string() });
+export type RowError = z.output<typeof rowErrorSchema>;
 
 const INT_MAX = 2_147_483_647;
 

@@ -1,10 +1,14 @@
 // What a program's state means for a customer already in it, as the workflow asks at each step
 // boundary (src/core/engine.ts): carry on, hold before sending, exit, or move to a
 // newer version through the live release's step map.
+import { z } from 'zod';
 import type { Db } from '../db/prisma';
-import type { StepMap } from './program-schema';
+import { parseStored } from '../db/stored-json';
+import { stepMapSchema } from './program-schema';
 import type { ControlTiming, ProgramControl } from '../core/calls';
-import type { ProgramStatus } from './program-states';
+import { PROGRAM_STATUSES } from './program-states';
+
+const programStatus = z.enum(PROGRAM_STATUSES);
 
 export const DEFAULT_CONTROL_TIMING: ControlTiming = { cacheMs: 60_000, pauseRecheckMs: 60_000 };
 
@@ -25,10 +29,16 @@ export async function loadProgramControl(
           select: { version: true, migratesFrom: true },
         })
       : null;
-  const map = live?.migratesFrom as StepMap | null | undefined;
+  const map = live?.migratesFrom
+    ? parseStored(stepMapSchema, live.migratesFrom, {
+        table: 'program_versions',
+        column: 'migrates_from',
+        id: `${programId} v${live.version}`,
+      })
+    : null;
   return {
     ...timing,
-    status: program.status as ProgramStatus,
+    status: parseStored(programStatus, program.status, { table: 'programs', column: 'status', id: programId }),
     retired: program.versions[0]?.retiredReason ?? null,
     migrateTo: map && map.fromVersion === version ? { version: live!.version, steps: map.steps } : null,
   };

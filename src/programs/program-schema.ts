@@ -28,7 +28,7 @@ export type TemplateInput = z.output<typeof templateSchema>;
 const stepId = z.string().min(1).max(100).check(storable);
 
 /** A release's step map: customers waiting on `fromVersion` move to the new version's step. */
-const stepMapSchema = z.strictObject({
+export const stepMapSchema = z.strictObject({
   fromVersion: versionNumber,
   steps: z.record(stepId, stepId).refine((m) => Object.keys(m).length > 0, 'map at least one step'),
 });

@@ -6,6 +6,8 @@ import type { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../db/prisma';
 import { ConflictError, InvalidError, NotFoundError, type FieldIssue } from '../core/errors';
 import { auditData } from '../audit/audit-log';
+import { parseStored } from '../db/stored-json';
+import { programDefinitionSchema } from './schema';
 import type { ProgramDefinition } from './types';
 import type { StepMap } from './program-schema';
 import { assertLaunchable, nextStatus, type StateAction } from './program-states';
@@ -129,7 +131,7 @@ export function createProgramService(db: Db, hooks: { changed?: () => Promise<vo
             compiled: compileProgram(definition) as object,
             triggerEvent: definition.entry.event,
             listensTo: listenedTypes(definition),
-            ...(migrate ? { migratesFrom: migrate as Prisma.InputJsonValue } : {}),
+            ...(migrate ? { migratesFrom: migrate } : {}),
           },
         });
         await tx.auditEntry.create({
@@ -151,7 +153,7 @@ export function createProgramService(db: Db, hooks: { changed?: () => Promise<vo
           where: { programId_version: { programId: id, version: map.fromVersion } },
         });
         if (!from) issues.push({ path: '$.migrate.fromVersion', message: `version ${map.fromVersion} does not exist` });
-        const fromSteps = (from?.definition as ProgramDefinition | undefined)?.steps ?? {};
+        const fromSteps = from ? storedDefinition(from).steps : {};
         for (const [oldStep, newStep] of Object.entries(map.steps)) {
           if (from && !(oldStep in fromSteps))
             issues.push({
@@ -173,7 +175,7 @@ export function createProgramService(db: Db, hooks: { changed?: () => Promise<vo
         programId: id,
         from,
         to,
-        ...diffVersions(a.definition as ProgramDefinition, b.definition as ProgramDefinition),
+        ...diffVersions(storedDefinition(a), storedDefinition(b)),
       };
     },
 
@@ -246,14 +248,26 @@ export function createProgramService(db: Db, hooks: { changed?: () => Promise<vo
  * (src/programs/referenced-types.ts); null, kept for good, if a stored definition cannot say.
  */
 async function archivedListeningUntil(tx: Prisma.TransactionClient, id: string): Promise<Date | null> {
-  const versions = await tx.programVersion.findMany({ where: { programId: id }, select: { definition: true } });
+  const versions = await tx.programVersion.findMany({
+    where: { programId: id },
+    select: { programId: true, version: true, definition: true },
+  });
   try {
-    const ms = Math.max(0, ...versions.map((v) => listeningAfterStopMs(v.definition as ProgramDefinition)));
+    const ms = Math.max(0, ...versions.map((v) => listeningAfterStopMs(storedDefinition(v))));
     const until = new Date(Date.now() + ms);
     return Number.isNaN(until.getTime()) ? null : until;
   } catch {
     return null;
   }
+}
+
+/** A version's definition as publish validated it; a malformed row is refused naming the version. */
+function storedDefinition(row: { programId: string; version: number; definition: unknown }): ProgramDefinition {
+  return parseStored(programDefinitionSchema, row.definition, {
+    table: 'program_versions',
+    column: 'definition',
+    id: `${row.programId} v${row.version}`,
+  });
 }
 
 export type ProgramService = ReturnType<typeof createProgramService>;

@@ -3,7 +3,8 @@
 // next send; stopped makes in-flight customers exit at their next step; archived is stopped, filed.
 import { ConflictError } from '../core/errors';
 
-export type ProgramStatus = 'draft' | 'live' | 'paused' | 'stopped' | 'archived';
+export const PROGRAM_STATUSES = ['draft', 'live', 'paused', 'stopped', 'archived'] as const;
+export type ProgramStatus = (typeof PROGRAM_STATUSES)[number];
 
 export type StateAction = 'pause' | 'resume' | 'stop' | 'archive';
 

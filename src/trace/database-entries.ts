@@ -2,6 +2,7 @@
 // messages outbox, each turned into a timeline entry that says what happened and why; and the
 // events no workflow heard because no program referenced their type.
 import type { Event, JourneyStep, Message } from '../../generated/prisma/client';
+import { storedObject } from '../db/stored-json';
 import { formatDuration } from './history-entries';
 import type { TraceEntry } from './trace-types';
 
@@ -12,7 +13,7 @@ export function stepEntries(rows: JourneyStep[]): TraceEntry[] {
   );
   const previous = new Map<string, Date>();
   return ordered.map((row) => {
-    const recorded = (row.detail ?? {}) as Record<string, unknown>;
+    const recorded = storedObject(row.detail, { table: 'journey_steps', column: 'detail', id: row.id });
     const detail = {
       ...recorded,
       enrollmentId: row.enrollmentId,

@@ -10,11 +10,13 @@ import type {
 } from '@temporalio/worker';
 import { LiquidError } from 'liquidjs';
 import { ZodError } from 'zod';
+import { StoredJsonError } from '../db/stored-json';
 import { ExecutionFormError } from '../programs/execution-form';
 
 /** Why `err` will fail the same way on every attempt, or null when a retry may succeed. */
 export function poisonReason(err: unknown): string | null {
-  if (err instanceof ZodError || err instanceof ExecutionFormError) return 'invalid data';
+  if (err instanceof ZodError || err instanceof ExecutionFormError || err instanceof StoredJsonError)
+    return 'invalid data';
   if (err instanceof LiquidError) return 'template error';
   // Prisma's "record to read or update not found" (findUniqueOrThrow, update of a missing row).
   if (err instanceof Error && (err as { code?: unknown }).code === 'P2025') return 'not found';
