@@ -5,13 +5,8 @@ import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo
 import { definitionOf, nextWakeAt } from '../src/core/journey';
 import { emptyState, type CustomerState } from '../src/core/state';
 import { remote } from './activities';
-import {
-  absorbSignal,
-  customerEventSignal,
-  journeyStateQuery,
-  mergeIntoSignal,
-  type JourneySnapshot,
-} from './customer-signals';
+import type { JourneySnapshot } from '../src/customers/customer-workflows';
+import { absorbSignal, customerEventSignal, journeyStateQuery, mergeIntoSignal } from './customer-signals';
 import { Driver } from './driver';
 
 export interface CustomerWorkflowInput {

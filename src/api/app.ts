@@ -10,7 +10,7 @@ import type { ProgramService } from '../programs/program-service';
 import type { TemplatePreview } from '../templates/template-preview';
 import type { TemplateService } from '../templates/template-service';
 import { templatesRouter } from './templates-router';
-import type { CustomerClient } from '../temporal/customer-client';
+import type { CustomerWorkflows } from '../customers/customer-workflows';
 import { sendgridWebhookRouter } from '../webhooks/sendgrid-webhook-router';
 import type { ApiKeyService } from '../auth/api-key-service';
 import type { AuditLog } from '../audit/audit-log';
@@ -47,7 +47,7 @@ export interface AppDeps {
   consent: Consent;
   /** Verifies unsubscribe links; unset, /v1/unsubscribe answers 503. */
   unsubscribe?: UnsubscribeLinks;
-  customers: CustomerClient;
+  customers: CustomerWorkflows;
   probes: ReadinessProbe[];
   apiKeys: ApiKeyService;
   rateLimitPerMinute: number;

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { customerRefSchema, identifySchema } from '../customers/customer-schema';
 import type { Identity } from '../customers/identity';
 import type { Db } from '../db/prisma';
-import type { CustomerClient } from '../temporal/customer-client';
+import type { CustomerWorkflows } from '../customers/customer-workflows';
 import { buildTrace } from '../trace/build-trace';
 import { principalOf, requireScope } from './auth';
 import { eraseCustomer } from '../customers/erase';
@@ -25,7 +25,7 @@ export const customerLookupQuerySchema = z
     'give exactly one of email, loyaltyId, anonymousId',
   );
 
-export function customersRouter(deps: { db: Db; identity: Identity; customers: CustomerClient }): Router {
+export function customersRouter(deps: { db: Db; identity: Identity; customers: CustomerWorkflows }): Router {
   const router = Router();
 
   /** The profile, its identifiers and its 20 latest events; null when no such customer. */

@@ -5,12 +5,12 @@ import { randomUUID } from 'node:crypto';
 import { auditData } from '../audit/audit-log';
 import type { Db } from '../db/prisma';
 import { digestEmail } from '../messaging/suppressions';
-import type { CustomerClient } from '../temporal/customer-client';
+import type { CustomerWorkflows } from './customer-workflows';
 import { NotFoundError } from '../core/errors';
 
 export async function eraseCustomer(
   db: Db,
-  customers: Pick<CustomerClient, 'terminate'>,
+  customers: Pick<CustomerWorkflows, 'terminate'>,
   customerId: string,
   actor: string,
 ): Promise<{ anonymousId: string }> {

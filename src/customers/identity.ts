@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../db/prisma';
-import type { CustomerClient } from '../temporal/customer-client';
+import type { CustomerWorkflows } from './customer-workflows';
 import { IDENTIFIER_KINDS, type CustomerRef, type IdentifyInput } from './customer-schema';
 import { mergeCustomers } from './merge';
 import { customerTraits } from './profile-scope';
@@ -12,7 +12,7 @@ export const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
 
 type Client = Prisma.TransactionClient;
 
-export function createIdentity(db: Db, customers: Pick<CustomerClient, 'mergeInto'>) {
+export function createIdentity(db: Db, customers: Pick<CustomerWorkflows, 'mergeInto'>) {
   /** Every known customer the reference names, strongest first: its id, then email, loyalty card, anonymous id. */
   async function owners(ref: CustomerRef, client: Client = db): Promise<string[]> {
     const given = IDENTIFIER_KINDS.flatMap((kind) => (ref[kind] ? [{ kind, value: ref[kind] }] : []));

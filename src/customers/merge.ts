@@ -2,12 +2,12 @@
 // survivor in one transaction, then the other customer's workflow is told to hand its journey
 // state to the survivor's workflow and end.
 import type { Db } from '../db/prisma';
-import type { CustomerClient } from '../temporal/customer-client';
+import type { CustomerWorkflows } from './customer-workflows';
 import { customerTraits } from './profile-scope';
 
 export async function mergeCustomers(
   db: Db,
-  customers: Pick<CustomerClient, 'mergeInto'>,
+  customers: Pick<CustomerWorkflows, 'mergeInto'>,
   survivorId: string,
   mergedIds: string[],
 ): Promise<void> {

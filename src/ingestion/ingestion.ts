@@ -8,7 +8,7 @@ import type { Db } from '../db/prisma';
 import type { ReferencedIndex } from '../programs/referenced-index';
 import type { CustomerRef } from '../customers/customer-schema';
 import { TRANSACTION_OPTIONS, type Identity } from '../customers/identity';
-import type { CustomerClient } from '../temporal/customer-client';
+import type { CustomerWorkflows } from '../customers/customer-workflows';
 import type { CustomerEvent } from '../core/state';
 import type { EventInput } from './event-schema';
 import { customerLanes } from './customer-lanes';
@@ -34,7 +34,7 @@ const INLINE_DELIVERY_GRACE_MS = 30_000;
 export function createIngestion(deps: {
   db: Db;
   identity: Identity;
-  customers: CustomerClient;
+  customers: CustomerWorkflows;
   logger: Logger;
   referenced: Pick<ReferencedIndex, 'references' | 'enters'>;
 }) {

@@ -1,35 +1,22 @@
-// How the rest of Kairos talks to customer workflows: deliver an event (starting the workflow if
-// needed) and read the journey state. Workflow ids come from addressing.ts only.
+// The Temporal adapter of the CustomerWorkflows port (src/customers/customer-workflows.ts): an
+// event is a signal (starting the workflow if needed), the journey state a query. Workflow ids
+// come from addressing.ts only.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
   absorbSignal,
   customerEventSignal,
   journeyStateQuery,
   mergeIntoSignal,
-  type JourneySnapshot,
 } from '../../workflows/customer-signals';
 import type { CustomerWorkflowInput } from '../../workflows/customer-workflow';
-import type { CustomerEvent, CustomerState } from '../core/state';
+import type { CustomerWorkflows } from '../customers/customer-workflows';
 import { CUSTOMER_ID_KEY } from '../../workflows/search-attributes';
 import { customerWorkflowId } from './addressing';
-import { fetchRunChain, type WorkflowRun } from './workflow-histories';
+import { fetchRunChain } from './workflow-histories';
 
 const DELIVERY_DEADLINE_MS = 3000;
 
-export interface CustomerClient {
-  deliver(customerId: string, event: CustomerEvent): Promise<void>;
-  journeyState(customerId: string): Promise<JourneySnapshot>;
-  /** Ends the customer's workflow at once (GDPR erase); a customer without one is fine. */
-  terminate(customerId: string, reason: string): Promise<void>;
-  /** Tells a merged customer's workflow to hand its journey to the survivor and end. */
-  mergeInto(customerId: string, survivorId: string): Promise<void>;
-  /** Hands a merged customer's journey state to the survivor's workflow (the merged run's last act). */
-  absorb(survivorId: string, fromCustomerId: string, state: CustomerState): Promise<void>;
-  /** The histories of the customer's workflow runs (continue-as-new chain), oldest first. */
-  runs(customerId: string, options?: { maxRuns?: number }): Promise<{ runs: WorkflowRun[]; truncated: boolean }>;
-}
-
-export function createCustomerClient(client: Client, taskQueue: string): CustomerClient {
+export function createCustomerClient(client: Client, taskQueue: string): CustomerWorkflows {
   return {
     async deliver(customerId, event) {
       const input: CustomerWorkflowInput = { customerId };

@@ -4,7 +4,7 @@
 import { IDENTIFIER_KINDS } from '../customers/customer-schema';
 import type { Db } from '../db/prisma';
 import { customerWorkflowId } from '../temporal/addressing';
-import type { CustomerClient } from '../temporal/customer-client';
+import type { CustomerWorkflows } from '../customers/customer-workflows';
 import type { WorkflowRun } from '../temporal/workflow-histories';
 import { messageEntries, stepEntries, unreferencedEventEntries } from './database-entries';
 import { historyEntries, openTimers, runClosed } from './history-entries';
@@ -17,7 +17,7 @@ const UNREFERENCED_SHOWN = 200;
 
 export interface TraceDeps {
   db: Db;
-  customers: Pick<CustomerClient, 'journeyState' | 'runs'>;
+  customers: Pick<CustomerWorkflows, 'journeyState' | 'runs'>;
 }
 
 export interface TraceOptions {

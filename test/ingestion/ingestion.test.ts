@@ -4,7 +4,7 @@
 import pino from 'pino';
 import { createIdentity } from '../../src/customers/identity';
 import { createIngestion, type Ingestion } from '../../src/ingestion/ingestion';
-import type { CustomerClient } from '../../src/temporal/customer-client';
+import type { CustomerWorkflows } from '../../src/customers/customer-workflows';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { eventually } from '../helpers/world';
 
@@ -17,7 +17,7 @@ beforeAll(async () => {
   const { db } = database;
   const customers = {
     deliver: async (_customerId: string, event: { id: string }) => void signalled.push(event.id),
-  } as unknown as CustomerClient;
+  } as unknown as CustomerWorkflows;
   ingestion = createIngestion({
     db,
     identity: createIdentity(db, customers),

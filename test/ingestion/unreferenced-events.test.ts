@@ -7,7 +7,7 @@ import { createIngestion, type Ingestion } from '../../src/ingestion/ingestion';
 import { createRelay } from '../../src/ingestion/relay';
 import { storeUnreferencedBatch } from '../../src/ingestion/unreferenced-batch';
 import type { EventInput } from '../../src/ingestion/event-schema';
-import type { CustomerClient } from '../../src/temporal/customer-client';
+import type { CustomerWorkflows } from '../../src/customers/customer-workflows';
 import { admin, createTestDatabase, type TestDatabase } from '../helpers/database';
 
 let database: TestDatabase;
@@ -43,7 +43,7 @@ beforeAll(async () => {
   });
   const customers = {
     deliver: async (customerId: string, event: { id: string }) => void signalled.push(`${customerId} ${event.id}`),
-  } as unknown as CustomerClient;
+  } as unknown as CustomerWorkflows;
   const logger = pino({ level: 'silent' });
   ingestion = createIngestion({ db, identity: createIdentity(db, customers), customers, logger, referenced });
 });
