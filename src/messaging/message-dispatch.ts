@@ -122,5 +122,3 @@ export function createMessageDispatch({ unsubscribe, suppressions }: MessageDisp
     preview: (template: TemplateSource, audience: Audience) => compose(template, audience, unsubscribe.placeholderUrl),
   };
 }
-
-export type MessageDispatch = ReturnType<typeof createMessageDispatch>;
