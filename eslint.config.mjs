@@ -41,7 +41,7 @@ const coreBans = [
 ];
 
 // One-way layers (docs/ARCHITECTURE.md): the application in src/ does not reach into its Temporal
-// adapters. Only the composition roots (src/*-main.ts, src/worker, src/dev) wire activities and
+// adapters. Only the composition roots (src/apps, src/*-main.ts, src/worker, src/dev) wire activities and
 // workflows in, and the Temporal adapter (src/temporal) uses the workflows' signal, query and
 // search-attribute definitions. Activities talk to workflows through that adapter too.
 const srcBans = [
@@ -100,12 +100,13 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/*-main.ts', 'src/worker/**', 'src/dev/**', 'src/temporal/**', 'src/core/**'],
+    ignores: ['src/apps/**', 'src/*-main.ts', 'src/worker/**', 'src/dev/**', 'src/temporal/**', 'src/core/**'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: srcBans }] },
   },
   {
     files: ['src/**/*.ts'],
     ignores: [
+      'src/apps/**',
       'src/*-main.ts',
       'src/api/**',
       'src/**/*-router.ts',

@@ -12,9 +12,8 @@ import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import type { Client as TemporalClient } from '@temporalio/client';
 import { Client } from 'pg';
-import pino from 'pino';
-import { createApiServices } from '../src/api/api-services';
-import { createDb } from '../src/db/prisma';
+import { composeApi } from '../src/apps/api';
+import { loadApiConfig } from '../src/config/api-config';
 import { devPostgres } from '../src/dev/postgres';
 
 const ROOT = resolve(__dirname, '..');
@@ -30,13 +29,14 @@ else
 
 /** The API in its own process, so its RSS is the server's alone; it reports the peak since the last reset. */
 async function serve(url: string, key: string): Promise<void> {
-  const { app } = createApiServices({
-    db: createDb({ url }),
-    client: {} as TemporalClient,
-    taskQueue: 'unused',
-    logger: pino({ level: 'silent' }),
-    bootstrapKey: key,
+  // Imports never reach Temporal: no client is needed, so none is connected.
+  const config = loadApiConfig({
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: url,
+    KAIROS_BOOTSTRAP_KEY: key,
+    KAIROS_SIGNING_SECRET: 'bench-signing-secret-0123456789abcdef',
   });
+  const { app } = await composeApi(config, { client: {} as TemporalClient });
   const server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   let peak = process.memoryUsage().rss;

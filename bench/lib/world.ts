@@ -11,24 +11,39 @@ import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/worker';
 import pino from 'pino';
-import { createApiServices } from '../../src/api/api-services';
+import { composeApi } from '../../src/apps/api';
+import { composeWorker } from '../../src/apps/worker';
+import { loadApiConfig } from '../../src/config/api-config';
+import { loadWorkerConfig } from '../../src/config/worker-config';
 import { createDb, type Db } from '../../src/db/prisma';
 import { devPostgres } from '../../src/dev/postgres';
 import { startTemporalDevServer, type DevServer } from '../../src/dev/temporal-dev-server';
 import { createSendGridSender } from '../../src/messaging/sendgrid-sender';
 import { startSink, type RunningSink } from '../../src/messaging/sink/start-sink';
-import { createUnsubscribeLinks } from '../../src/messaging/unsubscribe';
-import { createWebhookSender } from '../../src/messaging/webhook-sender';
-import { createKairosWorker, WORKFLOWS_PATH } from '../../src/worker/create-worker';
+import { WORKFLOWS_PATH } from '../../src/worker/create-worker';
 import { admin } from '../../test/helpers/database';
 import { withDatabase } from '../../test/helpers/database-url';
 import { freePort } from '../../test/drills/support/ports';
-import { DEFAULT_CONTROL_TIMING } from '../../src/programs/program-control';
 
 const ROOT = resolve(__dirname, '../..');
 export const TASK_QUEUE = 'kairos-bench';
 export const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
-const SECRET = 'bench-signing-secret-0123456789abcdef';
+/** The bench's settings, in the processes' own terms: production defaults but for caps and quiet hours. */
+const benchVars = (databaseUrl: string, temporalAddress: string) => ({
+  KAIROS_ENV: 'test',
+  LOG_LEVEL: 'silent',
+  DATABASE_URL: databaseUrl,
+  TEMPORAL_ADDRESS: temporalAddress,
+  TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+  KAIROS_SIGNING_SECRET: 'bench-signing-secret-0123456789abcdef',
+  KAIROS_PUBLIC_URL: 'http://kairos.bench',
+  KAIROS_BOOTSTRAP_KEY: ADMIN_KEY,
+  KAIROS_RATE_LIMIT_PER_MINUTE: '1000000000', // the bench measures throughput, not the per-key limit
+  KAIROS_EMAIL_FROM: 'journeys@kairos.bench',
+  KAIROS_EMAIL_CAPS: 'off',
+  KAIROS_QUIET_HOURS: 'off',
+  SENDGRID_API_KEY: 'SG.bench-key',
+});
 const logger = pino({ level: 'silent' });
 const noop = () => undefined;
 const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
@@ -87,28 +102,19 @@ export async function startBenchWorld(options: { maxCachedWorkflows: number }): 
 
     const sink = await startSink({ port: 0 });
     cleanups.push(() => sink.close());
-    const email = createSendGridSender({ apiKey: 'SG.bench-key', baseUrl: sink.url });
-    const unsubscribe = createUnsubscribeLinks({ secret: SECRET, publicUrl: 'http://kairos.bench' });
+    const vars = { ...benchVars(url, server.address), SENDGRID_BASE_URL: sink.url };
+    // One SendGrid client for the API and the workers, as `npm start` shares one.
+    const email = createSendGridSender({ apiKey: vars.SENDGRID_API_KEY, baseUrl: sink.url });
 
     const { code: workflowCode } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet });
-    const deps = {
-      db,
-      email,
-      contactPolicy: { caps: [], quietHours: null },
-      controlTiming: DEFAULT_CONTROL_TIMING,
-      logger,
-      emailFrom: 'journeys@kairos.bench',
-      unsubscribe,
-      webhooks: createWebhookSender({ secret: SECRET, timeoutMs: 5000 }),
-    };
     /** A worker in this process with the real activities, for a task queue and a workflow bundle. */
     const startWorker = async (taskQueue: string, code: string) => {
-      const w = await createKairosWorker({
+      const { worker: w } = await composeWorker(loadWorkerConfig({ ...vars, TEMPORAL_TASK_QUEUE: taskQueue }), {
         connection,
-        namespace: 'default',
-        taskQueue,
+        db,
+        logger,
+        email,
         workflowBundle: { code },
-        deps,
         tuning: { maxCachedWorkflows: options.maxCachedWorkflows },
       });
       const running = w.run();
@@ -120,16 +126,8 @@ export async function startBenchWorld(options: { maxCachedWorkflows: number }): 
     };
     const worker = await startWorker(TASK_QUEUE, workflowCode);
 
-    const api = createApiServices({
-      db,
-      client,
-      taskQueue: TASK_QUEUE,
-      logger,
-      bootstrapKey: ADMIN_KEY,
-      rateLimitPerMinute: 1_000_000_000, // the bench measures throughput, not the per-key limit
-      email: { sender: email, from: 'journeys@kairos.bench' },
-      unsubscribe,
-    });
+    const api = await composeApi(loadApiConfig(vars), { db, client, logger, email });
+    cleanups.push(() => api.close());
     const http: Server = api.app.listen(0, '127.0.0.1');
     await new Promise<void>((r, j) => http.once('listening', r).once('error', j));
     cleanups.push(

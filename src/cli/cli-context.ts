@@ -1,9 +1,7 @@
-// What every kairos command is given: where to write, the environment its settings come from, and
-// its exit code. Tests pass their own, so commands run in-process.
-import { Client, Connection } from '@temporalio/client';
+// What every kairos command is given: where to write, the services it may ask for (composed from
+// the environment: src/apps/cli.ts), and its exit code. Tests pass their own, so commands run in-process.
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { loadTemporalConfig, type Config } from '../config';
-import { temporalConnectionOptions } from '../temporal/connection';
+import type { CliServices } from '../apps/cli';
 
 export interface CliIo {
   out(text: string): void;
@@ -12,8 +10,7 @@ export interface CliIo {
 
 export interface CliContext {
   io: CliIo;
-  /** Settings source for src/config.ts; undefined: the process environment. */
-  env: NodeJS.ProcessEnv | undefined;
+  services: CliServices;
   exitCode: number;
 }
 
@@ -24,19 +21,6 @@ export const EXIT_USAGE = 2;
 
 export function println(io: CliIo, line = ''): void {
   io.out(`${line}\n`);
-}
-
-export interface TemporalSession {
-  client: Client;
-  config: Config['temporal'];
-  close(): Promise<void>;
-}
-
-/** A Temporal client from the TEMPORAL_* settings alone: replay and export need no database. */
-export async function connectTemporal(ctx: CliContext): Promise<TemporalSession> {
-  const config = loadTemporalConfig(ctx.env);
-  const connection = await Connection.connect(temporalConnectionOptions(config));
-  return { client: new Client({ connection, namespace: config.namespace }), config, close: () => connection.close() };
 }
 
 /**

@@ -3,6 +3,7 @@
 // histories, trace a customer's journey, roll out worker builds, and apply programs kept as code.
 // `run` is the whole CLI, callable in-process (tests).
 import { Command, CommanderError } from 'commander';
+import { composeCli } from '../apps/cli';
 import {
   EXIT_FAILED,
   EXIT_OK,
@@ -34,7 +35,7 @@ export async function run(
   io: CliIo = processIo,
   options: { env?: NodeJS.ProcessEnv } = {},
 ): Promise<number> {
-  const ctx: CliContext = { io, env: options.env, exitCode: EXIT_OK };
+  const ctx: CliContext = { io, services: composeCli(options.env ?? process.env), exitCode: EXIT_OK };
   const program = new Command('kairos')
     .description('Kairos tools for engineers: replay, history export, customer trace, worker rollout, programs as code')
     .exitOverride()

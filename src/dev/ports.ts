@@ -2,7 +2,7 @@
 // whichever came first with a bare "address already in use"; checking them all up front names
 // the port, what wanted it, and the likely cause.
 import { createServer } from 'node:net';
-import type { Config } from '../config';
+import type { DevConfig } from './dev-config';
 
 export interface DevPort {
   host: string;
@@ -35,16 +35,17 @@ export async function ensurePortsFree(ports: readonly DevPort[]): Promise<void> 
  * The ports `npm start` takes: the API and the sink, and the Temporal dev server and its UI unless TEMPORAL_ADDRESS
  * names a server.
  */
-export function devPorts(config: Config, ownTemporal: boolean): DevPort[] {
+export function devPorts(config: Pick<DevConfig, 'api' | 'dev'>): DevPort[] {
+  const { api } = config.api;
   const ports: DevPort[] = [
-    { host: config.api.host, port: config.api.port, what: 'the Kairos API', variable: 'KAIROS_API_PORT' },
+    { host: api.host, port: api.port, what: 'the Kairos API', variable: 'KAIROS_API_PORT' },
     { host: '127.0.0.1', port: config.dev.sinkPort, what: 'the local SendGrid sink', variable: 'KAIROS_SINK_PORT' },
   ];
-  if (ownTemporal) {
+  if (config.dev.ownTemporal) {
     ports.push(
       {
         host: '127.0.0.1',
-        port: Number(config.temporal.address.split(':')[1] ?? 7233),
+        port: Number(config.api.temporal.address.split(':')[1] ?? 7233),
         what: 'the Temporal dev server',
         variable: 'TEMPORAL_ADDRESS',
       },

@@ -5,23 +5,20 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { createApiServices } from '../api/api-services';
-import { externalTemporal, loadDevConfig, type Config } from '../config';
+import { composeApi } from '../apps/api';
+import { composeWorker } from '../apps/worker';
 import { createDb } from '../db/prisma';
 import { createLogger, temporalLogger } from '../logger';
 import { createSendGridSender } from '../messaging/sendgrid-sender';
-import { createUnsubscribeLinks } from '../messaging/unsubscribe';
 import { startSink } from '../messaging/sink/start-sink';
-import { createWebhookSender } from '../messaging/webhook-sender';
 import { onShutdown } from '../shutdown';
-import { temporalConnectionOptions } from '../temporal/connection';
-import { ensureSchedules } from '../temporal/schedules';
 import { describeDeployment, setCurrentVersion } from '../temporal/worker-deployment';
-import { createKairosWorker, deploymentVersionOf } from '../worker/create-worker';
+import type { WorkerConfig } from '../config/worker-config';
 import { demoEmail, demoInstructions, runDemo } from './demo';
+import { loadDevConfig, loadDevSettings } from './dev-config';
 import { devPorts, ensurePortsFree } from './ports';
 import { devPostgres } from './postgres';
 import { retireOtherEngineData } from './engine-data';
@@ -31,96 +28,65 @@ const root = resolve(__dirname, '../..');
 
 async function main(): Promise<void> {
   const postgres = await devPostgres();
-  const databaseUrl = postgres.url;
-  const config = loadDevConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' });
-  // A second `npm start` would otherwise fail on whichever port came first, with no word of why.
-  await ensurePortsFree(devPorts(config, !externalTemporal()));
-  const dataDir = resolve(root, config.dev.dataDir);
+  const dataDir = resolve(root, loadDevSettings().dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const bootstrapKey = config.api.bootstrapKey ?? persistentKey(join(dataDir, 'bootstrap-key'));
-  const signingSecret = config.signingSecret ?? persistentKey(join(dataDir, 'signing-secret'));
-  const unsubscribe = createUnsubscribeLinks({ secret: signingSecret, publicUrl: config.api.publicUrl });
-  const email = createSendGridSender({
-    apiKey: config.email.apiKey ?? '',
-    baseUrl: config.email.baseUrl,
-    timeoutMs: config.email.timeoutMs,
+  // Development secrets, generated on first start and kept in the data folder (the environment's win).
+  const config = loadDevConfig({
+    DATABASE_URL: postgres.url,
+    LOG_LEVEL: 'warn',
+    KAIROS_BOOTSTRAP_KEY: persistentKey(join(dataDir, 'bootstrap-key')),
+    KAIROS_SIGNING_SECRET: persistentKey(join(dataDir, 'signing-secret')),
   });
-  const logger = createLogger(config.logLevel, 'kairos');
+  const { api: apiConfig, worker: workerConfig, dev } = config;
+  // A second `npm start` would otherwise fail on whichever port came first, with no word of why.
+  await ensurePortsFree(devPorts(config));
+  const logger = createLogger(apiConfig.logLevel, 'kairos');
   Runtime.install({ logger: temporalLogger(logger) });
 
   execFileSync('bash', [join(root, 'scripts/prisma.sh'), 'migrate', 'deploy'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl },
+    env: { ...process.env, DATABASE_URL: postgres.url },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 
-  const [host, port] = config.temporal.address.split(':');
-  if (!externalTemporal()) retireOtherEngineData(dataDir, logger);
-  const devServer = externalTemporal()
-    ? undefined
-    : await startTemporalDevServer({
+  const [host, port] = apiConfig.temporal.address.split(':');
+  if (dev.ownTemporal) retireOtherEngineData(dataDir, logger);
+  const devServer = dev.ownTemporal
+    ? await startTemporalDevServer({
         dataDir,
         port: Number(port ?? 7233),
-        uiPort: config.dev.temporalUiPort,
-        namespace: config.temporal.namespace,
-      });
+        uiPort: dev.temporalUiPort,
+        namespace: apiConfig.temporal.namespace,
+      })
+    : undefined;
   if (devServer && host !== '127.0.0.1' && host !== 'localhost')
     throw new Error('without TEMPORAL_ADDRESS, npm start runs its own server on 127.0.0.1');
 
   // The sink starts first and posts its signed webhooks to the API's (known) URL; the API, built
   // later, verifies them with the sink's key. Batches sent before the API listens are retried.
   const sink = await startSink({
-    port: config.dev.sinkPort,
+    port: dev.sinkPort,
     logger,
-    webhookUrl: `${config.api.publicUrl}/v1/webhooks/sendgrid`,
+    webhookUrl: `${apiConfig.api.publicUrl}/v1/webhooks/sendgrid`,
   });
-  const db = createDb(config.database);
-  const nativeConnection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
-  const worker = await createKairosWorker({
-    connection: nativeConnection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    deployment: deploymentVersionOf(config.deployment),
-    deps: {
-      db,
-      logger,
-      emailFrom: config.email.from,
-      contactPolicy: config.contactPolicy,
-      controlTiming: config.controlTiming,
-      email,
-      unsubscribe,
-      webhooks: createWebhookSender({ secret: signingSecret }),
-    },
+  // One database pool and one SendGrid client for both halves of this process.
+  const db = createDb(apiConfig.database);
+  const email = createSendGridSender({
+    apiKey: workerConfig.email.apiKey,
+    baseUrl: workerConfig.email.baseUrl,
+    timeoutMs: workerConfig.email.timeoutMs,
   });
-  const workerRun = worker.run();
-
-  const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
-  const client = new Client({ connection, namespace: config.temporal.namespace });
-  await routeNewWorkflowsHere(client, config.deployment, devServer !== undefined, logger);
-  const api = createApiServices({
-    db,
-    client,
-    logger,
-    taskQueue: config.temporal.taskQueue,
-    rateLimitPerMinute: config.api.rateLimitPerMinute,
-    bootstrapKey,
-    webhookPublicKey: sink.publicKey,
-    email: { sender: email, from: config.email.from },
-    unsubscribe,
-  });
-  const server = api.app.listen(config.api.port, config.api.host);
-  await new Promise<void>((r, reject) => server.once('listening', r).once('error', reject));
-  const relay = api.relay.start();
-  await ensureSchedules(client, config.temporal.taskQueue, logger);
+  const worker = await composeWorker(workerConfig, { db, logger, email });
+  const workerRun = worker.worker.run();
+  const api = await composeApi(apiConfig, { db, logger, email, webhookPublicKey: sink.publicKey });
+  await routeNewWorkflowsHere(api.client, workerConfig.deployment, devServer !== undefined, logger);
+  await api.serve();
 
   onShutdown(logger, async () => {
-    await new Promise<void>((r) => server.close(() => r()));
-    await relay.stop();
     await api.close();
     // The SDK's runtime also hears SIGINT/SIGTERM and may have begun draining: shutdown() throws then.
-    if (worker.getState() === 'RUNNING') worker.shutdown();
+    if (worker.worker.getState() === 'RUNNING') worker.worker.shutdown();
     await workerRun;
-    await connection.close();
-    await nativeConnection.close();
+    await worker.close();
     await sink.close();
     await db.$disconnect();
     await devServer?.stop();
@@ -132,8 +98,8 @@ async function main(): Promise<void> {
   const demoMail = await demoEmail(db, demo, 30_000);
   console.log(
     demoInstructions({
-      apiUrl: config.api.publicUrl,
-      key: bootstrapKey,
+      apiUrl: apiConfig.api.publicUrl,
+      key: apiConfig.api.bootstrapKey ?? '',
       sinkUrl: sink.url,
       uiUrl: devServer?.uiUrl ?? '(your Temporal UI)',
       simonaId: demo.simonaId,
@@ -151,7 +117,7 @@ async function main(): Promise<void> {
  */
 async function routeNewWorkflowsHere(
   client: Client,
-  deployment: Config['deployment'],
+  deployment: WorkerConfig['deployment'],
   ownServer: boolean,
   logger: Logger,
 ): Promise<void> {

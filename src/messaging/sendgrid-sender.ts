@@ -1,7 +1,7 @@
 // The SendGrid adapter behind the EmailSender port: sends through @sendgrid/mail and classifies failures.
 import { Client } from '@sendgrid/client';
 import { MailService } from '@sendgrid/mail';
-import { DEFAULT_SENDGRID_TIMEOUT_MS } from '../config';
+import { DEFAULT_SENDGRID_TIMEOUT_MS } from '../config/env';
 import { EmailRejectedError, EmailUnavailableError, type EmailSender, type OutgoingEmail } from './email-sender';
 
 export interface SendGridSenderOptions {

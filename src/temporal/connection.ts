@@ -2,10 +2,10 @@
 // (API key or mTLS), shared by the client (API) and the native connection (worker).
 import { readFileSync } from 'node:fs';
 import type { NativeConnectionOptions } from '@temporalio/worker';
-import type { Config } from '../config';
+import type { TemporalSettings } from '../config/env';
 
 export function temporalConnectionOptions(
-  config: Config['temporal'],
+  config: TemporalSettings,
 ): Pick<NativeConnectionOptions, 'address' | 'apiKey' | 'tls'> {
   const { tls } = config;
   return {

@@ -1,27 +1,20 @@
 // GET /v1/customers?email=|loyaltyId=|anonymousId=: find a customer by an identifier they are known
 // by, over real HTTP on the API's service graph (no Temporal: the route only reads the database).
 import type { Client } from '@temporalio/client';
-import { createApiServices } from '../../src/api/api-services';
+import { composeApi, type ComposedApi } from '../../src/apps/api';
+import { testApiConfig } from '../helpers/config';
 import { buildOpenApiDocument } from '../../src/api/openapi';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { testLogger } from '../helpers/worker';
-import { TEST_ADMIN_KEY } from '../helpers/world';
 import { expectProblem, listen, type ApiServer } from '../integration/http';
 
 let database: TestDatabase;
-let services: ReturnType<typeof createApiServices>;
+let services: ComposedApi;
 let api: ApiServer;
 let anaId: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  services = createApiServices({
-    db: database.db,
-    client: {} as Client,
-    taskQueue: 'unused',
-    logger: testLogger,
-    bootstrapKey: TEST_ADMIN_KEY,
-  });
+  services = await composeApi(testApiConfig(), { db: database.db, client: {} as Client });
   api = await listen(services.app);
   anaId = await services.deps.identity.identify({
     customer: { email: 'ana@example.com', loyaltyId: 'LOYAL-ANA', anonymousId: 'web-ana' },

@@ -2,7 +2,7 @@
 // says Kairos may already be running, instead of a bare "address already in use".
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../../src/config';
+import { loadDevConfig } from '../../src/dev/dev-config';
 import { devPorts, ensurePortsFree } from '../../src/dev/ports';
 
 let taken: Server;
@@ -50,12 +50,14 @@ test(
 );
 
 test("npm start's ports: API and sink, and Temporal's two unless TEMPORAL_ADDRESS names a server", () => {
-  const config = loadConfig({ DATABASE_URL: 'postgresql://unused' });
-  expect(devPorts(config, true).map((p) => `${p.port} ${p.variable}`)).toEqual([
+  const found = { DATABASE_URL: 'postgresql://unused', KAIROS_SIGNING_SECRET: 'a-secret-of-32-characters-or-more' };
+  expect(devPorts(loadDevConfig(found, {})).map((p) => `${p.port} ${p.variable}`)).toEqual([
     '3000 KAIROS_API_PORT',
     '3030 KAIROS_SINK_PORT',
     '7233 TEMPORAL_ADDRESS',
     '8233 KAIROS_TEMPORAL_UI_PORT',
   ]);
-  expect(devPorts(config, false).map((p) => p.port)).toEqual([3000, 3030]);
+  expect(devPorts(loadDevConfig(found, { TEMPORAL_ADDRESS: 'temporal:7233' })).map((p) => p.port)).toEqual([
+    3000, 3030,
+  ]);
 });

@@ -1,49 +1,54 @@
-// A Kairos worker for tests: the prebuilt workflow bundle, the real activities, the given deps.
+// A Kairos worker for tests, composed as the worker process composes it (src/apps/worker.ts):
+// the prebuilt workflow bundle, the real activities, the test's database and email sender.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import pino from 'pino';
+import type { ContactPolicyConfig } from '../../activities/policy-activities';
+import { composeWorker, type ComposedWorker, type WorkerOverrides } from '../../src/apps/worker';
 import type { Db } from '../../src/db/prisma';
 import type { EmailSender } from '../../src/messaging/email-sender';
 import { createUnsubscribeLinks } from '../../src/messaging/unsubscribe';
-import type { ContactPolicyConfig } from '../../activities/policy-activities';
 import { createWebhookSender } from '../../src/messaging/webhook-sender';
-import { createKairosWorker } from '../../src/worker/create-worker';
+import { TEST_PUBLIC_URL, TEST_SIGNING_SECRET, testWorkerConfig } from './config';
 
-export const TEST_TASK_QUEUE = 'kairos-test';
+export { TEST_SIGNING_SECRET, TEST_TASK_QUEUE } from './config';
 export const testLogger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
-/** Unsubscribe links signed with a fixed test secret; the worker and the test API share it. */
-export const TEST_SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const testWebhooks = createWebhookSender({ secret: TEST_SIGNING_SECRET, timeoutMs: 5000 });
-export const testUnsubscribeLinks = createUnsubscribeLinks({
-  secret: TEST_SIGNING_SECRET,
-  publicUrl: 'http://kairos.test',
-});
+export const testUnsubscribeLinks = createUnsubscribeLinks({ secret: TEST_SIGNING_SECRET, publicUrl: TEST_PUBLIC_URL });
 
-/** Tests run without caps or quiet hours unless they are what the test is about. */
-export const NO_CONTACT_POLICY: ContactPolicyConfig = { caps: [], quietHours: null };
+/** The test worker's contact policy: no caps, no quiet hours. */
+export const NO_CONTACT_POLICY: ContactPolicyConfig = testWorkerConfig().contactPolicy;
+/** How soon program state changes reach customers in tests. */
+export const TEST_CONTROL_TIMING = testWorkerConfig().controlTiming;
 
-/** Program state changes reach customers within a second in tests (a minute by default). */
-export const TEST_CONTROL_TIMING = { cacheMs: 500, pauseRecheckMs: 1000 };
+/** The tests' workflow bundle, built once per run by the global setup. */
+export function testWorkflowBundle(): { codePath: string } {
+  const codePath = process.env.KAIROS_TEST_WORKFLOW_BUNDLE;
+  if (!codePath) throw new Error('KAIROS_TEST_WORKFLOW_BUNDLE is unset: run the tests through jest (global setup)');
+  return { codePath };
+}
+
+/** composeWorker on a test server's connection, with the test bundle and logger. */
+export function composeTestWorker(
+  env: Pick<TestWorkflowEnvironment, 'nativeConnection' | 'namespace'>,
+  config: ReturnType<typeof testWorkerConfig>,
+  overrides: WorkerOverrides & { db: Db },
+): Promise<ComposedWorker> {
+  return composeWorker(
+    { ...config, temporal: { ...config.temporal, namespace: env.namespace ?? 'default' } },
+    { connection: env.nativeConnection, workflowBundle: testWorkflowBundle(), logger: testLogger, ...overrides },
+  );
+}
 
 export async function createTestWorker(
   env: Pick<TestWorkflowEnvironment, 'nativeConnection' | 'namespace'>,
   deps: { db: Db; email: EmailSender; contactPolicy?: ContactPolicyConfig },
 ): Promise<Worker> {
-  const codePath = process.env.KAIROS_TEST_WORKFLOW_BUNDLE;
-  if (!codePath) throw new Error('KAIROS_TEST_WORKFLOW_BUNDLE is unset: run the tests through jest (global setup)');
-  return createKairosWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    taskQueue: TEST_TASK_QUEUE,
-    workflowBundle: { codePath },
-    deps: {
-      ...deps,
-      contactPolicy: deps.contactPolicy ?? NO_CONTACT_POLICY,
-      logger: testLogger,
-      emailFrom: 'journeys@kairos.test',
-      unsubscribe: testUnsubscribeLinks,
-      webhooks: testWebhooks,
-      controlTiming: TEST_CONTROL_TIMING,
-    },
-  });
+  const config = testWorkerConfig();
+  const composed = await composeTestWorker(
+    env,
+    { ...config, contactPolicy: deps.contactPolicy ?? config.contactPolicy },
+    { db: deps.db, email: deps.email },
+  );
+  return composed.worker;
 }

@@ -2,7 +2,7 @@
 // @sendgrid/mail client, a real Temporal server, a worker, and the API's services.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { createApiServices } from '../../src/api/api-services';
+import { composeApi, type ComposedApi } from '../../src/apps/api';
 import type { EmailSender } from '../../src/messaging/email-sender';
 import { createSendGridSender } from '../../src/messaging/sendgrid-sender';
 import { startSink, type RunningSink } from '../../src/messaging/sink/start-sink';
@@ -10,16 +10,17 @@ import type { ContactPolicyConfig } from '../../activities/policy-activities';
 import { createTestDatabase, type TestDatabase } from './database';
 import { recordHistories } from './record-histories';
 import { startDevServer, startTimeSkippingServer } from './temporal';
-import { createTestWorker, TEST_TASK_QUEUE, testLogger, testUnsubscribeLinks } from './worker';
+import { testApiConfig } from './config';
+import { createTestWorker } from './worker';
 
-export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+export { TEST_ADMIN_KEY } from './config';
 
 export interface World {
   database: TestDatabase;
   sink: RunningSink;
   env: TestWorkflowEnvironment;
   worker: Worker;
-  api: ReturnType<typeof createApiServices>;
+  api: ComposedApi;
   stop(): Promise<void>;
 }
 
@@ -42,15 +43,7 @@ export async function startWorld(
       : await startDevServer({ extraArgs: options.devServerArgs });
   const worker = await createTestWorker(env, { db: database.db, email, contactPolicy: options.contactPolicy });
   const running = worker.run();
-  const api = createApiServices({
-    db: database.db,
-    client: env.client,
-    taskQueue: TEST_TASK_QUEUE,
-    logger: testLogger,
-    bootstrapKey: TEST_ADMIN_KEY,
-    email: { sender: email, from: 'journeys@kairos.test' },
-    unsubscribe: testUnsubscribeLinks,
-  });
+  const api = await composeApi(testApiConfig(), { db: database.db, client: env.client, email });
   return {
     database,
     sink,
@@ -59,7 +52,7 @@ export async function startWorld(
     api,
     async stop() {
       await recordHistories(env, database.db, scenarioName());
-      // Its LISTEN connection, before the database it listens to is dropped.
+      // Its LISTEN connection and pending writes, before the database they use is dropped.
       await api.close();
       worker.shutdown();
       await running;

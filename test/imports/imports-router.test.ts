@@ -5,27 +5,22 @@ import type { Server } from 'node:http';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import type { Client } from '@temporalio/client';
-import pino from 'pino';
-import { createApiServices } from '../../src/api/api-services';
+import { composeApi, type ComposedApi } from '../../src/apps/api';
+import { testApiConfig } from '../helpers/config';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 const ADMIN_KEY = 'imports-test-admin-key-0123456789';
 
 let database: TestDatabase;
-let services: ReturnType<typeof createApiServices>;
+let services: ComposedApi;
 let server: Server;
 let baseUrl: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   // Imports never reach Temporal: a client that is never called is enough.
-  services = createApiServices({
-    db: database.db,
-    client: {} as Client,
-    taskQueue: 'unused',
-    logger: pino({ level: 'silent' }),
-    bootstrapKey: ADMIN_KEY,
-  });
+  const config = testApiConfig({ KAIROS_BOOTSTRAP_KEY: ADMIN_KEY });
+  services = await composeApi(config, { db: database.db, client: {} as Client });
   server = services.app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

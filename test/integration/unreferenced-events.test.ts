@@ -4,29 +4,23 @@
 // is, while the archived program's waits still are; and a second API process on the same
 // database learns of a launch the first made.
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { createApiServices } from '../../src/api/api-services';
+import { composeApi, type ComposedApi } from '../../src/apps/api';
+import { testApiConfig } from '../helpers/config';
 import { customerWorkflowId } from '../../src/temporal/addressing';
-import { TEST_TASK_QUEUE, testLogger } from '../helpers/worker';
-import { eventually, startWorld, TEST_ADMIN_KEY, type World } from '../helpers/world';
+import { eventually, startWorld, type World } from '../helpers/world';
 import { stepsRecorded } from './admin';
 import { listen, type ApiServer } from './http';
 
 let world: World;
 let api: ApiServer;
-let second: ReturnType<typeof createApiServices>;
+let second: ComposedApi;
 let secondApi: ApiServer;
 
 beforeAll(async () => {
   world = await startWorld('dev-server');
   api = await listen(world.api.app);
   // Another API process on the same database (it shares no memory with the first).
-  second = createApiServices({
-    db: world.database.db,
-    client: world.env.client,
-    taskQueue: TEST_TASK_QUEUE,
-    logger: testLogger,
-    bootstrapKey: TEST_ADMIN_KEY,
-  });
+  second = await composeApi(testApiConfig(), { db: world.database.db, client: world.env.client });
   secondApi = await listen(second.app);
   expect(await world.api.referenced.ready()).toBe(true);
   expect(await second.referenced.ready()).toBe(true);

@@ -7,26 +7,19 @@
 import type { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { decodeVersioningBehavior } from '@temporalio/common';
-import { createApiServices } from '../../src/api/api-services';
+import { composeApi, type ComposedApi } from '../../src/apps/api';
 import { installQuietRuntime } from '../../src/cli/cli-context';
 import { run } from '../../src/cli/kairos';
-import { createSendGridSender } from '../../src/messaging/sendgrid-sender';
 import { startSink, type RunningSink } from '../../src/messaging/sink/start-sink';
 import type { ProgramDefinitionInput } from '../../src/programs/types';
 import { customerWorkflowId, experimentWorkflowId } from '../../src/temporal/addressing';
 import type { DeploymentDescription } from '../../src/temporal/worker-deployment';
-import { createKairosWorker } from '../../src/worker/create-worker';
 import { captureIo } from '../cli/cli-io';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { launchProgram, seedTemplates } from '../helpers/seed';
 import { startDevServer } from '../helpers/temporal';
-import {
-  NO_CONTACT_POLICY,
-  TEST_CONTROL_TIMING,
-  testLogger,
-  testUnsubscribeLinks,
-  testWebhooks,
-} from '../helpers/worker';
+import { testApiConfig, testWorkerConfig } from '../helpers/config';
+import { composeTestWorker } from '../helpers/worker';
 import { eventually } from '../helpers/world';
 
 const DEPLOYMENT = 'kairos-test';
@@ -54,7 +47,7 @@ const nudge: ProgramDefinitionInput = {
 let database: TestDatabase;
 let sink: RunningSink;
 let env: TestWorkflowEnvironment;
-let services: ReturnType<typeof createApiServices>;
+let services: ComposedApi;
 const workers = new Map<string, { worker: Worker; running: Promise<void> }>();
 
 beforeAll(async () => {
@@ -75,12 +68,9 @@ beforeAll(async () => {
   await launchProgram(database.db, 'welcome', welcome);
   await launchProgram(database.db, 'nudge', nudge);
   // The API's services, delivering events to the versioned workers' task queue.
-  services = createApiServices({
+  services = await composeApi(testApiConfig({ TEMPORAL_TASK_QUEUE: TASK_QUEUE }), {
     db: database.db,
     client: env.client,
-    taskQueue: TASK_QUEUE,
-    logger: testLogger,
-    bootstrapKey: undefined,
   });
 }, 90_000);
 afterAll(async () => {
@@ -93,23 +83,15 @@ afterAll(async () => {
 
 /** A worker serving `buildId` of the test deployment, sending from build-<id>@kairos.test. */
 async function startBuild(buildId: string): Promise<void> {
-  const worker = await createKairosWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    taskQueue: TASK_QUEUE,
-    workflowBundle: { codePath: process.env.KAIROS_TEST_WORKFLOW_BUNDLE! },
-    deployment: { deploymentName: DEPLOYMENT, buildId },
-    deps: {
-      db: database.db,
-      email: createSendGridSender({ apiKey: 'SG.test-key', baseUrl: sink.url }),
-      emailFrom: fromBuild(buildId),
-      logger: testLogger,
-      contactPolicy: NO_CONTACT_POLICY,
-      unsubscribe: testUnsubscribeLinks,
-      webhooks: testWebhooks,
-      controlTiming: TEST_CONTROL_TIMING,
-    },
+  const config = testWorkerConfig({
+    TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+    KAIROS_WORKER_VERSIONING: 'true',
+    KAIROS_DEPLOYMENT_NAME: DEPLOYMENT,
+    KAIROS_BUILD_ID: buildId,
+    KAIROS_EMAIL_FROM: fromBuild(buildId),
+    SENDGRID_BASE_URL: sink.url,
   });
+  const { worker } = await composeTestWorker(env, config, { db: database.db });
   workers.set(buildId, { worker, running: worker.run() });
 }
 

@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EmailRejectedError, EmailUnavailableError, type OutgoingEmail } from '../../src/messaging/email-sender';
 import { Client } from '@sendgrid/client';
-import { DEFAULT_SENDGRID_TIMEOUT_MS, loadConfig } from '../../src/config';
+import { DEFAULT_SENDGRID_TIMEOUT_MS } from '../../src/config/env';
+import { testWorkerConfig } from '../helpers/config';
 import { createSendGridSender } from '../../src/messaging/sendgrid-sender';
 import { startSink, type RunningSink } from '../../src/messaging/sink/start-sink';
 
@@ -127,7 +128,7 @@ describe('a SendGrid that never answers', () => {
   });
 
   test('is given up on after SENDGRID_TIMEOUT_MS, as a retryable EmailUnavailableError', async () => {
-    const { email: settings } = loadConfig({ DATABASE_URL: 'postgresql://unused', SENDGRID_TIMEOUT_MS: '300' });
+    const { email: settings } = testWorkerConfig({ SENDGRID_TIMEOUT_MS: '300' });
     const sender = createSendGridSender({ apiKey, baseUrl: url, timeoutMs: settings.timeoutMs });
     const started = Date.now();
     const error: unknown = await sender.send(email()).catch((e: unknown) => e);
@@ -137,7 +138,7 @@ describe('a SendGrid that never answers', () => {
   });
 
   test('has a timeout even when none is configured', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgresql://unused' }).email.timeoutMs).toBe(DEFAULT_SENDGRID_TIMEOUT_MS);
+    expect(testWorkerConfig().email.timeoutMs).toBe(DEFAULT_SENDGRID_TIMEOUT_MS);
     expect(DEFAULT_SENDGRID_TIMEOUT_MS).toBeGreaterThan(0);
     const setDefault = jest.spyOn(Client.prototype, 'setDefaultRequest');
     try {

@@ -4,15 +4,16 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import { createApiServices } from '../../src/api/api-services';
+import { composeApi } from '../../src/apps/api';
+import { testApiConfig } from '../helpers/config';
 import { createSendGridSender } from '../../src/messaging/sendgrid-sender';
 import { startSink } from '../../src/messaging/sink/start-sink';
 import { createWebhookSigner, type WebhookSigner } from '../../src/messaging/sink/webhook-signer';
-import { SENDGRID_WEBHOOK_PATH } from '../../src/webhooks/sendgrid-webhook-router';
+import { SENDGRID_WEBHOOK_PATH } from '../../src/contracts/routes/public';
 import { createTestDatabase } from '../helpers/database';
 import { startTimeSkippingServer } from '../helpers/temporal';
-import { createTestWorker, TEST_TASK_QUEUE, testLogger } from '../helpers/worker';
-import { TEST_ADMIN_KEY, type World } from '../helpers/world';
+import { createTestWorker } from '../helpers/worker';
+import type { World } from '../helpers/world';
 
 export interface WebhookWorld extends World {
   /** Signs as the sink does, with the key the API trusts. */
@@ -43,12 +44,9 @@ export async function startWebhookWorld(): Promise<WebhookWorld> {
   const signingKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
   const signer = createWebhookSigner(signingKey);
   const env = await startTimeSkippingServer();
-  const api = createApiServices({
+  const api = await composeApi(testApiConfig(), {
     db: database.db,
     client: env.client,
-    taskQueue: TEST_TASK_QUEUE,
-    logger: testLogger,
-    bootstrapKey: TEST_ADMIN_KEY,
     webhookPublicKey: signer.publicKey,
   });
   const http = await listenOnFreePort(api.app);

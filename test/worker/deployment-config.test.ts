@@ -2,7 +2,7 @@
 // the build id's sources, and what the server would refuse.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDeploymentConfig } from '../../src/config';
+import { loadDeploymentConfig } from '../../src/config/cli-config';
 import { deploymentVersionOf } from '../../src/worker/create-worker';
 
 const packageVersion = (JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string })

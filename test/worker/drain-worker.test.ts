@@ -1,22 +1,15 @@
 // Stopping the worker on SIGTERM: in-flight work finishes before the process exits, within a bound.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Worker } from '@temporalio/worker';
-import { createApiServices } from '../../src/api/api-services';
-import { loadConfig } from '../../src/config';
+import { composeApi } from '../../src/apps/api';
+import { loadWorkerConfig } from '../../src/config/worker-config';
 import type { EmailSender } from '../../src/messaging/email-sender';
-import { createKairosWorker } from '../../src/worker/create-worker';
 import { drainWorker } from '../../src/worker/drain-worker';
 import { createTestDatabase } from '../helpers/database';
 import { launchProgram, seedTemplates, sendsAtOnce } from '../helpers/seed';
 import { startTimeSkippingServer } from '../helpers/temporal';
-import {
-  NO_CONTACT_POLICY,
-  TEST_CONTROL_TIMING,
-  TEST_TASK_QUEUE,
-  testLogger,
-  testUnsubscribeLinks,
-  testWebhooks,
-} from '../helpers/worker';
+import { testApiConfig, testWorkerConfig } from '../helpers/config';
+import { composeTestWorker, testLogger } from '../helpers/worker';
 import { eventually } from '../helpers/world';
 
 type Stoppable = Pick<Worker, 'shutdown' | 'getState'>;
@@ -27,11 +20,14 @@ function fakeWorker(state: ReturnType<Worker['getState']> = 'RUNNING') {
 }
 
 test('the grace time is KAIROS_WORKER_SHUTDOWN_GRACE_MS, 20 s unless set', () => {
-  expect(loadConfig({ DATABASE_URL: 'postgresql://unused' }).worker.shutdownGraceMs).toBe(20_000);
-  expect(
-    loadConfig({ DATABASE_URL: 'postgresql://unused', KAIROS_WORKER_SHUTDOWN_GRACE_MS: '5000' }).worker.shutdownGraceMs,
-  ).toBe(5_000);
-  expect(() => loadConfig({ DATABASE_URL: 'postgresql://unused', KAIROS_WORKER_SHUTDOWN_GRACE_MS: '-1' })).toThrow(
+  const base = {
+    DATABASE_URL: 'postgresql://unused',
+    SENDGRID_API_KEY: 'SG.key',
+    KAIROS_SIGNING_SECRET: 'a-secret-of-32-characters-or-more',
+  };
+  expect(loadWorkerConfig(base).shutdownGraceMs).toBe(20_000);
+  expect(loadWorkerConfig({ ...base, KAIROS_WORKER_SHUTDOWN_GRACE_MS: '5000' }).shutdownGraceMs).toBe(5_000);
+  expect(() => loadWorkerConfig({ ...base, KAIROS_WORKER_SHUTDOWN_GRACE_MS: '-1' })).toThrow(
     /KAIROS_WORKER_SHUTDOWN_GRACE_MS/,
   );
 });
@@ -84,33 +80,14 @@ test('a send in flight when the worker is stopped completes and is recorded sent
         return { providerMessageId: 'slow-1' };
       },
     };
-    const worker = await createKairosWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue: TEST_TASK_QUEUE,
-      workflowBundle: { codePath: process.env.KAIROS_TEST_WORKFLOW_BUNDLE! },
-      shutdownGraceMs: 10_000,
-      deps: {
-        db: database.db,
-        email: slow,
-        contactPolicy: NO_CONTACT_POLICY,
-        logger: testLogger,
-        emailFrom: 'journeys@kairos.test',
-        unsubscribe: testUnsubscribeLinks,
-        webhooks: testWebhooks,
-        controlTiming: TEST_CONTROL_TIMING,
-      },
+    const { worker } = await composeTestWorker(env, testWorkerConfig({ KAIROS_WORKER_SHUTDOWN_GRACE_MS: '10000' }), {
+      db: database.db,
+      email: slow,
     });
     const running = worker.run();
     await seedTemplates(database.db, ['note']);
     await launchProgram(database.db, 'drain', sendsAtOnce('Drain', 'drain_me'));
-    const api = createApiServices({
-      db: database.db,
-      client: env.client,
-      taskQueue: TEST_TASK_QUEUE,
-      logger: testLogger,
-      bootstrapKey: undefined,
-    });
+    const api = await composeApi(testApiConfig(), { db: database.db, client: env.client });
     const { customerId } = await api.deps.ingestion.ingest({
       type: 'drain_me',
       customer: { email: 'dana@example.com' },
@@ -123,6 +100,7 @@ test('a send in flight when the worker is stopped completes and is recorded sent
     expect(
       await database.db.message.findMany({ where: { customerId }, select: { status: true, providerMessageId: true } }),
     ).toEqual([{ status: 'sent', providerMessageId: 'slow-1' }]);
+    await api.close();
   } finally {
     await env.teardown();
     await database.drop();

@@ -4,7 +4,6 @@
 // hold open workflows. The rollout and experiment controllers stay on the build they started on
 // (pinned).
 import { InvalidArgumentError, type Command } from 'commander';
-import { loadDeploymentConfig } from '../../config';
 import {
   describeDeployment,
   setCurrentVersion,
@@ -12,7 +11,8 @@ import {
   type DeploymentDescription,
   type RoutingChange,
 } from '../../temporal/worker-deployment';
-import { connectTemporal, EXIT_OK, println, type CliContext, type CliIo } from '../cli-context';
+import type { TemporalSession } from '../../apps/cli';
+import { EXIT_OK, println, type CliContext, type CliIo } from '../cli-context';
 
 interface CommonOptions {
   deploymentName?: string;
@@ -85,15 +85,13 @@ function withCommonOptions(command: Command): Command {
     );
 }
 
-type Session = Awaited<ReturnType<typeof connectTemporal>>;
-
 async function withDeployment(
   ctx: CliContext,
   opts: { deploymentName?: string },
-  action: (client: Session['client'], deploymentName: string) => Promise<void>,
+  action: (client: TemporalSession['client'], deploymentName: string) => Promise<void>,
 ): Promise<number> {
-  const name = opts.deploymentName ?? loadDeploymentConfig(ctx.env).name;
-  const session = await connectTemporal(ctx);
+  const name = opts.deploymentName ?? ctx.services.deployment().name;
+  const session = await ctx.services.temporal();
   try {
     await action(session.client, name);
     return EXIT_OK;

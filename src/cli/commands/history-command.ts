@@ -1,7 +1,7 @@
 // `kairos history export`: writes workflow histories as JSON files, for the replay suite
 // (test/replay/histories) or to replay elsewhere with `kairos replay --file`.
 import { Option, type Command } from 'commander';
-import { connectTemporal, EXIT_OK, println, type CliContext } from '../cli-context';
+import { EXIT_OK, println, type CliContext } from '../cli-context';
 import { historiesOfQuery, historiesOfWorkflow, writeHistoryFile } from '../history-sources';
 import { positiveInt } from './options';
 
@@ -32,7 +32,7 @@ export function registerHistoryCommand(program: Command, ctx: CliContext): void 
 }
 
 async function exportHistories(opts: ExportOptions, ctx: CliContext): Promise<number> {
-  const session = await connectTemporal(ctx);
+  const session = await ctx.services.temporal();
   try {
     const sources = opts.workflowId
       ? historiesOfWorkflow(session.client, opts.workflowId, { runId: opts.runId, allRuns: opts.allRuns })

@@ -5,7 +5,6 @@
 import { readFile } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
 import type { Command } from 'commander';
-import { loadAdminClientConfig } from '../../config';
 import { createProgramSchema } from '../../programs/program-schema';
 import { createAdminClient, type AdminRequest } from '../admin-client';
 import { EXIT_FAILED, EXIT_OK, println, type CliContext } from '../cli-context';
@@ -32,7 +31,7 @@ export function registerProgramsCommand(program: Command, ctx: CliContext): void
 }
 
 async function apply(opts: ApplyOptions, ctx: CliContext): Promise<number> {
-  const config = loadAdminClientConfig(ctx.env);
+  const config = ctx.services.adminApi();
   const apiKey = opts.apiKey ?? config.apiKey;
   if (!apiKey) {
     ctx.io.err('kairos: no API key: pass --api-key or set KAIROS_API_KEY\n');

@@ -4,15 +4,8 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { bundleWorkflowCode, DefaultLogger, type ReplayWorkerOptions } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
-import {
-  connectTemporal,
-  EXIT_FAILED,
-  EXIT_OK,
-  println,
-  type CliContext,
-  type CliIo,
-  type TemporalSession,
-} from '../cli-context';
+import type { TemporalSession } from '../../apps/cli';
+import { EXIT_FAILED, EXIT_OK, println, type CliContext, type CliIo } from '../cli-context';
 import { historiesFromFiles, historiesOfQuery, historiesOfWorkflow, type HistorySource } from '../history-sources';
 import { replayAll, type ReplayOutcome } from '../replayer';
 import { positiveInt } from './options';
@@ -57,7 +50,7 @@ export function registerReplayCommand(program: Command, ctx: CliContext): void {
 }
 
 async function replay(opts: ReplayOptions, ctx: CliContext): Promise<number> {
-  const session = opts.file ? undefined : await connectTemporal(ctx);
+  const session = opts.file ? undefined : await ctx.services.temporal();
   try {
     const options = await replayWorkerOptions(opts);
     const counts = { ok: 0, nondeterministic: 0, failed: 0 };

@@ -1,10 +1,6 @@
 // `kairos trace <customer>`: a customer's journey as a timeline, from their workflow's history
 // and the journey records, so "why didn't she get the email?" has a readable answer.
 import type { Command } from 'commander';
-import { Client, Connection } from '@temporalio/client';
-import { loadConfig } from '../../config';
-import { createDb } from '../../db/prisma';
-import { temporalConnectionOptions } from '../../temporal/connection';
 import { createCustomerClient } from '../../temporal/customer-client';
 import { buildTrace, resolveCustomer } from '../../trace/build-trace';
 import { renderTrace } from '../../trace/render-trace';
@@ -34,24 +30,22 @@ export function registerTraceCommand(program: Command, ctx: CliContext): void {
 }
 
 async function trace(reference: string, opts: TraceOptions, ctx: CliContext): Promise<number> {
-  const config = loadConfig(ctx.env);
-  const db = createDb({ url: config.database.url, poolSize: 2 });
+  const db = ctx.services.database();
   try {
     const customerId = await resolveCustomer(db, reference);
     if (!customerId) {
       ctx.io.err(`kairos: no customer is known as ${reference}\n`);
       return EXIT_FAILED;
     }
-    const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
+    const session = await ctx.services.temporal();
     try {
-      const client = new Client({ connection, namespace: config.temporal.namespace });
-      const customers = createCustomerClient(client, config.temporal.taskQueue);
+      const customers = createCustomerClient(session.client, session.config.taskQueue);
       const result = (await buildTrace({ db, customers }, customerId, { maxRuns: opts.maxRuns }))!;
       if (opts.json) println(ctx.io, JSON.stringify(result, null, 2));
       else ctx.io.out(renderTrace(result, { all: opts.all }));
       return EXIT_OK;
     } finally {
-      await connection.close();
+      await session.close();
     }
   } finally {
     await db.$disconnect();

@@ -7,14 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
-import { createApiServices } from '../../../src/api/api-services';
+import { composeApi, type ComposedApi } from '../../../src/apps/api';
+import { testApiConfig } from '../../helpers/config';
 import { startTemporalDevServer, type DevServer } from '../../../src/dev/temporal-dev-server';
 import { startSink, type RunningSink } from '../../../src/messaging/sink/start-sink';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database';
 import { referenceEventTypes } from '../../helpers/referenced';
 import { launchProgram, seedTemplates, sendsAtOnce } from '../../helpers/seed';
-import { TEST_TASK_QUEUE } from '../../helpers/worker';
-import { TEST_ADMIN_KEY } from '../../helpers/world';
 import { listen, type ApiServer } from '../../integration/http';
 import { freePort } from './ports';
 import { startWorkerProcess, type WorkerProcess } from './worker-process';
@@ -29,7 +28,7 @@ export interface DrillWorld {
   sink: RunningSink;
   client: Client;
   http: ApiServer;
-  services: ReturnType<typeof createApiServices>;
+  services: ComposedApi;
   worker: WorkerProcess;
   /** kill -9 the worker process (no shutdown) and start a new one. */
   killAndRestartWorker(): Promise<void>;
@@ -92,13 +91,10 @@ export async function startDrillWorld(options: { database?: TestDatabase } = {})
     // The API's errors (a 500's cause is logged, never sent) are kept for the drill to report.
     const serverErrors: string[] = [];
     const logger = pino({ level: 'error' }, { write: (line: string) => void serverErrors.push(errorOf(line)) });
-    const services = createApiServices({
+    const services = await composeApi(testApiConfig({ KAIROS_RATE_LIMIT_PER_MINUTE: '1000000' }), {
       db,
       client,
-      taskQueue: TEST_TASK_QUEUE,
       logger,
-      bootstrapKey: TEST_ADMIN_KEY,
-      rateLimitPerMinute: 1_000_000,
     });
     cleanups.push(() => services.close());
     // The load's page and cart views reach the workflows (and the relay) as they would with

@@ -1,0 +1,139 @@
+// Composition root of the API process: from its settings (src/config/api-config.ts) to the HTTP
+// app, the outbox relay and the Temporal Schedules. The entry point (src/api-main.ts), `npm
+// start`, the tests and the bench all compose the API here; they differ only in the overrides,
+// which replace a piece of infrastructure the settings would otherwise create. What it creates,
+// it closes; an override is the caller's to close.
+import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import type { Logger } from 'pino';
+import { createApp, type AppDeps } from '../api/app';
+import { databaseProbe } from '../api/health-router';
+import { createAuditLog } from '../audit/audit-log';
+import { createApiKeyService } from '../auth/api-key-service';
+import type { ApiConfig } from '../config/api-config';
+import { createIdentity } from '../customers/identity';
+import { connectionStringOf, createDb, type Db } from '../db/prisma';
+import { createExperimentService } from '../experiments/experiment-service';
+import { createIngestion } from '../ingestion/ingestion';
+import { createImportService } from '../imports/import-service';
+import { createRelay } from '../ingestion/relay';
+import { createLogger } from '../logger';
+import type { EmailSender } from '../messaging/email-sender';
+import { createSendGridSender } from '../messaging/sendgrid-sender';
+import { createConsent, createUnsubscribeLinks } from '../messaging/unsubscribe';
+import { createProgramService } from '../programs/program-service';
+import { createReferencedIndex } from '../programs/referenced-index';
+import { createRolloutService } from '../rollouts/rollout-service';
+import { temporalConnectionOptions } from '../temporal/connection';
+import { createCustomerClient } from '../temporal/customer-client';
+import { ensureSchedules } from '../temporal/schedules';
+import { createTemplatePreview } from '../templates/template-preview';
+import { createTemplateService } from '../templates/template-service';
+
+export interface ApiOverrides {
+  db?: Db;
+  client?: Client;
+  logger?: Logger;
+  /** Sends template test emails; by default SendGrid when SENDGRID_API_KEY is set, else test sends answer 503. */
+  email?: EmailSender;
+  /** Verifies the Event Webhook instead of SENDGRID_WEBHOOK_PUBLIC_KEY (`npm start`: the sink's key). */
+  webhookPublicKey?: string;
+}
+
+export type ComposedApi = Awaited<ReturnType<typeof composeApi>>;
+
+export async function composeApi(config: ApiConfig, overrides: ApiOverrides = {}) {
+  const owned: (() => Promise<void>)[] = [];
+  const logger = overrides.logger ?? createLogger(config.logLevel, 'kairos-api');
+  const db = overrides.db ?? createDb(config.database);
+  if (!overrides.db) owned.push(() => db.$disconnect());
+  let client = overrides.client;
+  if (!client) {
+    const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
+    owned.push(() => connection.close());
+    client = new Client({ connection, namespace: config.temporal.namespace });
+  }
+  const temporalClient = client;
+  const email =
+    overrides.email ??
+    (config.email.apiKey
+      ? createSendGridSender({
+          apiKey: config.email.apiKey,
+          baseUrl: config.email.baseUrl,
+          timeoutMs: config.email.timeoutMs,
+        })
+      : undefined);
+  const unsubscribe = createUnsubscribeLinks({ secret: config.signingSecret, publicUrl: config.api.publicUrl });
+
+  const customers = createCustomerClient(temporalClient, config.temporal.taskQueue);
+  const identity = createIdentity(db, customers);
+  // Which event types some program version in use references; kept current across API processes
+  // by LISTEN/NOTIFY. Closed by close() (it never keeps a process alive by itself).
+  const referenced = createReferencedIndex({ url: connectionStringOf(db), logger });
+  const ingestion = createIngestion({ db, identity, customers, logger, referenced });
+  const templates = createTemplateService(db);
+  const temporal = { client: temporalClient, taskQueue: config.temporal.taskQueue };
+  const deps: AppDeps = {
+    db,
+    logger,
+    identity,
+    ingestion,
+    imports: createImportService({ db, logger }),
+    customers,
+    programs: createProgramService(db, { changed: referenced.refresh }),
+    experiments: createExperimentService(db, temporal),
+    rollouts: createRolloutService(db, temporal),
+    audit: createAuditLog(db),
+    templates,
+    templatePreview: createTemplatePreview({
+      db,
+      templates,
+      email: email && { sender: email, from: config.email.from },
+      unsubscribe,
+    }),
+    consent: createConsent(db),
+    unsubscribe,
+    apiKeys: createApiKeyService({ db, bootstrapKey: config.api.bootstrapKey }),
+    rateLimitPerMinute: config.api.rateLimitPerMinute,
+    webhookPublicKey: overrides.webhookPublicKey ?? config.api.webhookPublicKey,
+    probes: [
+      databaseProbe(db),
+      { name: 'temporal', check: async () => void (await temporalClient.workflowService.getSystemInfo({})) },
+    ],
+  };
+  const app = createApp(deps);
+  const relay = createRelay({ db, ingestion, logger, referenced });
+  let serving: { server: Server; relay: { stop(): Promise<void> } } | undefined;
+
+  return {
+    app,
+    deps,
+    relay,
+    referenced,
+    logger,
+    client: temporalClient,
+    /** Listens on KAIROS_API_HOST:KAIROS_API_PORT, runs the outbox relay and makes sure the Schedules exist. */
+    async serve(): Promise<Server> {
+      const server = app.listen(config.api.port, config.api.host);
+      await new Promise<void>((r, reject) => server.once('listening', r).once('error', reject));
+      serving = { server, relay: relay.start() };
+      await ensureSchedules(temporalClient, config.temporal.taskQueue, logger);
+      return server;
+    },
+    /**
+     * The server and the relay first, then pending delivered marks, the LISTEN connection, the
+     * recommendation rebuild an import answered before, and last what this composition created.
+     */
+    async close(): Promise<void> {
+      if (serving) {
+        const { server } = serving;
+        await new Promise<void>((r) => server.close(() => r()));
+        await serving.relay.stop();
+      }
+      await ingestion.flush();
+      await referenced.close();
+      await deps.imports.recommendationsRefreshed();
+      for (const close of owned.reverse()) await close();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+// The API process's settings (`npm run api`): HTTP, keys, the database, Temporal, and SendGrid for
+// template test sends and its Event Webhook.
+import { z } from 'zod';
+import {
+  databaseSettings,
+  databaseVars,
+  DEFAULT_RATE_LIMIT_PER_MINUTE,
+  httpVars,
+  parseEnv,
+  publicUrlOf,
+  runtimeSettings,
+  runtimeVars,
+  sendGridSettings,
+  sendGridVars,
+  signingSecret,
+  temporalSettings,
+  temporalVars,
+} from './env';
+
+const apiVars = z.object({
+  ...runtimeVars.shape,
+  ...httpVars.shape,
+  ...databaseVars.shape,
+  ...temporalVars.shape,
+  ...sendGridVars.shape,
+  KAIROS_BOOTSTRAP_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
+  KAIROS_SIGNING_SECRET: signingSecret('the API verifies the unsubscribe links the worker signs'),
+  /** Requests a minute each API key may make (per API process). */
+  KAIROS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(DEFAULT_RATE_LIMIT_PER_MINUTE),
+  /** Verifies SendGrid's signed Event Webhook: the base64 SPKI DER "verification key" SendGrid shows. */
+  SENDGRID_WEBHOOK_PUBLIC_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{40,}={0,2}$/, 'must be the base64 verification key SendGrid shows')
+    .optional(),
+});
+
+export function loadApiConfig(env: NodeJS.ProcessEnv = process.env) {
+  const e = parseEnv(apiVars, env);
+  return {
+    ...runtimeSettings(e),
+    api: {
+      host: e.KAIROS_API_HOST,
+      port: e.KAIROS_API_PORT,
+      publicUrl: publicUrlOf(e),
+      bootstrapKey: e.KAIROS_BOOTSTRAP_KEY,
+      rateLimitPerMinute: e.KAIROS_RATE_LIMIT_PER_MINUTE,
+      webhookPublicKey: e.SENDGRID_WEBHOOK_PUBLIC_KEY,
+    },
+    signingSecret: e.KAIROS_SIGNING_SECRET,
+    database: databaseSettings(e),
+    temporal: temporalSettings(e),
+    /** Without SENDGRID_API_KEY, template test sends answer 503 and the rest works. */
+    email: sendGridSettings(e),
+  };
+}
+
+export type ApiConfig = ReturnType<typeof loadApiConfig>;
