@@ -27,7 +27,6 @@ export function loadDevSettings(env: NodeJS.ProcessEnv = process.env) {
     ownTemporal: e.TEMPORAL_ADDRESS === undefined,
   };
 }
-export type DevSettings = ReturnType<typeof loadDevSettings>;
 
 /**
  * Where `npm start` (and the benchmarks) find PostgreSQL: DATABASE_URL's server when it is set,
