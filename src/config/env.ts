@@ -4,6 +4,7 @@
 // (api-config.ts, worker-config.ts, cli-config.ts, src/dev/dev-config.ts), so a process is never
 // refused for a variable it does not use. These modules are the only readers of process.env.
 import { z } from 'zod';
+import { DEFAULT_SENDGRID_TIMEOUT_MS } from '../messaging/sendgrid-sender';
 import { defaultBuildId } from '../worker/build-id';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -15,8 +16,6 @@ export function required(why: string) {
 }
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 6000;
-/** A SendGrid send normally takes well under a second; a hung connection must not hold a send for good. */
-export const DEFAULT_SENDGRID_TIMEOUT_MS = 10_000;
 
 export const runtimeVars = z.object({
   KAIROS_ENV: z.enum(['development', 'production', 'test']).default('production'),

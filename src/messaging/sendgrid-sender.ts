@@ -1,8 +1,10 @@
 // The SendGrid adapter behind the EmailSender port: sends through @sendgrid/mail and classifies failures.
 import { Client } from '@sendgrid/client';
 import { MailService } from '@sendgrid/mail';
-import { DEFAULT_SENDGRID_TIMEOUT_MS } from '../config/env';
 import { EmailRejectedError, EmailUnavailableError, type EmailSender, type OutgoingEmail } from './email-sender';
+
+/** A SendGrid send normally takes well under a second; a hung connection must not hold a send for good. */
+export const DEFAULT_SENDGRID_TIMEOUT_MS = 10_000;
 
 export interface SendGridSenderOptions {
   apiKey: string;

@@ -3,9 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EmailRejectedError, EmailUnavailableError, type OutgoingEmail } from '../../src/messaging/email-sender';
 import { Client } from '@sendgrid/client';
-import { DEFAULT_SENDGRID_TIMEOUT_MS } from '../../src/config/env';
 import { testWorkerConfig } from '../helpers/config';
-import { createSendGridSender } from '../../src/messaging/sendgrid-sender';
+import { createSendGridSender, DEFAULT_SENDGRID_TIMEOUT_MS } from '../../src/messaging/sendgrid-sender';
 import { startSink, type RunningSink } from '../../src/messaging/sink/start-sink';
 
 const apiKey = 'SG.test-key-never-in-errors';
