@@ -3,21 +3,29 @@
 // package.json), so nothing needs installing. An embedded cluster lives in a data folder
 // (`.data/postgres` for npm start, kept across restarts) and listens on 127.0.0.1 only. It runs
 // under pg_ctl in a session of its own, so Ctrl-C in the terminal does not reach it: the process
-// that started it stops it last, after the API and the worker have let go of it.
+// that started it stops it last, after the API and the worker have let go of it. The cluster on
+// disk (binaries, initdb, Kairos' role and database) is src/dev/postgres-cluster.ts.
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { loadDevDatabase } from '../config';
+import { loadDevDatabase } from './dev-config';
+import {
+  alive,
+  asOwnerOf,
+  createKairosRoleAndDatabase,
+  kairosUrl,
+  openCluster,
+  readIfExists,
+  runningPort,
+} from './postgres-cluster';
+
+export { removeAbandonedClusters } from './postgres-cluster';
 
 const root = resolve(__dirname, '../..');
 const run = promisify(execFile);
 
-/** The cluster's superuser; only this module uses it, to create Kairos' role and database. */
-const SUPERUSER = { user: 'postgres', password: 'postgres' };
-/** What Kairos connects as: a role that may create databases (the tests' per-file copies). */
-const KAIROS = { user: 'kairos', password: 'kairos', database: 'kairos' };
 /** The pid of the Kairos process that started the server, kept in the data folder. */
 const OWNER_FILE = 'kairos-owner.pid';
 
@@ -83,17 +91,9 @@ export async function ensurePostgres(options: EmbeddedOptions & { url?: string }
  * on its port; it is stopped by stop() only if no other live process started it.
  */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedPostgres> {
-  const bin = binaries();
   const dataDir = resolve(options.dataDir);
   const durable = options.durable ?? true;
-  if (!existsSync(join(dataDir, 'PG_VERSION'))) await initialise(dataDir, durable);
-  const made = readFileSync(join(dataDir, 'PG_VERSION'), 'utf8').trim();
-  if (made !== bin.major) {
-    throw new Error(
-      `${dataDir} holds a PostgreSQL ${made} cluster, but the embedded server is PostgreSQL ${bin.major}: ` +
-        `dump it with PostgreSQL ${made}'s pg_dump and remove the folder, or set DATABASE_URL`,
-    );
-  }
+  const bin = await openCluster(dataDir, durable);
   const pgCtl = (...args: string[]) => run(bin.pgCtl, ['-D', dataDir, ...args], asOwnerOf(dataDir));
   const pgCtlSync = (...args: string[]) =>
     execFileSync(bin.pgCtl, ['-D', dataDir, ...args], { ...asOwnerOf(dataDir), stdio: 'ignore' });
@@ -175,137 +175,13 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   });
   await createKairosRoleAndDatabase(port);
   return {
-    url: `postgresql://${KAIROS.user}:${KAIROS.password}@127.0.0.1:${port}/${KAIROS.database}`,
+    url: kairosUrl(port),
     dataDir,
     port,
     start,
     stop,
     destroy,
   };
-}
-
-/**
- * Removes the `postgres-<pid>[-<name>]` clusters in `parentDir` whose process is gone (a test run
- * that was killed), stopping any still running as a crash would: nobody uses them any more.
- */
-export async function removeAbandonedClusters(parentDir: string): Promise<void> {
-  const names = existsSync(parentDir) ? readdirSync(parentDir) : [];
-  for (const name of names) {
-    const pid = Number(/^postgres-(\d+)(-[\w-]+)?$/.exec(name)?.[1]);
-    if (!pid || pid === process.pid || alive(pid)) continue;
-    const dataDir = join(parentDir, name);
-    if (runningPort(dataDir) !== undefined)
-      await run(binaries().pgCtl, ['-D', dataDir, 'stop', '-m', 'immediate', '-w', '-s'], asOwnerOf(dataDir)).catch(
-        () => undefined,
-      );
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
-async function initialise(dataDir: string, durable: boolean): Promise<void> {
-  if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
-    throw new Error(
-      `${dataDir} is not empty but holds no PostgreSQL cluster (no PG_VERSION): move it away, or set DATABASE_URL`,
-    );
-  }
-  mkdirSync(dirname(dataDir), { recursive: true });
-  try {
-    await run(process.execPath, [
-      join(root, 'scripts/embedded-postgres-init.mjs'),
-      dataDir,
-      SUPERUSER.password,
-      ...(durable ? [] : ['--no-sync']),
-    ]);
-  } catch (err) {
-    const stderr = (err as { stderr?: string }).stderr?.trim();
-    throw new Error(`initdb of the embedded PostgreSQL in ${dataDir} failed: ${stderr || String(err)}`);
-  }
-}
-
-async function createKairosRoleAndDatabase(port: number): Promise<void> {
-  const client = new Client({ host: '127.0.0.1', port, database: 'postgres', ...SUPERUSER });
-  await client.connect();
-  try {
-    await client.query(`DO $$ BEGIN
-      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${KAIROS.user}') THEN
-        CREATE ROLE ${KAIROS.user} LOGIN CREATEDB PASSWORD '${KAIROS.password}';
-      END IF; END $$`);
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [KAIROS.database]);
-    if (!rowCount) await client.query(`CREATE DATABASE ${KAIROS.database} OWNER ${KAIROS.user}`);
-  } finally {
-    await client.end();
-  }
-}
-
-/** The binaries of the platform's @embedded-postgres package, and its PostgreSQL major version. */
-function binaries(): { pgCtl: string; major: string } {
-  const pkg = `@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`;
-  let entry: string;
-  try {
-    entry = require.resolve(pkg);
-  } catch {
-    throw new Error(
-      `no embedded PostgreSQL for ${process.platform}-${process.arch} (${pkg} is not installed): ` +
-        `run npm install, or set DATABASE_URL to a PostgreSQL 15+ server`,
-    );
-  }
-  const dir = resolve(dirname(entry), '..');
-  // Its postinstall restores the shared libraries' symlinks (npm packs none); npm runs it only
-  // when package.json's allowScripts names the package.
-  const links = JSON.parse(readIfExists(join(dir, 'native/pg-symlinks.json')) || '[]') as { target: string }[];
-  if (links.some((l) => !isLink(join(dir, l.target)))) {
-    throw new Error(
-      `${pkg} was installed without its postinstall script, so PostgreSQL cannot load its libraries: ` +
-        `add it to "allowScripts" in package.json and run npm rebuild ${pkg}`,
-    );
-  }
-  const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string };
-  return {
-    pgCtl: join(dir, 'native/bin', process.platform === 'win32' ? 'pg_ctl.exe' : 'pg_ctl'),
-    major: version.split('.')[0]!,
-  };
-}
-
-/**
- * pg_ctl's process options: as root, the data folder's owner (the `postgres` user initdb ran as), since PostgreSQL
- * refuses to run as root.
- */
-function asOwnerOf(dataDir: string): { cwd: string; uid?: number; gid?: number } {
-  if (process.getuid?.() !== 0) return { cwd: dataDir };
-  const { uid, gid } = statSync(dataDir);
-  return { cwd: dataDir, uid, gid };
-}
-
-/** The port of the server running on `dataDir`, from its postmaster.pid (pid on line 1, port on line 4). */
-function runningPort(dataDir: string): number | undefined {
-  const lines = readIfExists(join(dataDir, 'postmaster.pid')).split('\n');
-  return alive(Number(lines[0])) ? Number(lines[3]) : undefined;
-}
-
-function alive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function readIfExists(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
-function isLink(path: string): boolean {
-  try {
-    return lstatSync(path).isSymbolicLink();
-  } catch {
-    return false;
-  }
 }
 
 /** pg_ctl hands -o to /bin/sh. */
