@@ -30,6 +30,9 @@ test('imports against the layers fail lint, and the ones along them pass', () =>
     rootToActivities,
     serviceToHttp,
     routerToHttp,
+    serviceToSettings,
+    adapterToComposition,
+    rootToComposition,
   ] = lint(
     [
       { filePath: 'src/templates/render.ts', code: "export { createActivities } from '../../activities';\n" },
@@ -47,6 +50,9 @@ test('imports against the layers fail lint, and the ones along them pass', () =>
       { filePath: 'src/worker/create-worker.ts', code: "export { createActivities } from '../../activities';\n" },
       { filePath: 'src/programs/program-service.ts', code: "export { HttpError } from '../api/errors';\n" },
       { filePath: 'src/webhooks/sendgrid-webhook-router.ts', code: "export { HttpError } from '../api/errors';\n" },
+      { filePath: 'src/ingestion/relay.ts', code: "export { loadApiConfig } from '../config/api-config';\n" },
+      { filePath: 'src/api/app.ts', code: "export { composeApi } from '../apps/api';\n" },
+      { filePath: 'src/api-main.ts', code: "export { composeApi } from './apps/api';\n" },
     ].map((c) => ({ ...c, filePath: join(root, c.filePath) })),
   );
 
@@ -67,4 +73,10 @@ test('imports against the layers fail lint, and the ones along them pass', () =>
     expect.stringContaining('Only routers and composition roots import src/api'),
   ]);
   expect(restricted(routerToHttp!)).toEqual([]);
+  // Settings and compositions belong to the roots (src/apps, src/*-main.ts): the rest is handed what it needs.
+  expect(restricted(serviceToSettings!)).toEqual([expect.stringContaining('Only composition roots import src/apps')]);
+  expect(restricted(adapterToComposition!)).toEqual([
+    expect.stringContaining('Only composition roots import src/apps'),
+  ]);
+  expect(restricted(rootToComposition!)).toEqual([]);
 }, 120_000);
