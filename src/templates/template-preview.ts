@@ -1,14 +1,17 @@
 // Previews and test sends: the current template rendered for a real customer (their profile,
 // traits and product recommendations), shown to the marketer or emailed to an address they give.
+// Rendered by the message dispatch that journey sends use, so both say the same.
 import { randomUUID } from 'node:crypto';
+import { systemClock, type Clock } from '../clock';
 import { loadProfileScope } from '../customers/profile-scope';
 import type { CustomerEvent } from '../core/state';
 import { InvalidError, NotFoundError, RejectedError, UnavailableError } from '../core/errors';
 import type { Db } from '../db/prisma';
 import { EmailRejectedError, EmailUnavailableError, type EmailSender } from '../messaging/email-sender';
+import { createMessageDispatch, type Audience } from '../messaging/message-dispatch';
+import { createSuppressions } from '../messaging/suppressions';
 import type { UnsubscribeLinks } from '../messaging/unsubscribe';
 import { recommendProducts } from '../recommendations/recommend';
-import { createRenderer, type RenderContext } from './render';
 import type { TemplateService } from './template-service';
 
 /** As many as a `recommend` step gives by default. */
@@ -25,25 +28,25 @@ export interface PreviewDeps {
   templates: TemplateService;
   /** Unset: test sends answer 503. */
   email?: { sender: EmailSender; from: string };
-  /** Unset: `unsubscribeUrl` renders as null. */
-  unsubscribe?: UnsubscribeLinks;
+  /** Its placeholder link stands in for the signed one a send carries. */
+  unsubscribe: UnsubscribeLinks;
+  /** Unset: the system clock. */
+  clock?: Clock;
 }
 
 export function createTemplatePreview(deps: PreviewDeps) {
-  const { db, templates } = deps;
-  const renderer = createRenderer();
+  const { db, templates, clock = systemClock } = deps;
+  const dispatch = createMessageDispatch({ unsubscribe: deps.unsubscribe, suppressions: createSuppressions(db) });
 
-  async function contextFor(request: PreviewRequest, now: Date): Promise<RenderContext> {
+  async function audienceOf(request: PreviewRequest, now: Date): Promise<Audience> {
     const event: CustomerEvent | null = request.event
       ? { id: 'preview', occurredAt: now.toISOString(), ...request.event }
       : null;
-    // Never a working link: a marketer clicking it in a test mail must not unsubscribe the customer.
-    const unsubscribeUrl = deps.unsubscribe?.placeholderUrl ?? null;
-    if (!request.customerId) return { customer: {}, traits: {}, event, recommendations: [], unsubscribeUrl };
+    if (!request.customerId) return { scope: { profile: {}, traits: {} }, event, recommendations: [] };
     const { customerId } = request;
     if (!(await db.customer.findUnique({ where: { id: customerId }, select: { id: true } })))
       throw new NotFoundError(`customer ${customerId}`);
-    const [scope, recs] = await Promise.all([
+    const [scope, recommendations] = await Promise.all([
       loadProfileScope(db, customerId),
       recommendProducts(db, {
         customerId,
@@ -51,15 +54,15 @@ export function createTemplatePreview(deps: PreviewDeps) {
         count: PREVIEW_RECOMMENDATIONS,
       }),
     ]);
-    return { customer: scope.profile, traits: scope.traits, event, recommendations: recs, unsubscribeUrl };
+    return { scope, event, recommendations };
   }
 
   async function render(templateId: string, request: PreviewRequest) {
     const template = await templates.current(templateId);
     if (!template) throw new NotFoundError(`template ${templateId}`);
-    const context = await contextFor(request, new Date());
+    const audience = await audienceOf(request, clock.now());
     try {
-      return { ...(await renderer.render(template, context)), version: template.version };
+      return { ...(await dispatch.preview(template, audience)), version: template.version };
     } catch (err) {
       throw new InvalidError('Template cannot be rendered', [], err instanceof Error ? err.message : String(err));
     }
