@@ -1,21 +1,18 @@
-// The admin API for API keys: mint (the secret is shown once), list (never a digest), revoke.
-import { Router } from 'express';
-import { newApiKeySchema, type ApiKeyService } from '../auth/api-key-service';
-import { principalOf, requireScope } from './auth';
-import { parse } from './validate';
+// The admin API for API keys: mint (the secret is shown once), list (never a digest), revoke; and
+// the audit log, newest first: every admin change with its actor and before/after.
+import type { AuditLog } from '../audit/audit-log';
+import type { ApiKeyService } from '../auth/api-key-service';
+import type { apiKeyRoutes, auditRoutes } from '../contracts/routes/admin';
+import type { Handlers } from './mount-routes';
 
-export function apiKeysRouter(keys: ApiKeyService): Router {
-  const router = Router();
+export function apiKeyHandlers(keys: ApiKeyService): Handlers<typeof apiKeyRoutes> {
+  return {
+    create: ({ body, principal }) => keys.create(body, principal.keyId),
+    list: () => keys.list(),
+    revoke: ({ params, principal }) => keys.revoke(params.id, principal.keyId),
+  };
+}
 
-  router.post('/v1/api-keys', requireScope('admin'), async (req, res) => {
-    res.status(201).json(await keys.create(parse(newApiKeySchema, req.body), principalOf(req).keyId));
-  });
-  router.get('/v1/api-keys', requireScope('admin'), async (_req, res) => {
-    res.json(await keys.list());
-  });
-  router.delete('/v1/api-keys/:id', requireScope('admin'), async (req, res) => {
-    res.json(await keys.revoke(req.params.id, principalOf(req).keyId));
-  });
-
-  return router;
+export function auditHandlers(audit: AuditLog): Handlers<typeof auditRoutes> {
+  return { list: ({ query }) => audit.list(query) };
 }

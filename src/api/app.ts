@@ -9,27 +9,28 @@ import type { Consent, UnsubscribeLinks } from '../messaging/unsubscribe';
 import type { ProgramService } from '../programs/program-service';
 import type { TemplatePreview } from '../templates/template-preview';
 import type { TemplateService } from '../templates/template-service';
-import { templatesRouter } from './templates-router';
 import type { CustomerWorkflows } from '../customers/customer-workflows';
-import { sendgridWebhookRouter } from '../webhooks/sendgrid-webhook-router';
+import { sendgridWebhookHandlers } from '../webhooks/sendgrid-webhook-router';
 import type { ApiKeyService } from '../auth/api-key-service';
 import type { AuditLog } from '../audit/audit-log';
+import { ROUTES } from '../contracts/routes';
 import type { ExperimentService } from '../experiments/experiment-service';
 import type { RolloutService } from '../rollouts/rollout-service';
-import { apiKeysRouter } from './api-keys-router';
-import { auditRouter } from './audit-router';
+import { apiKeyHandlers, auditHandlers } from './api-keys-router';
 import { authenticate, rateLimitPerKey } from './auth';
-import { customersRouter } from './customers-router';
+import { customerHandlers } from './customers-router';
 import { HttpError, problemHandler } from './errors';
-import { eventsRouter } from './events-router';
-import { experimentsRouter } from './experiments-router';
-import { healthRouter, type ReadinessProbe } from './health-router';
-import { importsRouter } from './imports-router';
-import { openApiRouter } from './openapi';
-import { programsRouter } from './programs-router';
-import { rolloutsRouter } from './rollouts-router';
-import { unsubscribeRouter } from './unsubscribe-router';
-import { jsonBody, storableUrl } from './validate';
+import { eventHandlers } from './events-router';
+import { experimentHandlers } from './experiments-router';
+import { healthHandlers, type ReadinessProbe } from './health-router';
+import { importHandlers } from './imports-router';
+import { bind, mountRoutes } from './mount-routes';
+import { docsAssets, docsHandlers } from './openapi';
+import { programHandlers } from './programs-router';
+import { rolloutHandlers } from './rollouts-router';
+import { templateHandlers } from './templates-router';
+import { unsubscribeHandlers } from './unsubscribe-router';
+import { storableUrl } from './validate';
 
 export interface AppDeps {
   db: Db;
@@ -55,32 +56,40 @@ export interface AppDeps {
   webhookPublicKey?: string;
 }
 
-export function createApp(deps: AppDeps): Express {
+export interface AppOptions {
+  /** Tests: answer 500 when a JSON answer does not match its route's schema (src/api/mount-routes.ts). */
+  checkResponses?: boolean;
+}
+
+export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   // Before any route: no path id or query value with NUL reaches a query (a 400, not PostgreSQL's error).
   app.use(storableUrl);
-  app.use(healthRouter(deps.probes));
-  // Before express.json and the API keys: it verifies its own signature over the raw body.
-  app.use(sendgridWebhookRouter(deps));
-  app.use(openApiRouter());
-  // Not behind API keys: the signed token is the authority (RFC 8058 one-click).
-  app.use(unsubscribeRouter(deps));
+  app.use(docsAssets());
+  const routes = [
+    bind(ROUTES.public, {
+      ...healthHandlers(deps.probes),
+      ...docsHandlers(),
+      ...unsubscribeHandlers(deps),
+      ...sendgridWebhookHandlers(deps),
+    }),
+    bind(ROUTES.events, eventHandlers(deps.ingestion)),
+    bind(ROUTES.customers, customerHandlers(deps)),
+    bind(ROUTES.programs, programHandlers(deps)),
+    bind(ROUTES.experiments, experimentHandlers(deps)),
+    bind(ROUTES.rollouts, rolloutHandlers(deps)),
+    bind(ROUTES.templates, templateHandlers(deps)),
+    bind(ROUTES.imports, importHandlers(deps.imports)),
+    bind(ROUTES.apiKeys, apiKeyHandlers(deps.apiKeys)),
+    bind(ROUTES.audit, auditHandlers(deps.audit)),
+  ].flat();
   // Keys are checked before any body is read, so anonymous callers cannot make us parse megabytes.
-  app.use('/v1', authenticate(deps.apiKeys), rateLimitPerKey(deps.rateLimitPerMinute));
-  // Before the general parser: the events routes set their own body limits (256 kB, 5 MB).
-  app.use(eventsRouter(deps.ingestion));
-  // Reads CSV/NDJSON uploads as a stream: ahead of the JSON parser, so nothing buffers a file.
-  app.use(importsRouter(deps.imports));
-  app.use(jsonBody('5mb'));
-  app.use(customersRouter(deps));
-  app.use(programsRouter(deps));
-  app.use(experimentsRouter(deps));
-  app.use(rolloutsRouter(deps));
-  app.use(auditRouter(deps));
-  app.use(templatesRouter(deps));
-  app.use(apiKeysRouter(deps.apiKeys));
+  mountRoutes(app, routes, {
+    authenticate: [authenticate(deps.apiKeys), rateLimitPerKey(deps.rateLimitPerMinute)],
+    checkResponses: options.checkResponses,
+  });
   app.use((req, _res, next) => next(new HttpError(404, 'Not found', `No route for ${req.method} ${req.path}`)));
   app.use(problemHandler(deps.logger));
   return app;

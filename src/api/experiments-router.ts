@@ -1,35 +1,19 @@
 // The admin API for experiments: start one on a live program, read results, promote, stop.
-import { Router } from 'express';
-import { promoteSchema, startExperimentSchema } from '../experiments/experiment-schema';
+import type { experimentRoutes } from '../contracts/routes/experiments';
 import type { ExperimentService } from '../experiments/experiment-service';
-import { principalOf, requireScope } from './auth';
-import { parse } from './validate';
+import type { Handlers } from './mount-routes';
 
-export function experimentsRouter(deps: { experiments: ExperimentService }): Router {
-  const { experiments } = deps;
-  const router = Router();
-  const admin = requireScope('admin');
-
-  router.post('/v1/programs/:id/experiments', admin, async (req, res) => {
-    res
-      .status(201)
-      .json(await experiments.start(req.params.id, parse(startExperimentSchema, req.body), principalOf(req).keyId));
-  });
-  router.get('/v1/programs/:id/experiments', admin, async (req, res) => {
-    res.json(await experiments.list(req.params.id));
-  });
-  router.get('/v1/experiments/:id', admin, async (req, res) => {
-    res.json(await experiments.get(req.params.id));
-  });
-  router.get('/v1/experiments/:id/results', admin, async (req, res) => {
-    res.json(await experiments.results(req.params.id));
-  });
-  router.post('/v1/experiments/:id/promote', admin, async (req, res) => {
-    res.json(await experiments.promote(req.params.id, parse(promoteSchema, req.body).variant, principalOf(req).keyId));
-  });
-  router.post('/v1/experiments/:id/stop', admin, async (req, res) => {
-    res.json(await experiments.stop(req.params.id, principalOf(req).keyId));
-  });
-
-  return router;
+export function experimentHandlers({
+  experiments,
+}: {
+  experiments: ExperimentService;
+}): Handlers<typeof experimentRoutes> {
+  return {
+    start: ({ params, body, principal }) => experiments.start(params.id, body, principal.keyId),
+    list: ({ params }) => experiments.list(params.id),
+    get: ({ params }) => experiments.get(params.id),
+    results: ({ params }) => experiments.results(params.id),
+    promote: ({ params, body, principal }) => experiments.promote(params.id, body.variant, principal.keyId),
+    stop: ({ params, principal }) => experiments.stop(params.id, principal.keyId),
+  };
 }

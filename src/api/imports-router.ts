@@ -2,23 +2,19 @@
 // from the request (never buffered), and answer with the import's report once every row is in.
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { Router, type Request } from 'express';
-import { z } from 'zod';
-import { IMPORT_KINDS, type ImportFormat } from '../imports/import-schemas';
-import type { ImportReport, ImportService } from '../imports/import-service';
-import { requireScope } from './auth';
+import type { Request } from 'express';
+import type { importRoutes } from '../contracts/routes/imports';
 import { NotFoundError } from '../core/errors';
+import type { ImportFormat } from '../imports/import-schemas';
+import type { ImportReport, ImportService } from '../imports/import-service';
 import { HttpError } from './errors';
-import { parse } from './validate';
+import type { Handlers } from './mount-routes';
 
 const FORMATS: Record<string, ImportFormat> = {
   'text/csv': 'csv',
   'application/x-ndjson': 'ndjson',
   'application/ndjson': 'ndjson',
 };
-
-const kindParams = z.object({ kind: z.enum(IMPORT_KINDS, { error: `must be one of ${IMPORT_KINDS.join(', ')}` }) });
-const idParams = z.object({ id: z.string().min(1) });
 
 class UnsupportedMediaTypeError extends HttpError {
   constructor(detail: string) {
@@ -33,32 +29,29 @@ class ImportStoppedError extends HttpError {
   }
 }
 
-export function importsRouter(imports: ImportService): Router {
-  const router = Router();
+export function importHandlers(imports: ImportService): Handlers<typeof importRoutes> {
+  return {
+    // Synchronous: the request stays open until the last row is written, so a million rows keep it
+    // open for minutes; GET /v1/imports/:id shows the progress meanwhile, batch by batch.
+    run: async ({ params, req, res }) => {
+      const type = req.headers['content-type'];
+      const format = FORMATS[(type ?? '').split(';')[0]!.trim().toLowerCase()];
+      if (!format)
+        throw new UnsupportedMediaTypeError(
+          `Send the file as text/csv or application/x-ndjson${type ? `, not ${type}` : ''}`,
+        );
+      const report = await imports.run({ kind: params.kind, format, body: decoded(req) });
+      if (report.status === 'failed') throw new ImportStoppedError(report);
+      res.location(`/v1/imports/${report.id}`);
+      return report;
+    },
 
-  // Synchronous: the request stays open until the last row is written, so a million rows keep it
-  // open for minutes; GET /v1/imports/:id shows the progress meanwhile, batch by batch.
-  router.post('/v1/imports/:kind', requireScope('admin'), async (req, res) => {
-    const { kind } = parse(kindParams, req.params, '$.params');
-    const type = req.headers['content-type'];
-    const format = FORMATS[(type ?? '').split(';')[0]!.trim().toLowerCase()];
-    if (!format)
-      throw new UnsupportedMediaTypeError(
-        `Send the file as text/csv or application/x-ndjson${type ? `, not ${type}` : ''}`,
-      );
-    const report = await imports.run({ kind, format, body: decoded(req) });
-    if (report.status === 'failed') throw new ImportStoppedError(report);
-    res.status(201).location(`/v1/imports/${report.id}`).json(report);
-  });
-
-  router.get('/v1/imports/:id', requireScope('admin'), async (req, res) => {
-    const { id } = parse(idParams, req.params, '$.params');
-    const report = await imports.get(id);
-    if (!report) throw new NotFoundError(`import ${id}`);
-    res.json(report);
-  });
-
-  return router;
+    get: async ({ params }) => {
+      const report = await imports.get(params.id);
+      if (!report) throw new NotFoundError(`import ${params.id}`);
+      return report;
+    },
+  };
 }
 
 /** The body as sent, or inflated: a CSV of a million rows shrinks about tenfold with gzip. */

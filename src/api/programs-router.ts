@@ -1,71 +1,32 @@
 // The admin API for programs: drafts, versions and their diffs, launch, states, analytics.
-// Templates: src/api/templates-router.ts. Experiments and rollouts: their own routers.
-import { Router } from 'express';
-import { z } from 'zod';
 import { programAnalytics } from '../analytics/program-analytics';
+import type { programRoutes } from '../contracts/routes/programs';
 import type { Db } from '../db/prisma';
-import {
-  createProgramSchema,
-  launchSchema,
-  publishSchema,
-  updateDraftSchema,
-  versionNumber,
-} from '../programs/program-schema';
 import type { ProgramService } from '../programs/program-service';
-import { STATE_ACTIONS } from '../programs/program-states';
-import { principalOf, requireScope } from './auth';
-import { parse } from './validate';
+import type { Handlers } from './mount-routes';
 
-const versionParam = z.coerce.number().pipe(versionNumber);
-export const diffQuerySchema = z.strictObject({ from: versionParam, to: versionParam });
-
-export function programsRouter(deps: { programs: ProgramService; db: Db }): Router {
+export function programHandlers(deps: { programs: ProgramService; db: Db }): Handlers<typeof programRoutes> {
   const { programs } = deps;
-  const router = Router();
-  const admin = requireScope('admin');
-
-  router.get('/v1/programs', admin, async (_req, res) => {
-    res.json(await programs.list());
-  });
-  router.post('/v1/programs', admin, async (req, res) => {
-    const body = parse(createProgramSchema, req.body);
-    res.status(201).json(await programs.create(body.id, body.definition, principalOf(req).keyId));
-  });
-  router.get('/v1/programs/:id', admin, async (req, res) => {
-    res.json(await programs.get(req.params.id));
-  });
-  router.put('/v1/programs/:id/draft', admin, async (req, res) => {
-    res.json(
-      await programs.updateDraft(req.params.id, parse(updateDraftSchema, req.body).definition, principalOf(req).keyId),
-    );
-  });
-  router.get('/v1/programs/:id/versions', admin, async (req, res) => {
-    res.json(await programs.versions(req.params.id));
-  });
-  router.post('/v1/programs/:id/versions', admin, async (req, res) => {
-    const { migrate } = parse(publishSchema, req.body);
-    const published = await programs.publish(req.params.id, principalOf(req).keyId, migrate);
-    res.status(published.unchanged ? 200 : 201).json(published);
-  });
-  router.get('/v1/programs/:id/versions/:version', admin, async (req, res) => {
-    res.json(await programs.version(req.params.id, parse(versionParam, req.params.version, '$.params.version')));
-  });
-  router.get('/v1/programs/:id/diff', admin, async (req, res) => {
-    const { from, to } = parse(diffQuerySchema, req.query, '$.query');
-    res.json(await programs.diff(req.params.id, from, to));
-  });
-  router.post('/v1/programs/:id/launch', admin, async (req, res) => {
-    res.json(await programs.launch(req.params.id, parse(launchSchema, req.body).version, principalOf(req).keyId));
-  });
-  for (const action of STATE_ACTIONS) {
-    router.post(`/v1/programs/:id/${action}`, admin, async (req, res) => {
-      res.json(await programs.changeState(req.params.id, action, principalOf(req).keyId));
-    });
-  }
-  router.get('/v1/programs/:id/analytics', admin, async (req, res) => {
-    await programs.get(req.params.id);
-    res.json(await programAnalytics(deps.db, req.params.id));
-  });
-
-  return router;
+  return {
+    list: () => programs.list(),
+    create: ({ body, principal }) => programs.create(body.id, body.definition, principal.keyId),
+    get: ({ params }) => programs.get(params.id),
+    updateDraft: ({ params, body, principal }) => programs.updateDraft(params.id, body.definition, principal.keyId),
+    versions: ({ params }) => programs.versions(params.id),
+    publish: async ({ params, body, principal }) => {
+      const published = await programs.publish(params.id, principal.keyId, body.migrate);
+      return published.unchanged ? { status: 200, body: published } : { status: 201, body: published };
+    },
+    version: ({ params }) => programs.version(params.id, params.version),
+    diff: ({ params, query }) => programs.diff(params.id, query.from, query.to),
+    launch: ({ params, body, principal }) => programs.launch(params.id, body.version, principal.keyId),
+    pause: ({ params, principal }) => programs.changeState(params.id, 'pause', principal.keyId),
+    resume: ({ params, principal }) => programs.changeState(params.id, 'resume', principal.keyId),
+    stop: ({ params, principal }) => programs.changeState(params.id, 'stop', principal.keyId),
+    archive: ({ params, principal }) => programs.changeState(params.id, 'archive', principal.keyId),
+    analytics: async ({ params }) => {
+      await programs.get(params.id);
+      return programAnalytics(deps.db, params.id);
+    },
+  };
 }

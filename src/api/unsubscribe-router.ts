@@ -1,48 +1,40 @@
 // One-click unsubscribe (RFC 8058), not behind API keys: the signed token in the link is the
 // authority. POST unsubscribes (mailbox providers post `List-Unsubscribe=One-Click` to it); GET
 // only shows a page with a button that posts, because mail scanners prefetch every link they see.
-import { Router, type Response } from 'express';
-import { z } from 'zod';
-import {
-  UNSUBSCRIBE_PATH,
-  type Consent,
-  type UnsubscribeLinks,
-  type UnsubscribeTarget,
-} from '../messaging/unsubscribe';
+import type { Response } from 'express';
+import type { publicRoutes } from '../contracts/routes/public';
+import type { Consent, UnsubscribeLinks, UnsubscribeTarget } from '../messaging/unsubscribe';
 import { HttpError } from './errors';
-import { parse } from './validate';
+import type { Handlers } from './mount-routes';
 
-const tokenQuery = z.object({ token: z.string().min(1).max(2048) });
-
-export function unsubscribeRouter(deps: { consent: Consent; unsubscribe?: UnsubscribeLinks }): Router {
-  const router = Router();
-
-  function target(query: unknown): UnsubscribeTarget {
+export function unsubscribeHandlers(deps: {
+  consent: Consent;
+  unsubscribe?: UnsubscribeLinks;
+}): Pick<Handlers<typeof publicRoutes>, 'unsubscribePage' | 'unsubscribe'> {
+  function target(token: string): UnsubscribeTarget {
     if (!deps.unsubscribe) throw new HttpError(503, 'Unsubscribe not configured', 'KAIROS_SIGNING_SECRET is not set');
-    const { token } = parse(tokenQuery, query, '$.query');
     const found = deps.unsubscribe.verify(token);
     if (!found)
       throw new HttpError(400, 'Invalid unsubscribe link', 'The token is malformed or its signature does not match');
     return found;
   }
 
-  router.get(UNSUBSCRIBE_PATH, (req, res) => {
-    const { group } = target(req.query);
-    const token = encodeURIComponent(String(req.query.token));
-    page(
-      res,
-      `Unsubscribe from ${group} emails?`,
-      `<form method="post" action="?token=${token}"><button type="submit">Unsubscribe</button></form>`,
-    );
-  });
-
-  router.post(UNSUBSCRIBE_PATH, async (req, res) => {
-    const { customerId, group } = target(req.query);
-    await deps.consent.unsubscribe(customerId, group);
-    page(res, `You are unsubscribed from ${group} emails.`, '<p>You will not receive these emails any more.</p>');
-  });
-
-  return router;
+  return {
+    unsubscribePage: ({ query, res }) => {
+      const { group } = target(query.token);
+      page(
+        res,
+        `Unsubscribe from ${group} emails?`,
+        `<form method="post" action="?token=${encodeURIComponent(query.token)}">` +
+          `<button type="submit">Unsubscribe</button></form>`,
+      );
+    },
+    unsubscribe: async ({ query, res }) => {
+      const { customerId, group } = target(query.token);
+      await deps.consent.unsubscribe(customerId, group);
+      page(res, `You are unsubscribed from ${group} emails.`, '<p>You will not receive these emails any more.</p>');
+    },
+  };
 }
 
 function page(res: Response, heading: string, content: string): void {

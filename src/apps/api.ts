@@ -38,6 +38,8 @@ export interface ApiOverrides {
   email?: EmailSender;
   /** Verifies the Event Webhook instead of SENDGRID_WEBHOOK_PUBLIC_KEY (`npm start`: the sink's key). */
   webhookPublicKey?: string;
+  /** Tests: answer 500 when a JSON answer does not match its route's schema (src/api/mount-routes.ts). */
+  checkResponses?: boolean;
 }
 
 export type ComposedApi = Awaited<ReturnType<typeof composeApi>>;
@@ -101,7 +103,7 @@ export async function composeApi(config: ApiConfig, overrides: ApiOverrides = {}
       { name: 'temporal', check: async () => void (await temporalClient.workflowService.getSystemInfo({})) },
     ],
   };
-  const app = createApp(deps);
+  const app = createApp(deps, { checkResponses: overrides.checkResponses });
   const relay = createRelay({ db, ingestion, logger, referenced });
   let serving: { server: Server; relay: { stop(): Promise<void> } } | undefined;
 

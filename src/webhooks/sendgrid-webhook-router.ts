@@ -7,15 +7,15 @@
 // Replays inside the window are harmless: events are keyed by sg_event_id and every effect is
 // idempotent. The window only stops a batch captured long ago from re-suppressing an address.
 import { EventWebhook, EventWebhookHeader } from '@sendgrid/eventwebhook';
-import express, { Router } from 'express';
 import type { Logger } from 'pino';
+import { zodIssues } from '../contracts/issues';
+import type { publicRoutes } from '../contracts/routes/public';
 import type { Db } from '../db/prisma';
 import type { Ingestion } from '../ingestion/ingestion';
-import { zodIssues } from '../contracts/issues';
 import { HttpError, ValidationError } from '../api/errors';
+import type { Handlers } from '../api/mount-routes';
 import { createSendGridEvents, sendGridBatchSchema } from './sendgrid-events';
 
-export const SENDGRID_WEBHOOK_PATH = '/v1/webhooks/sendgrid';
 const MAX_SIGNATURE_AGE_MS = 25 * 3_600_000;
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
@@ -29,38 +29,40 @@ export interface SendGridWebhookDeps {
 
 type Verify = (rawBody: Buffer, signature: string, timestamp: string) => boolean;
 
-export function sendgridWebhookRouter(deps: SendGridWebhookDeps, now: () => number = Date.now): Router {
-  const router = Router();
+export function sendgridWebhookHandlers(
+  deps: SendGridWebhookDeps,
+): Pick<Handlers<typeof publicRoutes>, 'sendgridWebhook'> {
   const verify = deps.webhookPublicKey ? createVerifier(deps.webhookPublicKey) : undefined;
   const events = createSendGridEvents(deps);
 
-  router.post(SENDGRID_WEBHOOK_PATH, express.raw({ type: 'application/json', limit: '5mb' }), async (req, res) => {
-    if (!verify) throw new HttpError(503, 'Webhook not configured', 'SENDGRID_WEBHOOK_PUBLIC_KEY is not set');
-    if (!Buffer.isBuffer(req.body))
-      throw new HttpError(415, 'Unsupported media type', 'Send the events as application/json');
-    const signature = req.get(EventWebhookHeader.SIGNATURE()) ?? '';
-    const timestamp = req.get(EventWebhookHeader.TIMESTAMP()) ?? '';
-    if (!signature || !/^\d{1,12}$/.test(timestamp) || !verify(req.body, signature, timestamp)) {
-      throw new HttpError(401, 'Unauthorized', 'Missing or invalid Event Webhook signature');
-    }
-    const age = now() - Number(timestamp) * 1000;
-    if (age > MAX_SIGNATURE_AGE_MS || age < -MAX_CLOCK_SKEW_MS) {
-      throw new HttpError(401, 'Unauthorized', 'The Event Webhook timestamp is outside the accepted window');
-    }
+  return {
+    sendgridWebhook: async ({ req }) => {
+      if (!verify) throw new HttpError(503, 'Webhook not configured', 'SENDGRID_WEBHOOK_PUBLIC_KEY is not set');
+      if (!Buffer.isBuffer(req.body))
+        throw new HttpError(415, 'Unsupported media type', 'Send the events as application/json');
+      const signature = req.get(EventWebhookHeader.SIGNATURE()) ?? '';
+      const timestamp = req.get(EventWebhookHeader.TIMESTAMP()) ?? '';
+      if (!signature || !/^\d{1,12}$/.test(timestamp) || !verify(req.body, signature, timestamp)) {
+        throw new HttpError(401, 'Unauthorized', 'Missing or invalid Event Webhook signature');
+      }
+      const age = Date.now() - Number(timestamp) * 1000;
+      if (age > MAX_SIGNATURE_AGE_MS || age < -MAX_CLOCK_SKEW_MS) {
+        throw new HttpError(401, 'Unauthorized', 'The Event Webhook timestamp is outside the accepted window');
+      }
 
-    let json: unknown;
-    try {
-      json = JSON.parse(req.body.toString('utf8'));
-    } catch {
-      throw new HttpError(400, 'Malformed JSON', 'The request body is not valid JSON');
-    }
-    const batch = sendGridBatchSchema.safeParse(json);
-    if (!batch.success) throw new ValidationError(zodIssues(batch.error, 'body'));
-    const result = await events.handleBatch(batch.data);
-    deps.logger.debug({ ...result }, 'sendgrid webhook batch handled');
-    res.json(result);
-  });
-  return router;
+      let json: unknown;
+      try {
+        json = JSON.parse(req.body.toString('utf8'));
+      } catch {
+        throw new HttpError(400, 'Malformed JSON', 'The request body is not valid JSON');
+      }
+      const batch = sendGridBatchSchema.safeParse(json);
+      if (!batch.success) throw new ValidationError(zodIssues(batch.error, 'body'));
+      const result = await events.handleBatch(batch.data);
+      deps.logger.debug({ ...result }, 'sendgrid webhook batch handled');
+      return result;
+    },
+  };
 }
 
 function createVerifier(publicKey: string): Verify {

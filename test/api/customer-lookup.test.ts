@@ -14,7 +14,7 @@ let anaId: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  services = await composeApi(testApiConfig(), { db: database.db, client: {} as Client });
+  services = await composeApi(testApiConfig(), { db: database.db, client: {} as Client, checkResponses: true });
   api = await listen(services.app);
   anaId = await services.deps.identity.identify({
     customer: { email: 'ana@example.com', loyaltyId: 'LOYAL-ANA', anonymousId: 'web-ana' },

@@ -43,7 +43,8 @@ export async function startWorld(
       : await startDevServer({ extraArgs: options.devServerArgs });
   const worker = await createTestWorker(env, { db: database.db, email, contactPolicy: options.contactPolicy });
   const running = worker.run();
-  const api = await composeApi(testApiConfig(), { db: database.db, client: env.client, email });
+  // Every answer the tests provoke is checked against its route's schema (src/api/mount-routes.ts).
+  const api = await composeApi(testApiConfig(), { db: database.db, client: env.client, email, checkResponses: true });
   return {
     database,
     sink,

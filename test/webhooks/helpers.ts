@@ -48,6 +48,7 @@ export async function startWebhookWorld(): Promise<WebhookWorld> {
     db: database.db,
     client: env.client,
     webhookPublicKey: signer.publicKey,
+    checkResponses: true,
   });
   const http = await listenOnFreePort(api.app);
   const webhookUrl = `${http.url}${SENDGRID_WEBHOOK_PATH}`;

@@ -1,0 +1,28 @@
+// The route table: every route the API serves, by resource. Served by src/api/mount-routes.ts and
+// documented by src/api/openapi.ts from these same entries.
+import type { RouteSpec } from '../route';
+import { apiKeyRoutes, auditRoutes } from './admin';
+import { customerRoutes } from './customers';
+import { eventRoutes } from './events';
+import { experimentRoutes } from './experiments';
+import { importRoutes } from './imports';
+import { programRoutes } from './programs';
+import { publicRoutes } from './public';
+import { rolloutRoutes } from './rollouts';
+import { templateRoutes } from './templates';
+
+export const ROUTES = {
+  public: publicRoutes,
+  events: eventRoutes,
+  customers: customerRoutes,
+  programs: programRoutes,
+  experiments: experimentRoutes,
+  rollouts: rolloutRoutes,
+  templates: templateRoutes,
+  imports: importRoutes,
+  apiKeys: apiKeyRoutes,
+  audit: auditRoutes,
+};
+
+/** Every entry of the table, in declaration order. */
+export const ROUTE_LIST: readonly RouteSpec[] = Object.values(ROUTES).flatMap((group) => Object.values(group));
