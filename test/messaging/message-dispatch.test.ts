@@ -5,6 +5,7 @@ import type { SendMessageInput } from '../../src/core/calls';
 import { createMessageDispatch, type DispatchReads } from '../../src/messaging/message-dispatch';
 import { digestEmail } from '../../src/messaging/suppressions';
 import { createUnsubscribeLinks } from '../../src/messaging/unsubscribe';
+import { sendInput } from './send-input';
 
 const unsubscribe = createUnsubscribeLinks({
   secret: 'a-test-secret-that-is-long-enough-123',
@@ -28,23 +29,8 @@ const template = {
   version: 3,
 };
 
-function input(over: Partial<SendMessageInput> = {}): SendMessageInput {
-  return {
-    key: 'enr-1/welcome/1',
-    customerId: 'simona',
-    enrollmentId: 'enr-1',
-    programId: 'welcome',
-    version: 1,
-    variant: null,
-    stepId: 'welcome',
-    channel: 'email',
-    templateId: 'welcome-mail',
-    entryEvent: { id: 'ev-1', type: 'signup', occurredAt: '2026-02-01T10:00:00Z', properties: { source: 'web' } },
-    recommendations: [{ productId: 'bag', name: 'Straw bag', price: 35, score: 1 }],
-    scheduledAt: Date.UTC(2026, 1, 1, 10),
-    ...over,
-  };
-}
+const input = (over: Partial<SendMessageInput> = {}) =>
+  sendInput({ recommendations: [{ productId: 'bag', name: 'Straw bag', price: 35, score: 1 }], ...over });
 
 function reads(over: Partial<DispatchReads> = {}): DispatchReads {
   return {

@@ -14,6 +14,7 @@ import { digestEmail } from '../../src/messaging/suppressions';
 import { createUnsubscribeLinks } from '../../src/messaging/unsubscribe';
 import type { WebhookSender } from '../../src/messaging/webhook-port';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { sendInput } from './send-input';
 
 let database: TestDatabase;
 let outbox: OutgoingEmail[];
@@ -33,21 +34,13 @@ const activities = () =>
 let seq = 0;
 function input(over: Partial<SendMessageInput> = {}): SendMessageInput {
   seq += 1;
-  return {
+  return sendInput({
     key: `enr-${seq}/welcome/1`,
-    customerId: 'simona',
     enrollmentId: `enr-${seq}`,
-    programId: 'welcome',
-    version: 1,
-    variant: null,
-    stepId: 'welcome',
-    channel: 'email',
-    templateId: 'welcome-mail',
     entryEvent: { id: `ev-${seq}`, type: 'signup', occurredAt: '2026-02-01T10:00:00Z', properties: { source: 'web' } },
-    recommendations: [],
     scheduledAt: Date.UTC(2026, 1, 1, 10, 0, 0, 123),
     ...over,
-  };
+  });
 }
 
 const messageRow = (key: string) => database.db.message.findUniqueOrThrow({ where: { key } });

@@ -8,6 +8,7 @@ import { createUnsubscribeLinks } from '../../src/messaging/unsubscribe';
 import { createTemplatePreview } from '../../src/templates/template-preview';
 import { createTemplateService } from '../../src/templates/template-service';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { sendInput } from '../messaging/send-input';
 
 let database: TestDatabase;
 const outbox: OutgoingEmail[] = [];
@@ -71,20 +72,7 @@ test('a preview and a send of one template to one customer say the same, but for
     },
     clock,
   });
-  const outcome = await sendMessage({
-    key: 'enr-1/welcome/1',
-    customerId: 'simona',
-    enrollmentId: 'enr-1',
-    programId: 'welcome',
-    version: 1,
-    variant: null,
-    stepId: 'welcome',
-    channel: 'email',
-    templateId: 'welcome-mail',
-    entryEvent,
-    recommendations: [],
-    scheduledAt: now.getTime(),
-  });
+  const outcome = await sendMessage(sendInput({ entryEvent, scheduledAt: now.getTime() }));
 
   expect(outcome).toEqual({ status: 'sent', providerMessageId: 'sg-1' });
   const [sent] = outbox;
