@@ -40,7 +40,8 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
-function toProblem(err: unknown): { status: number; title: string; detail?: string; [k: string]: unknown } {
+/** The answer an error gets: its status, title and detail, and any extras (field issues, a scope). */
+export function toProblem(err: unknown): { status: number; title: string; detail?: string; [k: string]: unknown } {
   if (err instanceof HttpError) return { status: err.status, title: err.title, detail: err.message, ...err.extras };
   if (err instanceof NotFoundError) return { status: 404, title: 'Not found', detail: err.message };
   if (err instanceof ConflictError) return { status: 409, title: 'Conflict', detail: err.message };

@@ -1,13 +1,20 @@
 // Serves the route table (src/contracts/routes): for each entry its scope guard, its body reader,
 // the parsing of params, query and body (400 naming the field, before any handler runs), and the
 // handler's answer. Handlers are typed by their entry: what they receive, and what they return.
-import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
+import express, {
+  type ErrorRequestHandler,
+  type Express,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import type { z } from 'zod';
 import type { Principal } from '../auth/api-key-service';
 import type { Scope } from '../auth/scopes';
 import { zodIssues } from '../contracts/issues';
-import type { PathParams, RouteSpec } from '../contracts/route';
+import { problemStatuses, readsJson, type PathParams, type RouteSpec } from '../contracts/route';
 import { principalOf, requireScope } from './auth';
+import { toProblem } from './errors';
 import { jsonBody, parse } from './validate';
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -48,7 +55,8 @@ export interface MountOptions {
   authenticate: RequestHandler[];
   /**
    * Tests only: check every JSON answer against the schema its entry declares for its status, and
-   * answer 500 (logged) when it does not match, so the test that made the request fails.
+   * every problem against the statuses it declares; answer 500 (logged) when one does not match,
+   * so the test that made the request fails.
    */
   checkResponses?: boolean;
 }
@@ -80,7 +88,7 @@ export function mountRoutes(app: Express, routes: Mounted[], options: MountOptio
 }
 
 function mount(app: Express, { spec, handler }: Mounted, guards: RequestHandler[], options: MountOptions): void {
-  app[spec.method](spec.path, ...guards, ...bodyReader(spec), async (req, res) => {
+  const serve: RequestHandler = async (req, res) => {
     const input: Record<string, unknown> = {
       params: spec.params ? parse(spec.params, req.params, '$.params') : req.params,
       query: spec.query ? parse(spec.query, req.query, '$.query') : undefined,
@@ -97,15 +105,17 @@ function mount(app: Express, { spec, handler }: Mounted, guards: RequestHandler[
     if (options.checkResponses) checkAnswer(spec, status, body);
     if (body === undefined) res.status(status).end();
     else res.status(status).json(body);
-  });
+  };
+  // Inside the route, so it sees the route's own errors: express skips other routes while one is pending.
+  const checks = options.checkResponses ? [checkProblem(spec)] : [];
+  app[spec.method](spec.path, ...guards, ...bodyReader(spec), serve, ...checks);
 }
 
 /** Bodies are read after the scope guard, so a caller without the scope cannot make us parse megabytes. */
 function bodyReader(spec: RouteSpec): RequestHandler[] {
   if (spec.read === 'stream') return [];
   if (spec.read === 'raw') return [express.raw({ type: 'application/json', limit: spec.bodyLimit ?? '5mb' })];
-  // Admin routes without a body parse one too, as they always have: malformed JSON is a 400 everywhere.
-  return spec.body || spec.scope !== 'public' ? [jsonBody(spec.bodyLimit ?? '5mb')] : [];
+  return readsJson(spec) ? [jsonBody(spec.bodyLimit ?? '5mb')] : [];
 }
 
 function checkAnswer(spec: RouteSpec, status: number, body: unknown): void {
@@ -124,4 +134,16 @@ function checkAnswer(spec: RouteSpec, status: number, body: unknown): void {
           .map((i) => `${i.path}: ${i.message}`)
           .join('; '),
     );
+}
+
+/** A problem (other than a 500) that the route's entry, and so its OpenAPI operation, does not name. */
+function checkProblem(spec: RouteSpec): ErrorRequestHandler {
+  const declared = problemStatuses(spec);
+  return (err, _req, _res, next) => {
+    const { status } = toProblem(err);
+    if (status === 500 || declared.includes(status)) return next(err);
+    next(
+      new Error(`${spec.method.toUpperCase()} ${spec.path} answered ${status}, a problem its route does not declare`),
+    );
+  };
 }

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { identifySchema } from '../customers/customer-schema';
 import { eventInputSchema } from '../ingestion/event-schema';
 import { problemSchema } from '../contracts/response-parts';
-import type { RouteSpec } from '../contracts/route';
+import { pathParamNames, problemStatuses, type RouteSpec } from '../contracts/route';
 import { ROUTE_LIST } from '../contracts/routes';
 import type { publicRoutes } from '../contracts/routes/public';
 import { jsonObject, MAX_JSON_DEPTH } from '../contracts/schema-parts';
@@ -60,29 +60,15 @@ export function openApiPath(expressPath: string): string {
   return expressPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
 
-/** The problems a route may answer: those of its scope, body and path ids, and its own. */
-function problemStatuses(route: RouteSpec, params: string[]): number[] {
-  const statuses = [
-    401,
-    503,
-    ...(route.scope !== 'public' ? [403, 429] : []),
-    ...(route.body || route.query || route.params ? [400] : []),
-    ...(route.body ? [413] : []),
-    ...(params.length ? [404] : []),
-    ...(route.errors ?? []),
-  ];
-  return [...new Set(statuses)].sort();
-}
-
 function register(registry: OpenAPIRegistry, route: RouteSpec): void {
-  const params = [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!);
+  const params = pathParamNames(route.path);
   const responses: Record<string, ResponseConfig> = {};
   for (const [status, { description, schema, type }] of Object.entries(route.responses))
     responses[status] = {
       description,
       ...(schema || type ? { content: { [type ?? 'application/json']: { schema: schema ?? z.string() } } } : {}),
     };
-  for (const status of problemStatuses(route, params)) {
+  for (const status of problemStatuses(route)) {
     const problem = { 'application/problem+json': { schema: problemSchema } };
     const own = responses[status];
     // A status with its own answer too (a batch with no item accepted): both bodies are possible.

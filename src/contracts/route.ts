@@ -55,3 +55,27 @@ export type PathParams<P extends string> = P extends `${string}:${infer Name}/${
   : P extends `${string}:${infer Name}`
     ? Name
     : never;
+
+/**
+ * Whether the route parses a JSON body: one it declares, or, on a scoped route, any body sent (so
+ * malformed JSON is a 400 on every admin route).
+ */
+export const readsJson = (route: RouteSpec): boolean =>
+  (route.read ?? 'json') === 'json' && (route.body !== undefined || route.scope !== 'public');
+
+/** The names of a path's parameters, in order: `['id', 'version']`. */
+export const pathParamNames = (path: string): string[] => [...path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!);
+
+/** The problems a route may answer: its own `errors`, and those its scope, input and path ids bring. */
+export function problemStatuses(route: RouteSpec): number[] {
+  const statuses = [
+    401,
+    503,
+    ...(route.scope !== 'public' ? [403, 429] : []),
+    ...(readsJson(route) || route.body || route.query || route.params ? [400] : []),
+    ...(readsJson(route) || route.body ? [413] : []),
+    ...(pathParamNames(route.path).length ? [404] : []),
+    ...(route.errors ?? []),
+  ];
+  return [...new Set(statuses)].sort();
+}

@@ -1,6 +1,6 @@
 // mountRoutes serves a table entry: scope first, then params, query and body parsed (400 naming the
 // field, the handler never called), then the handler's answer; with checkResponses (test apps) an
-// answer that does not match its declared schema is a 500, not a silent drift from the contract.
+// answer or a problem its entry does not declare is a 500, not a silent drift from the contract.
 import express from 'express';
 import pino from 'pino';
 import { z } from 'zod';
@@ -8,6 +8,7 @@ import { authenticate } from '../../src/api/auth';
 import { problemHandler } from '../../src/api/errors';
 import { bind, mountRoutes, type Handlers } from '../../src/api/mount-routes';
 import { route } from '../../src/contracts/route';
+import { ConflictError } from '../../src/core/errors';
 import { instant } from '../../src/contracts/response-parts';
 import { expectProblem, listen, type ApiServer } from '../integration/http';
 
@@ -45,6 +46,7 @@ const calls: unknown[] = [];
 const thingHandlers: Handlers<typeof things> = {
   put: ({ params, query, body, principal }) => {
     calls.push({ params, query, body, keyId: principal.keyId });
+    if (body.count < 0) throw new ConflictError('a negative count');
     return { id: params.id, count: body.count, at: new Date(0) };
   },
   // A handler cannot return what its entry does not declare; only a cast gets drift this far.
@@ -127,4 +129,11 @@ test('with checkResponses an answer off its schema is a 500; without, it goes ou
   } finally {
     await open.close();
   }
+});
+
+test('with checkResponses a problem its route does not declare is a 500; without, it goes out', async () => {
+  const put = (api: ApiServer) => api.request('PUT', '/v1/things/a1', { json: { count: -1 } });
+  expectProblem(await checked.request('PUT', '/v1/things/a1', { json: {} }), 400);
+  expectProblem(await put(checked), 500);
+  expectProblem(await put(unchecked), 409);
 });
