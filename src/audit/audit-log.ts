@@ -1,7 +1,7 @@
 // The audit log: who (an API key id, or a controller such as `rollout:<id>`) changed what, with
 // the state before and after. Writers add entries in the same transaction as the change itself.
 import type { Prisma } from '../../generated/prisma/client';
-import { z } from 'zod';
+import type { AuditQuery } from '../contracts/routes/admin';
 import type { Db } from '../db/prisma';
 
 export interface AuditRecord {
@@ -23,32 +23,10 @@ export function auditData(record: AuditRecord): Prisma.AuditEntryCreateInput {
   };
 }
 
-export const auditQuerySchema = z.strictObject({
-  resource: z
-    .string()
-    .min(1)
-    .max(200)
-    .optional()
-    .meta({
-      description:
-        'e.g. `program:welcome` (its versions, states, experiments and rollouts), ' +
-        '`template:welcome`, `api-key:<id>`, `customer:<id>`',
-    }),
-  actor: z
-    .string()
-    .min(1)
-    .max(200)
-    .optional()
-    .meta({ description: 'an API key id, or a controller: `rollout:<id>`, `experiment:<id>`' }),
-  /** Entries older than this id (the previous page's `nextBefore`). */
-  before: z.coerce.bigint().positive().max(9_223_372_036_854_775_807n).optional().meta({ type: 'string' }),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
-
 export function createAuditLog(db: Db) {
   return {
     /** Newest first; pages with `before`. */
-    async list(query: z.output<typeof auditQuerySchema>) {
+    async list(query: AuditQuery) {
       const rows = await db.auditEntry.findMany({
         where: { resource: query.resource, actor: query.actor, ...(query.before ? { id: { lt: query.before } } : {}) },
         orderBy: { id: 'desc' },

@@ -1,21 +1,10 @@
 // API keys: minted once as `kairos_<prefix>_<secret>`, stored only as a sha256 digest, checked
 // by digest, revoked by id. The bootstrap key from config is an admin key that is never stored.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import type { NewApiKey } from '../contracts/routes/admin';
 import { NotFoundError } from '../core/errors';
-import { storable } from '../contracts/schema-parts';
 import type { Db } from '../db/prisma';
-import { knownScopes, scopeSchema, type Scope } from './scopes';
-
-export const newApiKeySchema = z.strictObject({
-  name: z.string().trim().min(1).max(100).check(storable),
-  scopes: z
-    .array(scopeSchema)
-    .min(1)
-    .refine((s) => new Set(s).size === s.length, 'must not repeat a scope'),
-});
-
-export type NewApiKey = z.output<typeof newApiKeySchema>;
+import { knownScopes, type Scope } from './scopes';
 
 /** Who is calling: the key's id (never its secret) and what it may do. */
 export interface Principal {

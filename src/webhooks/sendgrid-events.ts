@@ -19,8 +19,6 @@ const KAIROS_EVENT_TYPES: Record<string, string> = {
   group_unsubscribe: 'email_unsubscribed',
 };
 
-export const sendGridBatchSchema = z.array(z.unknown()).min(1).max(10_000);
-
 /** One event. Loose: SendGrid flattens custom args into the event, and adds fields over time. */
 const sendGridEventSchema = z.looseObject({
   event: z.string().min(1),

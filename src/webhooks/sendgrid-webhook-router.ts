@@ -9,12 +9,12 @@
 import { EventWebhook, EventWebhookHeader } from '@sendgrid/eventwebhook';
 import type { Logger } from 'pino';
 import { zodIssues } from '../contracts/issues';
-import type { publicRoutes } from '../contracts/routes/public';
+import { sendGridBatchSchema, type publicRoutes } from '../contracts/routes/public';
 import type { Db } from '../db/prisma';
 import type { Ingestion } from '../ingestion/ingestion';
 import { HttpError, ValidationError } from '../api/errors';
 import type { Handlers } from '../api/mount-routes';
-import { createSendGridEvents, sendGridBatchSchema } from './sendgrid-events';
+import { createSendGridEvents } from './sendgrid-events';
 
 const MAX_SIGNATURE_AGE_MS = 25 * 3_600_000;
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;

@@ -1,10 +1,41 @@
 // API keys (the secret is shown once) and the audit log.
 import { z } from 'zod';
-import { auditQuerySchema } from '../../audit/audit-log';
-import { newApiKeySchema } from '../../auth/api-key-service';
 import { scopeSchema } from '../../auth/scopes';
 import { route } from '../route';
 import { anyJson, instant } from '../response-parts';
+import { storable } from '../schema-parts';
+
+const newApiKeySchema = z.strictObject({
+  name: z.string().trim().min(1).max(100).check(storable),
+  scopes: z
+    .array(scopeSchema)
+    .min(1)
+    .refine((s) => new Set(s).size === s.length, 'must not repeat a scope'),
+});
+export type NewApiKey = z.output<typeof newApiKeySchema>;
+
+const auditQuerySchema = z.strictObject({
+  resource: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta({
+      description:
+        'e.g. `program:welcome` (its versions, states, experiments and rollouts), ' +
+        '`template:welcome`, `api-key:<id>`, `customer:<id>`',
+    }),
+  actor: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta({ description: 'an API key id, or a controller: `rollout:<id>`, `experiment:<id>`' }),
+  /** Entries older than this id (the previous page's `nextBefore`). */
+  before: z.coerce.bigint().positive().max(9_223_372_036_854_775_807n).optional().meta({ type: 'string' }),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type AuditQuery = z.output<typeof auditQuerySchema>;
 
 const apiKey = z
   .strictObject({

@@ -2,10 +2,11 @@
 // is the authority) and SendGrid's Event Webhook (its signature is).
 import { z } from 'zod';
 import { UNSUBSCRIBE_PATH } from '../../messaging/unsubscribe';
-import { sendGridBatchSchema } from '../../webhooks/sendgrid-events';
 import { route } from '../route';
 
 export const SENDGRID_WEBHOOK_PATH = '/v1/webhooks/sendgrid';
+/** What SendGrid posts: an array of events, each read on its own (src/webhooks/sendgrid-events.ts). */
+export const sendGridBatchSchema = z.array(z.unknown()).min(1).max(10_000);
 
 const tokenQuery = z.object({ token: z.string().min(1).max(2048) });
 const page = (description: string) => ({ 200: { description, type: 'text/html' } });
