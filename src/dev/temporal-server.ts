@@ -71,7 +71,9 @@ export interface TemporalServer {
 
 const RETENTION = '1 day';
 const READY_TIMEOUT_MS = 90_000;
-const ALREADY_EXISTS = 6; // gRPC status code
+// gRPC status codes
+const NOT_FOUND = 5;
+const ALREADY_EXISTS = 6;
 
 /** Kairos' search attributes and their types, as the operator service takes them. */
 function kairosSearchAttributes(): Record<string, temporal.api.enums.v1.IndexedValueType> {
@@ -111,7 +113,12 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
     }).then(() => undefined),
   );
 
-  const ports = await choosePorts(options.port);
+  // The same ports as the last start in this folder when they are free: the membership table
+  // names hosts by address, and a server that comes back elsewhere within 20 s of stopping waits
+  // for its old self to join the ring (matching answered "Not enough hosts" for 15 s and more).
+  const portsFile = join(workDir, 'ports.json');
+  const ports = await choosePorts(options.port, readJson<Partial<Ports>>(portsFile));
+  writeFileSync(portsFile, `${JSON.stringify(ports)}\n`);
   const configFile = join(workDir, 'config.yaml');
   const logFile = join(workDir, 'temporal-server.log');
   writeFileSync(join(workDir, 'dynamicconfig.yaml'), toYaml(dynamicConfig()));
@@ -235,11 +242,12 @@ const PORT_NAMES = [
 type Ports = Record<(typeof PORT_NAMES)[number], number>;
 
 /**
- * Loopback ports free now, all held until all are found; `frontend` instead of a free one if given.
+ * Loopback ports free now, all held until all are found: `frontend` if given, `previous` ones
+ * that are still free, new ones for the rest.
  * Below 32768, and so not the kernel's ephemeral ports (listen(0)): the server stores them in a
  * SMALLINT column (cluster_membership.rpc_port) and exits at start on a larger one.
  */
-async function choosePorts(frontend?: number): Promise<Ports> {
+async function choosePorts(frontend?: number, previous: Partial<Ports> = {}): Promise<Ports> {
   const held: Server[] = [];
   const hold = (port: number) =>
     new Promise<boolean>((r) => {
@@ -254,6 +262,9 @@ async function choosePorts(frontend?: number): Promise<Ports> {
         ports[name] = frontend;
         continue;
       }
+      const before = previous[name];
+      if (before !== undefined && before >= MIN_PORT && before <= MAX_PORT && (await hold(before)))
+        ports[name] = before;
       for (let attempt = 0; ports[name] === undefined; attempt++) {
         if (attempt === 100) throw new Error('no free loopback port below 32768 for temporal-server');
         const port = MIN_PORT + Math.floor(Math.random() * (MAX_PORT - MIN_PORT));
@@ -365,8 +376,9 @@ function guard(pid: number | undefined): ChildProcess | undefined {
 }
 
 /**
- * Until the frontend answers, the namespace exists and every Kairos search attribute is listed
- * for it and usable in a visibility query (the namespace cache refreshes every few seconds).
+ * Until the frontend answers, the namespace exists, every Kairos search attribute is listed for it
+ * and usable in a visibility query (the namespace cache refreshes every few seconds), and history
+ * and matching answer (each has joined the membership ring).
  */
 async function waitUntilReady(address: string, namespace: string, child: ChildProcess, logFile: string) {
   const wanted = kairosSearchAttributes();
@@ -394,6 +406,12 @@ async function waitUntilReady(address: string, namespace: string, child: ChildPr
           namespace,
           query: names.map((n) => `${n} = 'ready'`).join(' OR '),
         });
+        await connection.workflowService.describeTaskQueue({ namespace, taskQueue: { name: 'kairos-ready' } });
+        await connection.workflowService
+          .describeWorkflowExecution({ namespace, execution: { workflowId: 'kairos-ready' } })
+          .catch((err: unknown) => {
+            if (!(isGrpcServiceError(err) && err.code === NOT_FOUND)) throw err;
+          });
         return;
       } catch (err) {
         last = err;
@@ -417,6 +435,14 @@ async function ensureNamespace(connection: Connection, namespace: string): Promi
     });
   } catch (err) {
     if (!(isGrpcServiceError(err) && err.code === ALREADY_EXISTS)) throw err;
+  }
+}
+
+function readJson<T>(path: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch {
+    return undefined;
   }
 }
 
