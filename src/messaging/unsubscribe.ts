@@ -2,10 +2,10 @@
 // customer withdraw it. A token is HMAC-SHA256 over (customer id, group) with the signing secret:
 // it names who and what, needs no database row, and cannot be forged or retargeted.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { UNSUBSCRIBE_PATH } from '../contracts/routes/public';
 import type { Db } from '../db/prisma';
 
 const DEFAULT_SUBSCRIPTION_GROUP = 'marketing';
-export const UNSUBSCRIBE_PATH = '/v1/unsubscribe';
 /** Domain separation: this secret may one day sign other things; those tokens must not verify here. */
 const PURPOSE = 'kairos/unsubscribe';
 const MAX_TOKEN_LENGTH = 2048;

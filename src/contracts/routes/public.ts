@@ -1,9 +1,9 @@
 // Routes outside API keys: health, the API's own document, one-click unsubscribe (the signed token
 // is the authority) and SendGrid's Event Webhook (its signature is).
 import { z } from 'zod';
-import { UNSUBSCRIBE_PATH } from '../../messaging/unsubscribe';
 import { route } from '../route';
 
+export const UNSUBSCRIBE_PATH = '/v1/unsubscribe';
 export const SENDGRID_WEBHOOK_PATH = '/v1/webhooks/sendgrid';
 /** What SendGrid posts: an array of events, each read on its own (src/webhooks/sendgrid-events.ts). */
 export const sendGridBatchSchema = z.array(z.unknown()).min(1).max(10_000);
