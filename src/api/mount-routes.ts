@@ -23,7 +23,7 @@ type Params<R extends RouteSpec> = R['params'] extends z.ZodType
   : Record<PathParams<R['path']>, string>;
 type Body<R extends RouteSpec> = R['read'] extends 'raw' | 'stream' ? undefined : Out<R['body']>;
 
-export type HandlerInput<R extends RouteSpec> = {
+type HandlerInput<R extends RouteSpec> = {
   params: Params<R>;
   query: Out<R['query']>;
   body: Body<R>;
@@ -42,10 +42,10 @@ type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : 
  * when the route has several. Bodies are the output type of their schema (a Date where the wire has
  * an ISO string), so a handler cannot answer what the table does not declare.
  */
-export type HandlerResult<R extends RouteSpec> =
+type HandlerResult<R extends RouteSpec> =
   true extends IsUnion<Statuses<R>> ? Replies<R> : AnswerBody<R['responses'][Statuses<R>]>;
 
-export type Handler<R extends RouteSpec> = (input: HandlerInput<R>) => Promise<HandlerResult<R>> | HandlerResult<R>;
+type Handler<R extends RouteSpec> = (input: HandlerInput<R>) => Promise<HandlerResult<R>> | HandlerResult<R>;
 
 /** One handler per entry of a group of the table. */
 export type Handlers<G extends Record<string, RouteSpec>> = { [K in keyof G]: Handler<G[K]> };
