@@ -1,12 +1,16 @@
-// Program analytics from the step records (journey_steps): per version and variant, who entered,
-// who is still in, where they wait now, how they left, and how many converted; per step, visits,
-// customers there now and exits.
+// Program analytics from the step records (journey_steps) and messages: per version and variant,
+// who entered, who is still in, where they wait now, how they left, and how many converted; per
+// step, visits, customers there now, those who moved on, exits, and for sends what became of them.
 import type { Db } from '../db/prisma';
 
 interface StepStats {
   visits: number;
   waitingNow: number;
+  /** Visits that moved on to a next step. */
+  completed: number;
   exits: Record<string, number>;
+  /** A send step's messages: sent, failed, and skipped by reason. */
+  sends?: { sent: number; failed: number; skipped: Record<string, number> };
 }
 
 export interface VersionAnalytics {
@@ -24,12 +28,20 @@ export interface VersionAnalytics {
 const COMPLETED = new Set(['exit_step', 'completed']);
 
 type Row = { version: number; variant: string | null; step: string | null; label: string | null; n: bigint };
+type MessageRow = {
+  version: number | null;
+  variant: string | null;
+  step: string;
+  status: string;
+  reason: string | null;
+  n: bigint;
+};
 
 export async function programAnalytics(
   db: Db,
   programId: string,
 ): Promise<{ programId: string; versions: VersionAnalytics[] }> {
-  const [counts, steps, waiting] = await Promise.all([
+  const [counts, steps, waiting, messages] = await Promise.all([
     // Entries, exits (labelled with their reason) and conversions, with the step where they happened.
     // An enrollment's final exit record has no `next`; an exit step's own record (next: null) is a visit.
     db.$queryRaw<Row[]>`
@@ -63,6 +75,10 @@ export async function programAnalytics(
              NULL AS label, count(*) AS n
       FROM latest WHERE kind NOT IN ('exit', 'goal')
       GROUP BY 1, 2, 3`,
+    db.$queryRaw<MessageRow[]>`
+      SELECT version, variant, step_id AS step, status, reason, count(*) AS n
+      FROM messages WHERE program_id = ${programId}
+      GROUP BY 1, 2, 3, 4, 5`,
   ]);
 
   const groups = new Map<string, VersionAnalytics>();
@@ -84,7 +100,8 @@ export async function programAnalytics(
     }
     return g;
   };
-  const stepOf = (g: VersionAnalytics, id: string) => (g.steps[id] ??= { visits: 0, waitingNow: 0, exits: {} });
+  const stepOf = (g: VersionAnalytics, id: string) =>
+    (g.steps[id] ??= { visits: 0, waitingNow: 0, completed: 0, exits: {} });
 
   for (const r of counts) {
     const g = groupOf(r);
@@ -107,6 +124,24 @@ export async function programAnalytics(
     g.active += Number(r.n);
     stepOf(g, r.step!).waitingNow += Number(r.n);
   }
+  for (const r of messages) {
+    if (r.version === null) continue;
+    const sends = (stepOf(groupOf({ ...r, version: r.version, label: null }), r.step).sends ??= {
+      sent: 0,
+      failed: 0,
+      skipped: {},
+    });
+    const n = Number(r.n);
+    if (r.status === 'sent') sends.sent += n;
+    else if (r.status === 'failed') sends.failed += n;
+    else if (r.status === 'skipped')
+      sends.skipped[r.reason ?? 'unknown'] = (sends.skipped[r.reason ?? 'unknown'] ?? 0) + n;
+  }
+  for (const g of groups.values())
+    for (const step of Object.values(g.steps)) {
+      const left = Object.values(step.exits).reduce((a, b) => a + b, 0);
+      step.completed = Math.max(0, step.visits - step.waitingNow - left);
+    }
   const versions = [...groups.values()].sort(
     (a, b) => a.version - b.version || (a.variant ?? '').localeCompare(b.variant ?? ''),
   );

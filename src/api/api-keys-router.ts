@@ -7,6 +7,7 @@ import type { Handlers } from './mount-routes';
 
 export function apiKeyHandlers(keys: ApiKeyService): Handlers<typeof apiKeyRoutes> {
   return {
+    whoami: ({ principal }) => principal,
     create: ({ body, principal }) => keys.create(body, principal.keyId),
     list: () => keys.list(),
     revoke: ({ params, principal }) => keys.revoke(params.id, principal.keyId),

@@ -24,7 +24,9 @@ import { eventHandlers } from './events-router';
 import { experimentHandlers } from './experiments-router';
 import { healthHandlers, type ReadinessProbe } from './health-router';
 import { importHandlers } from './imports-router';
+import { messageHandlers } from './messages-router';
 import { bind, mountRoutes } from './mount-routes';
+import { consoleAssets } from './console-assets';
 import { docsAssets, docsHandlers } from './openapi';
 import { programHandlers } from './programs-router';
 import { rolloutHandlers } from './rollouts-router';
@@ -68,6 +70,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
   // Before any route: no path id or query value with NUL reaches a query (a 400, not PostgreSQL's error).
   app.use(storableUrl);
   app.use(docsAssets());
+  app.use(consoleAssets());
   const routes = [
     bind(ROUTES.public, {
       ...healthHandlers(deps.probes),
@@ -81,6 +84,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
     bind(ROUTES.experiments, experimentHandlers(deps)),
     bind(ROUTES.rollouts, rolloutHandlers(deps)),
     bind(ROUTES.templates, templateHandlers(deps)),
+    bind(ROUTES.messages, messageHandlers(deps)),
     bind(ROUTES.imports, importHandlers(deps.imports)),
     bind(ROUTES.apiKeys, apiKeyHandlers(deps.apiKeys)),
     bind(ROUTES.audit, auditHandlers(deps.audit)),

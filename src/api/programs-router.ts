@@ -1,5 +1,6 @@
 // The admin API for programs: drafts, versions and their diffs, launch, states, analytics.
 import { programAnalytics } from '../analytics/program-analytics';
+import { NO_OVERVIEW, programOverviews } from '../analytics/program-overview';
 import type { programRoutes } from '../contracts/routes/programs';
 import type { Db } from '../db/prisma';
 import type { ProgramService } from '../programs/program-service';
@@ -8,7 +9,10 @@ import type { Handlers } from './mount-routes';
 export function programHandlers(deps: { programs: ProgramService; db: Db }): Handlers<typeof programRoutes> {
   const { programs } = deps;
   return {
-    list: () => programs.list(),
+    list: async () => {
+      const [all, overviews] = await Promise.all([programs.list(), programOverviews(deps.db)]);
+      return all.map((p) => ({ ...p, ...(overviews.get(p.id) ?? NO_OVERVIEW) }));
+    },
     create: ({ body, principal }) => programs.create(body.id, body.definition, principal.keyId),
     get: ({ params }) => programs.get(params.id),
     updateDraft: ({ params, body, principal }) => programs.updateDraft(params.id, body.definition, principal.keyId),

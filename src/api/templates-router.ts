@@ -11,6 +11,7 @@ export function templateHandlers(deps: {
 }): Handlers<typeof templateRoutes> {
   const { templates, templatePreview } = deps;
   return {
+    list: () => templates.list(),
     save: ({ params, body, principal }) => templates.save(params.id, body, principal.keyId),
     get: ({ params }) => templates.get(params.id),
     versions: ({ params }) => templates.versions(params.id),

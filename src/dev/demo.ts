@@ -199,6 +199,7 @@ export function demoInstructions(o: {
   return [
     '',
     'Kairos is running.',
+    `  Console        ${o.apiUrl}/console/   (sign in with the admin key)`,
     `  API            ${o.apiUrl}   (admin key: ${o.key})`,
     `  Temporal UI    ${o.uiUrl}`,
     `  Email inbox    ${o.sinkUrl}   (the local SendGrid sink)`,

@@ -1,7 +1,9 @@
 // The admin API's experiment request: variants (each a program version), the holdout, the winner rule.
 import { z } from 'zod';
-import { HOLDOUT } from '../programs/entry-routing';
 import { versionNumber } from '../programs/program-schema';
+
+/** The variant name of an experiment's held-out customers: they run the control version and get no messages. */
+export const HOLDOUT = 'holdout';
 
 /** The variants an experiment splits entrants across, as started and as stored (experiments.variants). */
 export const variantsSchema = z

@@ -17,6 +17,10 @@ const TRANSITIONS: Record<StateAction, { from: ProgramStatus[]; to: ProgramStatu
 
 export const STATE_ACTIONS = Object.keys(TRANSITIONS) as StateAction[];
 
+/** The state changes a program in `status` allows (the console offers just these). */
+export const actionsFrom = (status: string): StateAction[] =>
+  STATE_ACTIONS.filter((action) => (TRANSITIONS[action].from as string[]).includes(status));
+
 /** The state `action` leads to from `current`, or a 409 naming the states it is allowed from. */
 export function nextStatus(current: string, action: StateAction): ProgramStatus {
   const t = TRANSITIONS[action];

@@ -21,6 +21,8 @@ export interface PreviewRequest {
   customerId?: string;
   /** Stands in for the entry event; its products seed the recommendations. */
   event?: { type: string; properties: Record<string, unknown> };
+  /** Unsaved content to render instead of the current version (the console's editor). */
+  draft?: { subject: string; body: string };
 }
 
 export interface PreviewDeps {
@@ -58,7 +60,9 @@ export function createTemplatePreview(deps: PreviewDeps) {
   }
 
   async function render(templateId: string, request: PreviewRequest) {
-    const template = await templates.current(templateId);
+    const template = request.draft
+      ? { id: templateId, channel: 'email', ...request.draft, version: null }
+      : await templates.current(templateId);
     if (!template) throw new NotFoundError(`template ${templateId}`);
     const audience = await audienceOf(request, clock.now());
     try {

@@ -74,6 +74,16 @@ export function createTemplateService(db: Db) {
       });
     },
 
+    /** Every template with its current version, by id. */
+    async list() {
+      const [templates, latest] = await Promise.all([
+        db.template.findMany({ orderBy: { id: 'asc' } }),
+        db.templateVersion.groupBy({ by: ['templateId'], _max: { version: true } }),
+      ]);
+      const versions = new Map(latest.map((l) => [l.templateId, l._max.version]));
+      return templates.map((t) => ({ ...t, version: versions.get(t.id) ?? null }));
+    },
+
     async get(id: string) {
       const template = await db.template.findUnique({ where: { id } });
       if (!template) throw new NotFoundError(`template ${id}`);

@@ -66,6 +66,21 @@ const auditPage = z
   .meta({ id: 'AuditPage' });
 
 export const apiKeyRoutes = {
+  whoami: route({
+    method: 'get',
+    path: '/v1/whoami',
+    scope: 'read',
+    tag: 'API keys',
+    summary: 'The key making the request and its scopes (the console asks at sign-in)',
+    responses: {
+      200: {
+        description: 'OK',
+        schema: z
+          .strictObject({ keyId: z.string(), scopes: z.array(scopeSchema) })
+          .meta({ id: 'Principal', description: '`bootstrap` for KAIROS_BOOTSTRAP_KEY' }),
+      },
+    },
+  }),
   create: route({
     method: 'post',
     path: '/v1/api-keys',
@@ -104,7 +119,7 @@ export const auditRoutes = {
   list: route({
     method: 'get',
     path: '/v1/audit',
-    scope: 'admin',
+    scope: 'read',
     tag: 'Audit',
     summary: 'The audit log, newest first: who changed what, before and after',
     query: auditQuerySchema,

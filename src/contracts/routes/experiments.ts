@@ -42,6 +42,13 @@ const results = z
       autoPromote: z.boolean(),
       evaluationIntervalMs: z.int(),
     }),
+    timeline: z
+      .array(z.strictObject({ day: z.iso.date(), series: z.string(), entered: z.int(), converted: z.int() }))
+      .meta({
+        description:
+          'Per UTC day and series (a variant or `holdout`): customers who first entered that day and how many of ' +
+          'them converted; summed over the days, the totals above',
+      }),
   })
   .meta({ id: 'ExperimentResults' });
 
@@ -64,7 +71,7 @@ export const experimentRoutes = {
   list: route({
     method: 'get',
     path: '/v1/programs/:id/experiments',
-    scope: 'admin',
+    scope: 'read',
     tag: 'Experiments',
     summary: "A program's experiments, newest first",
     responses: { 200: { description: 'OK', schema: z.array(experiment) } },
@@ -72,7 +79,7 @@ export const experimentRoutes = {
   get: route({
     method: 'get',
     path: '/v1/experiments/:id',
-    scope: 'admin',
+    scope: 'read',
     tag: 'Experiments',
     summary: 'One experiment',
     responses: ok,
@@ -80,7 +87,7 @@ export const experimentRoutes = {
   results: route({
     method: 'get',
     path: '/v1/experiments/:id/results',
-    scope: 'admin',
+    scope: 'read',
     tag: 'Experiments',
     summary:
       'Per variant: entered, converted, rate, lift over holdout, p-value, probability to beat holdout; ' +

@@ -6,6 +6,7 @@ import { customerRoutes } from './customers';
 import { eventRoutes } from './events';
 import { experimentRoutes } from './experiments';
 import { importRoutes } from './imports';
+import { messageRoutes } from './messages';
 import { programRoutes } from './programs';
 import { publicRoutes } from './public';
 import { rolloutRoutes } from './rollouts';
@@ -19,6 +20,7 @@ export const ROUTES = {
   experiments: experimentRoutes,
   rollouts: rolloutRoutes,
   templates: templateRoutes,
+  messages: messageRoutes,
   imports: importRoutes,
   apiKeys: apiKeyRoutes,
   audit: auditRoutes,

@@ -17,6 +17,19 @@ export const programSchema = z
   })
   .meta({ id: 'Program' });
 
+export const programSummarySchema = programSchema
+  .extend({
+    activeNow: z.int().meta({ description: 'Customers in it now' }),
+    entered7d: z.int().meta({ description: 'Entries in the last 7 days' }),
+    converted7d: z.int().meta({ description: 'Goal conversions in the last 7 days' }),
+    experiment: z.strictObject({ id: z.string() }).nullable().meta({ description: 'The experiment running on it' }),
+    rollout: z
+      .strictObject({ id: z.string(), percent: z.int() })
+      .nullable()
+      .meta({ description: 'The staged rollout running on it' }),
+  })
+  .meta({ id: 'ProgramSummary' });
+
 export const versionSummarySchema = z
   .strictObject({
     version: z.int(),
@@ -79,7 +92,19 @@ export const programAnalyticsSchema = z
         completed: z.int(),
         exits: counts.meta({ description: 'By exit reason' }),
         conversions: z.strictObject({ converted: z.int(), attributed: z.int() }),
-        steps: z.record(z.string(), z.strictObject({ visits: z.int(), waitingNow: z.int(), exits: counts })),
+        steps: z.record(
+          z.string(),
+          z.strictObject({
+            visits: z.int(),
+            waitingNow: z.int(),
+            completed: z.int().meta({ description: 'Visits that moved on to a next step' }),
+            exits: counts,
+            sends: z
+              .strictObject({ sent: z.int(), failed: z.int(), skipped: counts.meta({ description: 'By reason' }) })
+              .optional()
+              .meta({ description: "A send step's messages" }),
+          }),
+        ),
       }),
     ),
   })

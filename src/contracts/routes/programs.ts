@@ -12,7 +12,7 @@ import { route } from '../route';
 import {
   programAnalyticsSchema,
   programDetailSchema,
-  programSchema,
+  programSummarySchema,
   programVersionSchema,
   publishedSchema,
   versionDiffSchema,
@@ -44,10 +44,10 @@ export const programRoutes = {
   list: route({
     method: 'get',
     path: '/v1/programs',
-    scope: 'admin',
+    scope: 'read',
     tag: 'Programs',
-    summary: 'List programs',
-    responses: ok(z.array(programSchema)),
+    summary: 'Every program, with customers in it now and its last 7 days',
+    responses: ok(z.array(programSummarySchema)),
   }),
   create: route({
     method: 'post',
@@ -66,7 +66,7 @@ export const programRoutes = {
   get: route({
     method: 'get',
     path: '/v1/programs/:id',
-    scope: 'admin',
+    scope: 'read',
     tag: 'Programs',
     summary: 'A program and its versions',
     responses: ok(programDetailSchema),
@@ -83,7 +83,7 @@ export const programRoutes = {
   versions: route({
     method: 'get',
     path: '/v1/programs/:id/versions',
-    scope: 'admin',
+    scope: 'read',
     tag: 'Programs',
     summary: "A program's versions, oldest first",
     responses: ok(z.array(versionSummarySchema)),
@@ -109,7 +109,7 @@ export const programRoutes = {
   version: route({
     method: 'get',
     path: '/v1/programs/:id/versions/:version',
-    scope: 'admin',
+    scope: 'read',
     tag: 'Programs',
     summary: 'One published version',
     params: z.object({ id: z.string(), version: versionParam }),
@@ -119,7 +119,7 @@ export const programRoutes = {
   diff: route({
     method: 'get',
     path: '/v1/programs/:id/diff',
-    scope: 'admin',
+    scope: 'read',
     tag: 'Programs',
     summary: 'What changed between two versions: steps added, removed, changed, and a JSON Patch',
     query: z.strictObject({ from: versionParam, to: versionParam }),
@@ -143,7 +143,7 @@ export const programRoutes = {
   analytics: route({
     method: 'get',
     path: '/v1/programs/:id/analytics',
-    scope: 'admin',
+    scope: 'read',
     tag: 'Programs',
     summary: 'Per version, variant and step: entered, waiting now, completed, exits by reason, conversions',
     responses: ok(programAnalyticsSchema),

@@ -52,7 +52,7 @@ export const rolloutRoutes = {
   list: route({
     method: 'get',
     path: '/v1/programs/:id/rollouts',
-    scope: 'admin',
+    scope: 'read',
     tag: 'Rollouts',
     summary: "A program's rollouts, newest first",
     responses: { 200: { description: 'OK', schema: z.array(rollout) } },
@@ -60,7 +60,7 @@ export const rolloutRoutes = {
   get: route({
     method: 'get',
     path: '/v1/rollouts/:id',
-    scope: 'admin',
+    scope: 'read',
     tag: 'Rollouts',
     summary: 'One rollout with its guardrail evaluations',
     responses: ok,

@@ -45,6 +45,14 @@ const testSent = z
   .meta({ id: 'TestSend' });
 
 export const templateRoutes = {
+  list: route({
+    method: 'get',
+    path: '/v1/templates',
+    scope: 'read',
+    tag: 'Templates',
+    summary: 'Every message template, with its current version',
+    responses: { 200: { description: 'OK', schema: z.array(template) } },
+  }),
   save: route({
     method: 'put',
     path: '/v1/templates/:id',
@@ -59,7 +67,7 @@ export const templateRoutes = {
   get: route({
     method: 'get',
     path: '/v1/templates/:id',
-    scope: 'admin',
+    scope: 'read',
     tag: 'Templates',
     summary: 'A message template',
     responses: { 200: { description: 'OK', schema: template } },
@@ -67,7 +75,7 @@ export const templateRoutes = {
   versions: route({
     method: 'get',
     path: '/v1/templates/:id/versions',
-    scope: 'admin',
+    scope: 'read',
     tag: 'Templates',
     summary: "A template's saved versions, newest first",
     responses: { 200: { description: 'OK', schema: z.array(templateVersion) } },
@@ -75,13 +83,22 @@ export const templateRoutes = {
   preview: route({
     method: 'post',
     path: '/v1/templates/:id/preview',
-    scope: 'admin',
+    scope: 'read',
     tag: 'Templates',
     summary: 'Render the template for a real customer',
     description:
       'With their profile, traits and product recommendations; `event` stands in for the entry event. ' +
       '`unsubscribeUrl` renders as a placeholder link.',
-    body: z.strictObject({ customerId, event: previewEvent.optional() }).meta({ id: 'TemplatePreviewInput' }),
+    body: z
+      .strictObject({
+        customerId,
+        event: previewEvent.optional(),
+        draft: templateSchema
+          .pick({ subject: true, body: true })
+          .optional()
+          .meta({ description: 'Unsaved content to render instead of the current version' }),
+      })
+      .meta({ id: 'TemplatePreviewInput' }),
     responses: { 200: { description: 'OK', schema: rendered } },
     errors: [422],
   }),
