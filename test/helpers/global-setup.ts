@@ -1,6 +1,6 @@
 // Runs once before all test files: checks the Temporal binaries, starts this run's embedded
 // PostgreSQL (or checks that DATABASE_URL's server answers), migrates a template database that
-// each test file clones, and bundles the workflow code once.
+// each test file clones, builds the console if its sources changed, and bundles the workflow code once.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -37,6 +37,9 @@ export default async function globalSetup(): Promise<void> {
     env: { ...process.env, DATABASE_URL: withDatabase(baseUrl, TEMPLATE_DB) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+
+  // The console the browser tests load, built when its sources changed since the last build.
+  execFileSync('bash', [join(root, 'scripts/build-console.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
 
   const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
   // Per run, like the database: a concurrent run in the same tree must not swap the bundle under
