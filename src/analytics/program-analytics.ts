@@ -4,10 +4,11 @@
 import type { Db } from '../db/prisma';
 
 interface StepStats {
+  /** Customers who reached the step: done with it, there now, or gone from it (a goal, a stop). */
+  arrived: number;
+  /** Customers done with the step: its record is written when it completes. */
   visits: number;
   waitingNow: number;
-  /** Visits that moved on to a next step. */
-  completed: number;
   exits: Record<string, number>;
   /** A send step's messages: sent, failed, and skipped by reason. */
   sends?: { sent: number; failed: number; skipped: Record<string, number> };
@@ -101,7 +102,7 @@ export async function programAnalytics(
     return g;
   };
   const stepOf = (g: VersionAnalytics, id: string) =>
-    (g.steps[id] ??= { visits: 0, waitingNow: 0, completed: 0, exits: {} });
+    (g.steps[id] ??= { arrived: 0, visits: 0, waitingNow: 0, exits: {} });
 
   for (const r of counts) {
     const g = groupOf(r);
@@ -137,10 +138,11 @@ export async function programAnalytics(
     else if (r.status === 'skipped')
       sends.skipped[r.reason ?? 'unknown'] = (sends.skipped[r.reason ?? 'unknown'] ?? 0) + n;
   }
+  // An exit step's own exit follows its visit; any other exit is a customer who left mid-step.
   for (const g of groups.values())
     for (const step of Object.values(g.steps)) {
-      const left = Object.values(step.exits).reduce((a, b) => a + b, 0);
-      step.completed = Math.max(0, step.visits - step.waitingNow - left);
+      const leftMidStep = Object.entries(step.exits).filter(([reason]) => !COMPLETED.has(reason));
+      step.arrived = step.visits + step.waitingNow + leftMidStep.reduce((n, [, count]) => n + count, 0);
     }
   const versions = [...groups.values()].sort(
     (a, b) => a.version - b.version || (a.variant ?? '').localeCompare(b.variant ?? ''),

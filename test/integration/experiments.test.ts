@@ -159,6 +159,18 @@ test(
     expect(results.variants.v2.pValue).toBeLessThan(0.001);
     expect(results.variants.v1).toMatchObject({ converted: 0, conversionRate: 0 });
     expect(results.holdout).toMatchObject({ entered: holdout.length, converted: 0 });
+    // The day-by-day timeline the console charts adds up to the totals, series by series.
+    const summed: Record<string, { entered: number; converted: number }> = {};
+    for (const t of results.timeline as { series: string; entered: number; converted: number }[]) {
+      const sum = (summed[t.series] ??= { entered: 0, converted: 0 });
+      sum.entered += t.entered;
+      sum.converted += t.converted;
+    }
+    expect(summed).toEqual({
+      holdout: { entered: holdout.length, converted: 0 },
+      v1: { entered: results.variants.v1.entered, converted: 0 },
+      v2: { entered: v2.length, converted: v2.length },
+    });
 
     const audit = (await api.request('GET', '/v1/audit?resource=program:offer')).body.entries;
     expect(audit[0]).toMatchObject({

@@ -34,11 +34,11 @@ export function StepNode({ data }: NodeProps<StepNodeType>) {
       </ul>
       <dl className="counts">
         <dt>entered</dt>
-        <dd data-count="entered">{counts?.visits ?? 0}</dd>
+        <dd data-count="entered">{counts?.arrived ?? 0}</dd>
         <dt>waiting</dt>
         <dd data-count="waiting">{counts?.waitingNow ?? 0}</dd>
         <dt>completed</dt>
-        <dd data-count="completed">{counts?.completed ?? 0}</dd>
+        <dd data-count="completed">{counts?.visits ?? 0}</dd>
         {counts && reasons(counts.exits) && (
           <>
             <dt>exits</dt>

@@ -111,10 +111,10 @@ function mergeVariants(all: Stats['steps'][]): Stats['steps'] {
   const total: Stats['steps'] = {};
   for (const steps of all)
     for (const [id, c] of Object.entries(steps)) {
-      const t = (total[id] ??= { visits: 0, waitingNow: 0, completed: 0, exits: {}, sends: undefined });
+      const t = (total[id] ??= { arrived: 0, visits: 0, waitingNow: 0, exits: {}, sends: undefined });
+      t.arrived += c.arrived;
       t.visits += c.visits;
       t.waitingNow += c.waitingNow;
-      t.completed += c.completed;
       for (const [reason, n] of Object.entries(c.exits)) t.exits[reason] = (t.exits[reason] ?? 0) + n;
       if (c.sends) {
         const s = (t.sends ??= { sent: 0, failed: 0, skipped: {} });

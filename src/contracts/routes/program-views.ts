@@ -95,9 +95,11 @@ export const programAnalyticsSchema = z
         steps: z.record(
           z.string(),
           z.strictObject({
-            visits: z.int(),
+            arrived: z
+              .int()
+              .meta({ description: 'Customers who reached it: done with it, there now, or left from it' }),
+            visits: z.int().meta({ description: 'Customers done with it (its record is written when it completes)' }),
             waitingNow: z.int(),
-            completed: z.int().meta({ description: 'Visits that moved on to a next step' }),
             exits: counts,
             sends: z
               .strictObject({ sent: z.int(), failed: z.int(), skipped: counts.meta({ description: 'By reason' }) })
