@@ -6,7 +6,7 @@ import { seedTemplates } from '../helpers/seed';
 import { NO_CONTACT_POLICY } from '../helpers/worker';
 import { startWorld, TEST_ADMIN_KEY, type World } from '../helpers/world';
 import { listen, type ApiServer } from '../integration/http';
-import { launchBrowser, withPage } from './browser';
+import { launchBrowser, SCREENSHOTS, withPage } from './browser';
 
 /** Welcome, then a day's wait: customers sit on the wait, so its "waiting" count is theirs. */
 const welcome = (subjectStep = 'send-welcome'): ProgramDefinitionInput => ({
@@ -173,4 +173,34 @@ test('a read-only key sees no actions, and the API refuses what it forges', asyn
     },
     { allowConsoleErrors: /^403 POST \/v1\/programs\/welcome\/pause$/ },
   );
+});
+
+test('the main pages, as the README shows them', async () => {
+  // Written beside the failure screenshots; `npm run screenshots` copies them to docs/screenshots.
+  const simona = await api.request('POST', '/v1/customers/identify', {
+    json: { customer: { email: 'simona@example.com', loyaltyId: 'LOYAL-7' }, traits: { firstName: 'Simona' } },
+  });
+  await api.request('POST', '/v1/events', {
+    json: { type: 'signup', customer: { email: 'simona@example.com' }, properties: {} },
+  });
+  const id = simona.body.customerId as string;
+  await withPage(browser, 'pages', async (page) => {
+    const shoot = async (name: string) => {
+      await page.waitForLoadState('networkidle');
+      await page.screenshot({ path: `${SCREENSHOTS}/pages/${name}.png` });
+    };
+    await signIn(page);
+    await page.getByRole('heading', { name: 'Programs' }).waitFor();
+    await shoot('programs');
+    await page.goto(`${api.url}/console/programs/welcome`);
+    await page.getByRole('figure', { name: 'Flowchart of Welcome' }).waitFor();
+    await shoot('program');
+    await page.goto(`${api.url}/console/customers/${id}`);
+    await page.locator('.timeline li').first().waitFor({ timeout: 60_000 });
+    await shoot('customer');
+    await page.goto(`${api.url}/console/templates/welcome`);
+    await page.getByLabel('Preview for customer id').fill(id);
+    await page.getByTestId('preview-subject').waitFor();
+    await shoot('template');
+  });
 });
