@@ -2,7 +2,8 @@
 // Run as local activities so the decisions land in history and replay reproduces them without
 // touching the database.
 import { sqlRows } from '../src/db/prisma';
-import { route, type ExperimentVariant, type RoutingInput } from '../src/programs/entry-routing';
+import { route, type RoutingInput } from '../src/programs/entry-routing';
+import { storedVariants } from '../src/experiments/experiment-rows';
 import type { EnrollmentCandidate, Plan, ProgramControl } from '../src/core/calls';
 import { loadProgramControl } from '../src/programs/program-control';
 import { ExecutionFormError, executionFormOf, storedFormSql } from '../src/programs/execution-form';
@@ -154,7 +155,7 @@ function routingInput(row: EntryRow): RoutingInput {
         ? null
         : {
             id: row.experiment_id,
-            variants: row.variants as ExperimentVariant[],
+            variants: storedVariants({ id: row.experiment_id, variants: row.variants }),
             holdout: row.holdout!,
             controlVersion: row.control_version!,
           },

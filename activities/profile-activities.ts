@@ -4,7 +4,7 @@ import type { Prisma } from '../generated/prisma/client';
 import { localHour, nextAllowedTime } from '../src/core/time';
 import type { ActivityDeps } from './deps';
 import type { PersonalizedWaitInput, ProfileScope } from '../src/core/calls';
-import { loadProfileScope, pickFields } from '../src/customers/profile-scope';
+import { customerTraits, loadProfileScope, pickFields } from '../src/customers/profile-scope';
 
 const DAY_MS = 86_400_000;
 
@@ -33,7 +33,11 @@ export function createProfileActivities({ db }: Pick<ActivityDeps, 'db'>) {
         for (const t of input.removeTags ?? []) tags.delete(t);
         await tx.customer.update({
           where: { id: input.customerId },
-          data: { traits: { ...(customer.traits as object), ...input.set } as Prisma.InputJsonObject, tags: [...tags] },
+          data: {
+            // The update step's values are JSON scalars and arrays (src/programs/schema.ts).
+            traits: { ...customerTraits(customer.traits, customer.id), ...input.set } as Prisma.InputJsonObject,
+            tags: [...tags],
+          },
         });
       });
     },

@@ -4,7 +4,8 @@
 import type { Db } from '../db/prisma';
 import { auditData } from '../audit/audit-log';
 import { findBreach, rates, versionMetrics } from './guardrails';
-import type { Guardrails } from './rollout-schema';
+import { parseStored } from '../db/stored-json';
+import { guardrailsSchema } from './rollout-schema';
 
 export interface Verdict {
   running: boolean;
@@ -43,7 +44,12 @@ export function createRolloutController(db: Db) {
         versionMetrics(db, row.programId, row.fromVersion, row.startedAt),
         versionMetrics(db, row.programId, row.toVersion, row.startedAt),
       ]);
-      const breach = findBreach(current, candidate, row.guardrails as Guardrails);
+      const guardrails = parseStored(guardrailsSchema, row.guardrails, {
+        table: 'rollouts',
+        column: 'guardrails',
+        id: rolloutId,
+      });
+      const breach = findBreach(current, candidate, guardrails);
       const metrics = { current: { ...current, ...rates(current) }, candidate: { ...candidate, ...rates(candidate) } };
       await db.rolloutEvaluation.create({ data: { rolloutId, percent: row.percent, metrics, breach } });
       return { running: true, breach };
