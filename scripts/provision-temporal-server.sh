@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Provisions a real Temporal server (`temporal-server`) and its schema tool (`temporal-sql-tool`)
 # into .tools/temporal-server-<version>/ (git-ignored), linked from .tools/bin where
-# src/dev/temporal-server.ts finds them. No registry ships them as binaries, so they are built
+# src/temporal/binaries.ts finds them. No registry ships them as binaries, so they are built
 # with the machine's Go from module go.temporal.io/server through the Go module proxy: minutes
 # the first time (see README, "A real Temporal server"), then a no-op while both binaries are
 # there; Go's module and build caches make a rebuild after `rm -rf .tools` quicker too.
