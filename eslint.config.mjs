@@ -25,8 +25,8 @@ const workflowBans = [
     message: 'Workflow code does no I/O: call an activity.',
   },
   {
-    regex: '^(\\.\\./)+src/(?!core/|programs/types$)',
-    message: 'Workflows may only import the engine (src/core) and types.',
+    regex: '^(\\.\\./)+src/(?!core/|contracts/program-language/types$)',
+    message: 'Workflows may only import the engine (src/core) and the program language types.',
   },
 ];
 
@@ -35,7 +35,7 @@ const coreBans = [
   ...workflowBans.slice(0, 3),
   { group: ['@temporalio/*'], message: 'The engine knows nothing of Temporal: the driver (workflows/driver.ts) does.' },
   {
-    regex: '^\\.\\./(?!programs/types$|programs/program-states$)',
+    regex: '^\\.\\./(?!contracts/program-language/types$|programs/program-states$)',
     message: 'The engine imports only itself and program types.',
   },
 ];
@@ -62,6 +62,17 @@ const httpBans = [
   {
     regex: '^(\\.\\./)+api(/|$)',
     message: 'Only routers and composition roots import src/api: throw src/core/errors.ts, use src/contracts.',
+  },
+];
+// Contracts (the API's and the program language's schemas, the route table) sit just above the core:
+// they import only each other and src/core, never the app, adapters or roots that build on them.
+// A relative import is checked by depth: from src/contracts/<n dirs>/x.ts, n+1 `../` leave contracts.
+const contractsBans = (depth) => [
+  {
+    regex: `^(\\.\\./){${depth + 1}}(?!core/)`,
+    message:
+      'src/contracts imports only src/contracts and src/core: arrows point core <- contracts <- app <- adapters ' +
+      '<- roots. Move the schema into src/contracts, or have the app import it from there.',
   },
 ];
 const activityBans = [
@@ -132,6 +143,10 @@ export default tseslint.config(
     ],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [...srcBans, ...httpBans] }] },
   },
+  ...[0, 1, 2].map((depth) => ({
+    files: [`src/contracts/${'*/'.repeat(depth)}*.ts`],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: contractsBans(depth) }] },
+  })),
   {
     files: ['activities/**/*.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: activityBans }] },

@@ -3,7 +3,7 @@
 import type { CustomerPolicy } from '../src/core/calls';
 import type { ContactPolicy, FrequencyCap } from '../src/core/contact-policy';
 import type { Db } from '../src/db/prisma';
-import { durationMs } from '../src/programs/durations';
+import { durationMs } from '../src/contracts/program-language/durations';
 import type { ActivityDeps } from './deps';
 
 /** The policy as configured: cap windows as text ("24h"), measured here for the engine. */

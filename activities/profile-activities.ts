@@ -34,7 +34,7 @@ export function createProfileActivities({ db }: Pick<ActivityDeps, 'db'>) {
         await tx.customer.update({
           where: { id: input.customerId },
           data: {
-            // The update step's values are JSON scalars and arrays (src/programs/schema.ts).
+            // Update step values are JSON scalars and arrays (src/contracts/program-language/schema.ts).
             traits: { ...customerTraits(customer.traits, customer.id), ...input.set } as Prisma.InputJsonObject,
             tags: [...tags],
           },

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { ApiKeyService, Principal } from '../auth/api-key-service';
-import { grants, type Scope } from '../auth/scopes';
+import { grants, type Scope } from '../contracts/scopes';
 import { HttpError } from './errors';
 
 class UnauthorizedError extends HttpError {

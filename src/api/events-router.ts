@@ -3,7 +3,7 @@ import { zodIssues } from '../contracts/issues';
 import type { eventRoutes } from '../contracts/routes/events';
 import { type BatchItemResult } from '../contracts/routes/events';
 import { runInLanes } from '../ingestion/customer-lanes';
-import { eventInputSchema } from '../ingestion/event-schema';
+import { eventInputSchema } from '../contracts/requests/event-schema';
 import type { Ingestion } from '../ingestion/ingestion';
 import { HttpError } from './errors';
 import type { Handlers } from './mount-routes';

@@ -5,7 +5,7 @@ import { createGunzip } from 'node:zlib';
 import type { Request } from 'express';
 import type { importRoutes } from '../contracts/routes/imports';
 import { NotFoundError } from '../core/errors';
-import type { ImportFormat } from '../imports/import-schemas';
+import type { ImportFormat } from '../contracts/requests/import-kinds';
 import type { ImportReport, ImportService } from '../imports/import-service';
 import { HttpError } from './errors';
 import type { Handlers } from './mount-routes';

@@ -10,7 +10,7 @@ import express, {
 } from 'express';
 import type { z } from 'zod';
 import type { Principal } from '../auth/api-key-service';
-import type { Scope } from '../auth/scopes';
+import type { Scope } from '../contracts/scopes';
 import { zodIssues } from '../contracts/issues';
 import { problemStatuses, readsJson, type PathParams, type RouteSpec } from '../contracts/route';
 import { principalOf, requireScope } from './auth';

@@ -9,8 +9,8 @@ import {
 } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
-import { identifySchema } from '../customers/customer-schema';
-import { eventInputSchema } from '../ingestion/event-schema';
+import { identifySchema } from '../contracts/requests/customer-schema';
+import { eventInputSchema } from '../contracts/requests/event-schema';
 import { problemSchema } from '../contracts/response-parts';
 import { pathParamNames, problemStatuses, type RouteSpec } from '../contracts/route';
 import { ROUTE_LIST } from '../contracts/routes';

@@ -4,7 +4,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NewApiKey } from '../contracts/routes/admin';
 import { NotFoundError } from '../core/errors';
 import type { Db } from '../db/prisma';
-import { knownScopes, type Scope } from './scopes';
+import { knownScopes, type Scope } from '../contracts/scopes';
 
 /** Who is calling: the key's id (never its secret) and what it may do. */
 export interface Principal {

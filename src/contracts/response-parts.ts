@@ -2,7 +2,7 @@
 // output what a handler returns: an instant is an ISO string on the wire and a Date in the
 // handler, which express's JSON serialisation turns into that string.
 import { z } from 'zod';
-import { scopeSchema } from '../auth/scopes';
+import { scopeSchema } from './scopes';
 
 export const instant = z.codec(z.iso.datetime(), z.date(), {
   decode: (s) => new Date(s),

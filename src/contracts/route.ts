@@ -3,7 +3,7 @@
 // src/api/openapi.ts documents it, so the two cannot drift.
 // Not ts-rest: its latest release (3.52) supports only zod 3 and express 4.
 import type { z } from 'zod';
-import type { Scope } from '../auth/scopes';
+import type { Scope } from './scopes';
 
 export type Method = 'get' | 'post' | 'put' | 'delete';
 

@@ -1,6 +1,6 @@
 // The condition language's evaluator: pure and deterministic, so the workflow (branches, waits,
 // goals) and the enrollment activity (entry filters) judge conditions exactly alike.
-import type { Condition } from '../programs/types';
+import type { Condition } from '../contracts/program-language/types';
 import type { CustomerEvent } from './state';
 
 /** What a condition can read: `profile.*`, `traits.*` and `event.*`. */

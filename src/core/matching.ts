@@ -1,5 +1,5 @@
 // Does an event satisfy an event match (goal or waitForEvent) for a given enrollment?
-import type { EventMatch } from '../programs/types';
+import type { EventMatch } from '../contracts/program-language/types';
 import { evaluate, eventScope, readPath } from './conditions';
 import type { CustomerEvent, Enrollment } from './state';
 

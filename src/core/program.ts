@@ -2,7 +2,7 @@
 // definition (src/programs/compile.ts) at publish and stored with the version: durations in
 // milliseconds, defaults applied, so the engine never parses text. Readers check the stored form
 // (src/programs/execution-form.ts), so a malformed row is refused by name before it.
-import type { EventMatch, ProgramDefinition, StepKind, StepOf } from '../programs/types';
+import type { EventMatch, ProgramDefinition, StepKind, StepOf } from '../contracts/program-language/types';
 
 /** Bumped whenever the execution form changes shape: each worker recompiles older stored forms as it starts. */
 export const FORMAT_VERSION = 1;

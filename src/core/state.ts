@@ -1,7 +1,7 @@
 // The customer's journey state: what the engine (engine.ts) reads and updates, and what the
 // customer's workflow carries across continue-as-new. Plain data only: it travels through history
 // as a payload.
-import type { EventMatch } from '../programs/types';
+import type { EventMatch } from '../contracts/program-language/types';
 import type { Program } from './program';
 import type { CustomerPolicy, ProgramControl } from './calls';
 

@@ -8,7 +8,7 @@
 //   of the gap: 01:30 on London's spring-forward day is 02:30 BST;
 // - a local time that happens twice (in a fall-back overlap) is its first occurrence still ahead.
 import { tzOffset } from '@date-fns/tz';
-import type { Weekday } from '../programs/types';
+import type { Weekday } from '../contracts/program-language/types';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../db/prisma';
 import type { CustomerWorkflows } from './customer-workflows';
-import { IDENTIFIER_KINDS, type CustomerRef, type IdentifyInput } from './customer-schema';
+import { IDENTIFIER_KINDS, type CustomerRef, type IdentifyInput } from '../contracts/requests/customer-schema';
 import { mergeCustomers } from './merge';
 import { customerTraits } from './profile-scope';
 

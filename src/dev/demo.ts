@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { AppDeps } from '../api/app';
 import type { Db } from '../db/prisma';
-import type { ProgramDefinitionInput } from '../programs/types';
+import type { ProgramDefinitionInput } from '../contracts/program-language/types';
 
 const DEMO_PROGRAM = 'demo-cross-sell';
 

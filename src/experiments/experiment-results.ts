@@ -1,9 +1,9 @@
 // An experiment's results: per variant (and the holdout), the customers who entered and those who
 // reached the program's goal within its attribution window, then the statistics against the holdout.
 import type { Db } from '../db/prisma';
-import { HOLDOUT } from './experiment-schema';
+import { HOLDOUT } from '../contracts/requests/experiment-schema';
 import { compareWithHoldout, pickWinner, type Counts, type VariantStats } from './experiment-stats';
-import type { ExperimentWinnerRule } from './experiment-schema';
+import type { ExperimentWinnerRule } from '../contracts/requests/experiment-schema';
 import { storedVariants, storedWinnerRule } from './experiment-rows';
 
 export interface ExperimentResults {

@@ -2,7 +2,7 @@
 // with, so a malformed row is refused naming the experiment.
 import type { ExperimentVariant } from '../programs/entry-routing';
 import { parseStored } from '../db/stored-json';
-import { variantsSchema, winnerRuleSchema, type ExperimentWinnerRule } from './experiment-schema';
+import { variantsSchema, winnerRuleSchema, type ExperimentWinnerRule } from '../contracts/requests/experiment-schema';
 
 export function storedVariants(row: { id: string; variants: unknown }): ExperimentVariant[] {
   return parseStored(variantsSchema, row.variants, { table: 'experiments', column: 'variants', id: row.id });

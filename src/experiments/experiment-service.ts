@@ -10,7 +10,7 @@ import { lockProgram, runningChange } from '../programs/running-change';
 import { experimentWorkflowId } from '../temporal/addressing';
 import { experimentResults } from './experiment-results';
 import { storedVariants } from './experiment-rows';
-import type { StartExperiment } from './experiment-schema';
+import type { StartExperiment } from '../contracts/requests/experiment-schema';
 
 export function createExperimentService(db: Db, temporal: { client: Client; taskQueue: string }) {
   async function get(id: string) {

@@ -5,14 +5,8 @@ import type { Import } from '../../generated/prisma/client';
 import { storableText } from '../contracts/schema-parts';
 import type { Db } from '../db/prisma';
 import { parseStored, type StoredAt } from '../db/stored-json';
-import {
-  IMPORT_FORMATS,
-  IMPORT_KINDS,
-  rowErrorSchema,
-  type ImportFormat,
-  type ImportKind,
-  type RowError,
-} from './import-schemas';
+import { IMPORT_FORMATS, IMPORT_KINDS, type ImportFormat, type ImportKind } from '../contracts/requests/import-kinds';
+import { rowErrorSchema, type RowError } from './import-schemas';
 
 const MAX_STORED_ERRORS = 1000;
 

@@ -4,12 +4,7 @@
 // decided before its batch is written.
 import { z } from 'zod';
 import { jsonObject, plausibleTime, storable } from '../contracts/schema-parts';
-import { identifySchema } from '../customers/customer-schema';
-
-export const IMPORT_KINDS = ['customers', 'products', 'purchases'] as const;
-export type ImportKind = (typeof IMPORT_KINDS)[number];
-export const IMPORT_FORMATS = ['csv', 'ndjson'] as const;
-export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+import { identifySchema } from '../contracts/requests/customer-schema';
 
 /** One problem with one row; `row` is the 1-based line of the file (a CSV's header is line 1). */
 export const rowErrorSchema = z.strictObject({ row: z.number().int(), path: z.string(), message: z.string() });

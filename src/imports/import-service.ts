@@ -17,9 +17,8 @@ import {
   purchaseRowSchema,
   typeCustomerCsvRow,
   withoutBlanks,
-  type ImportFormat,
-  type ImportKind,
 } from './import-schemas';
+import type { ImportFormat, ImportKind } from '../contracts/requests/import-kinds';
 import { InputError, readRows } from './row-reader';
 
 export type { ImportReport } from './import-progress';

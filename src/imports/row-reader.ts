@@ -3,7 +3,7 @@
 import { createInterface } from 'node:readline';
 import { pipeline, Transform, type Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import type { ImportFormat } from './import-schemas';
+import type { ImportFormat } from '../contracts/requests/import-kinds';
 
 /** Longest row accepted; it bounds the memory one row can take. */
 export const MAX_ROW_BYTES = 1024 * 1024;

@@ -2,7 +2,7 @@
 // same customer must go one after another, in batch order, so the customer's workflow hears its
 // events in that order. Items share a lane when they share an identifier, or when their
 // identifiers already belong to the same customer (one asks by id, another by email).
-import { IDENTIFIER_KINDS, type CustomerRef } from '../customers/customer-schema';
+import { IDENTIFIER_KINDS, type CustomerRef } from '../contracts/requests/customer-schema';
 import type { Db } from '../db/prisma';
 
 /** The lane of each item (items without a reference, e.g. invalid ones, get lanes of their own). */

@@ -5,7 +5,7 @@
 // per-event path, which stores them unsignalled too.
 import { randomUUID } from 'node:crypto';
 import { sqlRows, type Db } from '../db/prisma';
-import type { EventInput } from './event-schema';
+import type { EventInput } from '../contracts/requests/event-schema';
 import type { IngestResult } from './ingestion';
 
 export interface BatchItem {

@@ -5,7 +5,7 @@
 import { LiquidError } from 'liquidjs';
 import type { ProfileScope, SendMessageInput, SendOutcome } from '../core/calls';
 import type { CustomerEvent, Recommendation } from '../core/state';
-import { HOLDOUT } from '../experiments/experiment-schema';
+import { HOLDOUT } from '../contracts/requests/experiment-schema';
 import type { CurrentTemplate } from '../templates/template-service';
 import { createRenderer, type RenderedMessage, type TemplateSource } from '../templates/render';
 import { digestEmail, strongestKind, type Suppressions } from './suppressions';

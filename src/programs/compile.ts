@@ -1,9 +1,9 @@
 // Compiles a marketer's program definition (already parsed by the program schema) into the form
 // the engine runs (src/core/program.ts). Pure: publish stores its result beside the definition,
 // and the worker's startup recompiles versions stored without it (src/programs/execution-form.ts).
-import { durationMs } from './durations';
+import { durationMs } from '../contracts/program-language/durations';
 import { FORMAT_VERSION, type CompiledStep, type Program, type Reentry } from '../core/program';
-import type { ProgramDefinition, Step } from './types';
+import type { ProgramDefinition, Step } from '../contracts/program-language/types';
 
 export function compileProgram(def: ProgramDefinition): Program {
   const { entry, goal, steps, ...rest } = def;

@@ -2,7 +2,7 @@
 // of their id and the experiment's or rollout's id, so repeated events land in the same place,
 // and a rollout that grows from 5 % to 25 % keeps its first 5 %.
 import { createHash } from 'node:crypto';
-import { HOLDOUT } from '../experiments/experiment-schema';
+import { HOLDOUT } from '../contracts/requests/experiment-schema';
 
 export interface ExperimentVariant {
   name: string;

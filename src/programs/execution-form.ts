@@ -8,8 +8,8 @@ import type { ZodError } from 'zod';
 import type { Db } from '../db/prisma';
 import { FORMAT_VERSION, type CompiledStep, type Program } from '../core/program';
 import { compileProgram } from './compile';
-import { programDefinitionSchema } from './schema';
-import type { StepKind } from './types';
+import { programDefinitionSchema } from '../contracts/program-language/schema';
+import type { StepKind } from '../contracts/program-language/types';
 
 /** A version's stored execution form is missing or malformed: nothing a retry can mend. */
 export class ExecutionFormError extends Error {

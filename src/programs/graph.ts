@@ -1,6 +1,6 @@
 // The step graph of a program: pointers between steps, reachability and cycles that never wait.
 // Pure and type-only in its imports, so validation, traces and workflow code can all share it.
-import type { Step, StepKind } from './types';
+import type { Step, StepKind } from '../contracts/program-language/types';
 
 export type Steps = Readonly<Record<string, Step>>;
 

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { Db } from '../db/prisma';
 import { parseStored } from '../db/stored-json';
-import { stepMapSchema } from './program-schema';
+import { stepMapSchema } from '../contracts/program-language/program-schema';
 import type { ControlTiming, ProgramControl } from '../core/calls';
 import { PROGRAM_STATUSES } from './program-states';
 

@@ -1,12 +1,11 @@
 // A program's lifecycle. What each state means for customers (docs/ARCHITECTURE.md, "Program
 // states"): live takes entrants; paused takes none and holds in-flight customers before their
 // next send; stopped makes in-flight customers exit at their next step; archived is stopped, filed.
+import type { StateAction } from '../contracts/program-language/program-schema';
 import { ConflictError } from '../core/errors';
 
 export const PROGRAM_STATUSES = ['draft', 'live', 'paused', 'stopped', 'archived'] as const;
 export type ProgramStatus = (typeof PROGRAM_STATUSES)[number];
-
-export type StateAction = 'pause' | 'resume' | 'stop' | 'archive';
 
 const TRANSITIONS: Record<StateAction, { from: ProgramStatus[]; to: ProgramStatus }> = {
   pause: { from: ['live'], to: 'paused' },

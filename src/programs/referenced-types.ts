@@ -2,8 +2,8 @@
 // definition at publish and stored with the version (program_versions.trigger_event and
 // listens_to), so the API's index of referenced types is one small query
 // (src/programs/referenced-index.ts; the rule: docs/ARCHITECTURE.md, "Events no program uses").
-import { durationMs } from './durations';
-import type { ProgramDefinition } from './types';
+import { durationMs } from '../contracts/program-language/durations';
+import type { ProgramDefinition } from '../contracts/program-language/types';
 
 const DAY_MS = 24 * 60 * 60_000;
 

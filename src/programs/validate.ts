@@ -1,8 +1,8 @@
 // Validation of a program definition at the edge: the schema, then the step graph, then templates.
 import type { z } from 'zod';
 import { cyclesWithoutWait, pointers, reachableFrom } from './graph';
-import { programDefinitionSchema } from './schema';
-import type { Condition, ProgramDefinition, StepOf } from './types';
+import { programDefinitionSchema } from '../contracts/program-language/schema';
+import type { Condition, ProgramDefinition, StepOf } from '../contracts/program-language/types';
 
 /** One problem, located by a JSON path such as `$.steps.wait-visit.next.matched`. */
 export interface ProgramIssue {

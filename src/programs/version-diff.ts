@@ -2,7 +2,7 @@
 // and, for people, the steps added, removed and changed.
 import { isDeepStrictEqual } from 'node:util';
 import { compare, type Operation } from 'fast-json-patch';
-import type { ProgramDefinition } from './types';
+import type { ProgramDefinition } from '../contracts/program-language/types';
 
 export interface VersionDiff {
   steps: { added: string[]; removed: string[]; changed: string[] };

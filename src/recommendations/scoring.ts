@@ -5,7 +5,7 @@
 export const SCORE_WEIGHTS = { coPurchase: 1, fit: 0.5, overstock: 0.3 } as const;
 export type ScoreWeights = { readonly [K in keyof typeof SCORE_WEIGHTS]: number };
 
-/** The most a `recommend` step asks for (src/programs/schema.ts). */
+/** The most a `recommend` step asks for (src/contracts/program-language/schema.ts). */
 const MAX_COUNT = 20;
 /** Candidates read beyond the count asked for, for those owned or sold out since the refresh. */
 export const CANDIDATE_SLACK = 10;

@@ -1,7 +1,7 @@
 // Guardrail metrics of a program version since a rollout began, and the rule that compares the
 // new version with the current one. A breach names each metric broken and both rates.
 import type { Db } from '../db/prisma';
-import type { Guardrails } from './rollout-schema';
+import type { Guardrails } from '../contracts/requests/rollout-schema';
 
 export interface VersionMetrics {
   messages: number;

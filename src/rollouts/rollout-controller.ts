@@ -5,7 +5,7 @@ import type { Db } from '../db/prisma';
 import { auditData } from '../audit/audit-log';
 import { findBreach, rates, versionMetrics } from './guardrails';
 import { parseStored } from '../db/stored-json';
-import { guardrailsSchema } from './rollout-schema';
+import { guardrailsSchema } from '../contracts/requests/rollout-schema';
 
 export interface Verdict {
   running: boolean;

@@ -7,7 +7,7 @@ import { auditData } from '../audit/audit-log';
 import type { Db } from '../db/prisma';
 import { lockProgram, runningChange } from '../programs/running-change';
 import { rolloutWorkflowId } from '../temporal/addressing';
-import type { StartRollout } from './rollout-schema';
+import type { StartRollout } from '../contracts/requests/rollout-schema';
 
 export function createRolloutService(db: Db, temporal: { client: Client; taskQueue: string }) {
   async function get(id: string) {

@@ -2,7 +2,7 @@
 // row holds the current one. Journey sends render the current template and record its version.
 import { InvalidError, NotFoundError } from '../core/errors';
 import { sqlRows, type Db } from '../db/prisma';
-import type { TemplateInput } from '../programs/program-schema';
+import type { TemplateInput } from '../contracts/program-language/program-schema';
 import { auditData } from '../audit/audit-log';
 import { createRenderer, TemplateSyntaxError } from './render';
 

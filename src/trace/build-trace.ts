@@ -1,7 +1,7 @@
 // A customer's trace: what their workflow heard and did (the history of every run) merged with
 // what their journeys recorded (entry decisions, steps, messages), and what is still pending.
 // Answers "why didn't she get the email?" without reading raw histories.
-import { IDENTIFIER_KINDS } from '../customers/customer-schema';
+import { IDENTIFIER_KINDS } from '../contracts/requests/customer-schema';
 import type { Db } from '../db/prisma';
 import { customerWorkflowId } from '../temporal/addressing';
 import type { CustomerWorkflows } from '../customers/customer-workflows';

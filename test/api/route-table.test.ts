@@ -1,7 +1,7 @@
 // The route table itself: every route names its scope or says it is public, no two share a method
 // and path, scoped routes sit under /v1 (behind the API keys), and the OpenAPI document has each.
 import { buildOpenApiDocument, openApiPath } from '../../src/api/openapi';
-import { SCOPES } from '../../src/auth/scopes';
+import { SCOPES } from '../../src/contracts/scopes';
 import { ROUTE_LIST } from '../../src/contracts/routes';
 import { STATE_ACTIONS } from '../../src/programs/program-states';
 

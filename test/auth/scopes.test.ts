@@ -1,5 +1,5 @@
 // The scope rule: a key may do what its scopes name, and admin may do everything.
-import { SCOPES, grants, knownScopes } from '../../src/auth/scopes';
+import { SCOPES, grants, knownScopes } from '../../src/contracts/scopes';
 
 test('a scope grants itself and nothing else', () => {
   expect(grants(['ingest'], 'ingest')).toBe(true);

@@ -1,7 +1,7 @@
 // The marketer console in the machine's Chromium, on the real stack: the API (which serves the
 // console), a worker, the dev server, PostgreSQL and the SendGrid sink.
 import type { Browser, Page } from 'playwright-core';
-import type { ProgramDefinitionInput } from '../../src/programs/types';
+import type { ProgramDefinitionInput } from '../../src/contracts/program-language/types';
 import { seedTemplates } from '../helpers/seed';
 import { NO_CONTACT_POLICY } from '../helpers/worker';
 import { startWorld, TEST_ADMIN_KEY, type World } from '../helpers/world';

@@ -1,7 +1,7 @@
 // The contact policy as the engine applies it across a customer's programs: frequency caps per
 // channel over a rolling window, slots held by sends still under way, transactional programs
 // outside the caps, and quiet hours held or skipped.
-import type { ProgramDefinitionInput } from '../../src/programs/types';
+import type { ProgramDefinitionInput } from '../../src/contracts/program-language/types';
 import { HOUR, T0, World } from './harness';
 
 type Priority = ProgramDefinitionInput['priority'];

@@ -1,7 +1,7 @@
 // Program control as customers in flight see it at step boundaries and before sends: pause holds
 // a send (one `held` record) and asks again; stop and rollback make the customer exit; a step map
 // moves them onto the live version.
-import type { ProgramDefinitionInput } from '../../src/programs/types';
+import type { ProgramDefinitionInput } from '../../src/contracts/program-language/types';
 import { HOUR, MINUTE, T0, World } from './harness';
 
 /** Waits an hour, sends `template`, exits. */

@@ -3,7 +3,7 @@
 // the gap; one that happens twice is its first occurrence still ahead. `wait` durations are
 // elapsed time, not wall-clock time. The oracle (calendar-oracle.ts) shares no code with time.ts.
 import fc from 'fast-check';
-import type { Weekday } from '../../src/programs/types';
+import type { Weekday } from '../../src/contracts/program-language/types';
 import { expectedNextTime } from './calendar-oracle';
 import { DAY, HOUR, World } from './harness';
 

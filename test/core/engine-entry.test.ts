@@ -1,6 +1,6 @@
 // Entry rules as the engine applies them to planned candidates: trigger, entry key, simultaneous
 // instances, re-entry; every refusal is a `not entered` record that says why.
-import type { ProgramDefinitionInput } from '../../src/programs/types';
+import type { ProgramDefinitionInput } from '../../src/contracts/program-language/types';
 import { DAY, HOUR, T0, World } from './harness';
 
 /** Waits a day and exits: long enough to still be in when the next entry comes. */

@@ -1,7 +1,7 @@
 // Goals and attribution: a goal event ends the journey (attributed inside the window), beats a
 // step waiting for the same event, and still converts a journey that already ended while the
 // window is open (ended-goals.ts).
-import type { ProgramDefinitionInput } from '../../src/programs/types';
+import type { ProgramDefinitionInput } from '../../src/contracts/program-language/types';
 import { DAY, T0, World } from './harness';
 
 function world(steps: ProgramDefinitionInput['steps'], extra: Partial<ProgramDefinitionInput> = {}): World {

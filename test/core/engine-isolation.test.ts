@@ -1,7 +1,7 @@
 // A failure inside one enrollment (a call failed for good, a step that does not exist, a
 // definition that cannot be loaded) ends that enrollment with `error` + `exit error` records;
 // the customer's other enrollments go on untouched.
-import type { ProgramDefinitionInput } from '../../src/programs/types';
+import type { ProgramDefinitionInput } from '../../src/contracts/program-language/types';
 import { HOUR, World } from './harness';
 
 /** Waits an hour, then goes to `after`. */

@@ -1,7 +1,7 @@
 // Merges that meet: a customer merged into one that is itself merging, and a survivor whose own
 // recent events must stay known after taking over a customer with a full list of seen events.
 import { emptyState, SEEN_EVENT_IDS_KEPT } from '../../src/core/state';
-import type { ProgramDefinitionInput } from '../../src/programs/types';
+import type { ProgramDefinitionInput } from '../../src/contracts/program-language/types';
 import { DAY, HOUR, T0, World } from './harness';
 
 /** Waits a day, sends, exits. */

@@ -2,7 +2,7 @@
 // continue-as-new, handed over, and absorbed by the survivor of a merge (their enrollments go on
 // here with their own message keys; seen events, entries and contact log join this customer's).
 import { emptyState } from '../../src/core/state';
-import type { ProgramDefinitionInput } from '../../src/programs/types';
+import type { ProgramDefinitionInput } from '../../src/contracts/program-language/types';
 import { DAY, HOUR, T0, World } from './harness';
 
 /** Waits a day, sends, exits; entered once per customer. */

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import type { SendMessageInput } from '../../src/core/calls';
 import { nextWakeAt } from '../../src/core/journey';
 import { formatLocal, localMinutes } from '../../src/core/time';
-import type { ProgramDefinitionInput } from '../../src/programs/types';
+import type { ProgramDefinitionInput } from '../../src/contracts/program-language/types';
 import { DAY, HOUR, World, type Answer, type Call } from './harness';
 
 const PROGRAMS: Record<string, ProgramDefinitionInput> = {

@@ -1,7 +1,7 @@
 // Every step kind, driven through the pure engine: what each one asks of the world, when it
 // goes on, and the step records it leaves.
 import { nextWakeAt } from '../../src/core/journey';
-import type { ProgramDefinitionInput } from '../../src/programs/types';
+import type { ProgramDefinitionInput } from '../../src/contracts/program-language/types';
 import { DAY, HOUR, T0, World } from './harness';
 
 type Steps = ProgramDefinitionInput['steps'];

@@ -18,8 +18,8 @@ import { nextWakeAt, quiescent, startJourney, type Command, type Input, type Jou
 import { emptyState, type CustomerEvent, type CustomerState } from '../../src/core/state';
 import type { Program } from '../../src/core/program';
 import { compileProgram } from '../../src/programs/compile';
-import { programDefinitionSchema } from '../../src/programs/schema';
-import type { ProgramDefinition, ProgramDefinitionInput } from '../../src/programs/types';
+import { programDefinitionSchema } from '../../src/contracts/program-language/schema';
+import type { ProgramDefinition, ProgramDefinitionInput } from '../../src/contracts/program-language/types';
 
 export type Call = Extract<Command, { type: 'call' }>;
 export type InputWithoutNow = Input extends infer I ? (I extends unknown ? Omit<I, 'now'> : never) : never;

@@ -8,7 +8,7 @@ import { promoteVariant } from '../../src/experiments/experiment-service';
 import { createImportService } from '../../src/imports/import-service';
 import { DEFAULT_CONTROL_TIMING, loadProgramControl } from '../../src/programs/program-control';
 import { createProgramService } from '../../src/programs/program-service';
-import { programDefinitionSchema } from '../../src/programs/schema';
+import { programDefinitionSchema } from '../../src/contracts/program-language/schema';
 import { abandonedCart } from '../programs/fixtures';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 

@@ -1,7 +1,7 @@
 // Test data through the real services: templates, a catalogue, and published, launched programs.
 import type { Db } from '../../src/db/prisma';
 import { createProgramService } from '../../src/programs/program-service';
-import type { ProgramDefinitionInput } from '../../src/programs/types';
+import type { ProgramDefinitionInput } from '../../src/contracts/program-language/types';
 
 export async function seedTemplates(db: Db, ids: readonly string[]): Promise<void> {
   for (const id of ids) {

@@ -3,7 +3,7 @@
 import { Readable } from 'node:stream';
 import pino from 'pino';
 import { createImportService, type ImportService } from '../../src/imports/import-service';
-import type { ImportFormat, ImportKind } from '../../src/imports/import-schemas';
+import type { ImportFormat, ImportKind } from '../../src/contracts/requests/import-kinds';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { loadProfileScope } from '../../src/customers/profile-scope';
 import { evaluate } from '../../src/core/conditions';

@@ -6,7 +6,7 @@ import { createIdentity } from '../../src/customers/identity';
 import { createIngestion, type Ingestion } from '../../src/ingestion/ingestion';
 import { createRelay } from '../../src/ingestion/relay';
 import { storeUnreferencedBatch } from '../../src/ingestion/unreferenced-batch';
-import type { EventInput } from '../../src/ingestion/event-schema';
+import type { EventInput } from '../../src/contracts/requests/event-schema';
 import type { CustomerWorkflows } from '../../src/customers/customer-workflows';
 import { admin, createTestDatabase, type TestDatabase } from '../helpers/database';
 

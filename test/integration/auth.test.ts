@@ -7,7 +7,7 @@ import { composeApi } from '../../src/apps/api';
 import { testApiConfig } from '../helpers/config';
 import { openApiPath } from '../../src/api/openapi';
 import { ROUTE_LIST } from '../../src/contracts/routes';
-import type { Scope } from '../../src/auth/scopes';
+import type { Scope } from '../../src/contracts/scopes';
 import { startWorld, type World } from '../helpers/world';
 import { expectProblem, listen, type ApiServer } from './http';
 

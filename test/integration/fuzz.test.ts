@@ -6,8 +6,8 @@ import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { composeApi, type ComposedApi } from '../../src/apps/api';
 import { testApiConfig } from '../helpers/config';
-import { identifySchema } from '../../src/customers/customer-schema';
-import { eventBatchSchema, eventInputSchema } from '../../src/ingestion/event-schema';
+import { identifySchema } from '../../src/contracts/requests/customer-schema';
+import { eventBatchSchema, eventInputSchema } from '../../src/contracts/requests/event-schema';
 import { startWorld, TEST_ADMIN_KEY, type World } from '../helpers/world';
 import { listen, type ApiServer, type HttpResponse } from './http';
 

@@ -11,7 +11,7 @@ import { composeApi, type ComposedApi } from '../../src/apps/api';
 import { installQuietRuntime } from '../../src/cli/cli-context';
 import { run } from '../../src/cli/kairos';
 import { startSink, type RunningSink } from '../../src/messaging/sink/start-sink';
-import type { ProgramDefinitionInput } from '../../src/programs/types';
+import type { ProgramDefinitionInput } from '../../src/contracts/program-language/types';
 import { customerWorkflowId, experimentWorkflowId } from '../../src/temporal/addressing';
 import type { DeploymentDescription } from '../../src/temporal/worker-deployment';
 import { captureIo } from '../cli/cli-io';

@@ -33,6 +33,11 @@ test('imports against the layers fail lint, and the ones along them pass', () =>
     serviceToSettings,
     adapterToComposition,
     rootToComposition,
+    contractToApp,
+    routeToApp,
+    routeTypeToApp,
+    contractToCore,
+    routeToContracts,
   ] = lint(
     [
       { filePath: 'src/templates/render.ts', code: "export { createActivities } from '../../activities';\n" },
@@ -53,6 +58,17 @@ test('imports against the layers fail lint, and the ones along them pass', () =>
       { filePath: 'src/ingestion/relay.ts', code: "export { loadApiConfig } from '../config/api-config';\n" },
       { filePath: 'src/api/app.ts', code: "export { composeApi } from '../apps/api';\n" },
       { filePath: 'src/api-main.ts', code: "export { composeApi } from './apps/api';\n" },
+      { filePath: 'src/contracts/scopes.ts', code: "export { compile } from '../programs/compile';\n" },
+      { filePath: 'src/contracts/routes/programs.ts', code: "export { compile } from '../../programs/compile';\n" },
+      {
+        filePath: 'src/contracts/program-language/types.ts',
+        code: "export type { ProgramStatus } from '../../programs/program-states';\n",
+      },
+      { filePath: 'src/contracts/issues.ts', code: "export { ConflictError } from '../core/errors';\n" },
+      {
+        filePath: 'src/contracts/routes/programs.ts',
+        code: "export { ConflictError } from '../../core/errors';\nexport { route } from '../route';\n",
+      },
     ].map((c) => ({ ...c, filePath: join(root, c.filePath) })),
   );
 
@@ -79,4 +95,11 @@ test('imports against the layers fail lint, and the ones along them pass', () =>
     expect.stringContaining('Only composition roots import src/apps'),
   ]);
   expect(restricted(rootToComposition!)).toEqual([]);
+  // Contracts import only contracts and the core, not even types from the app: the arrows point at them.
+  const contractsArrows = expect.stringContaining('src/contracts imports only src/contracts and src/core');
+  expect(restricted(contractToApp!)).toEqual([contractsArrows]);
+  expect(restricted(routeToApp!)).toEqual([contractsArrows]);
+  expect(restricted(routeTypeToApp!)).toEqual([contractsArrows]);
+  expect(restricted(contractToCore!)).toEqual([]);
+  expect(restricted(routeToContracts!)).toEqual([]);
 }, 120_000);

@@ -3,7 +3,7 @@
 // server through the real workflow, activities and sink: every message in the sink was scheduled
 // before its customer unsubscribed, and every send scheduled after was skipped.
 import fc from 'fast-check';
-import type { ProgramDefinitionInput } from '../../src/programs/types';
+import type { ProgramDefinitionInput } from '../../src/contracts/program-language/types';
 import { launchProgram, seedTemplates } from '../helpers/seed';
 import { testUnsubscribeLinks } from '../helpers/worker';
 import { startWorld, type World } from '../helpers/world';

@@ -2,7 +2,7 @@
 // applied, the format version stamped; everything else as the marketer wrote it.
 import { FORMAT_VERSION } from '../../src/core/program';
 import { compileProgram } from '../../src/programs/compile';
-import { programDefinitionSchema } from '../../src/programs/schema';
+import { programDefinitionSchema } from '../../src/contracts/program-language/schema';
 
 const definition = programDefinitionSchema.parse({
   name: 'Every timed thing',

@@ -4,7 +4,7 @@ import { FORMAT_VERSION } from '../../src/core/program';
 import { compileProgram } from '../../src/programs/compile';
 import { ExecutionFormError, readExecutionForm, recompileStale } from '../../src/programs/execution-form';
 import { createProgramService } from '../../src/programs/program-service';
-import { programDefinitionSchema } from '../../src/programs/schema';
+import { programDefinitionSchema } from '../../src/contracts/program-language/schema';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { seedTemplates } from '../helpers/seed';
 import { startTimeSkippingServer } from '../helpers/temporal';

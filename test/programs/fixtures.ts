@@ -1,5 +1,5 @@
 // Example programs that validate, shared by tests: copy them (structuredClone) before changing one.
-import type { ProgramDefinitionInput } from '../../src/programs/types';
+import type { ProgramDefinitionInput } from '../../src/contracts/program-language/types';
 
 /** Template ids the fixtures send; a template store holding these accepts both programs. */
 export const fixtureTemplateIds = ['cross-sell', 'recommendations', 'cart-reminder-1', 'cart-reminder-2'] as const;

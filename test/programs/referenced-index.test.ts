@@ -8,8 +8,8 @@ import { Client } from 'pg';
 import { createProgramService, type ProgramService } from '../../src/programs/program-service';
 import { createReferencedIndex, type ReferencedIndex } from '../../src/programs/referenced-index';
 import { ARCHIVED_LISTENING_MARGIN_MS, listenedTypes, listeningAfterStopMs } from '../../src/programs/referenced-types';
-import { programDefinitionSchema } from '../../src/programs/schema';
-import type { ProgramDefinitionInput } from '../../src/programs/types';
+import { programDefinitionSchema } from '../../src/contracts/program-language/schema';
+import type { ProgramDefinitionInput } from '../../src/contracts/program-language/types';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { abandonedCart, postPurchaseCrossSell } from './fixtures';
 

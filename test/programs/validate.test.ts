@@ -1,6 +1,6 @@
 // validateProgram: schema issues with precise paths, graph rules, templates, defaults; and the graph helpers.
 import { cyclesWithoutWait, reachableFrom, successors, type Steps } from '../../src/programs/graph';
-import type { ProgramDefinitionInput, Step } from '../../src/programs/types';
+import type { ProgramDefinitionInput, Step } from '../../src/contracts/program-language/types';
 import { formatPath, validateProgram, type ProgramIssue } from '../../src/programs/validate';
 import { abandonedCart, fixtureTemplateIds, postPurchaseCrossSell } from './fixtures';
 

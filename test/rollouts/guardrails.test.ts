@@ -1,7 +1,7 @@
 // The guardrail rule: a rate may exceed the current version's by at most its allowance, judged
 // only once the new version has enough samples.
 import { findBreach, type VersionMetrics } from '../../src/rollouts/guardrails';
-import { guardrailsSchema } from '../../src/rollouts/rollout-schema';
+import { guardrailsSchema } from '../../src/contracts/requests/rollout-schema';
 
 const guardrails = guardrailsSchema.parse({ minSamples: 20 });
 const metrics = (over: Partial<VersionMetrics>): VersionMetrics => ({

@@ -1,6 +1,6 @@
 // Templates over real HTTP on the time-skipping world: every save is a version, journey messages
 // record the version they rendered, previews render for a real customer, test sends reach the sink.
-import type { ProgramDefinitionInput } from '../../src/programs/types';
+import type { ProgramDefinitionInput } from '../../src/contracts/program-language/types';
 import { launchProgram, seedCatalogue } from '../helpers/seed';
 import { startWorld, type World } from '../helpers/world';
 import { expectProblem, listen, type ApiServer } from '../integration/http';

@@ -1,6 +1,6 @@
 // GDPR erase: the journey stops, personal data goes, anonymised aggregates stay, and the erased
 // address is never messaged again, even when it comes back.
-import type { ProgramDefinitionInput } from '../../src/programs/types';
+import type { ProgramDefinitionInput } from '../../src/contracts/program-language/types';
 import { eraseCustomer } from '../../src/customers/erase';
 import { customerWorkflowId } from '../../src/temporal/addressing';
 import { launchProgram, seedTemplates } from '../helpers/seed';

@@ -1,7 +1,7 @@
 // Experiment results count conversions that come after the journey has ended, for every variant
 // and the holdout alike: here every program ends at once, and every customer converts later.
-import { startExperimentSchema } from '../../src/experiments/experiment-schema';
-import type { ProgramDefinitionInput } from '../../src/programs/types';
+import { startExperimentSchema } from '../../src/contracts/requests/experiment-schema';
+import type { ProgramDefinitionInput } from '../../src/contracts/program-language/types';
 import { launchProgram, seedTemplates } from '../helpers/seed';
 import { eventually, startWorld, type World } from '../helpers/world';
 import { customer, send, stepRecord } from './helpers';

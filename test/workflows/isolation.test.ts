@@ -1,6 +1,6 @@
 // One failing enrollment ends alone: a customer in several programs at once, one of them broken,
 // still completes the others. On the time-skipping server with the real activities.
-import type { ProgramDefinitionInput } from '../../src/programs/types';
+import type { ProgramDefinitionInput } from '../../src/contracts/program-language/types';
 import { launchProgram, seedTemplates } from '../helpers/seed';
 import { startWorld, type World } from '../helpers/world';
 import { customer, enrollments, inboxOf, send, stepRecord, stepsOf } from './helpers';

@@ -1,6 +1,6 @@
 // Merging identities: Simona buys in store under her loyalty card (one customer, one workflow),
 // is known on the web by email (another), and a web identify joining the two makes them one.
-import type { ProgramDefinitionInput } from '../../src/programs/types';
+import type { ProgramDefinitionInput } from '../../src/contracts/program-language/types';
 import { customerWorkflowId } from '../../src/temporal/addressing';
 import { launchProgram, seedTemplates } from '../helpers/seed';
 import { eventually, startWorld, type World } from '../helpers/world';

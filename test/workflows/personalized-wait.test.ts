@@ -1,6 +1,6 @@
 // waitPersonalized: timing from the customer's own behaviour. The best hour comes from when they
 // opened or clicked before; purchase cadence from the gaps between their purchases.
-import type { ProgramDefinitionInput } from '../../src/programs/types';
+import type { ProgramDefinitionInput } from '../../src/contracts/program-language/types';
 import { formatLocal } from '../../src/core/time';
 import { launchProgram, seedCatalogue, seedTemplates } from '../helpers/seed';
 import { startWorld, type World } from '../helpers/world';

@@ -3,7 +3,7 @@
 // a failed send's fallback.
 import { programAnalytics } from '../../src/analytics/program-analytics';
 import { customerWorkflowId } from '../../src/temporal/addressing';
-import type { ProgramDefinitionInput } from '../../src/programs/types';
+import type { ProgramDefinitionInput } from '../../src/contracts/program-language/types';
 import { launchProgram, seedTemplates } from '../helpers/seed';
 import { eventually, startWorld, type World } from '../helpers/world';
 import {

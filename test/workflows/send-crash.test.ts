@@ -1,7 +1,7 @@
 // Crash safety of the send activity: the worker dies after SendGrid accepted a message but
 // before the outcome was written. Temporal retries the activity; the message must not go twice.
 import type { EmailSender } from '../../src/messaging/email-sender';
-import type { ProgramDefinitionInput } from '../../src/programs/types';
+import type { ProgramDefinitionInput } from '../../src/contracts/program-language/types';
 import { launchProgram, seedTemplates } from '../helpers/seed';
 import { startWorld, type World } from '../helpers/world';
 import { customer, inboxOf, send, settledMessages } from './helpers';

@@ -2,7 +2,7 @@
 // as Idempotency-Key, through the same outbox as email: retried on 5xx, failed on 4xx.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ProgramDefinitionInput } from '../../src/programs/types';
+import type { ProgramDefinitionInput } from '../../src/contracts/program-language/types';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from '../../src/messaging/webhook-sender';
 import { launchProgram, seedTemplates } from '../helpers/seed';
 import { TEST_SIGNING_SECRET } from '../helpers/worker';

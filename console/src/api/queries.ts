@@ -2,7 +2,7 @@
 // refetch on an interval, so counts move while the page is open.
 import { useQuery } from '@tanstack/react-query';
 import { ROUTES } from '../../../src/contracts/routes';
-import type { ProgramDefinition } from '../../../src/programs/types';
+import type { ProgramDefinition } from '../../../src/contracts/program-language/types';
 import { call, type Answer } from './client';
 import { useSession } from './session';
 

@@ -2,7 +2,7 @@
 import { Background, Controls, ReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useMemo } from 'react';
-import type { ProgramDefinition, Step } from '../../../src/programs/types';
+import type { ProgramDefinition, Step } from '../../../src/contracts/program-language/types';
 import type { StepCounts } from '../api/queries';
 import { layoutProgram, type Change } from '../program/layout';
 import { StepNode, type StepNodeType } from './StepNode';

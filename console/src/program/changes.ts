@@ -1,6 +1,6 @@
 // What the flowchart highlights when two versions are compared: steps added, changed and removed
 // (a removed step is drawn from the other version, so the reader sees what went away).
-import type { ProgramDefinition, Step } from '../../../src/programs/types';
+import type { ProgramDefinition, Step } from '../../../src/contracts/program-language/types';
 import type { Change } from './layout';
 
 export function changesOf(

@@ -1,6 +1,6 @@
 // A program's steps and conditions in words, for the flowchart's nodes and edges. Pure: tested
 // in test/console/describe.test.ts.
-import type { Condition, ProgramDefinition, Step } from '../../../src/programs/types';
+import type { Condition, ProgramDefinition, Step } from '../../../src/contracts/program-language/types';
 
 const OPS: Record<string, string> = {
   eq: 'is',

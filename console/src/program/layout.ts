@@ -3,7 +3,7 @@
 import dagre from '@dagrejs/dagre';
 import type { Edge, Node } from '@xyflow/react';
 import { pointers } from '../../../src/programs/graph';
-import type { ProgramDefinition, Step } from '../../../src/programs/types';
+import type { ProgramDefinition, Step } from '../../../src/contracts/program-language/types';
 import { edgeLabel } from './describe';
 
 export const NODE_WIDTH = 260;

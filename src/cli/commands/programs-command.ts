@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
 import type { Command } from 'commander';
-import { createProgramSchema } from '../../programs/program-schema';
+import { createProgramSchema } from '../../contracts/program-language/program-schema';
 import { createAdminClient, type AdminRequest } from '../admin-client';
 import { EXIT_FAILED, EXIT_OK, println, type CliContext } from '../cli-context';
 

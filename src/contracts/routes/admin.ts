@@ -1,6 +1,6 @@
 // API keys (the secret is shown once) and the audit log.
 import { z } from 'zod';
-import { scopeSchema } from '../../auth/scopes';
+import { scopeSchema } from '../scopes';
 import { route } from '../route';
 import { anyJson, instant } from '../response-parts';
 import { storable } from '../schema-parts';

@@ -1,6 +1,6 @@
 // Customer profiles: identify, look up by identifier, read, erase, and a customer's journey and trace.
 import { z } from 'zod';
-import { customerRefSchema, identifySchema } from '../../customers/customer-schema';
+import { customerRefSchema, identifySchema } from '../requests/customer-schema';
 import { route } from '../route';
 import { anyJson, instant } from '../response-parts';
 import { journeyStateSchema, traceSchema } from './customer-views';

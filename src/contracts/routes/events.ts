@@ -1,6 +1,6 @@
 // Ingestion: one event, or a batch with a result per item. Each sets its own body limit.
 import { z } from 'zod';
-import { eventBatchSchema, eventInputSchema } from '../../ingestion/event-schema';
+import { eventBatchSchema, eventInputSchema } from '../requests/event-schema';
 import { route } from '../route';
 
 const ingestResult = z

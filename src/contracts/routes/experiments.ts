@@ -1,6 +1,6 @@
 // Experiments on a live program: start, read, results, promote, stop.
 import { z } from 'zod';
-import { promoteSchema, startExperimentSchema } from '../../experiments/experiment-schema';
+import { promoteSchema, startExperimentSchema } from '../requests/experiment-schema';
 import { route } from '../route';
 import { anyJson, instant, oneOf } from '../response-parts';
 

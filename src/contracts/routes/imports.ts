@@ -1,6 +1,6 @@
 // Bulk imports: a CSV or NDJSON file streamed in, and the import's report.
 import { z } from 'zod';
-import { IMPORT_KINDS } from '../../imports/import-schemas';
+import { IMPORT_KINDS } from '../requests/import-kinds';
 import { route } from '../route';
 import { instant } from '../response-parts';
 

@@ -6,8 +6,8 @@ import {
   publishSchema,
   updateDraftSchema,
   versionNumber,
-} from '../../programs/program-schema';
-import type { StateAction } from '../../programs/program-states';
+  type StateAction,
+} from '../program-language/program-schema';
 import { route } from '../route';
 import {
   programAnalyticsSchema,

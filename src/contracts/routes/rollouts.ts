@@ -1,6 +1,6 @@
 // Staged rollouts of a new version: start, read with guardrail evaluations, abort.
 import { z } from 'zod';
-import { startRolloutSchema } from '../../rollouts/rollout-schema';
+import { startRolloutSchema } from '../requests/rollout-schema';
 import { route } from '../route';
 import { anyJson, instant, oneOf } from '../response-parts';
 

@@ -1,6 +1,6 @@
 // Message templates: save (each save a new version), read, version history, preview, test sends.
 import { z } from 'zod';
-import { templateSchema } from '../../programs/program-schema';
+import { templateSchema } from '../program-language/program-schema';
 import { jsonObject, storable } from '../schema-parts';
 import { route } from '../route';
 import { instant } from '../response-parts';

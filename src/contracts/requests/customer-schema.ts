@@ -1,6 +1,6 @@
 // How API callers name a customer and describe them: the zod schemas, and types derived from them.
 import { z } from 'zod';
-import { jsonObject, storable } from '../contracts/schema-parts';
+import { jsonObject, storable } from '../schema-parts';
 
 const identifier = z.string().trim().min(1).max(256).check(storable);
 

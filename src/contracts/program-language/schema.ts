@@ -1,5 +1,5 @@
 // The program language: the one zod schema for a marketer's journey definition. Workflow code
-// uses only the types derived from it (src/programs/types.ts), never zod itself.
+// uses only the types derived from it (types.ts beside it), never zod itself.
 import { z } from 'zod';
 import { durationMs } from './durations';
 

@@ -1,6 +1,6 @@
 // The admin API's experiment request: variants (each a program version), the holdout, the winner rule.
 import { z } from 'zod';
-import { versionNumber } from '../programs/program-schema';
+import { versionNumber } from '../program-language/program-schema';
 
 /** The variant name of an experiment's held-out customers: they run the control version and get no messages. */
 export const HOLDOUT = 'holdout';

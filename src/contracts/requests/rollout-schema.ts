@@ -1,6 +1,6 @@
 // The admin API's rollout request: the version to ramp to, the plan, and the guardrails.
 import { z } from 'zod';
-import { versionNumber } from '../programs/program-schema';
+import { versionNumber } from '../program-language/program-schema';
 
 const durationMs = z
   .number()

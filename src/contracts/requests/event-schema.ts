@@ -1,7 +1,7 @@
 // The ingestion API's event: one zod schema, with the types derived from it.
 import { z } from 'zod';
-import { jsonObject, plausibleTime } from '../contracts/schema-parts';
-import { customerRefSchema } from '../customers/customer-schema';
+import { jsonObject, plausibleTime } from '../schema-parts';
+import { customerRefSchema } from './customer-schema';
 
 export const eventInputSchema = z.strictObject({
   /** The client's idempotency key; generated when absent and returned. */

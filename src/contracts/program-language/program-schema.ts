@@ -1,6 +1,6 @@
 // Admin API bodies for programs and templates.
 import { z } from 'zod';
-import { jsonObject, storable } from '../contracts/schema-parts';
+import { jsonObject, storable } from '../schema-parts';
 
 const programId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1-64 lowercase letters, digits, "-" or "_"');
 
@@ -11,6 +11,9 @@ export const createProgramSchema = z.strictObject({
 });
 
 export const updateDraftSchema = z.strictObject({ definition: jsonObject });
+
+/** What POST /v1/programs/:id/{action} does to a program's state (src/programs/program-states.ts). */
+export type StateAction = 'pause' | 'resume' | 'stop' | 'archive';
 
 /** A version number: positive, and within PostgreSQL's integer. */
 export const versionNumber = z.number().int().min(1).max(2_147_483_647);
