@@ -38,6 +38,16 @@ export const storable = z.superRefine<string>((s, ctx) => {
   if (message) ctx.addIssue({ code: 'custom', message, input: s });
 });
 
+/** A time zone name that Intl knows (IANA), for a program's default zone and a customer's own. */
+export const ianaTimeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as "Europe/Ljubljana"');
+
 // Older than the product, or further ahead than any clock skew: a bug in the sender, not a real date.
 const EARLIEST_TIME = Date.UTC(2000, 0, 1);
 const MAX_AHEAD_MS = 24 * 3_600_000;

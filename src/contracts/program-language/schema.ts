@@ -1,6 +1,7 @@
 // The program language: the one zod schema for a marketer's journey definition. Workflow code
 // uses only the types derived from it (types.ts beside it), never zod itself.
 import { z } from 'zod';
+import { ianaTimeZone } from '../schema-parts';
 import { durationMs } from './durations';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, 'must be 1-64 letters, digits, "-" or "_"');
@@ -113,17 +114,7 @@ const stepSchema = z.discriminatedUnion('kind', [
 export const programDefinitionSchema = z.strictObject({
   name: z.string().min(1).max(200),
   /** IANA zone used when the customer's profile has none. */
-  timezone: z
-    .string()
-    .refine((tz) => {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: tz });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'must be an IANA time zone such as "Europe/Ljubljana"')
-    .default('UTC'),
+  timezone: ianaTimeZone.default('UTC'),
   /** Transactional programs (receipts, password resets) bypass frequency caps and quiet hours. */
   priority: z.enum(['marketing', 'transactional']).default('marketing'),
   /** What a send that falls in the customer's quiet hours does: wait for them to end, or skip. */

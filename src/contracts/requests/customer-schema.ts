@@ -1,6 +1,6 @@
 // How API callers name a customer and describe them: the zod schemas, and types derived from them.
 import { z } from 'zod';
-import { jsonObject, storable } from '../schema-parts';
+import { ianaTimeZone, jsonObject, storable } from '../schema-parts';
 
 const identifier = z.string().trim().min(1).max(256).check(storable);
 
@@ -30,17 +30,7 @@ export const identifySchema = z.strictObject({
       'trait names must be 1-100 characters',
     )
     .optional(),
-  timezone: z
-    .string()
-    .refine((tz) => {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: tz });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'must be an IANA time zone such as "Europe/Ljubljana"')
-    .optional(),
+  timezone: ianaTimeZone.optional(),
 });
 
 export type IdentifyInput = z.output<typeof identifySchema>;
