@@ -5,7 +5,7 @@ import { type BatchItemResult } from '../contracts/routes/events';
 import { runInLanes } from '../ingestion/customer-lanes';
 import { eventInputSchema } from '../contracts/requests/event-schema';
 import type { Ingestion } from '../ingestion/ingestion';
-import { HttpError } from './errors';
+import { toProblem } from './errors';
 import type { Handlers } from './mount-routes';
 
 /** Items of one batch in flight at once; the API's database pool is 10 connections by default. */
@@ -40,8 +40,10 @@ export function eventHandlers(ingestion: Ingestion): Handlers<typeof eventRoutes
           const r = await ingestion.ingest(item.data);
           results[index] = { index, status: r.duplicate ? 200 : 202, ...r };
         } catch (err) {
-          if (err instanceof HttpError) results[index] = { index, status: err.status, error: err.message };
-          else throw err;
+          // An item the services refuse (a domain error: 4xx) is that item's result; a fault fails the batch.
+          const problem = toProblem(err);
+          if (problem.status >= 500) throw err;
+          results[index] = { index, status: problem.status, error: problem.detail || problem.title };
         }
       });
       const accepted = results.filter((r) => r.status < 300).length;
