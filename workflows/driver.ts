@@ -2,7 +2,7 @@
 // with workflow time, and carries out its commands: calls become activities (reads local and one
 // at a time), step records are written in batches (or carried by the next remote call), wake-ups
 // become one timer for the earliest.
-import { CancellationScope, isCancellation, log, patched, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, log, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { StepRecord } from '../src/core/calls';
 import { advance } from '../src/core/engine';
 import { nextWakeAt, quiescent, startJourney, type Command, type Input, type Journey } from '../src/core/journey';
@@ -13,18 +13,6 @@ import { INTERPRETER_VERSION, INTERPRETER_VERSION_KEY, PROGRAMS_KEY } from './se
 
 /** Step records written per batch. */
 const BATCH = 200;
-
-/**
- * Patch (interpreter version 8): an input that finds a local call in flight from an earlier
- * activation waits until no local call is left. A query answered while a local call runs ends the
- * workflow task early; the call's result then reaches the workflow in the next task, together
- * with that task's signals, timers and activity results, while its marker may sit in the earlier
- * task, where a replay delivers it. So a replay can see the result before an input that the
- * original run saw first, or the other way round, and then asks for other calls (a step-record
- * write where the run planned an event). Held until the local calls are done, such an input
- * reaches the engine at the same point of the call sequence in both.
- */
-const LATE_INPUTS_WAIT_FOR_LOCALS = 'late-inputs-wait-for-locals';
 
 type Call = Extract<Command, { type: 'call' }>;
 /** An input as signals and callbacks give it: the driver stamps the time. */
@@ -41,45 +29,23 @@ export class Driver {
   /** Local activities run one at a time: run beside each other, one can be resolved with
    * another's result on replay (a known SDK hazard); in sequence there is only one order. */
   private localTail: Promise<unknown> = Promise.resolve();
-  /** Local calls queued or running. */
-  private locals = 0;
-  /** Of those, the ones asked for in the current synchronous run of the workflow (the inputs of
-   * one activation come in one such run: a burst of signals keeps going straight to the engine). */
-  private freshLocals = 0;
-  /** Inputs waiting for the local calls to be done (LATE_INPUTS_WAIT_FOR_LOCALS). */
-  private readonly held: InputWithoutNow[] = [];
-  private readonly holdLateInputs: boolean;
+  private localsInFlight = 0;
   private timer: { at: number; scope: CancellationScope } | null = null;
 
   constructor(state: CustomerState) {
     this.journey = startJourney(state);
-    this.holdLateInputs = patched(LATE_INPUTS_WAIT_FOR_LOCALS);
   }
 
-  /** An input from outside the local calls: a signal, a timer, a remote call's result, the hand-over. */
   feed(input: InputWithoutNow): void {
     if (input.type === 'event') this.events++;
-    if (this.holdLateInputs && (this.held.length > 0 || this.locals > this.freshLocals)) {
-      this.held.push(input);
-      return;
-    }
-    this.advance(input);
-  }
-
-  /** Nothing in flight and every record written: the run may continue as new or end. */
-  idle(): boolean {
-    return quiescent(this.journey) && this.unwritten.length === 0 && !this.writing && this.held.length === 0;
-  }
-
-  private advance(input: InputWithoutNow): void {
     for (const command of advance(this.journey, { ...input, now: Date.now() } as Input)) this.execute(command);
     this.writeRecords();
     this.armTimer();
   }
 
-  /** After a local call is done: held inputs go in, in order, while no local call is left. */
-  private release(): void {
-    while (this.held.length > 0 && this.locals === 0) this.advance(this.held.shift()!);
+  /** Nothing in flight and every record written: the run may continue as new or end. */
+  idle(): boolean {
+    return quiescent(this.journey) && this.unwritten.length === 0 && !this.writing;
   }
 
   private execute(command: Command): void {
@@ -108,14 +74,8 @@ export class Driver {
     const result = command.local
       ? this.oneAtATime(() => (local[command.name] as AnyActivity)(command.args))
       : (remote[command.name] as AnyActivity)(command.args, carried);
-    // A local call's result goes in at once; a remote one's is an input like a signal.
-    const settled = (input: InputWithoutNow) => {
-      if (!command.local) return this.feed(input);
-      this.advance(input);
-      this.release();
-    };
     result.then(
-      (value) => settled({ type: 'result', callId: command.id, value }),
+      (value) => this.feed({ type: 'result', callId: command.id, value }),
       (err: unknown) => {
         if (isCancellation(err)) return;
         const reason = failureReason(err);
@@ -128,15 +88,14 @@ export class Driver {
             reason,
           });
         }
-        settled({ type: 'failure', callId: command.id, reason });
+        this.feed({ type: 'failure', callId: command.id, reason });
       },
     );
   }
 
   private oneAtATime<T>(run: () => Promise<T>): Promise<T> {
-    this.locals++;
-    if (this.freshLocals++ === 0) void Promise.resolve().then(() => (this.freshLocals = 0));
-    const next = this.localTail.then(run).finally(() => this.locals--);
+    this.localsInFlight++;
+    const next = this.localTail.then(run).finally(() => this.localsInFlight--);
     this.localTail = next.catch(() => undefined);
     return next;
   }
@@ -149,9 +108,7 @@ export class Driver {
   private writeRecords(): void {
     if (this.writing || this.unwritten.length === 0) return;
     const { run, state } = this.journey;
-    // Held inputs do not count: whether one arrived before or after a local's result is what a
-    // replay cannot tell, so this choice must not depend on it.
-    const calm = run.planning === null && state.inbox.length === 0 && this.locals === 0;
+    const calm = run.planning === null && state.inbox.length === 0 && this.localsInFlight === 0;
     if (!calm && !run.handingOver && this.unwritten.length < BATCH) return;
     this.writing = true;
     const batch = this.unwritten.splice(0, BATCH);
@@ -173,7 +130,6 @@ export class Driver {
   private wrote(): void {
     this.writing = false;
     this.writeRecords();
-    this.release();
   }
 
   /** One timer, for the earliest wake-up; replaced only when that changes. */

@@ -20,4 +20,4 @@ export const SEARCH_ATTRIBUTE_FLAGS = [
  * The interpreter's version: bump it with every patched() change to workflow logic, and record
  * that version's histories under test/replay/histories/v<N>.
  */
-export const INTERPRETER_VERSION = '8';
+export const INTERPRETER_VERSION = '7';
