@@ -26,6 +26,7 @@ import { createReferencedIndex } from '../programs/referenced-index';
 import { createRolloutService } from '../rollouts/rollout-service';
 import { temporalConnectionOptions } from '../temporal/connection';
 import { createCustomerClient } from '../temporal/customer-client';
+import { createReleaseControllers } from '../temporal/release-controllers';
 import { ensureSchedules } from '../temporal/schedules';
 import { createTemplatePreview } from '../templates/template-preview';
 import { createTemplateService } from '../templates/template-service';
@@ -74,7 +75,7 @@ export async function composeApi(config: ApiConfig, overrides: ApiOverrides = {}
   const referenced = createReferencedIndex({ url: connectionStringOf(db), logger });
   const ingestion = createIngestion({ db, identity, customers, logger, referenced });
   const templates = createTemplateService(db);
-  const temporal = { client: temporalClient, taskQueue: config.temporal.taskQueue };
+  const controllers = createReleaseControllers(temporalClient, config.temporal.taskQueue);
   const deps: AppDeps = {
     db,
     logger,
@@ -83,8 +84,8 @@ export async function composeApi(config: ApiConfig, overrides: ApiOverrides = {}
     imports: createImportService({ db, logger }),
     customers,
     programs: createProgramService(db, { changed: referenced.refresh }),
-    experiments: createExperimentService(db, temporal),
-    rollouts: createRolloutService(db, temporal),
+    experiments: createExperimentService(db, controllers),
+    rollouts: createRolloutService(db, controllers),
     audit: createAuditLog(db),
     templates,
     templatePreview: createTemplatePreview({

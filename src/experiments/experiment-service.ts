@@ -1,18 +1,17 @@
 // Experiments: split a live program's new entrants across versions and a holdout, report the
 // results, and promote a winner (by hand, or by the controller workflow under the winner rule).
 import { randomBytes } from 'node:crypto';
-import type { Client } from '@temporalio/client';
 import { ConflictError, InvalidError, NotFoundError, type FieldIssue } from '../core/errors';
 import { auditData } from '../audit/audit-log';
 import type { Db } from '../db/prisma';
 import type { ExperimentVariant } from '../programs/entry-routing';
+import type { ReleaseControllers } from '../programs/release-controllers';
 import { lockProgram, runningChange } from '../programs/running-change';
-import { experimentWorkflowId } from '../temporal/addressing';
 import { experimentResults } from './experiment-results';
 import { storedVariants } from './experiment-rows';
 import type { StartExperiment } from '../contracts/requests/experiment-schema';
 
-export function createExperimentService(db: Db, temporal: { client: Client; taskQueue: string }) {
+export function createExperimentService(db: Db, controllers: ReleaseControllers) {
   async function get(id: string) {
     const row = await db.experiment.findUnique({ where: { id } });
     if (!row) throw new NotFoundError(`experiment ${id}`);
@@ -63,10 +62,9 @@ export function createExperimentService(db: Db, temporal: { client: Client; task
       });
       if (input.winnerRule.autoPromote) {
         try {
-          await temporal.client.workflow.start('experimentWorkflow', {
-            workflowId: experimentWorkflowId(id),
-            taskQueue: temporal.taskQueue,
-            args: [{ experimentId: id, evaluationIntervalMs: input.winnerRule.evaluationIntervalMs }],
+          await controllers.startExperiment({
+            experimentId: id,
+            evaluationIntervalMs: input.winnerRule.evaluationIntervalMs,
           });
         } catch (err) {
           // Promised auto-promotion with nobody to do it: end the experiment and report the error.

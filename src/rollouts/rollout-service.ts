@@ -1,35 +1,18 @@
 // Staged rollouts: start one (a row, then its controller workflow), read it with its guardrail
 // evaluations, or abort it by hand. The ramp itself runs in workflows/controllers/rollout-workflow.ts.
 import { randomBytes } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { ConflictError, InvalidError, NotFoundError } from '../core/errors';
 import { auditData } from '../audit/audit-log';
 import type { Db } from '../db/prisma';
+import type { ReleaseControllers } from '../programs/release-controllers';
 import { lockProgram, runningChange } from '../programs/running-change';
-import { rolloutWorkflowId } from '../temporal/addressing';
 import type { StartRollout } from '../contracts/requests/rollout-schema';
 
-export function createRolloutService(db: Db, temporal: { client: Client; taskQueue: string }) {
+export function createRolloutService(db: Db, controllers: ReleaseControllers) {
   async function get(id: string) {
     const row = await db.rollout.findUnique({ where: { id }, include: { evaluations: { orderBy: { id: 'asc' } } } });
     if (!row) throw new NotFoundError(`rollout ${id}`);
     return { ...row, evaluations: row.evaluations.map((e) => ({ ...e, id: e.id.toString() })) };
-  }
-
-  /** Starts the controller; one that is already running (a retried request) is left alone. */
-  async function startController(
-    id: string,
-    input: Pick<StartRollout, 'plan' | 'evaluationIntervalMs'>,
-  ): Promise<void> {
-    try {
-      await temporal.client.workflow.start('rolloutWorkflow', {
-        workflowId: rolloutWorkflowId(id),
-        taskQueue: temporal.taskQueue,
-        args: [{ rolloutId: id, plan: input.plan, evaluationIntervalMs: input.evaluationIntervalMs }],
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
   }
 
   return {
@@ -87,7 +70,11 @@ export function createRolloutService(db: Db, temporal: { client: Client; taskQue
         });
       });
       try {
-        await startController(id, input);
+        await controllers.startRollout({
+          rolloutId: id,
+          plan: input.plan,
+          evaluationIntervalMs: input.evaluationIntervalMs,
+        });
       } catch (err) {
         // No controller, no rollout: end it, so the program is not left with a ramp nobody runs.
         await abort(id, actor, 'its controller workflow could not be started');
