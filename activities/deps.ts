@@ -6,7 +6,7 @@ import type { EmailSender } from '../src/messaging/email-sender';
 import type { UnsubscribeLinks } from '../src/messaging/unsubscribe';
 import type { WebhookSender } from '../src/messaging/webhook-port';
 import type { ControlTiming } from '../src/core/calls';
-import type { ContactPolicyConfig } from './policy-activities';
+import type { ContactPolicyConfig } from '../src/messaging/contact-policy-reads';
 
 export interface ActivityDeps {
   db: Db;

@@ -1,95 +1,17 @@
-// Profile reads and writes the journey needs: the condition scope, attribute/tag updates, and
-// waits computed from the customer's own behaviour.
-import type { Prisma } from '../generated/prisma/client';
-import { localHour, nextAllowedTime } from '../src/core/time';
-import type { ActivityDeps } from './deps';
+// Profile reads and writes the journey needs (src/customers/): the condition scope, attribute/tag
+// updates, and waits computed from the customer's own behaviour.
 import type { PersonalizedWaitInput, ProfileScope } from '../src/core/calls';
-import { customerTraits, loadProfileScope, pickFields } from '../src/customers/profile-scope';
-
-const DAY_MS = 86_400_000;
+import { computePersonalizedWait } from '../src/customers/personalized-waits';
+import { loadProfileFields } from '../src/customers/profile-scope';
+import { updateProfile, type ProfileUpdate } from '../src/customers/profile-updates';
+import type { ActivityDeps } from './deps';
 
 export function createProfileActivities({ db }: Pick<ActivityDeps, 'db'>) {
   return {
-    /**
-     * Only the `profile.*` and `traits.*` paths asked for: the result is kept in the workflow's
-     * history, which must not hold whole profiles (email addresses, names) for no reason.
-     */
-    async loadProfile(input: { customerId: string; fields: readonly string[] }): Promise<ProfileScope> {
-      return pickFields(await loadProfileScope(db, input.customerId), input.fields);
-    },
-
-    async updateProfile(input: {
-      customerId: string;
-      set?: Record<string, unknown>;
-      addTags?: string[];
-      removeTags?: string[];
-    }): Promise<void> {
-      // One transaction with a row lock, so concurrent updates to traits or tags never lose a write.
-      await db.$transaction(async (tx) => {
-        await tx.$executeRaw`SELECT 1 FROM customers WHERE id = ${input.customerId} FOR UPDATE`;
-        const customer = await tx.customer.findUniqueOrThrow({ where: { id: input.customerId } });
-        const tags = new Set(customer.tags);
-        for (const t of input.addTags ?? []) tags.add(t);
-        for (const t of input.removeTags ?? []) tags.delete(t);
-        await tx.customer.update({
-          where: { id: input.customerId },
-          data: {
-            // Update step values are JSON scalars and arrays (src/contracts/program-language/schema.ts).
-            traits: { ...customerTraits(customer.traits, customer.id), ...input.set } as Prisma.InputJsonObject,
-            tags: [...tags],
-          },
-        });
-      });
-    },
-
-    /** How long to wait, in ms, from the customer's purchase cadence or best engagement hour. */
-    async computePersonalizedWait(input: PersonalizedWaitInput): Promise<{ ms: number; basis: string }> {
-      const { strategy } = input;
-      if (strategy.type === 'purchaseCadence') {
-        const rows = await db.$queryRaw<{ day: Date }[]>`
-          SELECT DISTINCT date_trunc('day', ordered_at) AS day FROM order_lines
-          WHERE customer_id = ${input.customerId} ORDER BY day`;
-        if (rows.length < 2) return { ms: strategy.fallbackMs, basis: 'fallback: fewer than 2 purchase days' };
-        const gaps = rows.slice(1).map((r, i) => (r.day.getTime() - rows[i]!.day.getTime()) / DAY_MS);
-        const medianDays = median(gaps);
-        const raw = medianDays * strategy.factor * DAY_MS;
-        const ms = Math.min(Math.max(raw, strategy.minMs), strategy.maxMs);
-        return { ms, basis: `median ${medianDays.toFixed(1)} days between purchases x ${strategy.factor}` };
-      }
-      const hour = (await bestEngagementHour(db, input.customerId, input.timeZone)) ?? strategy.defaultHour;
-      const at = `${String(hour).padStart(2, '0')}:00`;
-      return {
-        ms: nextAllowedTime(input.nowMs, { at }, input.timeZone) - input.nowMs,
-        basis: `best hour ${at} ${input.timeZone}`,
-      };
-    },
+    loadProfile: (input: { customerId: string; fields: readonly string[] }): Promise<ProfileScope> =>
+      loadProfileFields(db, input.customerId, input.fields),
+    updateProfile: (input: ProfileUpdate): Promise<void> => updateProfile(db, input),
+    computePersonalizedWait: (input: PersonalizedWaitInput): Promise<{ ms: number; basis: string }> =>
+      computePersonalizedWait(db, input),
   };
-}
-
-/** The local hour at which the customer most often opened or clicked, or null with no history. */
-async function bestEngagementHour(
-  db: Pick<ActivityDeps, 'db'>['db'],
-  customerId: string,
-  timeZone: string,
-): Promise<number | null> {
-  const rows = await db.event.findMany({
-    where: { customerId, type: { in: ['email_opened', 'email_clicked'] } },
-    select: { occurredAt: true },
-    orderBy: { occurredAt: 'desc' },
-    take: 200,
-  });
-  if (rows.length === 0) return null;
-  const counts = new Map<number, number>();
-  for (const r of rows) {
-    const h = localHour(r.occurredAt.getTime(), timeZone);
-    counts.set(h, (counts.get(h) ?? 0) + 1);
-  }
-  // Ties go to the earlier hour, so the answer is stable.
-  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]![0];
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }

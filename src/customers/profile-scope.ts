@@ -70,6 +70,14 @@ export async function loadProfileScope(db: Db, customerId: string): Promise<Prof
   return scopeOf(customerId, row);
 }
 
+/**
+ * Only the `profile.*` and `traits.*` paths asked for: the result is kept in the workflow's
+ * history, which must not hold whole profiles (email addresses, names) for no reason.
+ */
+export async function loadProfileFields(db: Db, customerId: string, fields: readonly string[]): Promise<ProfileScope> {
+  return pickFields(await loadProfileScope(db, customerId), fields);
+}
+
 /** The scope cut down to the given `profile.*` / `traits.*` paths; other paths are ignored. */
 export function pickFields(scope: ProfileScope, fields: readonly string[]): ProfileScope {
   const picked: ProfileScope = { profile: {}, traits: {} };

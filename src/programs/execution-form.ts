@@ -5,7 +5,7 @@
 // row may hold no form or another build's format; then this build compiles its own from the
 // definition (executionFormOf).
 import type { ZodError } from 'zod';
-import type { Db } from '../db/prisma';
+import { sqlRows, type Db } from '../db/prisma';
 import { FORMAT_VERSION, type CompiledStep, type Program } from '../core/program';
 import { compileProgram } from './compile';
 import { programDefinitionSchema } from '../contracts/program-language/schema';
@@ -72,6 +72,19 @@ function compileDefinition(definition: unknown): { program: Program } | { error:
 export const storedFormSql = (v: string) =>
   `jsonb_build_object('compiled', ${v}.compiled, 'definition', CASE WHEN (${v}.compiled ->> 'formatVersion') ` +
   `IS DISTINCT FROM '${FORMAT_VERSION}' THEN ${v}.definition END)`;
+
+/** A version's form by (programId, version). Versions are immutable, so callers may cache it anywhere. */
+export async function loadExecutionForm(db: Db, programId: string, version: number): Promise<Program> {
+  const [row] = await sqlRows<{ form: { compiled: unknown; definition?: unknown } }>(
+    db,
+    `SELECT ${storedFormSql('v')} AS form FROM program_versions v WHERE v.program_id = $1 AND v.version = $2`,
+    [programId, version],
+  );
+  if (!row) throw new ExecutionFormError(programId, version, 'missing: no such version');
+  // The form compiled at publish (or, mid-deploy, compiled here), checked: a malformed one is a
+  // named, non-retryable error (src/worker/poison-failures.ts), not a TypeError in a workflow.
+  return executionFormOf(row.form, programId, version);
+}
 
 /** Every step kind the engine runs: `satisfies` fails to compile when the schema gains or loses one. */
 const STEP_KINDS = {

@@ -3,7 +3,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import pino from 'pino';
-import type { ContactPolicyConfig } from '../../activities/policy-activities';
+import type { ContactPolicyConfig } from '../../src/messaging/contact-policy-reads';
 import { composeWorker, type ComposedWorker, type WorkerOverrides } from '../../src/apps/worker';
 import type { Db } from '../../src/db/prisma';
 import type { EmailSender } from '../../src/messaging/email-sender';

@@ -6,7 +6,7 @@ import { composeApi, type ComposedApi } from '../../src/apps/api';
 import type { EmailSender } from '../../src/messaging/email-sender';
 import { createSendGridSender } from '../../src/messaging/sendgrid-sender';
 import { startSink, type RunningSink } from '../../src/messaging/sink/start-sink';
-import type { ContactPolicyConfig } from '../../activities/policy-activities';
+import type { ContactPolicyConfig } from '../../src/messaging/contact-policy-reads';
 import { createTestDatabase, type TestDatabase } from './database';
 import { recordHistories } from './record-histories';
 import { startDevServer, startTimeSkippingServer } from './temporal';
