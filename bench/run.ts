@@ -1,8 +1,9 @@
 // `npm run bench`: the event path on a real (file-backed, WAL) Temporal dev server, loopback only.
 // The issue's six measures (bench/measures/*), a markdown table on stdout and
-// bench/results/run-<timestamp>.json. BENCH_ONLY=ingestion,unreferenced,latency,sustained,floor,memory,replay,overhead
-// (or the names as arguments: `npm run bench -- floor`) runs a subset. Every figure carries the
-// load average: this 2-core machine is shared.
+// bench/results/run-<timestamp>.json.
+// BENCH_ONLY=ingestion,unreferenced,latency,sustained,floor,memory,replay,overhead,console (or the names as
+// arguments: `npm run bench -- floor`) runs a subset. Every figure carries the load average: this 2-core
+// machine is shared.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,6 +12,7 @@ import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/w
 import { seedBenchProgram } from './lib/journeys';
 import { log, round } from './lib/stats';
 import { startBenchWorld } from './lib/world';
+import { benchConsole, printConsole } from './measures/console';
 import { benchFloor } from './measures/floor';
 import { benchIngestion } from './measures/ingestion';
 import { benchLatency } from './measures/latency';
@@ -92,10 +94,12 @@ async function main(): Promise<void> {
         levels: [1000],
       });
     }
+    if (wanted('console')) Object.assign(result, { console: await benchConsole(world) });
     result.totalSeconds = Math.round((performance.now() - started) / 1000);
     result.machine = { cpus: cpus().length, loadAverage: loadavg().map((l) => round(l, 1)), node: process.version };
     printTable(result);
     printUnreferencedIngestion(result);
+    printConsole(result);
   } finally {
     const dir = join(ROOT, 'bench/results');
     mkdirSync(dir, { recursive: true });
