@@ -62,20 +62,28 @@ export async function programAnalytics(
       FROM journey_steps
       WHERE program_id = ${programId} AND kind NOT IN ('enter', 'goal') AND (kind <> 'exit' OR detail ? 'next')
       GROUP BY 1, 2, 3`,
-    // Where each enrollment still in the program is: the step its latest record points to.
+    // Where each enrollment still in the program is, counted without finding each one's latest
+    // record (a sort of every record: 4.5 s at 100k customers, bench "console"). Every record moves
+    // its enrollment from the step it ran at to the step it points to (an entry into the start
+    // step, a final exit out of the program, a held or converted one nowhere): summed per step,
+    // the moves leave exactly the customers there now.
     db.$queryRaw<Row[]>`
-      WITH latest AS (
-        SELECT DISTINCT ON (enrollment_id) version, variant, kind, outcome, step_id, detail
-        FROM journey_steps
-        WHERE program_id = ${programId} AND outcome <> 'not entered'
-        ORDER BY enrollment_id, at DESC, (substring(id from '[0-9]+$'))::int DESC
-      )
-      SELECT version, variant,
-             CASE WHEN kind = 'enter' OR outcome = 'held' THEN step_id WHEN kind = 'migrate' THEN detail->>'toStep'
-                  ELSE coalesce(detail->>'next', step_id) END AS step,
-             NULL AS label, count(*) AS n
-      FROM latest WHERE kind NOT IN ('exit', 'goal')
-      GROUP BY 1, 2, 3`,
+      SELECT version, variant, step, NULL AS label, sum(n)::bigint AS n
+      FROM (
+        SELECT CASE WHEN kind = 'migrate' THEN (detail->>'toVersion')::int ELSE version END AS version, variant,
+               CASE WHEN kind = 'enter' OR outcome = 'held' THEN step_id
+                    WHEN kind = 'migrate' THEN detail->>'toStep'
+                    WHEN kind = 'exit' AND NOT (detail ? 'next') THEN NULL
+                    ELSE coalesce(detail->>'next', step_id) END AS step,
+               1 AS n
+          FROM journey_steps WHERE program_id = ${programId} AND outcome <> 'not entered'
+        UNION ALL
+        SELECT version, variant, step_id, -1
+          FROM journey_steps WHERE program_id = ${programId} AND kind <> 'enter' AND outcome <> 'not entered'
+      ) moves
+      WHERE step IS NOT NULL AND step <> '-'
+      GROUP BY 1, 2, 3
+      HAVING sum(n) <> 0`,
     db.$queryRaw<MessageRow[]>`
       SELECT version, variant, step_id AS step, status, reason, count(*) AS n
       FROM messages WHERE program_id = ${programId}
