@@ -1,6 +1,6 @@
 // Who is signed in: the API key, kept in sessionStorage (this tab, until it closes) and the scopes
 // the API says it holds. `read` sees; `admin` also acts, so action buttons ask `canAct`.
-import { createContext, useContext, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useState, type ReactNode } from 'react';
 import { ROUTES } from '../../../src/contracts/routes';
 import { call, type Answer } from './client';
 
@@ -28,11 +28,12 @@ export function SessionProvider(props: { children: (session: Session | null) => 
       setState(null);
     },
   };
-  const signIn = async (key: string) => {
+  // Stable across renders: the sign-in page's effect (a reload signing in again) depends on it.
+  const signIn = useCallback(async (key: string) => {
     const principal = await call(key, ROUTES.apiKeys.whoami);
     sessionStorage.setItem(STORAGE_KEY, key);
     setState({ key, principal });
-  };
+  }, []);
   return (
     <SignInContext.Provider value={signIn}>
       <SessionContext.Provider value={session}>{props.children(session)}</SessionContext.Provider>

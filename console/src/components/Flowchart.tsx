@@ -1,6 +1,7 @@
 // A program version as a flowchart (React Flow), laid out by dagre, with each step's live counts.
 import { Background, Controls, ReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
+import './Flowchart.css';
 import { useMemo } from 'react';
 import type { ProgramDefinition, Step } from '../../../src/contracts/program-language/types';
 import type { StepCounts } from '../api/queries';
