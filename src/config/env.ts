@@ -45,6 +45,45 @@ export const databaseSettings = (e: z.infer<typeof databaseVars>) => ({
   poolSize: e.DATABASE_POOL_SIZE,
 });
 
+/** One key of KAIROS_PAYLOAD_KEYS: its id (named in each payload it encrypts) and its 32 bytes. */
+export interface PayloadKey {
+  id: string;
+  key: Buffer;
+}
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * `id:<base64 of 32 bytes>`, comma-separated, the current key first: payloads are encrypted with
+ * it and decrypted with whichever key they name, so an old key stays listed until no history
+ * (within the namespace's retention) still needs it.
+ */
+const payloadKeys = z.string().transform((value, ctx): PayloadKey[] => {
+  const keys: PayloadKey[] = [];
+  const fail = (message: string) => {
+    ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  };
+  for (const [n, entry] of value.split(',').map((e, i) => [i + 1, e.trim()] as const)) {
+    const colon = entry.indexOf(':');
+    const id = colon > 0 ? entry.slice(0, colon) : '';
+    const encoded = entry.slice(colon + 1);
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(id))
+      // Says which entry, never its text: that could be key material.
+      return fail(`entry ${n} must be <id>:<base64 key>, the id of letters, digits, '.', '_' or '-'`);
+    if (keys.some((k) => k.id === id)) return fail(`key id "${id}" is listed twice`);
+    // Buffer.from(..., 'base64') skips what is not base64; check first, so a typo is not a shorter key.
+    if (encoded.length % 4 !== 0 || !BASE64.test(encoded)) return fail(`key "${id}" is not valid base64`);
+    const key = Buffer.from(encoded, 'base64');
+    if (key.length !== 32) return fail(`key "${id}" must be 32 bytes (AES-256), it is ${key.length}`);
+    keys.push({ id, key });
+  }
+  return keys;
+});
+
+/** Unset: payloads go into Temporal's histories in clear (README "Personal data in Temporal"). */
+export const payloadKeysVars = z.object({ KAIROS_PAYLOAD_KEYS: payloadKeys.optional() });
+
 export const temporalVars = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -55,6 +94,7 @@ export const temporalVars = z.object({
   TEMPORAL_TLS_CLIENT_KEY_PATH: z.string().min(1).optional(),
   TEMPORAL_TLS_SERVER_CA_CERT_PATH: z.string().min(1).optional(),
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  ...payloadKeysVars.shape,
 });
 export function temporalSettings(e: z.infer<typeof temporalVars>) {
   if (Boolean(e.TEMPORAL_TLS_CLIENT_CERT_PATH) !== Boolean(e.TEMPORAL_TLS_CLIENT_KEY_PATH))
@@ -65,6 +105,8 @@ export function temporalSettings(e: z.infer<typeof temporalVars>) {
     namespace: e.TEMPORAL_NAMESPACE,
     taskQueue: e.TEMPORAL_TASK_QUEUE,
     apiKey: e.TEMPORAL_API_KEY,
+    /** Every client and worker encrypts payloads with these (empty: none); src/temporal/payload-codec.ts. */
+    payloadKeys: e.KAIROS_PAYLOAD_KEYS ?? [],
     tls: tlsWanted
       ? {
           clientCertPath: e.TEMPORAL_TLS_CLIENT_CERT_PATH,

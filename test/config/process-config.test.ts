@@ -87,3 +87,54 @@ describe('the CLI', () => {
     );
   });
 });
+
+describe('the payload keys (KAIROS_PAYLOAD_KEYS), shared by every process that talks to Temporal', () => {
+  const key = (byte: number, length = 32) => Buffer.alloc(length, byte).toString('base64');
+
+  test('unset: no keys, payloads are not encrypted', () => {
+    expect(loadTemporalConfig({}).payloadKeys).toEqual([]);
+  });
+
+  test('are read in order, the current key first', () => {
+    const keys = loadTemporalConfig({ KAIROS_PAYLOAD_KEYS: `k2:${key(2)}, k1:${key(1)}` }).payloadKeys;
+    expect(keys.map((k) => [k.id, k.key.equals(Buffer.alloc(32, k.id === 'k2' ? 2 : 1))])).toEqual([
+      ['k2', true],
+      ['k1', true],
+    ]);
+  });
+
+  test.each([
+    [
+      'a key that is not base64',
+      `k1:${key(1).replace(/^./, '*')}`,
+      /KAIROS_PAYLOAD_KEYS: key "k1" is not valid base64/,
+    ],
+    [
+      'a key of the wrong length',
+      `k1:${key(1, 16)}`,
+      /KAIROS_PAYLOAD_KEYS: key "k1" must be 32 bytes \(AES-256\), it is 16/,
+    ],
+    ['an id listed twice', `k1:${key(1)},k1:${key(2)}`, /KAIROS_PAYLOAD_KEYS: key id "k1" is listed twice/],
+    ['an entry without an id', key(1), /KAIROS_PAYLOAD_KEYS: entry 1 must be <id>:<base64 key>/],
+    ['an empty value', '', /KAIROS_PAYLOAD_KEYS: entry 1 must be <id>:<base64 key>/],
+  ])('%s is refused, naming the variable and why', (_what, value, message) => {
+    expect(() => loadTemporalConfig({ KAIROS_PAYLOAD_KEYS: value })).toThrow(message);
+  });
+
+  test('a refused key is never echoed in the error', () => {
+    const secretKey = key(7);
+    expect(() =>
+      loadApiConfig({ DATABASE_URL: database, KAIROS_SIGNING_SECRET: secret, KAIROS_PAYLOAD_KEYS: secretKey }),
+    ).toThrow(expect.objectContaining({ message: expect.not.stringContaining(secretKey.slice(0, 8)) }));
+  });
+
+  test('the worker reads them too', () => {
+    const config = loadWorkerConfig({
+      DATABASE_URL: database,
+      SENDGRID_API_KEY: 'SG.key',
+      KAIROS_SIGNING_SECRET: secret,
+      KAIROS_PAYLOAD_KEYS: `k1:${key(1)}`,
+    });
+    expect(config.temporal.payloadKeys.map((k) => k.id)).toEqual(['k1']);
+  });
+});
