@@ -1,7 +1,8 @@
 // A whole Kairos for one drill, in separate pieces a drill can break: a file-backed Temporal dev
-// server (restartable on its port), a database of its own (on a server of the drill's own, if it
-// means to stop it), the SendGrid sink with the real
-// client, the worker in a child process (killable), and the API over HTTP with its outbox relay.
+// server (restartable on its port) or a server the drill brings (a real temporal-server), a
+// database of its own (on a server of the drill's own, if it means to stop it), the SendGrid sink
+// with the real client, the workers in child processes (killable), and the API over HTTP with its
+// outbox relay.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ import { referenceEventTypes } from '../../helpers/referenced';
 import { launchProgram, seedTemplates, sendsAtOnce } from '../../helpers/seed';
 import { listen, type ApiServer } from '../../integration/http';
 import { freePort } from './ports';
-import { startWorkerProcess, type WorkerProcess } from './worker-process';
+import { startWorkerProcess, type WorkerProcess, type WorkerSettings } from './worker-process';
 
 /** The drills' program: one email per customer as soon as their `drill_signup` arrives. */
 export const TRIGGER = 'drill_signup';
@@ -29,16 +30,36 @@ export interface DrillWorld {
   client: Client;
   http: ApiServer;
   services: ComposedApi;
+  /** The first worker process. */
   worker: WorkerProcess;
-  /** kill -9 the worker process (no shutdown) and start a new one. */
+  /** Every worker process, in start order (a killed one stays listed). */
+  workers: readonly WorkerProcess[];
+  /** kill -9 the first worker process (no shutdown) and start a new one in its place. */
   killAndRestartWorker(): Promise<void>;
   stopTemporal(): Promise<void>;
   startTemporal(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** `database`: the drill's own (it is dropped with the world); else one cloned on the run's server. */
-export async function startDrillWorld(options: { database?: TestDatabase } = {}): Promise<DrillWorld> {
+/** A Temporal server a drill can stop and start on the same address. */
+export interface DrillTemporal {
+  address: string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+export interface DrillWorldOptions {
+  /** The drill's own database (it is dropped with the world); default: one cloned on the run's server. */
+  database?: TestDatabase;
+  /** A server the drill started and stops itself (a real temporal-server); default: a dev server of the world's own. */
+  temporal?: DrillTemporal;
+  /** Worker child processes, all on the one task queue. Default 1. */
+  workers?: number;
+  /** Each worker's grace for sends in flight on SIGTERM (worker-process.ts). */
+  shutdownGraceMs?: number;
+}
+
+export async function startDrillWorld(options: DrillWorldOptions = {}): Promise<DrillWorld> {
   const cleanups: (() => Promise<unknown>)[] = [];
   // Each step of the tear-down gets 20 s; one that hangs is named and skipped, so the drill
   // stays bounded and says what would not stop.
@@ -70,23 +91,21 @@ export async function startDrillWorld(options: { database?: TestDatabase } = {})
     const sink = await startSink({ port: 0 });
     cleanups.push(() => sink.close());
 
-    const dataDir = mkdtempSync(join(tmpdir(), 'kairos-drill-'));
-    cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
-    const port = await freePort();
-    let temporal: DevServer | undefined = await startTemporalDevServer({
-      dataDir,
-      port,
-      uiPort: await freePort(),
-      namespace: 'default',
-    });
-    cleanups.push(async () => temporal?.stop());
+    const temporal = options.temporal ?? (await ownDevServer(cleanups));
     const connection = await Connection.connect({ address: temporal.address });
     cleanups.push(() => connection.close());
     const client = new Client({ connection, namespace: 'default' });
 
-    const workerSettings = { temporalAddress: temporal.address, databaseUrl: url, sinkUrl: sink.url };
-    let worker = await startWorkerProcess(workerSettings);
-    cleanups.push(() => worker.stop());
+    const workerSettings: WorkerSettings = {
+      temporalAddress: temporal.address,
+      databaseUrl: url,
+      sinkUrl: sink.url,
+      shutdownGraceMs: options.shutdownGraceMs,
+    };
+    const workers: WorkerProcess[] = [];
+    cleanups.push(() => Promise.all(workers.map((w) => w.stop())));
+    // One at a time: each child's start is CPU-bound (loading the bundle) on a 2-core machine.
+    for (let i = 0; i < (options.workers ?? 1); i++) workers.push(await startWorkerProcess(workerSettings));
 
     // The API's errors (a 500's cause is logged, never sent) are kept for the drill to report.
     const serverErrors: string[] = [];
@@ -114,25 +133,42 @@ export async function startDrillWorld(options: { database?: TestDatabase } = {})
       http,
       services,
       get worker() {
-        return worker;
+        return workers[0]!;
       },
+      workers,
       async killAndRestartWorker() {
-        await worker.kill9();
-        worker = await startWorkerProcess(workerSettings);
+        await workers[0]!.kill9();
+        workers[0] = await startWorkerProcess(workerSettings);
       },
-      async stopTemporal() {
-        await temporal?.stop();
-        temporal = undefined;
-      },
-      async startTemporal() {
-        temporal = await startTemporalDevServer({ dataDir, port, uiPort: await freePort(), namespace: 'default' });
-      },
+      stopTemporal: () => temporal.stop(),
+      startTemporal: () => temporal.start(),
       stop,
     };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/** A file-backed dev server in a folder of its own, restarted on the same port; gone with the world. */
+async function ownDevServer(cleanups: (() => Promise<unknown>)[]): Promise<DrillTemporal> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kairos-drill-'));
+  cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+  const port = await freePort();
+  const startOne = async () =>
+    startTemporalDevServer({ dataDir, port, uiPort: await freePort(), namespace: 'default' });
+  let server: DevServer | undefined = await startOne();
+  cleanups.push(async () => server?.stop());
+  return {
+    address: server.address,
+    async stop() {
+      await server?.stop();
+      server = undefined;
+    },
+    async start() {
+      server = await startOne();
+    },
+  };
 }
 
 function errorOf(line: string): string {

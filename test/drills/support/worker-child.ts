@@ -4,7 +4,8 @@
 import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { createDb } from '../../../src/db/prisma';
 import { createSendGridSender } from '../../../src/messaging/sendgrid-sender';
-import { createTestWorker } from '../../helpers/worker';
+import { testWorkerConfig } from '../../helpers/config';
+import { composeTestWorker } from '../../helpers/worker';
 
 async function main(): Promise<void> {
   const env = process.env;
@@ -23,8 +24,9 @@ async function main(): Promise<void> {
   const db = createDb({ url: need('DRILL_DATABASE_URL'), poolSize: 5 });
   // The tests' worker (bundle from KAIROS_TEST_WORKFLOW_BUNDLE, task queue kairos-test). Its
   // cache size is the SDK default, which follows the heap limit (--max-old-space-size).
-  const worker = await createTestWorker(
+  const { worker } = await composeTestWorker(
     { nativeConnection: connection, namespace: 'default' },
+    testWorkerConfig({ KAIROS_WORKER_SHUTDOWN_GRACE_MS: need('DRILL_SHUTDOWN_GRACE_MS') }),
     { db, email: createSendGridSender({ apiKey: 'SG.drill', baseUrl: need('DRILL_SINK_URL') }) },
   );
   process.on('message', (msg: { rss?: boolean }) => {

@@ -14,14 +14,26 @@ export interface WorkerSettings {
    * so 18,000 MiB gives about 10,400. The heap is only reserved, not allocated.
    */
   heapMiB?: number;
+  /**
+   * On SIGTERM, how long sends in flight may finish before they are cancelled
+   * (KAIROS_WORKER_SHUTDOWN_GRACE_MS). Default 0, the tests' setting; a deploy drill gives the
+   * production default.
+   */
+  shutdownGraceMs?: number;
+}
+
+/** How the process ended: `signal` SIGKILL after stop() means it did not drain in time. */
+export interface WorkerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
 }
 
 export interface WorkerProcess {
   readonly pid: number;
   /** SIGKILL: no shutdown, in-flight tasks and activities are simply gone. */
   kill9(): Promise<void>;
-  /** Graceful stop (SIGTERM), waiting for the process to exit; SIGKILL after 10 s. */
-  stop(): Promise<void>;
+  /** Graceful stop (SIGTERM), waiting for the process to exit; SIGKILL after `killAfterMs` (default 10 s). */
+  stop(options?: { killAfterMs?: number }): Promise<WorkerExit>;
   /** RSS in bytes after a full GC in the child. */
   rss(): Promise<number>;
 }
@@ -45,9 +57,10 @@ export async function startWorkerProcess(settings: WorkerSettings): Promise<Work
       DRILL_DATABASE_URL: settings.databaseUrl,
       DRILL_SINK_URL: settings.sinkUrl,
       KAIROS_TEST_WORKFLOW_BUNDLE: bundle,
+      DRILL_SHUTDOWN_GRACE_MS: String(settings.shutdownGraceMs ?? 0),
     },
   });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const exited = new Promise<WorkerExit>((r) => child.once('exit', (code, signal) => r({ code, signal })));
   // Never leave a worker behind when the drill's process ends.
   const reap = () => child.kill('SIGKILL');
   process.once('exit', reap);
@@ -62,13 +75,14 @@ export async function startWorkerProcess(settings: WorkerSettings): Promise<Work
       await exited;
       process.removeListener('exit', reap);
     },
-    async stop() {
+    async stop({ killAfterMs = 10_000 } = {}) {
       child.kill('SIGTERM');
       // After a database outage the worker can take long to drain; a drill's tear-down need not wait.
-      const late = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
+      const late = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      const exit = await exited;
       clearTimeout(late);
       process.removeListener('exit', reap);
+      return exit;
     },
     rss: () =>
       new Promise<number>((resolve) => {
