@@ -1,10 +1,8 @@
 // `npm start`: the whole of Kairos in one command on embedded defaults. PostgreSQL (embedded, on
 // .data/postgres, or DATABASE_URL), a file-backed Temporal dev server (or TEMPORAL_ADDRESS), the
 // local SendGrid sink, the worker and the API in this process, and the demo. Ctrl-C stops it all.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Runtime } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
@@ -19,6 +17,8 @@ import { describeDeployment, setCurrentVersion } from '../temporal/worker-deploy
 import type { WorkerConfig } from '../config/worker-config';
 import { demoEmail, demoInstructions, runDemo } from './demo';
 import { loadDevConfig, loadDevSettings } from './dev-config';
+import { devSecrets } from './dev-secrets';
+import { migrateDatabase } from './migrate';
 import { devPorts, ensurePortsFree } from './ports';
 import { devPostgres } from './postgres';
 import { retireOtherEngineData } from './engine-data';
@@ -34,8 +34,7 @@ async function main(): Promise<void> {
   const config = loadDevConfig({
     DATABASE_URL: postgres.url,
     LOG_LEVEL: 'warn',
-    KAIROS_BOOTSTRAP_KEY: persistentKey(join(dataDir, 'bootstrap-key')),
-    KAIROS_SIGNING_SECRET: persistentKey(join(dataDir, 'signing-secret')),
+    ...devSecrets(dataDir),
   });
   const { api: apiConfig, worker: workerConfig, dev } = config;
   // A second `npm start` would otherwise fail on whichever port came first, with no word of why.
@@ -43,10 +42,7 @@ async function main(): Promise<void> {
   const logger = createLogger(apiConfig.logLevel, 'kairos');
   Runtime.install({ logger: temporalLogger(logger) });
 
-  execFileSync('bash', [join(root, 'scripts/prisma.sh'), 'migrate', 'deploy'], {
-    env: { ...process.env, DATABASE_URL: postgres.url },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  migrateDatabase(postgres.url);
 
   const [host, port] = apiConfig.temporal.address.split(':');
   if (dev.ownTemporal) retireOtherEngineData(dataDir, logger);
@@ -130,14 +126,6 @@ async function routeNewWorkflowsHere(
         'controllers pinned to an earlier build stay on it (README "Deploying a new worker version")',
     );
   }
-}
-
-/** A development secret (admin key, signing secret), generated on first start and kept in the data folder. */
-function persistentKey(path: string): string {
-  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
-  const key = `kairos_dev_${randomBytes(18).toString('hex')}`;
-  writeFileSync(path, `${key}\n`, { mode: 0o600 });
-  return key;
 }
 
 main().catch((err: unknown) => {

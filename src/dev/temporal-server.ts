@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { temporalServerBinaries } from '../temporal/binaries';
+import { killWhenOrphaned } from './orphan-guard';
 import { writeServerConfig } from './temporal-server-config';
 import { waitUntilReady } from './temporal-server-ready';
 import { createStore, sqlServerOf, type StoreDatabases } from './temporal-server-store';
@@ -97,7 +98,8 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
     const started = child;
     exited = new Promise((r) => started.once('exit', () => r()));
     process.once('exit', killOnExit);
-    guardian = guard(started.pid);
+    // Stopped once this process is gone without stopping it (SIGKILL, a crashed test).
+    guardian = killWhenOrphaned(started.pid);
     try {
       await waitUntilReady(address, namespace, started, logFile);
     } catch (err) {
@@ -108,16 +110,4 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
 
   await start();
   return { address, namespace, logFile, databases, stop, start };
-}
-
-/** Kills the server once this process is gone without stopping it (SIGKILL, a crashed test). */
-function guard(pid: number | undefined): ChildProcess | undefined {
-  if (!pid || process.platform === 'win32') return undefined;
-  const guardian = spawn(
-    'sh',
-    ['-c', `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${pid} 2>/dev/null; do sleep 1; done; kill ${pid}`],
-    { detached: true, stdio: 'ignore' },
-  );
-  guardian.unref();
-  return guardian;
 }
