@@ -4,6 +4,7 @@
 // aggregate queries in src/analytics read what they read in production.
 import { Client as Pg } from 'pg';
 import { createProgramService } from '../../src/programs/program-service';
+import { COUNT_INSERTED_STEPS } from '../../src/trace/step-records';
 import type { ProgramDefinitionInput } from '../../src/contracts/program-language/types';
 import { seedTemplates } from '../../test/helpers/seed';
 import type { BenchWorld } from './world';
@@ -73,6 +74,7 @@ SELECT bc.*, i, ${sid('i')} AS step, ${kind('i')} AS kind, entered_at + i * inte
             ELSE 'sent' END AS outcome
 FROM bc, generate_series(1, k) i;
 
+WITH inserted AS (
 INSERT INTO journey_steps (id, customer_id, enrollment_id, program_id, version, step_id, kind, outcome, detail, at)
 SELECT enr || '/0', customer, enr, '${CONSOLE_PROGRAM}', 1, 's01', 'enter', 'entered',
        jsonb_build_object('trigger', 'bench_console_signup', 'eventId', 'evt-' || c), entered_at
@@ -96,7 +98,10 @@ FROM bc, generate_series(1, 2) n WHERE fate IN ('branched', 'completed')
 UNION ALL
 SELECT enr || '/' || (k + 1), customer, enr, '${CONSOLE_PROGRAM}', 1, ${sid('k')}, 'exit', 'failed: bounced', '{}',
        entered_at + (k + 1) * interval '1 minute'
-FROM bc WHERE fate = 'failed';
+FROM bc WHERE fate = 'failed'
+RETURNING *
+), -- counted as the engine's writes are counted
+${COUNT_INSERTED_STEPS};
 
 INSERT INTO messages (key, customer_id, enrollment_id, program_id, version, step_id, channel, template_id,
                       recipient, subject, status, reason, provider_message_id, scheduled_at, created_at, sent_at)
@@ -118,7 +123,8 @@ export async function seedConsoleProgram(world: BenchWorld): Promise<{ stepRecor
   try {
     await pg.query(SEED_SQL);
     // As autovacuum would leave them by the time anyone looks: statistics and visibility maps.
-    for (const table of ['customers', 'journey_steps', 'messages']) await pg.query(`VACUUM ANALYZE ${table}`);
+    for (const table of ['customers', 'journey_steps', 'journey_step_counts', 'messages'])
+      await pg.query(`VACUUM ANALYZE ${table}`);
     const count = async (table: string) =>
       Number((await pg.query(`SELECT count(*) AS n FROM ${table} WHERE program_id = $1`, [CONSOLE_PROGRAM])).rows[0].n);
     return { stepRecords: await count('journey_steps'), messages: await count('messages') };

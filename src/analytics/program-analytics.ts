@@ -1,4 +1,4 @@
-// Program analytics from the step records (journey_steps) and messages: per version and variant,
+// Program analytics from the step counters (journey_step_counts) and messages: per version and variant,
 // who entered, who is still in, where they wait now, how they left, and how many converted; per
 // step, visits, customers there now, those who moved on, exits, and for sends what became of them.
 import type { Db } from '../db/prisma';
@@ -28,7 +28,7 @@ export interface VersionAnalytics {
 /** Exit reasons that mean the journey ran to its end. */
 const COMPLETED = new Set(['exit_step', 'completed']);
 
-type Row = { version: number; variant: string | null; step: string | null; label: string | null; n: bigint };
+type Row = { version: number; variant: string; step: string; measure: string; n: bigint };
 type MessageRow = {
   version: number | null;
   variant: string | null;
@@ -42,48 +42,12 @@ export async function programAnalytics(
   db: Db,
   programId: string,
 ): Promise<{ programId: string; versions: VersionAnalytics[] }> {
-  const [counts, steps, waiting, messages] = await Promise.all([
-    // Entries, exits (labelled with their reason) and conversions, with the step where they happened.
-    // An enrollment's final exit record has no `next`; an exit step's own record (next: null) is a visit.
+  const [counts, messages] = await Promise.all([
+    // Counters a trigger keeps as step records are written (prisma/migrations/*_journey_step_counts
+    // says what each record adds): reading the records themselves took 3 s at 100k customers.
     db.$queryRaw<Row[]>`
-      SELECT version, variant, step_id AS step,
-             CASE kind WHEN 'enter' THEN 'entered' WHEN 'exit' THEN 'exit:' || outcome
-                       ELSE CASE WHEN (detail->>'attributed')::boolean THEN 'attributed' ELSE 'converted' END
-             END AS label,
-             count(*) AS n
-      FROM journey_steps
-      WHERE program_id = ${programId}
-        AND ((kind = 'exit' AND NOT (detail ? 'next'))
-             OR (kind = 'enter' AND outcome = 'entered')
-             OR (kind = 'goal' AND outcome = 'converted'))
-      GROUP BY 1, 2, 3, 4`,
-    db.$queryRaw<Row[]>`
-      SELECT version, variant, step_id AS step, NULL AS label, count(*) AS n
-      FROM journey_steps
-      WHERE program_id = ${programId} AND kind NOT IN ('enter', 'goal') AND (kind <> 'exit' OR detail ? 'next')
-      GROUP BY 1, 2, 3`,
-    // Where each enrollment still in the program is, counted without finding each one's latest
-    // record (a sort of every record: 4.5 s at 100k customers, bench "console"). Every record moves
-    // its enrollment from the step it ran at to the step it points to (an entry into the start
-    // step, a final exit out of the program, a held or converted one nowhere): summed per step,
-    // the moves leave exactly the customers there now.
-    db.$queryRaw<Row[]>`
-      SELECT version, variant, step, NULL AS label, sum(n)::bigint AS n
-      FROM (
-        SELECT CASE WHEN kind = 'migrate' THEN (detail->>'toVersion')::int ELSE version END AS version, variant,
-               CASE WHEN kind = 'enter' OR outcome = 'held' THEN step_id
-                    WHEN kind = 'migrate' THEN detail->>'toStep'
-                    WHEN kind = 'exit' AND NOT (detail ? 'next') THEN NULL
-                    ELSE coalesce(detail->>'next', step_id) END AS step,
-               1 AS n
-          FROM journey_steps WHERE program_id = ${programId} AND outcome <> 'not entered'
-        UNION ALL
-        SELECT version, variant, step_id, -1
-          FROM journey_steps WHERE program_id = ${programId} AND kind <> 'enter' AND outcome <> 'not entered'
-      ) moves
-      WHERE step IS NOT NULL AND step <> '-'
-      GROUP BY 1, 2, 3
-      HAVING sum(n) <> 0`,
+      SELECT version, variant, step_id AS step, measure, n
+      FROM journey_step_counts WHERE program_id = ${programId} AND n <> 0`,
     db.$queryRaw<MessageRow[]>`
       SELECT version, variant, step_id AS step, status, reason, count(*) AS n
       FROM messages WHERE program_id = ${programId}
@@ -91,13 +55,13 @@ export async function programAnalytics(
   ]);
 
   const groups = new Map<string, VersionAnalytics>();
-  const groupOf = (r: Row) => {
+  const groupOf = (r: { version: number; variant: string | null }) => {
     const key = `${r.version}|${r.variant ?? ''}`;
     let g = groups.get(key);
     if (!g) {
       g = {
         version: r.version,
-        variant: r.variant,
+        variant: r.variant || null,
         entered: 0,
         active: 0,
         completed: 0,
@@ -115,27 +79,24 @@ export async function programAnalytics(
   for (const r of counts) {
     const g = groupOf(r);
     const n = Number(r.n);
-    if (r.label === 'entered') g.entered += n;
-    else if (r.label === 'attributed' || r.label === 'converted') {
-      g.conversions.converted += n;
-      if (r.label === 'attributed') g.conversions.attributed += n;
-    } else {
-      const reason = r.label!.slice('exit:'.length);
+    if (r.measure === 'entered') g.entered += n;
+    else if (r.measure === 'converted') g.conversions.converted += n;
+    else if (r.measure === 'attributed') g.conversions.attributed += n;
+    else if (r.measure === 'visits') stepOf(g, r.step).visits += n;
+    else if (r.measure === 'waiting') {
+      g.active += n;
+      stepOf(g, r.step).waitingNow += n;
+    } else if (r.measure.startsWith('exit:')) {
+      const reason = r.measure.slice('exit:'.length);
       g.exits[reason] = (g.exits[reason] ?? 0) + n;
       if (COMPLETED.has(reason)) g.completed += n;
-      const step = stepOf(g, r.step!);
+      const step = stepOf(g, r.step);
       step.exits[reason] = (step.exits[reason] ?? 0) + n;
     }
   }
-  for (const r of steps) stepOf(groupOf(r), r.step!).visits += Number(r.n);
-  for (const r of waiting) {
-    const g = groupOf(r);
-    g.active += Number(r.n);
-    stepOf(g, r.step!).waitingNow += Number(r.n);
-  }
   for (const r of messages) {
     if (r.version === null) continue;
-    const sends = (stepOf(groupOf({ ...r, version: r.version, label: null }), r.step).sends ??= {
+    const sends = (stepOf(groupOf({ version: r.version, variant: r.variant }), r.step).sends ??= {
       sent: 0,
       failed: 0,
       skipped: {},

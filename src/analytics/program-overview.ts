@@ -1,6 +1,7 @@
 // What the programs list shows beside each program: customers in it now, who entered and who
-// converted in the last 7 days, and the experiment or staged rollout running on it. One aggregate
-// over the step records, however many customers there are.
+// converted in the last 7 days (today and the 6 UTC days before it), and the experiment or staged
+// rollout running on it. Read from the counters a trigger keeps as step records are written
+// (prisma/migrations/*_journey_step_counts), however many customers there are.
 import type { Db } from '../db/prisma';
 
 export interface ProgramOverview {
@@ -14,18 +15,19 @@ export interface ProgramOverview {
 type CountRow = { program_id: string; active: bigint; entered: bigint; converted: bigint };
 
 export async function programOverviews(db: Db): Promise<Map<string, ProgramOverview>> {
-  // Step times are UTC timestamps without a zone: compare with UTC now, not the session's clock.
+  // Days are UTC days: compare with UTC now, not the session's clock.
   const [counts, experiments, rollouts] = await Promise.all([
     db.$queryRaw<CountRow[]>`
-      SELECT program_id,
-             count(*) FILTER (WHERE kind = 'enter' AND outcome = 'entered')
-               - count(*) FILTER (WHERE kind = 'exit' AND NOT (detail ? 'next')) AS active,
-             count(*) FILTER (WHERE kind = 'enter' AND outcome = 'entered'
-                                AND at > (now() AT TIME ZONE 'UTC') - interval '7 days') AS entered,
-             count(*) FILTER (WHERE kind = 'goal' AND outcome = 'converted'
-                                AND at > (now() AT TIME ZONE 'UTC') - interval '7 days') AS converted
-      FROM journey_steps
-      WHERE kind IN ('enter', 'exit', 'goal')
+      SELECT program_id, sum(active)::bigint AS active, sum(entered)::bigint AS entered,
+             sum(converted)::bigint AS converted
+      FROM (
+        SELECT program_id, n AS active, 0 AS entered, 0 AS converted
+          FROM journey_step_counts WHERE measure = 'waiting'
+        UNION ALL
+        SELECT program_id, 0, CASE measure WHEN 'entered' THEN n ELSE 0 END,
+               CASE measure WHEN 'converted' THEN n ELSE 0 END
+          FROM program_daily_counts WHERE day > (now() AT TIME ZONE 'UTC')::date - 7
+      ) counts
       GROUP BY program_id`,
     db.experiment.findMany({ where: { status: 'running' }, select: { id: true, programId: true } }),
     db.rollout.findMany({ where: { status: 'running' }, select: { id: true, programId: true, percent: true } }),
