@@ -20,7 +20,9 @@ import { devPostgres } from '../../src/dev/postgres';
 import { startTemporalDevServer, type DevServer } from '../../src/dev/temporal-dev-server';
 import { createSendGridSender } from '../../src/messaging/sendgrid-sender';
 import { startSink, type RunningSink } from '../../src/messaging/sink/start-sink';
+import { payloadDataConverter } from '../../src/temporal/payload-codec';
 import { WORKFLOWS_PATH } from '../../src/worker/create-worker';
+import { TEST_PAYLOAD_KEYS } from '../../test/helpers/config';
 import { admin } from '../../test/helpers/database';
 import { withDatabase } from '../../test/helpers/database-url';
 import { freePort } from '../../test/drills/support/ports';
@@ -43,6 +45,9 @@ const benchVars = (databaseUrl: string, temporalAddress: string) => ({
   KAIROS_EMAIL_CAPS: 'off',
   KAIROS_QUIET_HOURS: 'off',
   SENDGRID_API_KEY: 'SG.bench-key',
+  // Measured as production should run, every payload encrypted; with the tests' key, which the
+  // worker processes some measures start (test/drills/support/worker-child.ts) use too.
+  KAIROS_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
 });
 const logger = pino({ level: 'silent' });
 const noop = () => undefined;
@@ -51,6 +56,8 @@ const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, err
 export interface BenchWorld {
   db: Db;
   client: Client;
+  /** The payload codec the client and the workers share. */
+  dataConverter: ReturnType<typeof payloadDataConverter>;
   connection: NativeConnection;
   sink: RunningSink;
   /** The scratch database, for workers in other processes. */
@@ -96,13 +103,15 @@ export async function startBenchWorld(options: { maxCachedWorkflows: number }): 
     cleanups.push(() => server.stop());
     const clientConnection = await Connection.connect({ address: server.address });
     cleanups.push(() => clientConnection.close());
-    const client = new Client({ connection: clientConnection, namespace: 'default' });
     const connection = await NativeConnection.connect({ address: server.address });
     cleanups.push(() => connection.close());
 
     const sink = await startSink({ port: 0 });
     cleanups.push(() => sink.close());
     const vars = { ...benchVars(url, server.address), SENDGRID_BASE_URL: sink.url };
+    // The workers' codec and key (composeWorker reads them from the same vars), so each reads the other's payloads.
+    const dataConverter = payloadDataConverter(loadApiConfig(vars).temporal.payloadKeys);
+    const client = new Client({ connection: clientConnection, namespace: 'default', dataConverter });
     // One SendGrid client for the API and the workers, as `npm start` shares one.
     const email = createSendGridSender({ apiKey: vars.SENDGRID_API_KEY, baseUrl: sink.url });
 
@@ -152,6 +161,7 @@ export async function startBenchWorld(options: { maxCachedWorkflows: number }): 
       databaseUrl: url,
       temporalAddress: server.address,
       client,
+      dataConverter,
       connection,
       sink,
       worker,

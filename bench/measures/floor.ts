@@ -71,6 +71,7 @@ async function startFloorWorker(world: BenchWorld) {
     workflowBundle: { code },
     activities: createFloorActivities(email, 'journeys@kairos.bench'),
     interceptors: { activity: [poisonFailures] },
+    dataConverter: world.dataConverter,
     maxCachedWorkflows: world.worker.options.maxCachedWorkflows,
   });
   const running = worker.run();

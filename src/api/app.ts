@@ -1,4 +1,5 @@
 // The HTTP app, assembled from routers; `listen` is the caller's business (api-main, tests).
+import type { PayloadCodec } from '@temporalio/common';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Identity } from '../customers/identity';
@@ -18,6 +19,8 @@ import type { ExperimentService } from '../experiments/experiment-service';
 import type { RolloutService } from '../rollouts/rollout-service';
 import { apiKeyHandlers, auditHandlers } from './api-keys-router';
 import { authenticate, rateLimitPerKey } from './auth';
+import { codecCors } from './codec-cors';
+import { codecHandlers } from './codec-router';
 import { customerHandlers } from './customers-router';
 import { HttpError, problemHandler } from './errors';
 import { eventHandlers } from './events-router';
@@ -56,6 +59,10 @@ export interface AppDeps {
   rateLimitPerMinute: number;
   /** Verifies SendGrid's signed Event Webhook; unset, the webhook answers 503. */
   webhookPublicKey?: string;
+  /** Serves the codec routes (/v1/codec/*); unset (KAIROS_PAYLOAD_KEYS unset), they answer 503. */
+  payloadCodec?: PayloadCodec;
+  /** The one origin (the Temporal Web UI's) that may call the codec routes from a browser. */
+  codecCorsOrigin?: string;
 }
 
 export interface AppOptions {
@@ -71,6 +78,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
   app.use(storableUrl);
   app.use(docsAssets());
   app.use(consoleAssets());
+  app.use('/v1/codec', codecCors(deps.codecCorsOrigin));
   const routes = [
     bind(ROUTES.public, {
       ...healthHandlers(deps.probes),
@@ -88,6 +96,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
     bind(ROUTES.imports, importHandlers(deps.imports)),
     bind(ROUTES.apiKeys, apiKeyHandlers(deps.apiKeys)),
     bind(ROUTES.audit, auditHandlers(deps.audit)),
+    bind(ROUTES.codec, codecHandlers(deps.payloadCodec)),
   ].flat();
   // Keys are checked before any body is read, so anonymous callers cannot make us parse megabytes.
   mountRoutes(app, routes, {

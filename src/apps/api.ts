@@ -27,6 +27,7 @@ import { createRolloutService } from '../rollouts/rollout-service';
 import { temporalConnectionOptions } from '../temporal/connection';
 import { createCustomerClient } from '../temporal/customer-client';
 import { createReleaseControllers } from '../temporal/release-controllers';
+import { createPayloadCodec, payloadDataConverter } from '../temporal/payload-codec';
 import { ensureSchedules } from '../temporal/schedules';
 import { createTemplatePreview } from '../templates/template-preview';
 import { createTemplateService } from '../templates/template-service';
@@ -54,7 +55,12 @@ export async function composeApi(config: ApiConfig, overrides: ApiOverrides = {}
   if (!client) {
     const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
     owned.push(() => connection.close());
-    client = new Client({ connection, namespace: config.temporal.namespace });
+    // Customers' data goes into histories encrypted (an override client brings its own converter).
+    client = new Client({
+      connection,
+      namespace: config.temporal.namespace,
+      dataConverter: payloadDataConverter(config.temporal.payloadKeys),
+    });
   }
   const temporalClient = client;
   const email =
@@ -99,6 +105,8 @@ export async function composeApi(config: ApiConfig, overrides: ApiOverrides = {}
     apiKeys: createApiKeyService({ db, bootstrapKey: config.api.bootstrapKey }),
     rateLimitPerMinute: config.api.rateLimitPerMinute,
     webhookPublicKey: overrides.webhookPublicKey ?? config.api.webhookPublicKey,
+    payloadCodec: config.temporal.payloadKeys.length ? createPayloadCodec(config.temporal.payloadKeys) : undefined,
+    codecCorsOrigin: config.api.codecCorsOrigin,
     probes: [
       databaseProbe(db),
       { name: 'temporal', check: async () => void (await temporalClient.workflowService.getSystemInfo({})) },

@@ -6,11 +6,13 @@ import {
   loadAdminClientConfig,
   loadDatabaseConfig,
   loadDeploymentConfig,
+  loadPayloadKeys,
   loadTemporalConfig,
 } from '../config/cli-config';
 import type { TemporalSettings } from '../config/env';
 import { createDb, type Db } from '../db/prisma';
 import { temporalConnectionOptions } from '../temporal/connection';
+import { payloadDataConverter } from '../temporal/payload-codec';
 
 export interface TemporalSession {
   client: Client;
@@ -25,7 +27,11 @@ export function composeCli(env: NodeJS.ProcessEnv) {
       const config = loadTemporalConfig(env);
       const connection = await Connection.connect(temporalConnectionOptions(config));
       return {
-        client: new Client({ connection, namespace: config.namespace }),
+        client: new Client({
+          connection,
+          namespace: config.namespace,
+          dataConverter: payloadDataConverter(config.payloadKeys),
+        }),
         config,
         close: () => connection.close(),
       };
@@ -35,6 +41,8 @@ export function composeCli(env: NodeJS.ProcessEnv) {
       return createDb({ ...loadDatabaseConfig(env), poolSize: 2 });
     },
     deployment: () => loadDeploymentConfig(env),
+    /** The payload codec alone (KAIROS_PAYLOAD_KEYS): `replay --file` decrypts without a server. */
+    dataConverter: () => payloadDataConverter(loadPayloadKeys(env)),
     adminApi: () => loadAdminClientConfig(env),
   };
 }

@@ -13,6 +13,7 @@ import { createSendGridSender } from '../messaging/sendgrid-sender';
 import { createUnsubscribeLinks } from '../messaging/unsubscribe';
 import { createWebhookSender } from '../messaging/webhook-sender';
 import { temporalConnectionOptions } from '../temporal/connection';
+import { payloadDataConverter } from '../temporal/payload-codec';
 import { createKairosWorker, deploymentVersionOf, type KairosWorkerOptions } from '../worker/create-worker';
 
 export interface WorkerOverrides {
@@ -60,6 +61,7 @@ export async function composeWorker(config: WorkerConfig, overrides: WorkerOverr
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     deployment: deploymentVersionOf(config.deployment),
+    dataConverter: payloadDataConverter(config.temporal.payloadKeys),
     shutdownGraceMs: config.shutdownGraceMs,
     workflowBundle: overrides.workflowBundle,
     tuning: overrides.tuning,

@@ -9,6 +9,7 @@ import {
   type History,
   type HistoryEvent,
 } from '../temporal/workflow-histories';
+import { decodeHistory } from '../temporal/history-codec';
 import type { HistorySource } from './history-sources';
 
 interface Divergence {
@@ -30,7 +31,11 @@ export type ReplayOutcome =
   | ({ status: 'nondeterministic'; message: string; reason: string; divergence: Divergence | null } & Replayed)
   | ({ status: 'failed'; message: string } & Replayed);
 
-/** Replays every source, `concurrency` replay workers at a time, reporting each outcome as it comes. */
+/**
+ * Replays every source, `concurrency` replay workers at a time, reporting each outcome as it comes.
+ * Histories are decoded first with the options' payload codecs, so what a divergence report
+ * describes (local activities' names) is readable; the replay worker passes plain payloads through.
+ */
 export async function replayAll(
   options: ReplayWorkerOptions,
   sources: Iterable<HistorySource> | AsyncIterable<HistorySource>,
@@ -39,6 +44,7 @@ export async function replayAll(
 ): Promise<void> {
   // One shared async iterator: an async generator queues concurrent next() calls, so each source
   // goes to exactly one worker.
+  const codecs = options.dataConverter?.payloadCodecs ?? [];
   const queue = (async function* () {
     yield* sources;
   })();
@@ -46,7 +52,7 @@ export async function replayAll(
     let current: HistorySource | undefined;
     const take = async function* () {
       for (let next = await queue.next(); !next.done; next = await queue.next()) {
-        current = next.value;
+        current = { ...next.value, history: await decodeHistory(next.value.history, codecs) };
         yield { workflowId: current.workflowId, history: current.history };
       }
     };

@@ -32,6 +32,15 @@ const apiVars = z.object({
     .string()
     .regex(/^[A-Za-z0-9+/]{40,}={0,2}$/, 'must be the base64 verification key SendGrid shows')
     .optional(),
+  /**
+   * The one origin (the Temporal Web UI's, e.g. `https://temporal-ui.example.com`) whose pages may
+   * call the codec routes (/v1/codec/*) from the browser. Unset: no cross-origin calls at all.
+   */
+  KAIROS_CODEC_CORS_ORIGIN: z
+    .url()
+    .transform((v) => v.replace(/\/$/, ''))
+    .refine((v) => new URL(v).origin === v, 'must be an origin: scheme, host and port, no path')
+    .optional(),
 });
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -45,6 +54,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env) {
       bootstrapKey: e.KAIROS_BOOTSTRAP_KEY,
       rateLimitPerMinute: e.KAIROS_RATE_LIMIT_PER_MINUTE,
       webhookPublicKey: e.SENDGRID_WEBHOOK_PUBLIC_KEY,
+      codecCorsOrigin: e.KAIROS_CODEC_CORS_ORIGIN,
     },
     signingSecret: e.KAIROS_SIGNING_SECRET,
     database: databaseSettings(e),

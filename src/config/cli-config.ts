@@ -8,12 +8,16 @@ import {
   deploymentSettings,
   deploymentVars,
   parseEnv,
+  payloadKeysVars,
   temporalSettings,
   temporalVars,
 } from './env';
 
 export const loadTemporalConfig = (env: NodeJS.ProcessEnv = process.env) =>
   temporalSettings(parseEnv(temporalVars, env));
+
+export const loadPayloadKeys = (env: NodeJS.ProcessEnv = process.env) =>
+  parseEnv(payloadKeysVars, env).KAIROS_PAYLOAD_KEYS ?? [];
 
 export const loadDeploymentConfig = (env: NodeJS.ProcessEnv = process.env) =>
   deploymentSettings(parseEnv(deploymentVars, env));

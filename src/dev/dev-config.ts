@@ -38,20 +38,31 @@ export function loadDevDatabase(env: NodeJS.ProcessEnv = process.env): { url?: s
 }
 
 /**
- * The API's and the worker's settings for `npm start`: the environment over development defaults
- * and what the launcher found.
+ * The environment Kairos runs with under `npm start` and `npm run cluster`: the user's over what
+ * the launcher found over development defaults. The cluster hands it to its processes.
  */
-export function loadDevConfig(discovered: Record<string, string>, env: NodeJS.ProcessEnv = process.env) {
+export function devEnvironment(discovered: Record<string, string>, env: NodeJS.ProcessEnv = process.env) {
   const dev = loadDevSettings(env);
-  const merged = {
+  return {
     KAIROS_ENV: 'development',
     SENDGRID_API_KEY: 'SG.local-sink',
     SENDGRID_BASE_URL: `http://127.0.0.1:${dev.sinkPort}/`,
     // The demo should answer at any hour of the day; quiet hours are a production default.
     KAIROS_QUIET_HOURS: 'off',
+    // Histories encrypted in development too, so the codec runs where it is written. A fixed,
+    // public key (the text `kairos-dev-payload-key--32-bytes`): it protects nothing, and the
+    // development Temporal store stays readable across restarts. Never use it in production.
+    KAIROS_PAYLOAD_KEYS: 'dev-1:a2Fpcm9zLWRldi1wYXlsb2FkLWtleS0tMzItYnl0ZXM=',
+    // The embedded Temporal Web UI may call the codec routes from the browser.
+    KAIROS_CODEC_CORS_ORIGIN: `http://localhost:${dev.temporalUiPort}`,
     ...discovered,
     ...env,
   };
-  return { dev, api: loadApiConfig(merged), worker: loadWorkerConfig(merged) };
+}
+
+/** The API's and the worker's settings for `npm start`, from devEnvironment. */
+export function loadDevConfig(discovered: Record<string, string>, env: NodeJS.ProcessEnv = process.env) {
+  const merged = devEnvironment(discovered, env);
+  return { dev: loadDevSettings(env), api: loadApiConfig(merged), worker: loadWorkerConfig(merged) };
 }
 export type DevConfig = ReturnType<typeof loadDevConfig>;

@@ -12,6 +12,7 @@ import type { CustomerWorkflowInput } from '../../workflows/customer-workflow';
 import type { CustomerWorkflows } from '../customers/customer-workflows';
 import { CUSTOMER_ID_KEY } from '../../workflows/search-attributes';
 import { customerWorkflowId } from './addressing';
+import { codecsOf, decodeHistory } from './history-codec';
 import { fetchRunChain } from './workflow-histories';
 
 const DELIVERY_DEADLINE_MS = 3000;
@@ -65,8 +66,11 @@ export function createCustomerClient(client: Client, taskQueue: string): Custome
     async journeyState(customerId) {
       return client.workflow.getHandle(customerWorkflowId(customerId)).query(journeyStateQuery);
     },
-    runs(customerId, runOptions) {
-      return fetchRunChain(client, customerWorkflowId(customerId), runOptions);
+    async runs(customerId, runOptions) {
+      const chain = await fetchRunChain(client, customerWorkflowId(customerId), runOptions);
+      // The trace reads events' properties and activities' inputs: decrypted here, never stored so.
+      for (const run of chain.runs) await decodeHistory(run.history, codecsOf(client));
+      return chain;
     },
   };
 }

@@ -1,6 +1,6 @@
 // Builds a Kairos worker: the customer workflow bundle plus the activities, on a given
 // connection. Shared by the worker process, `npm start` and the tests.
-import type { WorkerDeploymentVersion } from '@temporalio/common';
+import type { DataConverter, WorkerDeploymentVersion } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { recompileStale } from '../programs/execution-form';
@@ -19,6 +19,8 @@ export interface KairosWorkerOptions {
    * build they started on (PINNED, declared in their modules). Unset: an unversioned worker.
    */
   deployment?: WorkerDeploymentVersion;
+  /** The payload codec (src/temporal/payload-codec.ts): what the worker writes into histories is encrypted. */
+  dataConverter?: DataConverter;
   /** A prebuilt bundle (tests build one per run); otherwise bundled from WORKFLOWS_PATH. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /**
@@ -54,6 +56,7 @@ export async function createKairosWorker(options: KairosWorkerOptions): Promise<
     taskQueue: options.taskQueue,
     activities: createActivities(options.deps),
     interceptors: { activity: [poisonFailures] },
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...(options.shutdownGraceMs !== undefined ? { shutdownGraceTime: options.shutdownGraceMs } : {}),
     // AUTO_UPGRADE by default: customer workflows never end, so pinned they would hold their first

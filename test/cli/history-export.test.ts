@@ -11,6 +11,7 @@ import { customerWorkflowId } from '../../src/temporal/addressing';
 import { temporalCliPath } from '../../src/temporal/binaries';
 import { fixtureTemplateIds, postPurchaseCrossSell } from '../programs/fixtures';
 import { launchProgram, seedCatalogue, seedTemplates } from '../helpers/seed';
+import { TEST_PAYLOAD_KEYS } from '../helpers/config';
 import { eventually, startWorld, type World } from '../helpers/world';
 import { stepRecord } from '../workflows/helpers';
 import { captureIo } from './cli-io';
@@ -44,10 +45,14 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-/** The CLI's settings: this test's dev server, and no DATABASE_URL (replay and export need none). */
+/**
+ * The CLI's settings: this test's dev server and payload key (its histories are encrypted), and
+ * no DATABASE_URL (replay and export need none).
+ */
 const temporalEnv = () => ({
   TEMPORAL_ADDRESS: world.env.address,
   TEMPORAL_NAMESPACE: world.env.namespace ?? 'default',
+  KAIROS_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
 });
 const bundle = () => process.env.KAIROS_TEST_WORKFLOW_BUNDLE!;
 
@@ -63,9 +68,14 @@ test('an exported history replays from its file against the current code', async
   expect(files).toEqual([expect.stringMatching(new RegExp(`^${encodeURIComponent(workflowId)}@[0-9a-f-]+\\.json$`))]);
 
   const replayed = captureIo();
-  expect(await run(['replay', '--file', out, '--bundle', bundle()], replayed)).toBe(0);
+  expect(await run(['replay', '--file', out, '--bundle', bundle()], replayed, { env: temporalEnv() })).toBe(0);
   expect(replayed.text()).toContain(`ok                ${workflowId} run `);
   expect(replayed.text()).toContain('replayed 1 history: 1 ok, 0 nondeterministic, 0 failed');
+
+  // The file keeps the payloads as Temporal stores them, encrypted: without the key it cannot replay.
+  const keyless = captureIo();
+  expect(await run(['replay', '--file', out, '--bundle', bundle()], keyless, { env: {} })).toBe(1);
+  expect(keyless.text()).toContain('replayed 1 history: 0 ok, 0 nondeterministic, 1 failed');
 });
 
 test('the JSON `temporal workflow show --output json` writes replays too, under its recorded workflow id', async () => {
@@ -86,7 +96,7 @@ test('the JSON `temporal workflow show --output json` writes replays too, under 
   writeFileSync(file, execFileSync(temporalCliPath(process.env)!, args, { encoding: 'utf8' }));
 
   const io = captureIo();
-  expect(await run(['replay', '--file', file, '--bundle', bundle()], io)).toBe(0);
+  expect(await run(['replay', '--file', file, '--bundle', bundle()], io, { env: temporalEnv() })).toBe(0);
   expect(io.text()).toContain(`ok                ${workflowId} run `);
 });
 

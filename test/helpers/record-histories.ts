@@ -7,6 +7,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import type { Db } from '../../src/db/prisma';
 import { customerWorkflowId, experimentWorkflowId, rolloutWorkflowId } from '../../src/temporal/addressing';
+import { codecsOf, decodeHistory } from '../../src/temporal/history-codec';
 
 const { EventType } = temporal.api.enums.v1;
 
@@ -14,10 +15,11 @@ type Handle = ReturnType<TestWorkflowEnvironment['client']['workflow']['getHandl
 
 // A history cut in the middle of a workflow task cannot be replayed: wait until the last task
 // has completed (only its commands follow it: markers, timers, search attributes) and no
-// activity is pending (the workflow is parked), up to a few seconds.
-async function settledHistory(handle: Handle) {
+// activity is pending (the workflow is parked), up to a few seconds. Stored decrypted: a baseline
+// is read in review and must replay whatever key a later test run uses.
+async function settledHistory(handle: Handle, codecs: ReturnType<typeof codecsOf>) {
   for (let attempt = 0; ; attempt++) {
-    const history = await handle.fetchHistory();
+    const history = await decodeHistory(await handle.fetchHistory(), codecs);
     const types = (history.events ?? []).map((e) => e.eventType);
     const lastTask = types.lastIndexOf(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
     const parked = lastTask !== -1 && !types.slice(lastTask).includes(EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
@@ -33,7 +35,7 @@ export async function recordHistories(env: TestWorkflowEnvironment, db: Db, scen
   const customers = await db.customer.findMany({ select: { id: true }, orderBy: { createdAt: 'asc' } });
   for (const [i, { id }] of customers.entries()) {
     const handle = env.client.workflow.getHandle(customerWorkflowId(id));
-    const history = await settledHistory(handle).catch(() => undefined);
+    const history = await settledHistory(handle, codecsOf(env.client)).catch(() => undefined);
     // A customer who never had an event has no workflow: nothing to record.
     if (history) writeFileSync(join(dir, `${scenario}-${i + 1}.json`), historyToJSON(history));
   }
@@ -43,7 +45,9 @@ export async function recordHistories(env: TestWorkflowEnvironment, db: Db, scen
     ...(await db.experiment.findMany({ select: { id: true } })).map((e) => experimentWorkflowId(e.id)),
   ];
   for (const [i, workflowId] of controllers.entries()) {
-    const history = await settledHistory(env.client.workflow.getHandle(workflowId)).catch(() => undefined);
+    const history = await settledHistory(env.client.workflow.getHandle(workflowId), codecsOf(env.client)).catch(
+      () => undefined,
+    );
     if (history) writeFileSync(join(dir, `${scenario}-controller-${i + 1}.json`), historyToJSON(history));
   }
 }

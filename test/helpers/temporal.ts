@@ -3,6 +3,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporalCliPath, temporalTestServerPath } from '../../src/temporal/binaries';
 import { temporal } from '@temporalio/proto';
+import { testDataConverter } from './config';
 import {
   CUSTOMER_ID_KEY,
   INTERPRETER_VERSION_KEY,
@@ -14,6 +15,7 @@ export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment
   const path = temporalTestServerPath(process.env);
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: path ? { executable: { type: 'existing-path', path } } : undefined,
+    client: { dataConverter: testDataConverter() },
   });
   const { IndexedValueType } = temporal.api.enums.v1;
   await env.connection.operatorService.addSearchAttributes({
@@ -39,5 +41,6 @@ export function startDevServer(options: { extraArgs?: string[] } = {}): Promise<
       log: { format: 'pretty', level: 'error' },
       extraArgs: [...SEARCH_ATTRIBUTE_FLAGS.flatMap((f) => ['--search-attribute', f]), ...(options.extraArgs ?? [])],
     },
+    client: { dataConverter: testDataConverter() },
   });
 }

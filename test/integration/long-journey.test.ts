@@ -6,6 +6,7 @@
 // 3-second waits; day-scale waits are covered on the time-skipping server (test/workflows/).
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
+import { testDataConverter } from '../helpers/config';
 import { NO_CONTACT_POLICY } from '../helpers/worker';
 import { eventually, startWorld, type World } from '../helpers/world';
 import { listen, type ApiServer } from './http';
@@ -208,7 +209,7 @@ test("every run of the busy customer's workflow replays against the current work
     });
   const failures: string[] = [];
   for await (const result of Worker.runReplayHistories(
-    { workflowBundle: { codePath: process.env.KAIROS_TEST_WORKFLOW_BUNDLE! } },
+    { workflowBundle: { codePath: process.env.KAIROS_TEST_WORKFLOW_BUNDLE! }, dataConverter: testDataConverter() },
     histories,
   )) {
     if (result.error) failures.push(`${result.runId}: ${String(result.error).slice(0, 300)}`);

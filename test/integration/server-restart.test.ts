@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { composeApi } from '../../src/apps/api';
-import { testApiConfig } from '../helpers/config';
+import { testApiConfig, testDataConverter } from '../helpers/config';
 import { startTemporalDevServer, type DevServer } from '../../src/dev/temporal-dev-server';
 import { createSendGridSender } from '../../src/messaging/sendgrid-sender';
 import { startSink, type RunningSink } from '../../src/messaging/sink/start-sink';
@@ -56,7 +56,10 @@ test('events acknowledged while the dev server is down are all delivered after i
   );
   const running = worker.run();
   const connection = await Connection.connect({ address });
-  const api = await composeApi(testApiConfig(), { db: database.db, client: new Client({ connection }) });
+  const api = await composeApi(testApiConfig(), {
+    db: database.db,
+    client: new Client({ connection, dataConverter: testDataConverter() }),
+  });
   await referenceEventTypes(api.deps.programs, ['page_view']); // so page views reach the workflows
   const ingest = (phase: string, i: number) =>
     api.deps.ingestion.ingest({

@@ -3,6 +3,7 @@
 // a failed send's fallback.
 import { programAnalytics } from '../../src/analytics/program-analytics';
 import { customerWorkflowId } from '../../src/temporal/addressing';
+import { codecsOf, decodeHistory } from '../../src/temporal/history-codec';
 import type { ProgramDefinitionInput } from '../../src/contracts/program-language/types';
 import { launchProgram, seedTemplates } from '../helpers/seed';
 import { eventually, startWorld, type World } from '../helpers/world';
@@ -343,7 +344,9 @@ test('a branch takes the first case whose condition holds, and its default when 
   }
   // The branch read the customer's profile through history, yet only the fields its conditions name.
   const gold = await customer(world, 'gold-vip@example.com');
-  const payloads = payloadTexts(await world.env.client.workflow.getHandle(customerWorkflowId(gold)).fetchHistory());
+  // Decrypted first (the tests' histories are encrypted), so the check reads what the workflow was given.
+  const history = await world.env.client.workflow.getHandle(customerWorkflowId(gold)).fetchHistory();
+  const payloads = payloadTexts(await decodeHistory(history, codecsOf(world.env.client)));
   expect(payloads.some((text) => text.includes('"tier":"gold"'))).toBe(true);
   // (The test's own event ids contain the address; the profile's `email` and traits must not appear.)
   expect(payloads.filter((text) => text.includes('"email":') || text.includes('firstName'))).toEqual([]);

@@ -52,7 +52,7 @@ export function registerReplayCommand(program: Command, ctx: CliContext): void {
 async function replay(opts: ReplayOptions, ctx: CliContext): Promise<number> {
   const session = opts.file ? undefined : await ctx.services.temporal();
   try {
-    const options = await replayWorkerOptions(opts);
+    const options = { ...(await replayWorkerOptions(opts)), dataConverter: ctx.services.dataConverter() };
     const counts = { ok: 0, nondeterministic: 0, failed: 0 };
     await replayAll(options, sourcesOf(opts, session), opts.concurrency, (outcome) => {
       counts[outcome.status]++;

@@ -2,6 +2,7 @@
 // documented by src/api/openapi.ts from these same entries.
 import type { RouteSpec } from '../route';
 import { apiKeyRoutes, auditRoutes } from './admin';
+import { codecRoutes } from './codec';
 import { customerRoutes } from './customers';
 import { eventRoutes } from './events';
 import { experimentRoutes } from './experiments';
@@ -24,6 +25,7 @@ export const ROUTES = {
   imports: importRoutes,
   apiKeys: apiKeyRoutes,
   audit: auditRoutes,
+  codec: codecRoutes,
 };
 
 /** Every entry of the table, in declaration order. */
