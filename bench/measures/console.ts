@@ -1,11 +1,13 @@
 // Issue 16's quality bar: a 50-step program with 100,000 customers stays responsive, because its
 // counts come from aggregate queries. Times the three reads the console makes of it over HTTP,
-// then the program page in Chromium until all 50 steps show their counts, and the page's JS heap.
+// then the program page in Chromium until all 50 steps show their counts, and the page's JS heap;
+// and what keeping the counts costs a write: one turn's step records into the busy program.
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Page } from 'playwright-core';
 import { launchBrowser, openPage } from '../../test/console/browser';
+import { writeStepRecords } from '../../src/trace/step-records';
 import { CHAIN, CONSOLE_PROGRAM, CUSTOMERS, seedConsoleProgram } from '../lib/console-seed';
 import { loadNow, log, percentiles, round } from '../lib/stats';
 import { ADMIN_KEY, type BenchWorld } from '../lib/world';
@@ -27,6 +29,8 @@ export interface ConsoleResult {
   programsList: Timing & { bytes: number };
   analytics: Timing & { bytes: number };
   messagesList: Timing & { bytes: number };
+  /** writeStepRecords of an entry and a completed wait, counters included. */
+  stepWrite: Timing;
   /** From `page.goto` of /console/programs/<id> until the 50 steps show the analytics' counts. */
   programPage: Timing & { jsHeapMb: number; jsHeapTotalMb: number };
 }
@@ -67,6 +71,17 @@ function countsShown(page: Page) {
   );
 }
 
+/** A new customer's first turn in the busy program: its entry, and its first wait done. */
+function writeTurn(world: BenchWorld, n: number) {
+  const customerId = `bench-write-${n}`;
+  const enrollmentId = `${customerId}/${CONSOLE_PROGRAM}`;
+  const ref = { customerId, enrollmentId, programId: CONSOLE_PROGRAM, version: 1, variant: null, stepId: 's01' };
+  return writeStepRecords(world.db, [
+    { ...ref, id: `${enrollmentId}/0`, kind: 'enter', outcome: 'entered', detail: {}, at: Date.now() },
+    { ...ref, id: `${enrollmentId}/1`, kind: 'wait', outcome: 'waited', detail: { next: 's02' }, at: Date.now() },
+  ]);
+}
+
 export async function benchConsole(world: BenchWorld): Promise<ConsoleResult> {
   const t = performance.now();
   const seeded = await seedConsoleProgram(world);
@@ -99,7 +114,21 @@ export async function benchConsole(world: BenchWorld): Promise<ConsoleResult> {
     const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
     const programPage = { ...pageTiming, jsHeapMb: mb(heap.usedSize), jsHeapTotalMb: mb(heap.totalSize) };
     log(`console: program page ${programPage.p50} ms, JS heap ${programPage.jsHeapMb} MB`);
-    return { customers: CUSTOMERS, ...seeded, seedSeconds, programsList, analytics, messagesList, programPage };
+    // After the page, whose check counts exactly CUSTOMERS entries.
+    let turn = 0;
+    const stepWrite = await timed(() => writeTurn(world, ++turn));
+    log(`console: a turn's step records written in ${stepWrite.p50} ms`);
+
+    return {
+      customers: CUSTOMERS,
+      ...seeded,
+      seedSeconds,
+      programsList,
+      analytics,
+      messagesList,
+      stepWrite,
+      programPage,
+    };
   } finally {
     await browser.close();
   }
@@ -119,6 +148,7 @@ export function printConsole(r: { console?: ConsoleResult }): void {
   row('GET /v1/programs', c.programsList, `${c.programsList.bytes} B; `);
   row(`GET /v1/programs/${CONSOLE_PROGRAM}/analytics`, c.analytics, `${c.analytics.bytes} B; `);
   row(`GET /v1/messages?programId=${CONSOLE_PROGRAM}`, c.messagesList, `${c.messagesList.bytes} B; `);
+  row("A turn's step records written (2 rows, counters included)", c.stepWrite, '');
   row(
     'Program page in Chromium, until 50 steps show counts',
     c.programPage,
