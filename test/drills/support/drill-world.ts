@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { composeApi, type ComposedApi } from '../../../src/apps/api';
-import { testApiConfig } from '../../helpers/config';
+import { testApiConfig, testDataConverter } from '../../helpers/config';
 import { startTemporalDevServer, type DevServer } from '../../../src/dev/temporal-dev-server';
 import { startSink, type RunningSink } from '../../../src/messaging/sink/start-sink';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database';
@@ -94,7 +94,8 @@ export async function startDrillWorld(options: DrillWorldOptions = {}): Promise<
     const temporal = options.temporal ?? (await ownDevServer(cleanups));
     const connection = await Connection.connect({ address: temporal.address });
     cleanups.push(() => connection.close());
-    const client = new Client({ connection, namespace: 'default' });
+    // The workers encrypt payloads with the tests' key: the API's signals and the drill's queries too.
+    const client = new Client({ connection, namespace: 'default', dataConverter: testDataConverter() });
 
     const workerSettings: WorkerSettings = {
       temporalAddress: temporal.address,
