@@ -1,16 +1,21 @@
 // Customers' data never reaches a Temporal history in clear: a journey that carries an email
 // address (in an event's properties) and a trait (read by a branch) runs through the API and the
 // worker on the dev server; its history, fetched raw by a client without the payload codec, holds
-// neither, and the same history decoded with the codec holds both. The trace still reads it.
+// neither, and the same history decoded with the codec holds both. The trace still reads it, and
+// the temporal CLI shows it through the codec server (/v1/codec) with an admin key.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { Client } from '@temporalio/client';
 import { customerWorkflowId } from '../../src/temporal/addressing';
+import { temporalCliPath } from '../../src/temporal/binaries';
 import { codecsOf, decodeHistory } from '../../src/temporal/history-codec';
 import type { History } from '../../src/temporal/workflow-histories';
-import { eventually, startWorld, type World } from '../helpers/world';
+import { eventually, startWorld, TEST_ADMIN_KEY, type World } from '../helpers/world';
 import { listen, type ApiServer } from './http';
 
 let world: World;
 let api: ApiServer;
+let customerId: string;
 
 const EMAIL = 'ada.lovelace@analytical.example';
 const TIER = 'orchid-tier-7731';
@@ -66,7 +71,7 @@ test('the history holds the email and the trait encrypted: unreadable without th
     json: { customer: { email: EMAIL }, traits: { tier: TIER, firstName: 'Ada' } },
   });
   expect(identified.status).toBe(200);
-  const customerId = identified.body.customerId as string;
+  customerId = identified.body.customerId as string;
   const posted = await api.request('POST', '/v1/events', {
     json: {
       eventId: 'signup-1',
@@ -98,4 +103,18 @@ test('the history holds the email and the trait encrypted: unreadable without th
     (e) => e.kind === 'event' && e.detail.event,
   );
   expect(received?.detail.event?.properties).toEqual({ invitedEmail: EMAIL, referrer: REFERRER });
+});
+
+test('the temporal CLI shows the history in clear through the codec server, given an admin key', async () => {
+  // Asynchronously: the codec server answering the CLI runs in this process.
+  const show = async (...codec: string[]) => {
+    const args = ['workflow', 'show', '--address', world.env.address, '--workflow-id', customerWorkflowId(customerId)];
+    const json = (await promisify(execFile)(temporalCliPath(process.env)!, [...args, '--output', 'json', ...codec]))
+      .stdout;
+    // Payloads' data as text (the CLI's JSON writes it in base64).
+    return [...json.matchAll(/"data": "([A-Za-z0-9+/=]*)"/g)].map((m) => Buffer.from(m[1]!, 'base64').toString());
+  };
+  const through = await show('--codec-endpoint', `${api.url}/v1/codec`, '--codec-auth', `Bearer ${TEST_ADMIN_KEY}`);
+  expect(through.some((text) => text.includes(REFERRER))).toBe(true);
+  expect((await show()).some((text) => text.includes(REFERRER))).toBe(false);
 });
