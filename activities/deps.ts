@@ -5,6 +5,7 @@ import type { Db } from '../src/db/prisma';
 import type { EmailSender } from '../src/messaging/email-sender';
 import type { UnsubscribeLinks } from '../src/messaging/unsubscribe';
 import type { WebhookSender } from '../src/messaging/webhook-port';
+import type { SendObserver } from '../src/messaging/send-message';
 import type { ControlTiming } from '../src/core/calls';
 import type { ContactPolicyConfig } from '../src/messaging/contact-policy-reads';
 
@@ -23,4 +24,6 @@ export interface ActivityDeps {
   controlTiming: ControlTiming;
   /** What sends stamp their rows with; unset, the system clock. */
   clock?: Clock;
+  /** Told how each send ends (the worker's metrics). */
+  sends?: SendObserver;
 }

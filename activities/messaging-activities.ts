@@ -5,7 +5,7 @@ import { createSendMessage } from '../src/messaging/send-message';
 import type { ActivityDeps } from './deps';
 
 export function createMessagingActivities(
-  deps: Pick<ActivityDeps, 'db' | 'email' | 'emailFrom' | 'unsubscribe' | 'webhooks' | 'clock'>,
+  deps: Pick<ActivityDeps, 'db' | 'email' | 'emailFrom' | 'unsubscribe' | 'webhooks' | 'clock' | 'sends'>,
 ) {
-  return { sendMessage: createSendMessage({ ...deps, clock: deps.clock ?? systemClock }) };
+  return { sendMessage: createSendMessage({ ...deps, clock: deps.clock ?? systemClock, observer: deps.sends }) };
 }

@@ -14,9 +14,14 @@ const SHUTDOWN_REPORT_MS = 5_000;
 export async function main(): Promise<void> {
   const config = loadWorkerConfig();
   const logger = createLogger(config.logLevel, 'kairos-worker');
-  // Once per process, before any connection: the SDK's own logs go to the same stream.
-  Runtime.install({ logger: temporalLogger(logger) });
-  const { worker, close } = await composeWorker(config, { logger });
+  // Once per process, before any connection: the SDK's own logs go to the same stream, and its
+  // metrics to a loopback exporter the worker's /metrics appends (src/metrics/metrics-server.ts).
+  const { sdkAddress } = config.metrics;
+  Runtime.install({
+    logger: temporalLogger(logger),
+    ...(sdkAddress && { telemetryOptions: { metrics: { prometheus: { bindAddress: sdkAddress } } } }),
+  });
+  const { worker, close, metricsUrl } = await composeWorker(config, { logger });
   const running = worker.run();
   let closing: Promise<void> | undefined;
   const closeOnce = () => (closing ??= close());
@@ -31,6 +36,7 @@ export async function main(): Promise<void> {
       taskQueue: config.temporal.taskQueue,
       namespace: config.temporal.namespace,
       deployment: deploymentVersionOf(config.deployment) ?? 'unversioned',
+      metrics: metricsUrl ?? 'off',
     },
     'worker running',
   );

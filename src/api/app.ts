@@ -17,6 +17,7 @@ import type { AuditLog } from '../audit/audit-log';
 import { ROUTES } from '../contracts/routes';
 import type { ExperimentService } from '../experiments/experiment-service';
 import type { RolloutService } from '../rollouts/rollout-service';
+import type { ApiMetrics } from '../metrics/api-metrics';
 import { apiKeyHandlers, auditHandlers } from './api-keys-router';
 import { authenticate, rateLimitPerKey } from './auth';
 import { codecCors } from './codec-cors';
@@ -28,6 +29,7 @@ import { experimentHandlers } from './experiments-router';
 import { healthHandlers, type ReadinessProbe } from './health-router';
 import { importHandlers } from './imports-router';
 import { messageHandlers } from './messages-router';
+import { countRequests, metricsHandlers } from './metrics-router';
 import { bind, mountRoutes } from './mount-routes';
 import { consoleAssets } from './console-assets';
 import { docsAssets, docsHandlers } from './openapi';
@@ -63,6 +65,8 @@ export interface AppDeps {
   payloadCodec?: PayloadCodec;
   /** The one origin (the Temporal Web UI's) that may call the codec routes from a browser. */
   codecCorsOrigin?: string;
+  /** Served at /metrics; every request is counted in it. */
+  metrics: ApiMetrics;
 }
 
 export interface AppOptions {
@@ -74,6 +78,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(countRequests(deps.metrics));
   // Before any route: no path id or query value with NUL reaches a query (a 400, not PostgreSQL's error).
   app.use(storableUrl);
   app.use(docsAssets());
@@ -82,11 +87,12 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
   const routes = [
     bind(ROUTES.public, {
       ...healthHandlers(deps.probes),
+      ...metricsHandlers(deps.metrics),
       ...docsHandlers(),
       ...unsubscribeHandlers(deps),
       ...sendgridWebhookHandlers(deps),
     }),
-    bind(ROUTES.events, eventHandlers(deps.ingestion)),
+    bind(ROUTES.events, eventHandlers(deps.ingestion, deps.metrics)),
     bind(ROUTES.customers, customerHandlers(deps)),
     bind(ROUTES.programs, programHandlers(deps)),
     bind(ROUTES.experiments, experimentHandlers(deps)),

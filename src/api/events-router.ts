@@ -4,17 +4,22 @@ import type { eventRoutes } from '../contracts/routes/events';
 import { type BatchItemResult } from '../contracts/routes/events';
 import { runInLanes } from '../ingestion/customer-lanes';
 import { eventInputSchema } from '../contracts/requests/event-schema';
-import type { Ingestion } from '../ingestion/ingestion';
+import type { Ingestion, IngestResult } from '../ingestion/ingestion';
+import type { ApiMetrics, IngestOutcome } from '../metrics/api-metrics';
 import { toProblem } from './errors';
 import type { Handlers } from './mount-routes';
 
 /** Items of one batch in flight at once; the API's database pool is 10 connections by default. */
 const BATCH_CONCURRENCY = 8;
 
-export function eventHandlers(ingestion: Ingestion): Handlers<typeof eventRoutes> {
+const outcomeOf = (r: IngestResult): IngestOutcome =>
+  r.duplicate ? 'duplicate' : r.unreferenced ? 'unreferenced' : r.delivered ? 'signalled' : 'relayed';
+
+export function eventHandlers(ingestion: Ingestion, metrics: Pick<ApiMetrics, 'event'>): Handlers<typeof eventRoutes> {
   return {
     ingest: async ({ body }) => {
       const result = await ingestion.ingest(body);
+      metrics.event(outcomeOf(result));
       return result.duplicate ? { status: 200, body: result } : { status: 202, body: result };
     },
 
@@ -26,7 +31,10 @@ export function eventHandlers(ingestion: Ingestion): Handlers<typeof eventRoutes
       const stored = await ingestion.ingestUnreferenced(
         parsed.flatMap((p, index) => (p.success ? [{ index, input: p.data }] : [])),
       );
-      for (const [index, r] of stored) results[index] = { index, status: r.duplicate ? 200 : 202, ...r };
+      for (const [index, r] of stored) {
+        results[index] = { index, status: r.duplicate ? 200 : 202, ...r };
+        metrics.event(outcomeOf(r));
+      }
       // The rest: different customers at once, each customer's events in batch order (src/ingestion/customer-lanes.ts).
       const lanes = await ingestion.lanes(parsed.map((p, index) => (stored.has(index) ? undefined : p.data?.customer)));
       await runInLanes(lanes, BATCH_CONCURRENCY, async (index) => {
@@ -39,6 +47,7 @@ export function eventHandlers(ingestion: Ingestion): Handlers<typeof eventRoutes
         try {
           const r = await ingestion.ingest(item.data);
           results[index] = { index, status: r.duplicate ? 200 : 202, ...r };
+          metrics.event(outcomeOf(r));
         } catch (err) {
           // An item the services refuse (a domain error: 4xx) is that item's result; a fault fails the batch.
           const problem = toProblem(err);

@@ -31,6 +31,7 @@ import { createPayloadCodec, payloadDataConverter } from '../temporal/payload-co
 import { ensureSchedules } from '../temporal/schedules';
 import { createTemplatePreview } from '../templates/template-preview';
 import { createTemplateService } from '../templates/template-service';
+import { createApiMetrics } from '../metrics/api-metrics';
 
 export interface ApiOverrides {
   db?: Db;
@@ -107,6 +108,7 @@ export async function composeApi(config: ApiConfig, overrides: ApiOverrides = {}
     webhookPublicKey: overrides.webhookPublicKey ?? config.api.webhookPublicKey,
     payloadCodec: config.temporal.payloadKeys.length ? createPayloadCodec(config.temporal.payloadKeys) : undefined,
     codecCorsOrigin: config.api.codecCorsOrigin,
+    metrics: createApiMetrics(db),
     probes: [
       databaseProbe(db),
       { name: 'temporal', check: async () => void (await temporalClient.workflowService.getSystemInfo({})) },

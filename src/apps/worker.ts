@@ -15,6 +15,8 @@ import { createWebhookSender } from '../messaging/webhook-sender';
 import { temporalConnectionOptions } from '../temporal/connection';
 import { payloadDataConverter } from '../temporal/payload-codec';
 import { createKairosWorker, deploymentVersionOf, type KairosWorkerOptions } from '../worker/create-worker';
+import { startMetricsServer } from '../metrics/metrics-server';
+import { createWorkerMetrics } from '../metrics/worker-metrics';
 
 export interface WorkerOverrides {
   connection?: NativeConnection;
@@ -40,9 +42,11 @@ export async function composeWorker(config: WorkerConfig, overrides: WorkerOverr
     connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
     owned.push(connection.close.bind(connection));
   }
+  const metrics = createWorkerMetrics();
   const deps: ActivityDeps = {
     db,
     logger,
+    sends: metrics.sends,
     emailFrom: config.email.from,
     contactPolicy: config.contactPolicy,
     controlTiming: config.controlTiming,
@@ -67,10 +71,23 @@ export async function composeWorker(config: WorkerConfig, overrides: WorkerOverr
     tuning: overrides.tuning,
     deps,
   });
+  let metricsUrl: string | undefined;
+  if (config.metrics.port !== undefined) {
+    const server = await startMetricsServer({
+      registry: metrics.registry,
+      port: config.metrics.port,
+      host: config.metrics.host,
+      sdkMetricsUrl: config.metrics.sdkAddress && `http://${config.metrics.sdkAddress}/metrics`,
+    });
+    owned.push(server.close);
+    metricsUrl = server.url;
+  }
   return {
     worker,
     deps,
     logger,
+    /** Where this worker serves /metrics, when KAIROS_METRICS_PORT is set. */
+    metricsUrl,
     /** After the worker has stopped running: what this composition created. */
     async close(): Promise<void> {
       for (const close of owned.reverse()) await close();

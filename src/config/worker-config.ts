@@ -8,6 +8,7 @@ import {
   deploymentVars,
   httpVars,
   parseEnv,
+  port,
   publicUrlOf,
   required,
   runtimeSettings,
@@ -45,6 +46,11 @@ const workerVars = z.object({
   KAIROS_PAUSE_RECHECK_MS: z.coerce.number().int().min(100).default(60_000),
   /** On SIGTERM, how long the worker lets activities in flight (sends) finish before it cancels them and exits. */
   KAIROS_WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
+  /** Where the worker serves /metrics (Prometheus); unset, it serves none. */
+  KAIROS_METRICS_PORT: port.optional(),
+  KAIROS_METRICS_HOST: z.string().min(1).default('0.0.0.0'),
+  /** The Temporal SDK's own exporter (task latencies, slots, cache), appended to /metrics; unset, off. */
+  KAIROS_SDK_METRICS_PORT: port.optional(),
 });
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -72,6 +78,12 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     controlTiming: { cacheMs: e.KAIROS_PROGRAM_CHECK_MS, pauseRecheckMs: e.KAIROS_PAUSE_RECHECK_MS },
     shutdownGraceMs: e.KAIROS_WORKER_SHUTDOWN_GRACE_MS,
+    metrics: {
+      port: e.KAIROS_METRICS_PORT,
+      host: e.KAIROS_METRICS_HOST,
+      /** The SDK's exporter listens on loopback only: the worker's /metrics serves it. */
+      sdkAddress: e.KAIROS_SDK_METRICS_PORT === undefined ? undefined : `127.0.0.1:${e.KAIROS_SDK_METRICS_PORT}`,
+    },
   };
 }
 

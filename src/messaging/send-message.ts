@@ -12,6 +12,12 @@ import { createSuppressions } from './suppressions';
 import type { UnsubscribeLinks } from './unsubscribe';
 import type { WebhookSender } from './webhook-port';
 
+/** Told how the sends this process settles end (the worker's metrics). */
+export interface SendObserver {
+  settled(channel: string, status: SendOutcome['status'], reason: string | null): void;
+  providerError(channel: string, requeued: boolean): void;
+}
+
 export interface SendMessagePorts {
   db: Db;
   email: EmailSender;
@@ -19,14 +25,18 @@ export interface SendMessagePorts {
   webhooks: WebhookSender;
   unsubscribe: UnsubscribeLinks;
   clock: Clock;
+  observer?: SendObserver;
 }
 
-export function createSendMessage({ db, email, emailFrom, webhooks, unsubscribe, clock }: SendMessagePorts) {
+export function createSendMessage(ports: SendMessagePorts) {
+  const { db, email, emailFrom, webhooks, unsubscribe, clock, observer } = ports;
   const messages = createMessageRows(db, clock);
   const dispatch = createMessageDispatch({ unsubscribe, suppressions: createSuppressions(db) });
 
-  async function finish(key: string, outcome: SendOutcome): Promise<SendOutcome> {
-    await messages.finish(key, outcome);
+  /** Settles the row; only the attempt that settles it reports it, so a retry counts nothing twice. */
+  async function finish(input: SendMessageInput, outcome: SendOutcome): Promise<SendOutcome> {
+    await messages.finish(input.key, outcome);
+    observer?.settled(input.channel, outcome.status, outcome.status === 'sent' ? null : outcome.reason);
     return outcome;
   }
 
@@ -40,11 +50,12 @@ export function createSendMessage({ db, email, emailFrom, webhooks, unsubscribe,
       // An earlier attempt died during the provider call: it may have been accepted. We never
       // risk a second copy; the delivered webhook (which carries the key) confirms it later.
       await messages.unconfirmed(input.key);
+      observer?.settled(input.channel, 'sent', 'unconfirmed');
       return { status: 'sent', providerMessageId: null };
     }
 
     const decided = await dispatch.decide(input, reads);
-    if (!decided.go) return finish(input.key, decided.outcome);
+    if (!decided.go) return finish(input, decided.outcome);
     const { recipient: to, content, headers } = decided;
     // Compare-and-set: only one attempt may move the row into the in-doubt state.
     const claimed = await messages.claim(input.key, {
@@ -72,15 +83,17 @@ export function createSendMessage({ db, email, emailFrom, webhooks, unsubscribe,
                 recommendations: input.recommendations,
               },
             });
-      return await finish(input.key, { status: 'sent', providerMessageId });
+      return await finish(input, { status: 'sent', providerMessageId });
     } catch (err) {
-      if (err instanceof DeliveryRejectedError) return finish(input.key, { status: 'failed', reason: err.message });
+      if (err instanceof DeliveryRejectedError) return finish(input, { status: 'failed', reason: err.message });
       // Only a definite "not accepted" (429/5xx, connection refused) makes a resend safe. Any
       // other failure (a timeout, a reset after the request went out) may hide an accepted
       // message: the row stays `sending`, and the retry treats it as sent, unconfirmed.
       // Failed attempts are counted either way: rollout guardrails compare versions by them.
       const lastError = err instanceof Error ? err.message.slice(0, 500) : String(err);
-      await messages.failedAttempt(input.key, lastError, notAccepted(err));
+      const requeued = notAccepted(err);
+      await messages.failedAttempt(input.key, lastError, requeued);
+      observer?.providerError(input.channel, requeued);
       throw err;
     }
   };

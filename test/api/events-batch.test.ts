@@ -18,8 +18,11 @@ function ingestionRefusing(email: string, error: Error): Ingestion {
   return fake as Ingestion;
 }
 
-test('a refused item is its own 4xx; the others are accepted', async () => {
-  const handlers = eventHandlers(ingestionRefusing('bad@example.com', new InvalidError('Invalid customer', [])));
+test('a refused item is its own 4xx; the others are accepted, and counted by outcome', async () => {
+  const outcomes: string[] = [];
+  const handlers = eventHandlers(ingestionRefusing('bad@example.com', new InvalidError('Invalid customer', [])), {
+    event: (outcome) => outcomes.push(outcome),
+  });
   const reply = await handlers.ingestBatch({
     body: { events: [event('a@example.com'), event('bad@example.com'), event('b@example.com')] },
   } as Parameters<typeof handlers.ingestBatch>[0]);
@@ -35,10 +38,13 @@ test('a refused item is its own 4xx; the others are accepted', async () => {
       ],
     },
   });
+  expect(outcomes).toEqual(['signalled', 'signalled']);
 });
 
 test('a fault in one item fails the batch', async () => {
-  const handlers = eventHandlers(ingestionRefusing('bad@example.com', new Error('connection reset')));
+  const handlers = eventHandlers(ingestionRefusing('bad@example.com', new Error('connection reset')), {
+    event: () => undefined,
+  });
   await expect(
     handlers.ingestBatch({ body: { events: [event('bad@example.com')] } } as Parameters<
       typeof handlers.ingestBatch

@@ -1,4 +1,4 @@
-// Routes outside API keys: health, the API's own document, one-click unsubscribe (the signed token
+// Routes outside API keys: health and metrics, the API's own document, one-click unsubscribe (the signed token
 // is the authority) and SendGrid's Event Webhook (its signature is).
 import { z } from 'zod';
 import { route } from '../route';
@@ -34,6 +34,18 @@ export const publicRoutes = {
       200: { description: 'Ready', schema: readiness },
       503: { description: 'Not ready; Retry-After says when to ask again', schema: readiness },
     },
+  }),
+  metrics: route({
+    method: 'get',
+    path: '/metrics',
+    scope: 'public',
+    tag: 'Health',
+    summary: 'Prometheus metrics of this API process',
+    description:
+      'HTTP requests by route and status, events by outcome, the event outbox backlog, running ' +
+      "rollouts' guardrail values, and the Node process's own. Serve it to your Prometheus only.",
+    http: true,
+    responses: { 200: { description: 'The Prometheus text format', type: 'text/plain' } },
   }),
   openapi: route({
     method: 'get',
