@@ -9,6 +9,7 @@ import { basename, join, resolve } from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../src/worker/create-worker';
+import { testDataConverter } from '../test/helpers/config';
 import { printTop, type Profile } from './lib/profile';
 
 const noop = () => undefined;
@@ -24,7 +25,13 @@ async function main(dir: string, rounds = 3): Promise<void> {
   const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet });
   // debugMode runs workflow code in this thread (not a worker thread), where the profiler sees it.
   // The replay options' type leaves it out; the worker honours it.
-  const options = { workflowBundle: { code }, debugMode: true } as Parameters<typeof Worker.runReplayHistories>[0];
+  // The bench's histories are saved as stored, encrypted with the tests' key (bench/lib/world.ts);
+  // older, unencrypted ones pass through the codec.
+  const options = {
+    workflowBundle: { code },
+    dataConverter: testDataConverter(),
+    debugMode: true,
+  } as Parameters<typeof Worker.runReplayHistories>[0];
   const replay = async () => {
     for await (const r of Worker.runReplayHistories(options, histories)) if (r.error) throw r.error;
   };

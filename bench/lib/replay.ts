@@ -1,6 +1,7 @@
 // Replaying histories for the bench: CPU and wall time of Worker.runReplayHistories over a set,
 // net of the replay worker's start-up (the bundle load), which every call pays once.
 import { performance } from 'node:perf_hooks';
+import type { DataConverter } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import type { History } from '../../src/temporal/workflow-histories';
 
@@ -23,20 +24,29 @@ export interface ReplayCost {
 async function replayOnce(
   workflowCode: string,
   histories: Replayable[],
+  dataConverter: DataConverter,
 ): Promise<{ seconds: number; cpuSeconds: number; failures: number }> {
   const cpu = process.cpuUsage();
   const t = performance.now();
   let failures = 0;
-  for await (const result of Worker.runReplayHistories({ workflowBundle: { code: workflowCode } }, histories))
+  for await (const result of Worker.runReplayHistories(
+    { workflowBundle: { code: workflowCode }, dataConverter },
+    histories,
+  ))
     if (result.error) failures++;
   const used = process.cpuUsage(cpu);
   return { seconds: (performance.now() - t) / 1000, cpuSeconds: (used.user + used.system) / 1e6, failures };
 }
 
-export async function replayCost(workflowCode: string, histories: Replayable[]): Promise<ReplayCost> {
-  await replayOnce(workflowCode, histories.slice(0, 1)); // warm-up: JIT, module caches
-  const one = await replayOnce(workflowCode, histories.slice(0, 1));
-  const all = await replayOnce(workflowCode, histories);
+/** `dataConverter`: the bench world's payload codec, whose decryption is part of a replay's cost. */
+export async function replayCost(
+  workflowCode: string,
+  histories: Replayable[],
+  dataConverter: DataConverter,
+): Promise<ReplayCost> {
+  await replayOnce(workflowCode, histories.slice(0, 1), dataConverter); // warm-up: JIT, module caches
+  const one = await replayOnce(workflowCode, histories.slice(0, 1), dataConverter);
+  const all = await replayOnce(workflowCode, histories, dataConverter);
   const n = Math.max(1, histories.length - 1);
   return {
     histories: histories.length,

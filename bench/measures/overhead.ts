@@ -67,8 +67,8 @@ export async function benchOverhead(world: BenchWorld) {
   await world.startWorker(MINIMAL_QUEUE, minimalCode);
   const kairosHistories = await drive(world, 'customerWorkflow', TASK_QUEUE, 'ovk');
   const minimalHistories = await drive(world, 'minimalCustomerWorkflow', MINIMAL_QUEUE, 'ovm');
-  const kairos = await replayCost(world.workflowCode, kairosHistories);
-  const minimal = await replayCost(minimalCode, minimalHistories);
+  const kairos = await replayCost(world.workflowCode, kairosHistories, world.dataConverter);
+  const minimal = await replayCost(minimalCode, minimalHistories, world.dataConverter);
   const events = (hs: Replayable[]) =>
     round(hs.reduce((n, h) => n + (h.history.events?.length ?? 0), 0) / hs.length, 0);
   return {

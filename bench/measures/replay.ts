@@ -50,7 +50,7 @@ function saveHistories(dir: string, histories: Replayable[]): void {
 export async function benchReplay(world: BenchWorld, saveTo: string) {
   const histories = await longHistories(world);
   saveHistories(saveTo, histories);
-  const r = await withCpu(() => replayCost(world.workflowCode, histories));
+  const r = await withCpu(() => replayCost(world.workflowCode, histories, world.dataConverter));
   return {
     histories: r.histories,
     historyEvents: histories.map((h) => h.history.events?.length ?? 0),
