@@ -7,6 +7,7 @@ import { customerWorkflowId } from '../../src/temporal/addressing';
 import { buildTrace } from '../../src/trace/build-trace';
 import { captureIo } from '../cli/cli-io';
 import { fixtureTemplateIds, postPurchaseCrossSell } from '../programs/fixtures';
+import { TEST_PAYLOAD_KEYS } from '../helpers/config';
 import { referenceEventTypes } from '../helpers/referenced';
 import { launchProgram, seedCatalogue, seedTemplates } from '../helpers/seed';
 import { eventually, startWorld, type World } from '../helpers/world';
@@ -61,7 +62,12 @@ test('the trace of a continued-as-new workflow covers every run and still shows 
   expect(latestOnly.warnings).toEqual([expect.stringMatching(/^only the latest 1 runs are shown/)]);
 
   const io = captureIo();
-  const env = { TEMPORAL_ADDRESS: world.env.address, TEMPORAL_NAMESPACE: world.env.namespace ?? 'default' };
+  // The CLI's settings: this test's server and its payload key (the histories are encrypted).
+  const env = {
+    TEMPORAL_ADDRESS: world.env.address,
+    TEMPORAL_NAMESPACE: world.env.namespace ?? 'default',
+    KAIROS_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
+  };
   const bundle = process.env.KAIROS_TEST_WORKFLOW_BUNDLE!;
   expect(
     await run(['replay', '--workflow-id', customerWorkflowId(id), '--all-runs', '--bundle', bundle], io, { env }),
