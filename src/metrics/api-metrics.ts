@@ -48,12 +48,6 @@ export function createApiMetrics(db: Db) {
     registers,
   });
 
-  const oldest = new Gauge({
-    name: 'kairos_events_undelivered_oldest_seconds',
-    help: 'Age of the oldest stored event not yet signalled (0 when none)',
-    registers,
-  });
-
   new Gauge({
     name: 'kairos_events_undelivered',
     help:
@@ -62,14 +56,24 @@ export function createApiMetrics(db: Db) {
     labelNames: ['state'] as const,
     registers,
     async collect() {
-      const [row] = await db.$queryRaw<{ due: bigint; waiting: bigint; oldest: number | null }[]>`
+      // Both read the partial index of undelivered events (its migration: 20261207050000).
+      const [row] = await db.$queryRaw<{ due: bigint; waiting: bigint }[]>`
         SELECT count(*) FILTER (WHERE next_attempt_at <= now() AT TIME ZONE 'UTC') AS due,
-               count(*) FILTER (WHERE next_attempt_at > now() AT TIME ZONE 'UTC') AS waiting,
-               extract(epoch FROM (now() AT TIME ZONE 'UTC') - min(received_at))::float8 AS oldest
+               count(*) FILTER (WHERE next_attempt_at > now() AT TIME ZONE 'UTC') AS waiting
           FROM events WHERE delivered_at IS NULL`;
-      this.set({ state: 'due' }, Number(row?.due ?? 0));
-      this.set({ state: 'waiting' }, Number(row?.waiting ?? 0));
-      oldest.set(row?.oldest ?? 0);
+      this.set({ state: 'due' }, Number(row!.due));
+      this.set({ state: 'waiting' }, Number(row!.waiting));
+    },
+  });
+  new Gauge({
+    name: 'kairos_events_undelivered_oldest_seconds',
+    help: 'Age of the oldest stored event not yet signalled (0 when none)',
+    registers,
+    async collect() {
+      const [row] = await db.$queryRaw<{ age: number | null }[]>`
+        SELECT extract(epoch FROM (now() AT TIME ZONE 'UTC') - min(received_at))::float8 AS age
+          FROM events WHERE delivered_at IS NULL`;
+      this.set(row!.age ?? 0);
     },
   });
   new Gauge({
