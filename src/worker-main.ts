@@ -19,7 +19,19 @@ export async function main(): Promise<void> {
   const { sdkAddress } = config.metrics;
   Runtime.install({
     logger: temporalLogger(logger),
-    ...(sdkAddress && { telemetryOptions: { metrics: { prometheus: { bindAddress: sdkAddress } } } }),
+    // Prometheus's conventions: seconds, units and `_total` in the names.
+    ...(sdkAddress && {
+      telemetryOptions: {
+        metrics: {
+          prometheus: {
+            bindAddress: sdkAddress,
+            useSecondsForDurations: true,
+            unitSuffix: true,
+            countersTotalSuffix: true,
+          },
+        },
+      },
+    }),
   });
   const { worker, close, metricsUrl } = await composeWorker(config, { logger });
   const running = worker.run();
