@@ -9,6 +9,7 @@ import { buildTrace, type CustomerTrace } from '../../src/trace/build-trace';
 import { renderTrace } from '../../src/trace/render-trace';
 import { captureIo } from '../cli/cli-io';
 import { fixtureTemplateIds, postPurchaseCrossSell } from '../programs/fixtures';
+import { TEST_PAYLOAD_KEYS } from '../helpers/config';
 import { launchProgram, seedCatalogue, seedTemplates } from '../helpers/seed';
 import { startWorld, TEST_ADMIN_KEY, type World } from '../helpers/world';
 import { settledMessages, stepRecord, storePurchase as purchase } from '../workflows/helpers';
@@ -180,9 +181,12 @@ test('kairos trace resolves an identifier and prints the timeline; --json prints
     DATABASE_URL: world.database.url,
     TEMPORAL_ADDRESS: world.env.address,
     TEMPORAL_NAMESPACE: world.env.namespace ?? 'default',
+    // The history's payloads are encrypted: the events received are read with the key.
+    KAIROS_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
   };
   const text = captureIo();
   expect(await run(['trace', 'simona@example.com'], text, { env })).toBe(0);
+  expect(text.text()).toContain('received site_visit visit-1');
   expect(text.text()).toMatch(/^Customer \S+ \(workflow customer:\S+\)/);
   expect(text.text()).toContain('not entered: max instances (1) reached');
   expect(text.text()).toContain('email cross-sell sent to simona@example.com');
