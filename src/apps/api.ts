@@ -50,6 +50,8 @@ export type ComposedApi = Awaited<ReturnType<typeof composeApi>>;
 export async function composeApi(config: ApiConfig, overrides: ApiOverrides = {}) {
   const owned: (() => Promise<void>)[] = [];
   const logger = overrides.logger ?? createLogger(config.logLevel, 'kairos-api');
+  if (config.env === 'production' && !config.temporal.payloadKeys.length)
+    logger.warn("KAIROS_PAYLOAD_KEYS is unset: customers' data goes into Temporal histories in clear");
   const db = overrides.db ?? createDb(config.database);
   if (!overrides.db) owned.push(() => db.$disconnect());
   let client = overrides.client;

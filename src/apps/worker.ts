@@ -35,6 +35,8 @@ export type ComposedWorker = Awaited<ReturnType<typeof composeWorker>>;
 export async function composeWorker(config: WorkerConfig, overrides: WorkerOverrides = {}) {
   const owned: (() => Promise<void>)[] = [];
   const logger = overrides.logger ?? createLogger(config.logLevel, 'kairos-worker');
+  if (config.env === 'production' && !config.temporal.payloadKeys.length)
+    logger.warn("KAIROS_PAYLOAD_KEYS is unset: customers' data goes into Temporal histories in clear");
   const db = overrides.db ?? createDb(config.database);
   if (!overrides.db) owned.push(() => db.$disconnect());
   let connection = overrides.connection;
