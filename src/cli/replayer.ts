@@ -50,15 +50,25 @@ export async function replayAll(
   })();
   const lane = async () => {
     let current: HistorySource | undefined;
+    let undecodable: string | undefined;
     const take = async function* () {
       for (let next = await queue.next(); !next.done; next = await queue.next()) {
-        current = { ...next.value, history: await decodeHistory(next.value.history, codecs) };
+        current = next.value;
+        // A payload no key decrypts fails this history alone (the replay worker's codec meets it
+        // again), reported in the codec's words; the other histories still replay.
+        undecodable = await decodeHistory(current.history, codecs).then(
+          () => undefined,
+          (err: unknown) => (err instanceof Error ? err.message : String(err)),
+        );
         yield { workflowId: current.workflowId, history: current.history };
       }
     };
     // Each result arrives before the worker asks for the next history, so `current` is its source.
-    for await (const result of Worker.runReplayHistories(options, take()))
-      onOutcome(await outcomeOf(options, current!, result));
+    for await (const result of Worker.runReplayHistories(options, take())) {
+      const outcome = await outcomeOf(options, current!, result);
+      const { workflowId, runId, label } = outcome;
+      onOutcome(undecodable ? { status: 'failed', message: undecodable, workflowId, runId, label } : outcome);
+    }
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
 }

@@ -76,6 +76,14 @@ test('an exported history replays from its file against the current code', async
   const keyless = captureIo();
   expect(await run(['replay', '--file', out, '--bundle', bundle()], keyless, { env: {} })).toBe(1);
   expect(keyless.text()).toContain('replayed 1 history: 0 ok, 0 nondeterministic, 1 failed');
+  // With other keys only, the failure names the key the history needs.
+  const otherKey = { KAIROS_PAYLOAD_KEYS: `other:${Buffer.alloc(32, 1).toString('base64')}` };
+  const wrongKey = captureIo();
+  expect(await run(['replay', '--file', out, '--bundle', bundle()], wrongKey, { env: otherKey })).toBe(1);
+  expect(wrongKey.text()).toContain(
+    '\n  a payload is encrypted with key "test-1", which KAIROS_PAYLOAD_KEYS does not list (it lists "other")\n',
+  );
+  expect(wrongKey.text()).toContain('replayed 1 history: 0 ok, 0 nondeterministic, 1 failed');
 });
 
 test('the JSON `temporal workflow show --output json` writes replays too, under its recorded workflow id', async () => {
