@@ -179,9 +179,9 @@ export function printCluster(r: { cluster?: ClusterRow[] }): void {
       'posted as fast as the API takes them, until every email is at the sink:\n',
   );
   console.log(
-    '| Setup | events/s | emails/s | CPU ms/event: machine | workers | Temporal | PostgreSQL | API + load | load |',
+    '| Setup | events/s | emails/s | CPU ms/event | workers | Temporal | PostgreSQL | API + load | machine | load |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const x of r.cluster)
     console.log(
       `| ${x.setup} | ${x.eventsPerSecond} | ${x.emailsPerSecond} | ${x.cpuMsPerEvent.total} | ` +
