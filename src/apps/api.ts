@@ -32,6 +32,8 @@ import { ensureSchedules } from '../temporal/schedules';
 import { createTemplatePreview } from '../templates/template-preview';
 import { createTemplateService } from '../templates/template-service';
 import { createApiMetrics } from '../metrics/api-metrics';
+import type { Tracing } from '../tracing/start-tracing';
+import { tracingClientInterceptors } from '../tracing/temporal-tracing';
 
 export interface ApiOverrides {
   db?: Db;
@@ -43,6 +45,11 @@ export interface ApiOverrides {
   webhookPublicKey?: string;
   /** Tests: answer 500 when a JSON answer does not match its route's schema (src/api/mount-routes.ts). */
   checkResponses?: boolean;
+  /**
+   * OpenTelemetry, started by the entry point before anything else loaded (src/tracing/): the
+   * client it creates carries each request's trace into its signals. Unset: no tracing.
+   */
+  tracing?: Tracing;
 }
 
 export type ComposedApi = Awaited<ReturnType<typeof composeApi>>;
@@ -63,6 +70,7 @@ export async function composeApi(config: ApiConfig, overrides: ApiOverrides = {}
       connection,
       namespace: config.temporal.namespace,
       dataConverter: payloadDataConverter(config.temporal.payloadKeys),
+      ...(overrides.tracing ? { interceptors: tracingClientInterceptors() } : {}),
     });
   }
   const temporalClient = client;

@@ -16,6 +16,8 @@ import { temporalConnectionOptions } from '../temporal/connection';
 import { payloadDataConverter } from '../temporal/payload-codec';
 import { createKairosWorker, deploymentVersionOf, type KairosWorkerOptions } from '../worker/create-worker';
 import { startMetricsServer } from '../metrics/metrics-server';
+import type { Tracing } from '../tracing/start-tracing';
+import { workerTracing } from '../tracing/temporal-tracing';
 import { createWorkerMetrics } from '../metrics/worker-metrics';
 
 export interface WorkerOverrides {
@@ -28,6 +30,8 @@ export interface WorkerOverrides {
   workflowBundle?: KairosWorkerOptions['workflowBundle'];
   /** Cache and concurrency settings (the bench). */
   tuning?: KairosWorkerOptions['tuning'];
+  /** OpenTelemetry, started by the entry point before anything else loaded (src/tracing/); unset: no tracing. */
+  tracing?: Tracing;
 }
 
 export type ComposedWorker = Awaited<ReturnType<typeof composeWorker>>;
@@ -71,6 +75,7 @@ export async function composeWorker(config: WorkerConfig, overrides: WorkerOverr
     shutdownGraceMs: config.shutdownGraceMs,
     workflowBundle: overrides.workflowBundle,
     tuning: overrides.tuning,
+    tracing: overrides.tracing && workerTracing(overrides.tracing),
     deps,
   });
   let metricsUrl: string | undefined;

@@ -4,6 +4,7 @@ import type { DataConverter, WorkerDeploymentVersion } from '@temporalio/common'
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { recompileStale } from '../programs/execution-form';
+import type { WorkerTracing } from '../tracing/temporal-tracing';
 import { poisonFailures } from './poison-failures';
 
 export const WORKFLOWS_PATH = require.resolve('../../workflows');
@@ -28,6 +29,12 @@ export interface KairosWorkerOptions {
    * `shutdownGraceTime`; its default, 0, cancels them at once). KAIROS_WORKER_SHUTDOWN_GRACE_MS.
    */
   shutdownGraceMs?: number;
+  /**
+   * OpenTelemetry (src/tracing/temporal-tracing.ts): spans around activities, the workflow
+   * interceptors bundled in and the sink their spans leave by. Unset: none of it. A prebuilt
+   * `workflowBundle` must have been bundled with its workflowModules for workflows to be traced.
+   */
+  tracing?: WorkerTracing;
   /** Extra options, e.g. cache size for benchmarks. */
   tuning?: Partial<
     Pick<
@@ -55,7 +62,12 @@ export async function createKairosWorker(options: KairosWorkerOptions): Promise<
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createActivities(options.deps),
-    interceptors: { activity: [poisonFailures] },
+    interceptors: {
+      // Tracing outermost: the activity's span records what poisonFailures made of its failure.
+      activity: [...(options.tracing?.activity ?? []), poisonFailures],
+      ...(options.tracing ? { workflowModules: options.tracing.workflowModules } : {}),
+    },
+    ...(options.tracing ? { sinks: options.tracing.sinks } : {}),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...(options.shutdownGraceMs !== undefined ? { shutdownGraceTime: options.shutdownGraceMs } : {}),
