@@ -1,17 +1,22 @@
-// The worker process (`npm run worker`): its settings, composed (src/apps/worker.ts), run until a
-// deploy's SIGTERM drains it.
-import { Runtime } from '@temporalio/worker';
-import { composeWorker } from './apps/worker';
-import { loadWorkerConfig } from './config/worker-config';
-import { createLogger, temporalLogger } from './logger';
+// The worker process (`npm run worker`): tracing when configured, then its settings, composed
+// (src/apps/worker.ts), run until a deploy's SIGTERM drains it.
+import { loadTracingConfig } from './config/tracing-config';
 import { onShutdown } from './shutdown';
-import { deploymentVersionOf } from './worker/create-worker';
-import { drainWorker } from './worker/drain-worker';
+import { startTracing } from './tracing/start-tracing';
 
 /** After the grace time, how long cancelled activities get to report before the process exits. */
 const SHUTDOWN_REPORT_MS = 5_000;
 
 export async function main(): Promise<void> {
+  // Before the rest of the process loads: the HTTP instrumentation patches http as it is required
+  // (the SendGrid client's calls), and a module loaded earlier would keep the unpatched one.
+  const tracing = await startTracing(loadTracingConfig('kairos-worker'));
+  const { Runtime } = await import('@temporalio/worker');
+  const { composeWorker } = await import('./apps/worker');
+  const { loadWorkerConfig } = await import('./config/worker-config');
+  const { createLogger, temporalLogger } = await import('./logger');
+  const { deploymentVersionOf } = await import('./worker/create-worker');
+  const { drainWorker } = await import('./worker/drain-worker');
   const config = loadWorkerConfig();
   const logger = createLogger(config.logLevel, 'kairos-worker');
   // Once per process, before any connection: the SDK's own logs go to the same stream, and its
@@ -33,10 +38,11 @@ export async function main(): Promise<void> {
       },
     }),
   });
-  const { worker, close, metricsUrl } = await composeWorker(config, { logger });
+  const { worker, close, metricsUrl } = await composeWorker(config, { logger, tracing });
   const running = worker.run();
   let closing: Promise<void> | undefined;
-  const closeOnce = () => (closing ??= close());
+  // Tracing last: the spans of the sends the drain let finish are flushed.
+  const closeOnce = () => (closing ??= close().then(() => tracing?.shutdown()));
   // A deploy's SIGTERM: stop polling, let sends in flight finish (Temporal cancels those still
   // running after the grace time; a moment more lets them report), then close and exit.
   onShutdown(logger, async () => {
@@ -49,6 +55,7 @@ export async function main(): Promise<void> {
       namespace: config.temporal.namespace,
       deployment: deploymentVersionOf(config.deployment) ?? 'unversioned',
       metrics: metricsUrl ?? 'off',
+      tracing: tracing ? 'on' : 'off',
     },
     'worker running',
   );
