@@ -22,6 +22,8 @@ import { startTemporalServer, type TemporalServer } from './temporal-server';
 
 const root = resolve(__dirname, '../..');
 const PER_ROLE = 2;
+/** The first worker's /metrics unless KAIROS_METRICS_PORT says otherwise; the others follow it. */
+const WORKER_METRICS_PORT = 9464;
 /** An API stops at once; a worker gets its grace for sends in flight and this much more, then is killed. */
 const API_STOP_MS = 30_000;
 const DRAIN_SLACK_MS = 15_000;
@@ -44,7 +46,13 @@ async function main(): Promise<void> {
   // Read before anything starts, so a bad variable or a taken port leaves nothing to undo.
   const preview = loadDevConfig(found('postgresql://not-started-yet'));
   const apiPorts = Array.from({ length: PER_ROLE }, (_, i) => preview.api.api.port + i);
-  await ensurePortsFree(clusterPorts(preview, apiPorts));
+  // Each worker's /metrics, and its SDK exporter on the port after it.
+  const metricsBase = preview.worker.metrics.port ?? WORKER_METRICS_PORT;
+  const workerMetricsPorts = Array.from({ length: PER_ROLE }, (_, i) => ({
+    metrics: metricsBase + 2 * i,
+    sdk: metricsBase + 2 * i + 1,
+  }));
+  await ensurePortsFree(clusterPorts(preview, apiPorts, workerMetricsPorts));
   // Its own lines (the sink's, processes that exit, the shutdown) read like the processes' lines.
   const logger = pino(
     { level: preview.api.logLevel },
@@ -94,8 +102,13 @@ async function main(): Promise<void> {
   running.apis = apiPorts.map((port, i) =>
     startKairosProcess(`api-${i + 1}`, 'src/api-main.ts', { ...env, KAIROS_API_PORT: String(port) }),
   );
-  running.workers = Array.from({ length: PER_ROLE }, (_, i) =>
-    startKairosProcess(`worker-${i + 1}`, 'src/worker-main.ts', env),
+  running.workers = workerMetricsPorts.map((ports, i) =>
+    startKairosProcess(`worker-${i + 1}`, 'src/worker-main.ts', {
+      ...env,
+      KAIROS_METRICS_HOST: '127.0.0.1',
+      KAIROS_METRICS_PORT: String(ports.metrics),
+      KAIROS_SDK_METRICS_PORT: String(ports.sdk),
+    }),
   );
   // One that ends on its own (a crash, or a kill to watch the other carry on) is reported, not fatal.
   for (const p of [...running.apis, ...running.workers])
@@ -139,7 +152,10 @@ async function main(): Promise<void> {
   console.log(
     clusterSummary({
       apis: running.apis.map((p, i) => ({ process: p, url: apiUrls[i]! })),
-      workers: running.workers,
+      workers: running.workers.map((process, i) => ({
+        process,
+        metricsUrl: `http://127.0.0.1:${workerMetricsPorts[i]!.metrics}/metrics`,
+      })),
       temporal: { address: temporalAddress, namespace, taskQueue, logFile: server?.logFile },
       postgresUrl: postgres.url,
     }),
