@@ -6,10 +6,13 @@
 //   activities once their timeouts pass. Nothing is sent twice; a send that died inside the
 //   provider call may be lost, flagged `unconfirmed` (docs/ARCHITECTURE.md, "Sending exactly once").
 // - SIGTERM (a deploy): the worker drains, finishing its sends, and exits by itself; nothing is in doubt.
-// Every event is applied once in both. KAIROS_DRILL_SCALE=full (npm run drills) runs 5,000 customers.
+// Every event is applied once in both. A third drill restarts the server itself mid-load, with both
+// workers running: the API keeps acknowledging into its outbox and the journeys resume.
+// KAIROS_DRILL_SCALE=full (npm run drills) runs 5,000 customers.
 import { startDrillWorld, type DrillWorld } from '../drills/support/drill-world';
 import { drillEvents, runLoad, type LoadReport } from '../drills/support/load';
 import { startTestTemporalServer, type TestTemporalServer } from '../drills/support/real-temporal';
+import { restartUnderLoad } from '../drills/support/restart-under-load';
 import { DRILL_TIMEOUT_MS, drillBudget, scaled } from '../drills/support/scale';
 import { appliedEvents, expectExactlyOnce, printCounts, settleMessages } from '../drills/support/tally';
 import type { WorkerExit, WorkerProcess } from '../drills/support/worker-process';
@@ -99,6 +102,22 @@ test(
     expectStillRunning(staying, world.workers);
     expect(unconfirmed).toBe(0);
     expectExactlyOnce(tally, applied, CUSTOMERS);
+  },
+  DRILL_TIMEOUT_MS,
+);
+
+test(
+  `a temporal-server restart during a load of ${CUSTOMERS} customers on two workers loses and doubles nothing`,
+  async () => {
+    world = await startDrillWorld({ temporal: server, workers: 2 });
+    await restartUnderLoad(world, {
+      prefix: 'cluster-restart',
+      customers: CUSTOMERS,
+      downMs: scaled(8_000, 20_000),
+      batchSize: scaled(10, 50),
+      budget: drillBudget(),
+      label: 'cluster: temporal-server restarted',
+    });
   },
   DRILL_TIMEOUT_MS,
 );
