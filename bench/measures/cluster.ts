@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startTemporalServer } from '../../src/dev/temporal-server';
-import { admin } from '../../test/helpers/database';
+import { admin, dropDatabase } from '../../test/helpers/database';
 import { withDatabase } from '../../test/helpers/database-url';
 import { startDrillWorld, type DrillTemporal, type DrillWorld } from '../../test/drills/support/drill-world';
 import { drillEvents, EVENTS_PER_CUSTOMER, runLoad } from '../../test/drills/support/load';
@@ -136,8 +136,7 @@ async function realServer(postgresUrl: string) {
     ...server,
     async drop() {
       await server.stop();
-      for (const db of Object.values(server.databases))
-        await admin(postgresUrl, `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+      for (const db of Object.values(server.databases)) await dropDatabase(postgresUrl, db);
       rmSync(workDir, { recursive: true, force: true });
     },
   };
@@ -167,7 +166,7 @@ async function prepareDrillSupport(world: BenchWorld): Promise<() => Promise<voi
   });
   return async () => {
     process.env = saved;
-    await admin(server, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+    await dropDatabase(server, template);
     rmSync(dir, { recursive: true, force: true });
   };
 }

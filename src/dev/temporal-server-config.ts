@@ -29,6 +29,8 @@ export interface ServerConfigInput {
   frontendPort?: number;
   historyShards: number;
   logLevel: string;
+  /** Dynamic config values beside Kairos's own (tests shorten the server's intervals). */
+  dynamicConfig?: Record<string, unknown>;
 }
 
 /**
@@ -47,7 +49,7 @@ export async function writeServerConfig(
   writeFileSync(portsFile, `${JSON.stringify(ports)}\n`);
   const configFile = join(workDir, 'config.yaml');
   const dynamicConfigFile = join(workDir, 'dynamicconfig.yaml');
-  writeFileSync(dynamicConfigFile, toYaml(dynamicConfig()));
+  writeFileSync(dynamicConfigFile, toYaml(dynamicConfig(input.dynamicConfig ?? {})));
   writeFileSync(configFile, toYaml(serverConfig({ ...input, ports, dynamicConfigFile })));
   return { configFile, frontendPort: ports.frontend };
 }
@@ -147,10 +149,12 @@ function serverConfig(c: Omit<ServerConfigInput, 'frontendPort'> & { ports: Port
   };
 }
 
-/** What the CLI's dev server turns on that Kairos uses: Worker Versioning (deployments) and updates. */
-function dynamicConfig() {
+/** What the CLI's dev server turns on that Kairos uses (Worker Versioning, updates), and the caller's values. */
+function dynamicConfig(extra: Record<string, unknown>) {
   const on = [{ value: true }];
+  const values = Object.fromEntries(Object.entries(extra).map(([key, value]) => [key, [{ value }]]));
   return {
+    ...values,
     'frontend.enableUpdateWorkflowExecution': on,
     'frontend.workerVersioningDataAPIs': on,
     'frontend.workerVersioningWorkflowAPIs': on,

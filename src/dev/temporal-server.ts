@@ -29,6 +29,8 @@ export interface TemporalServerOptions {
   historyShards?: number;
   /** The server's log level: debug, info, warn, error. Default info. */
   logLevel?: string;
+  /** Dynamic config values beside Kairos's own, e.g. shorter intervals for tests. */
+  dynamicConfig?: Record<string, unknown>;
   /** How long stop() waits after SIGTERM before SIGKILL. Default 15 s. */
   stopTimeoutMs?: number;
 }
@@ -59,6 +61,7 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
     frontendPort: options.port,
     historyShards: options.historyShards ?? 4,
     logLevel: options.logLevel ?? 'info',
+    dynamicConfig: options.dynamicConfig,
   });
   const logFile = join(workDir, 'temporal-server.log');
   const address = `127.0.0.1:${frontendPort}`;

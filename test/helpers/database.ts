@@ -26,7 +26,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url,
     async drop() {
       await db.$disconnect();
-      await admin(base, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropDatabase(base, name);
     },
   };
 }
@@ -48,5 +48,23 @@ export async function admin(base: string, sql: string): Promise<void> {
     await client.query(sql);
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * Drops a database, ending its sessions. An autovacuum worker in it belongs to the bootstrap
+ * superuser, which WITH (FORCE) may not terminate for a role that is not one ("permission denied
+ * to terminate process", seen after a real temporal-server's load): it ends on its own within
+ * moments, so that refusal is retried.
+ */
+export async function dropDatabase(base: string, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await admin(base, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    } catch (err) {
+      const refused = (err as { code?: string }).code === '42501';
+      if (!refused || attempt === 10) throw err;
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
   }
 }

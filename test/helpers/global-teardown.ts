@@ -2,7 +2,7 @@
 // this run's template database. Deletes this run's workflow bundle.
 import { rmSync } from 'node:fs';
 import type { EmbeddedPostgres, Postgres } from '../../src/dev/postgres';
-import { admin } from './database';
+import { dropDatabase } from './database';
 
 export default async function globalTeardown(): Promise<void> {
   const base = process.env.KAIROS_TEST_DATABASE_URL;
@@ -10,5 +10,5 @@ export default async function globalTeardown(): Promise<void> {
   if (process.env.KAIROS_TEST_WORKFLOW_BUNDLE) rmSync(process.env.KAIROS_TEST_WORKFLOW_BUNDLE, { force: true });
   const postgres = (globalThis as { kairosTestPostgres?: Postgres | EmbeddedPostgres }).kairosTestPostgres;
   if (postgres && 'destroy' in postgres) await postgres.destroy();
-  else if (base && template) await admin(base, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+  else if (base && template) await dropDatabase(base, template);
 }

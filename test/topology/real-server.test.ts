@@ -11,7 +11,7 @@ import { composeWorker, type ComposedWorker } from '../../src/apps/worker';
 import { startTemporalServer, type TemporalServer } from '../../src/dev/temporal-server';
 import { startSink, type RunningSink } from '../../src/messaging/sink/start-sink';
 import { testApiConfig, testWorkerConfig } from '../helpers/config';
-import { admin, createTestDatabase, type TestDatabase } from '../helpers/database';
+import { createTestDatabase, dropDatabase, type TestDatabase } from '../helpers/database';
 import { launchProgram, seedTemplates, sendsAtOnce } from '../helpers/seed';
 import { testLogger, testWorkflowBundle } from '../helpers/worker';
 import { eventually } from '../helpers/world';
@@ -80,7 +80,7 @@ afterAll(async () => {
   await server?.stop();
   if (server) {
     const base = testPostgresUrl();
-    for (const db of Object.values(server.databases)) await admin(base, `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+    for (const db of Object.values(server.databases)) await dropDatabase(base, db);
   }
   await sink?.close();
   await database?.drop();

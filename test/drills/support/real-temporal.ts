@@ -5,13 +5,15 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startTemporalServer, type TemporalServer } from '../../../src/dev/temporal-server';
-import { admin } from '../../helpers/database';
+import { dropDatabase } from '../../helpers/database';
 
 export interface TestTemporalServer extends TemporalServer {
   drop(): Promise<void>;
 }
 
-export async function startTestTemporalServer(): Promise<TestTemporalServer> {
+export async function startTestTemporalServer(
+  options: { dynamicConfig?: Record<string, unknown> } = {},
+): Promise<TestTemporalServer> {
   const postgresUrl = process.env.KAIROS_TEST_DATABASE_URL;
   if (!postgresUrl) throw new Error('KAIROS_TEST_DATABASE_URL is unset: run the tests through jest (global setup)');
   const suffix = randomBytes(4).toString('hex');
@@ -23,13 +25,13 @@ export async function startTestTemporalServer(): Promise<TestTemporalServer> {
     // The workers and the client of test/drills/support dial the `default` namespace.
     namespace: 'default',
     logLevel: 'warn',
+    dynamicConfig: options.dynamicConfig,
   });
   return {
     ...server,
     async drop() {
       await server.stop();
-      for (const db of Object.values(server.databases))
-        await admin(postgresUrl, `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+      for (const db of Object.values(server.databases)) await dropDatabase(postgresUrl, db);
       rmSync(workDir, { recursive: true, force: true });
     },
   };
