@@ -1,10 +1,15 @@
-// Graceful stop on SIGINT/SIGTERM: run the process's cleanup once, then exit.
+// Graceful stop on SIGINT/SIGTERM: run the process's cleanup once, then exit. A second signal
+// while it runs (npm forwards a terminal's Ctrl-C to a process the terminal already signalled)
+// must not kill a worker in the middle of its drain: it is logged and otherwise ignored.
 import type { Logger } from 'pino';
 
 export function onShutdown(logger: Logger, cleanup: () => Promise<void>): void {
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'already shutting down; kill -9 stops at once');
+      return;
+    }
     stopping = true;
     logger.info({ signal }, 'shutting down');
     cleanup()
@@ -14,6 +19,6 @@ export function onShutdown(logger: Logger, cleanup: () => Promise<void>): void {
         process.exit(1);
       });
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }

@@ -110,7 +110,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const shared = running !== undefined && startedBy !== process.pid && alive(startedBy);
   const log = join(dataDir, 'server.log');
   // Stops the server (SIGINT to the postmaster: a fast shutdown) once this process is gone without
-  // stopping it: killed with SIGKILL, or by tsx when a busy Ctrl-C shutdown answers it too slowly.
+  // stopping it: killed with SIGKILL, or by a launcher that kills what answers Ctrl-C too slowly.
   let guardian: ChildProcess | undefined;
   const guard = () => {
     const postmaster = Number(readIfExists(join(dataDir, 'postmaster.pid')).split('\n')[0]);
