@@ -12,11 +12,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startTemporalServer } from '../../src/dev/temporal-server';
 import { admin, dropDatabase } from '../../test/helpers/database';
 import { withDatabase } from '../../test/helpers/database-url';
 import { startDrillWorld, type DrillTemporal, type DrillWorld } from '../../test/drills/support/drill-world';
 import { drillEvents, EVENTS_PER_CUSTOMER, runLoad } from '../../test/drills/support/load';
+import { startTestTemporalServer } from '../../test/drills/support/real-temporal';
 import { cpuBetween, sampleCpu } from '../lib/machine-cpu';
 import { loadNow, log, round, sleep } from '../lib/stats';
 import type { BenchWorld } from '../lib/world';
@@ -49,12 +49,12 @@ export interface ClusterRow {
 }
 
 export async function benchCluster(world: BenchWorld): Promise<ClusterRow[]> {
-  const base = withDatabase(world.databaseUrl, 'postgres');
   const restore = await prepareDrillSupport(world);
   const rows: ClusterRow[] = [];
   try {
     rows.push(await measure('dev server, 1 worker', { workers: 1 }));
-    const server = await realServer(base);
+    // One server for both of its setups, with a store of its own on the bench's PostgreSQL.
+    const server = await startTestTemporalServer();
     try {
       rows.push(await measure('temporal-server, 1 worker', { workers: 1, temporal: server }));
       rows.push(await measure('temporal-server, 2 workers', { workers: 2, temporal: server }));
@@ -119,27 +119,6 @@ async function loadAndSettle(world: DrillWorld, prefix: string, customers: numbe
     if (Date.now() > deadline) throw new Error(`${prefix}: ${arrived()} of ${customers} emails after 15 min`);
     await sleep(200);
   }
-}
-
-/** One real server for both of its setups, with a store of its own on the bench's PostgreSQL. */
-async function realServer(postgresUrl: string) {
-  const suffix = randomBytes(4).toString('hex');
-  const workDir = mkdtempSync(join(tmpdir(), 'kairos-bench-server-'));
-  const server = await startTemporalServer({
-    postgresUrl,
-    workDir,
-    databases: { main: `temporal_${suffix}`, visibility: `temporal_visibility_${suffix}` },
-    namespace: 'default',
-    logLevel: 'warn',
-  });
-  return {
-    ...server,
-    async drop() {
-      await server.stop();
-      for (const db of Object.values(server.databases)) await dropDatabase(postgresUrl, db);
-      rmSync(workDir, { recursive: true, force: true });
-    },
-  };
 }
 
 /**

@@ -6,19 +6,14 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { z } from 'zod';
 import type { Db } from '../db/prisma';
 import { parseStored } from '../db/stored-json';
+import { METRICS } from '../rollouts/guardrails';
 
 /** What ingestion did with an event: signalled now, left to the relay, a duplicate, or stored unsignalled. */
 export type IngestOutcome = 'signalled' | 'relayed' | 'duplicate' | 'unreferenced';
 
-/** What src/rollouts/rollout-controller.ts stores for each version: its counts and these rates. */
-const rates = z.object({
-  sendFailureRate: z.number(),
-  bounceRate: z.number(),
-  unsubscribeRate: z.number(),
-  stepErrorRate: z.number(),
-});
-const GUARDRAIL_RATES = rates.keyof().options;
-const evaluationMetrics = z.object({ current: rates, candidate: rates });
+/** What src/rollouts/rollout-controller.ts stores for each version: its counts and its rates, all numbers. */
+const versionFigures = z.record(z.string(), z.number());
+const evaluationMetrics = z.object({ current: versionFigures, candidate: versionFigures });
 
 export function createApiMetrics(db: Db) {
   const registry = new Registry();
@@ -97,8 +92,10 @@ export function createApiMetrics(db: Db) {
           id: `latest of ${row.rollout}`,
         });
         for (const side of ['current', 'candidate'] as const)
-          for (const metric of GUARDRAIL_RATES)
-            this.set({ rollout: row.rollout, program: row.program, side, metric }, metrics[side][metric]);
+          for (const metric of METRICS) {
+            const value = metrics[side][metric];
+            if (value !== undefined) this.set({ rollout: row.rollout, program: row.program, side, metric }, value);
+          }
       }
     },
   });

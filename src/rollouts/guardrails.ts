@@ -27,7 +27,7 @@ export function rates(m: VersionMetrics): Record<Metric, number> {
 }
 
 /** The order breaches are judged and named in: fixed, because guardrails read back from jsonb come in its key order. */
-const METRICS: readonly Metric[] = ['sendFailureRate', 'bounceRate', 'unsubscribeRate', 'stepErrorRate'];
+export const METRICS: readonly Metric[] = ['sendFailureRate', 'bounceRate', 'unsubscribeRate', 'stepErrorRate'];
 
 /** Every guardrail the candidate breaks against the baseline, in METRICS order and joined by "; ", or null. */
 export function findBreach(baseline: VersionMetrics, candidate: VersionMetrics, guardrails: Guardrails): string | null {
