@@ -15,6 +15,7 @@ import { customerLanes } from './customer-lanes';
 import { createDeliveryBreaker } from './delivery-breaker';
 import { createDeliveredMarks } from './delivered-marks';
 import { recordOrderLines } from './order-lines';
+import { eventChangesTraits, refreshCustomerTraits } from '../traits/refresh-traits';
 import { storeUnreferencedBatch, type BatchItem } from './unreferenced-batch';
 
 export interface IngestResult {
@@ -69,6 +70,8 @@ export function createIngestion(deps: {
         // Seen before: undo whatever resolving the customer wrote, and answer from the stored row.
         if (count === 0) throw new Duplicate();
         if (input.type === 'purchase') await recordOrderLines(tx, customerId, occurredAt, input.properties);
+        // With the event, so a rolled-back duplicate leaves the traits as they were.
+        if (eventChangesTraits(input.type)) await refreshCustomerTraits(tx, [customerId]);
         return customerId;
       }, TRANSACTION_OPTIONS)
       .catch((err: unknown) => {

@@ -4,7 +4,12 @@ import type { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../db/prisma';
 
 /** The event types whose last 30 days are `opens_30d` and `clicks_30d`. */
-export const ENGAGEMENT_TYPES = { opened: 'email_opened', clicked: 'email_clicked' } as const;
+const ENGAGEMENT_TYPES = { opened: 'email_opened', clicked: 'email_clicked' } as const;
+
+/** Whether storing an event of this type changes its customer's traits: a purchase or an engagement. */
+export function eventChangesTraits(type: string): boolean {
+  return type === 'purchase' || type === ENGAGEMENT_TYPES.opened || type === ENGAGEMENT_TYPES.clicked;
+}
 
 /**
  * Each listed customer's row made equal to what its data says now, in one statement: created if
