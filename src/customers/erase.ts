@@ -7,6 +7,7 @@ import type { Db } from '../db/prisma';
 import { digestEmail } from '../messaging/suppressions';
 import type { CustomerWorkflows } from './customer-workflows';
 import { NotFoundError } from '../core/errors';
+import { refreshCustomerTraits } from '../traits/refresh-traits';
 
 export async function eraseCustomer(
   db: Db,
@@ -33,6 +34,8 @@ export async function eraseCustomer(
     });
     await tx.customer.create({ data: { id: anonymousId } });
     await tx.orderLine.updateMany({ where: { customerId: { in: ids } }, data: { customerId: anonymousId } });
+    // Revenue analytics keep counting the lines, under the anonymous customer (no profile, no events).
+    await refreshCustomerTraits(tx, [anonymousId]);
     await tx.journeyStep.updateMany({ where: { customerId: { in: ids } }, data: { customerId: anonymousId } });
     await tx.message.updateMany({
       where: { customerId: { in: ids } },

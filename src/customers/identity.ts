@@ -6,6 +6,7 @@ import type { CustomerWorkflows } from './customer-workflows';
 import { IDENTIFIER_KINDS, type CustomerRef, type IdentifyInput } from '../contracts/requests/customer-schema';
 import { mergeCustomers } from './merge';
 import { customerTraits } from './profile-scope';
+import { refreshCustomerTraits } from '../traits/refresh-traits';
 
 /** Under load a pool connection can take a while to free up; Prisma's 2 s default is too tight. */
 export const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
@@ -81,6 +82,8 @@ export function createIdentity(db: Db, customers: Pick<CustomerWorkflows, 'merge
           ...(input.timezone ? { timezone: input.timezone } : {}),
         },
       });
+      // Country and region are traits of the profile.
+      await refreshCustomerTraits(tx, [customerId]);
       return customerId;
     }, TRANSACTION_OPTIONS);
   }

@@ -4,6 +4,7 @@
 import type { Db } from '../db/prisma';
 import type { CustomerWorkflows } from './customer-workflows';
 import { customerTraits } from './profile-scope';
+import { refreshCustomerTraits } from '../traits/refresh-traits';
 
 export async function mergeCustomers(
   db: Db,
@@ -44,6 +45,8 @@ export async function mergeCustomers(
       where: { id: survivorId },
       data: { traits, tags: [...tags], timezone },
     });
+    // The survivor's traits now count the merged customers' lines and events, whose rows go.
+    await refreshCustomerTraits(tx, ids);
   });
   for (const id of mergedIds) await customers.mergeInto(id, survivorId);
 }

@@ -2,6 +2,7 @@
 import type { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../db/prisma';
 import { customerTraits } from './profile-scope';
+import { refreshCustomerTraits } from '../traits/refresh-traits';
 
 export interface ProfileUpdate {
   customerId: string;
@@ -26,5 +27,7 @@ export async function updateProfile(db: Db, input: ProfileUpdate): Promise<void>
         tags: [...tags],
       },
     });
+    // Country and region are traits of the profile.
+    if (input.set) await refreshCustomerTraits(tx, [input.customerId]);
   });
 }

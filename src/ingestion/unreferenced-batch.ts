@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { sqlRows, type Db } from '../db/prisma';
 import type { EventInput } from '../contracts/requests/event-schema';
 import type { IngestResult } from './ingestion';
+import { eventChangesTraits, withTraitsRefreshed } from '../traits/refresh-traits';
 
 export interface BatchItem {
   index: number;
@@ -98,7 +99,15 @@ export async function storeUnreferencedBatch(db: Db, items: BatchItem[]): Promis
   }));
   let rows: Row[];
   try {
-    rows = await sqlRows<Row>(db, STORE, [JSON.stringify(records)]);
+    const parameters = [JSON.stringify(records)];
+    // An email open or click changes its customer's traits: refreshed in the same transaction.
+    rows = candidates.some((item) => eventChangesTraits(item.input.type))
+      ? await withTraitsRefreshed(db, async (client) => {
+          const stored = (await client.query<Row>(STORE, parameters)).rows;
+          const changed = stored.filter((row) => row.inserted && eventChangesTraits(records[row.i]!.type));
+          return { result: stored, changed: changed.map((row) => row.customer_id!) };
+        })
+      : await sqlRows<Row>(db, STORE, parameters);
   } catch {
     // A customer went meanwhile (erased), or the database did: each item on its own path says
     // which (a database that is down answers 503 there).

@@ -1,10 +1,11 @@
 // Recomputes customers' rows of customer_traits from what they are made of: order lines (and
 // their products' categories), email engagement events and the profile's country and region.
 import type { Prisma } from '../../generated/prisma/client';
-import type { Db } from '../db/prisma';
+import type { PoolClient } from 'pg';
+import { poolOf, type Db } from '../db/prisma';
 
 /** The event types whose last 30 days are `opens_30d` and `clicks_30d`. */
-const ENGAGEMENT_TYPES = { opened: 'email_opened', clicked: 'email_clicked' } as const;
+export const ENGAGEMENT_TYPES = { opened: 'email_opened', clicked: 'email_clicked' } as const;
 
 /** Whether storing an event of this type changes its customer's traits: a purchase or an engagement. */
 export function eventChangesTraits(type: string): boolean {
@@ -28,17 +29,49 @@ export async function refreshCustomerTraits(
   customerIds: readonly string[],
 ): Promise<void> {
   if (customerIds.length === 0) return;
-  const ids = [...new Set(customerIds)];
-  const run = async (tx: Prisma.TransactionClient) => {
-    await tx.$queryRawUnsafe(LOCK_CUSTOMERS, ids);
-    await tx.$executeRawUnsafe(RECOMPUTE, ids);
-  };
-  if ('$transaction' in db) await db.$transaction(run);
-  else await run(db);
+  const refresh = (tx: Prisma.TransactionClient) =>
+    refreshWith(async (sql, ids) => void (await tx.$queryRawUnsafe(sql, ids)), customerIds);
+  if ('$transaction' in db) await db.$transaction(refresh);
+  else await refresh(db);
 }
 
+/**
+ * `work` and the refresh of the customers it names, in one transaction on a connection of the
+ * client's pg pool: for a statement sent straight through pg (src/ingestion/unreferenced-batch.ts).
+ */
+export async function withTraitsRefreshed<T>(
+  db: Db,
+  work: (client: PoolClient) => Promise<{ result: T; changed: readonly string[] }>,
+): Promise<T> {
+  const client = await poolOf(db).connect();
+  try {
+    await client.query('BEGIN');
+    const { result, changed } = await work(client);
+    await refreshWith(async (sql, ids) => void (await client.query(sql, [ids])), changed);
+    await client.query('COMMIT');
+    client.release();
+    return result;
+  } catch (err) {
+    // A connection whose rollback fails is broken: destroyed, not handed out again.
+    const broken = await client.query('ROLLBACK').then(
+      () => undefined,
+      (rollbackErr: unknown) => rollbackErr,
+    );
+    client.release(broken instanceof Error ? broken : undefined);
+    throw err;
+  }
+}
+
+async function refreshWith(run: (sql: string, ids: string[]) => Promise<void>, customerIds: readonly string[]) {
+  if (customerIds.length === 0) return;
+  const ids = [...new Set(customerIds)];
+  await run(LOCK_CUSTOMERS, ids);
+  await run(RECOMPUTE, ids);
+}
+
+/** In the order merge.ts locks them in, so that the two cannot deadlock. */
 const LOCK_CUSTOMERS = `
-  SELECT id FROM customers WHERE id = ANY($1::text[]) ORDER BY id COLLATE "C" FOR NO KEY UPDATE`;
+  SELECT id FROM customers WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE`;
 
 /**
  * Timestamps are UTC wall times (timestamp(3)), so "now" is too. Favourite category: the one with
@@ -88,7 +121,7 @@ const RECOMPUTE = `
          AND event.type IN ('${ENGAGEMENT_TYPES.opened}', '${ENGAGEMENT_TYPES.clicked}')
     ) engagement ON true
    WHERE listed.merged_into IS NULL
-   ORDER BY listed.id COLLATE "C"
+   ORDER BY listed.id
   ON CONFLICT (customer_id) DO UPDATE SET
     order_count = EXCLUDED.order_count, total_spent = EXCLUDED.total_spent,
     first_purchase_at = EXCLUDED.first_purchase_at, last_purchase_at = EXCLUDED.last_purchase_at,
