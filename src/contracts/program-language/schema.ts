@@ -7,7 +7,7 @@ import { durationMs } from './durations';
 const id = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, 'must be 1-64 letters, digits, "-" or "_"');
 
 /** A Temporal duration string such as "90s", "30m", "2h", "2d" or "1 week". */
-const durationSchema = z
+export const durationSchema = z
   .string()
   .refine((s) => durationMs(s) > 0, { message: 'must be a positive duration like "30m", "2h" or "7d"' });
 
@@ -21,7 +21,7 @@ const fieldPath = z
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
-const comparison = z.discriminatedUnion('op', [
+export const comparison = z.discriminatedUnion('op', [
   z.strictObject({ field: fieldPath, op: z.enum(['eq', 'neq']), value: scalar }),
   z.strictObject({
     field: fieldPath,
@@ -36,7 +36,7 @@ const comparison = z.discriminatedUnion('op', [
 export type ConditionInput =
   z.infer<typeof comparison> | { all: ConditionInput[] } | { any: ConditionInput[] } | { not: ConditionInput };
 
-const conditionSchema: z.ZodType<ConditionInput> = z.lazy(() =>
+export const conditionSchema: z.ZodType<ConditionInput> = z.lazy(() =>
   z.union([
     comparison,
     z.strictObject({ all: z.array(conditionSchema).min(1) }),
