@@ -1,6 +1,7 @@
 // The worker's activities: one factory per concern, merged here. Workflows import only the type.
 import type { StepRecord } from '../src/core/calls';
 import type { ActivityDeps } from './deps';
+import { createBroadcastActivities } from './broadcast-activities';
 import { createEnrollmentActivities } from './enrollment-activities';
 import { createExperimentActivities } from './experiment-activities';
 import { createIdentityActivities } from './identity-activities';
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPolicyActivities(deps),
     ...createRolloutActivities(deps),
     ...createExperimentActivities(deps),
+    ...createBroadcastActivities(deps),
     // A journey's remote calls (src/core/calls.ts).
     sendMessage: carry(sendMessage),
     updateProfile: carry(profile.updateProfile),

@@ -3,3 +3,4 @@ export * from './customer-workflow';
 export * from './controllers/rollout-workflow';
 export * from './controllers/experiment-workflow';
 export * from './maintenance/refresh-recommendations-workflow';
+export * from './broadcasts/broadcast-workflow';

@@ -17,9 +17,11 @@ import type { AuditLog } from '../audit/audit-log';
 import { ROUTES } from '../contracts/routes';
 import type { ExperimentService } from '../experiments/experiment-service';
 import type { RolloutService } from '../rollouts/rollout-service';
+import type { BroadcastService } from '../broadcasts/broadcast-service';
 import type { ApiMetrics } from '../metrics/api-metrics';
 import { apiKeyHandlers, auditHandlers } from './api-keys-router';
 import { authenticate, rateLimitPerKey } from './auth';
+import { broadcastHandlers } from './broadcasts-router';
 import { codecCors } from './codec-cors';
 import { codecHandlers } from './codec-router';
 import { customerHandlers } from './customers-router';
@@ -48,6 +50,7 @@ export interface AppDeps {
   programs: ProgramService;
   experiments: ExperimentService;
   rollouts: RolloutService;
+  broadcasts: BroadcastService;
   audit: AuditLog;
   templates: TemplateService;
   /** Previews and test sends (which need an EmailSender; without one, test sends answer 503). */
@@ -97,6 +100,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
     bind(ROUTES.programs, programHandlers(deps)),
     bind(ROUTES.experiments, experimentHandlers(deps)),
     bind(ROUTES.rollouts, rolloutHandlers(deps)),
+    bind(ROUTES.broadcasts, broadcastHandlers(deps)),
     bind(ROUTES.templates, templateHandlers(deps)),
     bind(ROUTES.messages, messageHandlers(deps)),
     bind(ROUTES.imports, importHandlers(deps.imports)),

@@ -24,6 +24,8 @@ import { createConsent, createUnsubscribeLinks } from '../messaging/unsubscribe'
 import { createProgramService } from '../programs/program-service';
 import { createReferencedIndex } from '../programs/referenced-index';
 import { createRolloutService } from '../rollouts/rollout-service';
+import { createBroadcastService } from '../broadcasts/broadcast-service';
+import { createBroadcastRuns } from '../temporal/broadcast-runs';
 import { temporalConnectionOptions } from '../temporal/connection';
 import { createCustomerClient } from '../temporal/customer-client';
 import { createReleaseControllers } from '../temporal/release-controllers';
@@ -33,6 +35,7 @@ import { createTemplatePreview } from '../templates/template-preview';
 import { createTemplateService } from '../templates/template-service';
 import { createApiMetrics } from '../metrics/api-metrics';
 import type { Tracing } from '../tracing/start-tracing';
+import type { BroadcastTuning } from '../temporal/broadcast-runs';
 import { tracingClientInterceptors } from '../tracing/temporal-tracing';
 
 export interface ApiOverrides {
@@ -50,6 +53,8 @@ export interface ApiOverrides {
    * client it creates carries each request's trace into its signals. Unset: no tracing.
    */
   tracing?: Tracing;
+  /** Tests and the bench: broadcast runs with smaller pages and quicker looks. */
+  broadcastTuning?: BroadcastTuning;
 }
 
 export type ComposedApi = Awaited<ReturnType<typeof composeApi>>;
@@ -93,6 +98,7 @@ export async function composeApi(config: ApiConfig, overrides: ApiOverrides = {}
   const ingestion = createIngestion({ db, identity, customers, logger, referenced });
   const templates = createTemplateService(db);
   const controllers = createReleaseControllers(temporalClient, config.temporal.taskQueue);
+  const programs = createProgramService(db, { changed: referenced.refresh });
   const deps: AppDeps = {
     db,
     logger,
@@ -100,9 +106,14 @@ export async function composeApi(config: ApiConfig, overrides: ApiOverrides = {}
     ingestion,
     imports: createImportService({ db, logger }),
     customers,
-    programs: createProgramService(db, { changed: referenced.refresh }),
+    programs,
     experiments: createExperimentService(db, controllers),
     rollouts: createRolloutService(db, controllers),
+    broadcasts: createBroadcastService({
+      db,
+      programs,
+      runs: createBroadcastRuns(temporalClient, config.temporal.taskQueue, overrides.broadcastTuning),
+    }),
     audit: createAuditLog(db),
     templates,
     templatePreview: createTemplatePreview({

@@ -2,6 +2,7 @@
 // documented by src/api/openapi.ts from these same entries.
 import type { RouteSpec } from '../route';
 import { apiKeyRoutes, auditRoutes } from './admin';
+import { broadcastRoutes } from './broadcasts';
 import { codecRoutes } from './codec';
 import { customerRoutes } from './customers';
 import { eventRoutes } from './events';
@@ -20,6 +21,7 @@ export const ROUTES = {
   programs: programRoutes,
   experiments: experimentRoutes,
   rollouts: rolloutRoutes,
+  broadcasts: broadcastRoutes,
   templates: templateRoutes,
   messages: messageRoutes,
   imports: importRoutes,
