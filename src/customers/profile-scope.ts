@@ -3,6 +3,7 @@ import type { JsonObject } from '../contracts/schema-parts';
 import type { ProfileScope } from '../core/calls';
 import { sqlRows, type Db } from '../db/prisma';
 import { storedObject } from '../db/stored-json';
+import { traitColumnsSql, traitValues, type TraitColumns } from '../traits/trait-values';
 
 /**
  * A customer's stored traits (customers.traits). Checked at its top only, as it is read for every
@@ -17,8 +18,9 @@ export function customerTraits(traits: unknown, customerId: string): JsonObject 
  * SQL expression `customerId`; a customer that does not exist gives nulls. Shared with the send's
  * one statement (src/messaging/message-rows.ts). Identifiers in heap order (ctid), the order the
  * Prisma read this replaced returned them in: of two identifiers of one kind, the later one is
- * the profile's. The last order time as timestamptz: pg reads `timestamp` in the process's zone,
- * and Prisma writes UTC. Its aliases are long so that `customerId` can name a caller's column.
+ * the profile's. The computed traits are the customer's customer_traits row, one index probe,
+ * kept current as purchases, engagement and profile changes are written (src/traits/). Its
+ * aliases are long so that `customerId` can name a caller's column.
  */
 export function profileScopeSql(customerId: string): string {
   return `
@@ -27,22 +29,17 @@ export function profileScopeSql(customerId: string): string {
                                       ORDER BY scope_identifier.ctid), '[]'::jsonb)
               FROM customer_identifiers scope_identifier
              WHERE scope_identifier.customer_id = ${customerId}) AS identifiers,
-           scope_orders.order_count, scope_orders.total_spent, scope_orders.last_at
-      FROM (SELECT count(DISTINCT scope_line.order_id)::int AS order_count,
-                   sum(scope_line.price * scope_line.quantity)::text AS total_spent,
-                   max(scope_line.ordered_at) AT TIME ZONE 'UTC' AS last_at
-              FROM order_lines scope_line WHERE scope_line.customer_id = ${customerId}) scope_orders
-      LEFT JOIN customers scope_customer ON scope_customer.id = ${customerId}`;
+           ${traitColumnsSql('scope_computed')}
+      FROM (SELECT) scope_one
+      LEFT JOIN customers scope_customer ON scope_customer.id = ${customerId}
+      LEFT JOIN customer_traits scope_computed ON scope_computed.customer_id = ${customerId}`;
 }
 
-export interface ProfileScopeRow {
+export interface ProfileScopeRow extends TraitColumns {
   traits: unknown;
   tags: string[] | null;
   timezone: string | null;
   identifiers: [kind: string, value: string][];
-  order_count: number;
-  total_spent: string | null;
-  last_at: Date | null;
 }
 
 export function scopeOf(customerId: string, row: ProfileScopeRow | undefined): ProfileScope {
@@ -57,11 +54,7 @@ export function scopeOf(customerId: string, row: ProfileScopeRow | undefined): P
       tags: row?.tags ?? [],
       timezone: row?.timezone ?? null,
     },
-    traits: {
-      orderCount: Number(row?.order_count ?? 0),
-      totalSpent: row?.total_spent ? Number(row.total_spent) : 0,
-      lastPurchaseAt: row?.last_at?.toISOString() ?? null,
-    },
+    traits: { ...traitValues(row) },
   };
 }
 

@@ -1,11 +1,13 @@
 // loadProfileScope on a real PostgreSQL, and the scope a send reads in its one statement: both
-// equal what the Prisma read they replaced returned (kept here as the reference), for a customer
+// equal what the Prisma read they replaced returned (kept here as the reference: the profile, and
+// the three traits it aggregated from order lines, now read from customer_traits), for a customer
 // with everything, one with nothing, and one that does not exist.
 import { systemClock } from '../../src/clock';
 import { createMessageRows } from '../../src/messaging/message-rows';
 import { loadProfileScope } from '../../src/customers/profile-scope';
 import type { ProfileScope, SendMessageInput } from '../../src/core/calls';
 import type { Db } from '../../src/db/prisma';
+import { refreshCustomerTraits } from '../../src/traits/refresh-traits';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 let database: TestDatabase;
@@ -15,8 +17,8 @@ beforeAll(async () => {
   const { db } = database;
   await db.product.createMany({
     data: [
-      { id: 'dress', name: 'Dress', price: 89.9 },
-      { id: 'belt', name: 'Belt' },
+      { id: 'dress', name: 'Dress', price: 89.9, category: 'clothing' },
+      { id: 'belt', name: 'Belt', category: 'accessories' },
     ],
   });
   await db.customer.create({
@@ -27,6 +29,7 @@ beforeAll(async () => {
         email: 'old@example.com',
         address: { city: 'Ljubljana' },
         vip: true,
+        country: 'SI',
         id: 'not-this',
         tags: 'nor-this',
       },
@@ -82,6 +85,8 @@ beforeAll(async () => {
     ],
   });
   await db.customer.create({ data: { id: 'bare' } });
+  // What the write paths do after writing lines (order lines here are inserted directly).
+  await refreshCustomerTraits(db, ['simona', 'bare']);
 });
 afterAll(() => database?.drop());
 
@@ -134,8 +139,11 @@ test.each(['simona', 'bare', 'ghost'])(
   '%s: the same scope as the Prisma read, from loadProfileScope and from a send',
   async (customerId) => {
     const expected = await prismaScope(database.db, customerId);
-    expect(await loadProfileScope(database.db, customerId)).toStrictEqual(expected);
-    expect(await sendScope(customerId)).toStrictEqual(expected);
+    for (const scope of [await loadProfileScope(database.db, customerId), await sendScope(customerId)]) {
+      expect(scope.profile).toStrictEqual(expected.profile);
+      expect(scope.traits).toMatchObject(expected.traits);
+    }
+    expect(await sendScope(customerId)).toStrictEqual(await loadProfileScope(database.db, customerId));
   },
 );
 
@@ -145,6 +153,7 @@ test('what the scope holds', async () => {
       firstName: 'Simona',
       address: { city: 'Ljubljana' },
       vip: true,
+      country: 'SI',
       email: 'second@example.com',
       loyaltyId: 'L-1',
       anonymousId: 'anon-1',
@@ -152,10 +161,54 @@ test('what the scope holds', async () => {
       tags: ['vip', 'summer'],
       timezone: 'Europe/Ljubljana',
     },
-    traits: { orderCount: 2, totalSpent: 217.3, lastPurchaseAt: '2026-02-11T23:59:59.999Z' },
+    traits: {
+      orderCount: 2,
+      totalSpent: 217.3,
+      averageOrderValue: 108.65,
+      firstPurchaseAt: '2026-01-05T09:30:00.250Z',
+      lastPurchaseAt: '2026-02-11T23:59:59.999Z',
+      daysSinceLastPurchase: daysSince('2026-02-11T23:59:59.999Z'),
+      // 37 days, 14 h 29 min 59.749 s between the two orders.
+      purchaseCadenceDays: 37.6,
+      favouriteCategory: 'accessories',
+      value12m:
+        (withinAYear('2026-01-05T09:30:00.250Z') ? 179.8 : 0) + (withinAYear('2026-02-11T23:59:59.999Z') ? 37.5 : 0),
+      opens30d: 0,
+      clicks30d: 0,
+      rfm: { recency: null, frequency: null, monetary: null },
+      country: 'SI',
+      region: null,
+    },
   });
   expect(await loadProfileScope(database.db, 'bare')).toStrictEqual({
     profile: { id: 'bare', tags: [], timezone: null },
-    traits: { orderCount: 0, totalSpent: 0, lastPurchaseAt: null },
+    traits: {
+      orderCount: 0,
+      totalSpent: 0,
+      averageOrderValue: null,
+      firstPurchaseAt: null,
+      lastPurchaseAt: null,
+      daysSinceLastPurchase: null,
+      purchaseCadenceDays: null,
+      favouriteCategory: null,
+      value12m: 0,
+      opens30d: 0,
+      clicks30d: 0,
+      rfm: { recency: null, frequency: null, monetary: null },
+      country: null,
+      region: null,
+    },
   });
 });
+
+/** Ordered in the last 12 months: the test's fixed dates leave the window as time passes. */
+function withinAYear(iso: string): boolean {
+  const cutoff = new Date();
+  cutoff.setUTCFullYear(cutoff.getUTCFullYear() - 1);
+  return Date.parse(iso) > cutoff.getTime();
+}
+
+/** Whole days from `iso` to now; the test does not run across a midnight of that instant's clock. */
+function daysSince(iso: string): number {
+  return Math.floor((Date.now() - Date.parse(iso)) / 86_400_000);
+}
