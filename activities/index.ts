@@ -11,6 +11,7 @@ import { createPolicyActivities } from './policy-activities';
 import { createProfileActivities } from './profile-activities';
 import { createRecommendationActivities } from './recommendation-activities';
 import { createRolloutActivities } from './rollout-activities';
+import { createTraitsActivities } from './traits-activities';
 
 export function createActivities(deps: ActivityDeps) {
   const journey = createJourneyActivities(deps);
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...recommendations,
     ...createPolicyActivities(deps),
     ...createRolloutActivities(deps),
+    ...createTraitsActivities(deps),
     ...createExperimentActivities(deps),
     ...createBroadcastActivities(deps),
     // A journey's remote calls (src/core/calls.ts).

@@ -55,7 +55,8 @@ export async function startWorld(
       await recordHistories(env, database.db, scenarioName());
       // Its LISTEN connection and pending writes, before the database they use is dropped.
       await api.close();
-      worker.shutdown();
+      // A test that restarted the worker has shut this one down already (and stops its own).
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await env.teardown();
       await sink.close();
