@@ -11,6 +11,7 @@ import { createPolicyActivities } from './policy-activities';
 import { createProfileActivities } from './profile-activities';
 import { createRecommendationActivities } from './recommendation-activities';
 import { createRolloutActivities } from './rollout-activities';
+import { createSegmentActivities } from './segment-activities';
 import { createTraitsActivities } from './traits-activities';
 
 export function createActivities(deps: ActivityDeps) {
@@ -27,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
     ...recommendations,
     ...createPolicyActivities(deps),
     ...createRolloutActivities(deps),
+    ...createSegmentActivities(deps),
     ...createTraitsActivities(deps),
     ...createExperimentActivities(deps),
     ...createBroadcastActivities(deps),

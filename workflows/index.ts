@@ -3,5 +3,6 @@ export * from './customer-workflow';
 export * from './controllers/rollout-workflow';
 export * from './controllers/experiment-workflow';
 export * from './maintenance/refresh-recommendations-workflow';
+export * from './maintenance/refresh-segments-workflow';
 export * from './maintenance/refresh-traits-workflow';
 export * from './broadcasts/broadcast-workflow';

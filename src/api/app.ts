@@ -8,6 +8,7 @@ import type { Ingestion } from '../ingestion/ingestion';
 import type { ImportService } from '../imports/import-service';
 import type { Consent, UnsubscribeLinks } from '../messaging/unsubscribe';
 import type { ProgramService } from '../programs/program-service';
+import type { SegmentService } from '../segments/segment-service';
 import type { TemplatePreview } from '../templates/template-preview';
 import type { TemplateService } from '../templates/template-service';
 import type { CustomerWorkflows } from '../customers/customer-workflows';
@@ -37,6 +38,7 @@ import { consoleAssets } from './console-assets';
 import { docsAssets, docsHandlers } from './openapi';
 import { programHandlers } from './programs-router';
 import { rolloutHandlers } from './rollouts-router';
+import { segmentHandlers } from './segments-router';
 import { templateHandlers } from './templates-router';
 import { unsubscribeHandlers } from './unsubscribe-router';
 import { storableUrl } from './validate';
@@ -48,6 +50,7 @@ export interface AppDeps {
   ingestion: Ingestion;
   imports: ImportService;
   programs: ProgramService;
+  segments: SegmentService;
   experiments: ExperimentService;
   rollouts: RolloutService;
   broadcasts: BroadcastService;
@@ -98,6 +101,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
     bind(ROUTES.events, eventHandlers(deps.ingestion, deps.metrics)),
     bind(ROUTES.customers, customerHandlers(deps)),
     bind(ROUTES.programs, programHandlers(deps)),
+    bind(ROUTES.segments, segmentHandlers(deps)),
     bind(ROUTES.experiments, experimentHandlers(deps)),
     bind(ROUTES.rollouts, rolloutHandlers(deps)),
     bind(ROUTES.broadcasts, broadcastHandlers(deps)),

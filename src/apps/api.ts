@@ -15,6 +15,9 @@ import { createIdentity } from '../customers/identity';
 import { connectionStringOf, createDb, type Db } from '../db/prisma';
 import { createExperimentService } from '../experiments/experiment-service';
 import { createIngestion } from '../ingestion/ingestion';
+import { createSegmentEvaluation } from '../segments/evaluate-after-events';
+import { createSegmentIndex } from '../segments/segment-index';
+import { createSegmentService } from '../segments/segment-service';
 import { createImportService } from '../imports/import-service';
 import { createRelay } from '../ingestion/relay';
 import { createLogger } from '../logger';
@@ -95,7 +98,16 @@ export async function composeApi(config: ApiConfig, overrides: ApiOverrides = {}
   // Which event types some program version in use references; kept current across API processes
   // by LISTEN/NOTIFY. Closed by close() (it never keeps a process alive by itself).
   const referenced = createReferencedIndex({ url: connectionStringOf(db), logger });
-  const ingestion = createIngestion({ db, identity, customers, logger, referenced });
+  // The segments an event can change are evaluated once it is stored; transitions are signalled as events are.
+  const segmentIndex = createSegmentIndex({ db, logger });
+  const segments = createSegmentEvaluation({
+    db,
+    logger,
+    index: segmentIndex,
+    referenced,
+    deliver: (customerId, event) => ingestion.deliver(customerId, event),
+  });
+  const ingestion = createIngestion({ db, identity, customers, logger, referenced, segments });
   const templates = createTemplateService(db);
   const controllers = createReleaseControllers(temporalClient, config.temporal.taskQueue);
   const programs = createProgramService(db, { changed: referenced.refresh });
@@ -104,6 +116,7 @@ export async function composeApi(config: ApiConfig, overrides: ApiOverrides = {}
     logger,
     identity,
     ingestion,
+    segments: createSegmentService(db, { changed: segmentIndex.refresh }),
     imports: createImportService({ db, logger }),
     customers,
     programs,

@@ -29,6 +29,9 @@ export function profileScopeSql(customerId: string): string {
                                       ORDER BY scope_identifier.ctid), '[]'::jsonb)
               FROM customer_identifiers scope_identifier
              WHERE scope_identifier.customer_id = ${customerId}) AS identifiers,
+           (SELECT coalesce(jsonb_agg(scope_segment.segment_id ORDER BY scope_segment.segment_id), '[]'::jsonb)
+              FROM segment_memberships scope_segment
+             WHERE scope_segment.customer_id = ${customerId} AND scope_segment.left_at IS NULL) AS segments,
            ${traitColumnsSql('scope_computed')}
       FROM (SELECT) scope_one
       LEFT JOIN customers scope_customer ON scope_customer.id = ${customerId}
@@ -40,6 +43,8 @@ export interface ProfileScopeRow extends TraitColumns {
   tags: string[] | null;
   timezone: string | null;
   identifiers: [kind: string, value: string][];
+  /** The segments the customer is in now (open spells, src/segments/), as `profile.segments`. */
+  segments?: string[] | null;
 }
 
 export function scopeOf(customerId: string, row: ProfileScopeRow | undefined): ProfileScope {
@@ -53,6 +58,7 @@ export function scopeOf(customerId: string, row: ProfileScopeRow | undefined): P
       id: customerId,
       tags: row?.tags ?? [],
       timezone: row?.timezone ?? null,
+      segments: row?.segments ?? [],
     },
     traits: { ...traitValues(row) },
   };

@@ -17,6 +17,7 @@ import { createDeliveredMarks } from './delivered-marks';
 import { recordOrderLines } from './order-lines';
 import { eventChangesTraits, refreshCustomerTraits } from '../traits/refresh-traits';
 import { storeUnreferencedBatch, type BatchItem } from './unreferenced-batch';
+import type { SegmentEvaluation } from '../segments/evaluate-after-events';
 
 export interface IngestResult {
   eventId: string;
@@ -38,12 +39,21 @@ export function createIngestion(deps: {
   customers: CustomerWorkflows;
   logger: Logger;
   referenced: Pick<ReferencedIndex, 'references' | 'enters'>;
+  /** Evaluates the segments stored events can change, after their transaction (src/segments/). */
+  segments?: Pick<SegmentEvaluation, 'afterEvents'>;
 }) {
-  const { db, identity, customers, logger, referenced } = deps;
+  const { db, identity, customers, logger, referenced, segments } = deps;
   const breaker = createDeliveryBreaker();
   const marks = createDeliveredMarks(db, logger);
 
+  /** Stores and signals the event, then evaluates the segments it can change: their events follow it. */
   async function ingest(input: EventInput): Promise<IngestResult> {
+    const result = await storeAndDeliver(input);
+    if (!result.duplicate) await segments?.afterEvents([{ customerId: result.customerId, type: input.type }]);
+    return result;
+  }
+
+  async function storeAndDeliver(input: EventInput): Promise<IngestResult> {
     const eventId = input.eventId ?? randomUUID();
     const occurredAt = input.timestamp ? new Date(input.timestamp) : new Date();
     const signal = referenced.references(input.type);
@@ -131,11 +141,18 @@ export function createIngestion(deps: {
    * A batch's unreferenced events of known customers, stored in one statement
    * (src/ingestion/unreferenced-batch.ts); answers those it stored, the rest go through `ingest`.
    */
-  const ingestUnreferenced = (items: BatchItem[]) =>
-    storeUnreferencedBatch(
+  const ingestUnreferenced = async (items: BatchItem[]) => {
+    const answered = await storeUnreferencedBatch(
       db,
       items.filter((item) => !referenced.references(item.input.type)),
     );
+    const stored = items.flatMap(({ index, input }) => {
+      const result = answered.get(index);
+      return result && !result.duplicate ? [{ customerId: result.customerId, type: input.type }] : [];
+    });
+    await segments?.afterEvents(stored);
+    return answered;
+  };
 
   /** Writes the delivered marks pending now: after a relay round, and on shutdown after the last request. */
   const flush = () => marks.flush();

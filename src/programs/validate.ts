@@ -29,6 +29,11 @@ export async function validateProgram(input: unknown, options: ValidateOptions):
   return issues.length === 0 ? { ok: true, definition } : { ok: false, issues };
 }
 
+/** A schema's failure on `input` as located problems, each union narrowed to the branch meant (segments too). */
+export function schemaIssues(error: z.ZodError, input: unknown): ProgramIssue[] {
+  return error.issues.flatMap((i) => describe(i, [], input));
+}
+
 /** `$.steps.check.cases[1].when`; keys that are not plain tokens use `["a b"]`. */
 export function formatPath(path: readonly Segment[]): string {
   return path.reduce<string>((out, seg) => {

@@ -20,6 +20,13 @@ export interface TransitionOptions {
   nextAttemptAt: Date;
   /** Event types no program references: stored delivered and `unreferenced`, never signalled. */
   unreferenced: { entered: boolean; left: boolean };
+  /** Answer the counts entered and left (a `TransitionSummary`) instead of every event. */
+  summary?: boolean;
+}
+
+export interface TransitionSummary {
+  entered: number;
+  left: number;
 }
 
 /** A stored transition event, as the statement returns it. */
@@ -98,7 +105,7 @@ export function transitionsSql(segments: readonly SegmentToEvaluate[], options: 
       UNION ALL
       SELECT l.segment_id, l.customer_id, l.spell, v.version, 'segment_left', ${delivered('left')}
         FROM left_now l JOIN versions v USING (segment_id)
-    )
+    ), stored AS (
     INSERT INTO events (id, customer_id, type, occurred_at, properties, received_at, next_attempt_at, delivered_at,
                         unreferenced)
     SELECT 'segment:' || segment_id || ':' || customer_id || ':' || spell || ':' || substr(type, 9),
@@ -106,5 +113,12 @@ export function transitionsSql(segments: readonly SegmentToEvaluate[], options: 
            now() AT TIME ZONE 'UTC', ${utc(options.nextAttemptAt)}, delivered_at, unreferenced
       FROM transitions
     ON CONFLICT (id) DO NOTHING
-    RETURNING id, customer_id, type, properties, delivered_at IS NOT NULL AS delivered`;
+    RETURNING id, customer_id, type, properties, delivered_at IS NOT NULL AS delivered
+    )
+    ${
+      options.summary
+        ? `SELECT count(*) FILTER (WHERE type = 'segment_entered')::int AS entered,
+                  count(*) FILTER (WHERE type = 'segment_left')::int AS left FROM stored`
+        : 'SELECT * FROM stored'
+    }`;
 }

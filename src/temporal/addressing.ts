@@ -18,6 +18,9 @@ export function experimentWorkflowId(experimentId: string): string {
 /** The hourly recommendation rebuild's schedule, and the workflow id of each run it starts. */
 export const RECOMMENDATIONS_SCHEDULE_ID = 'kairos:refresh-recommendations';
 
+/** The segments' recompute (time-only conditions, new versions), and the workflow id of each run. */
+export const SEGMENTS_SCHEDULE_ID = 'kairos:refresh-segments';
+
 /** The run of one broadcast (workflows/broadcasts/broadcast-workflow.ts). */
 export function broadcastWorkflowId(broadcastId: string): string {
   return `kairos:broadcast:${broadcastId}`;

@@ -2,25 +2,31 @@
 // and API replica, survive restarts, and show in the Web UI. Ensured by each API process at start.
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { RECOMMENDATIONS_SCHEDULE_ID } from './addressing';
+import { RECOMMENDATIONS_SCHEDULE_ID, SEGMENTS_SCHEDULE_ID } from './addressing';
 
-/** Creates the hourly recommendation rebuild unless it exists; replicas starting together are fine. */
+/**
+ * Each schedule: its id (also the workflow id of each run), interval and workflow. A run still
+ * going when the next is due makes the next one pointless (SKIP).
+ */
+const SCHEDULES = [
+  { scheduleId: RECOMMENDATIONS_SCHEDULE_ID, every: '1h', workflowType: 'refreshRecommendationsWorkflow' },
+  // Time-only segment conditions ("no purchase for 60 days") and newly published versions.
+  { scheduleId: SEGMENTS_SCHEDULE_ID, every: '5m', workflowType: 'refreshSegmentsWorkflow' },
+] as const;
+
+/** Creates each schedule unless it exists; replicas starting together are fine. */
 export async function ensureSchedules(client: Client, taskQueue: string, logger: Pick<Logger, 'info'>): Promise<void> {
-  try {
-    await client.schedule.create({
-      scheduleId: RECOMMENDATIONS_SCHEDULE_ID,
-      spec: { intervals: [{ every: '1h' }] },
-      // A rebuild still running when the next is due makes the next one pointless.
-      policies: { overlap: ScheduleOverlapPolicy.SKIP },
-      action: {
-        type: 'startWorkflow',
-        workflowType: 'refreshRecommendationsWorkflow',
-        taskQueue,
-        workflowId: RECOMMENDATIONS_SCHEDULE_ID,
-      },
-    });
-    logger.info({ scheduleId: RECOMMENDATIONS_SCHEDULE_ID }, 'schedule created');
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+  for (const { scheduleId, every, workflowType } of SCHEDULES) {
+    try {
+      await client.schedule.create({
+        scheduleId,
+        spec: { intervals: [{ every }] },
+        policies: { overlap: ScheduleOverlapPolicy.SKIP },
+        action: { type: 'startWorkflow', workflowType, taskQueue, workflowId: scheduleId },
+      });
+      logger.info({ scheduleId }, 'schedule created');
+    } catch (err) {
+      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    }
   }
 }

@@ -12,6 +12,7 @@ import { messageRoutes } from './messages';
 import { programRoutes } from './programs';
 import { publicRoutes } from './public';
 import { rolloutRoutes } from './rollouts';
+import { segmentRoutes } from './segments';
 import { templateRoutes } from './templates';
 
 export const ROUTES = {
@@ -19,6 +20,7 @@ export const ROUTES = {
   events: eventRoutes,
   customers: customerRoutes,
   programs: programRoutes,
+  segments: segmentRoutes,
   experiments: experimentRoutes,
   rollouts: rolloutRoutes,
   broadcasts: broadcastRoutes,

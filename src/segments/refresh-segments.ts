@@ -1,0 +1,70 @@
+// The full recompute, run by the Temporal Schedule `kairos:refresh-segments`
+// (workflows/maintenance/refresh-segments-workflow.ts): every segment whose membership changes
+// without an event of the customer's (a window moves, a time-based trait, the profile), and every
+// version not yet computed in full (just published), evaluated over all customers. One statement
+// per segment: spells and their outbox events are written together, due to the relay at once.
+// Ids are deterministic, so a recompute that repeats one already done, or races an event's
+// evaluation, writes nothing twice.
+import type { Logger } from 'pino';
+import { sqlRows, type Db } from '../db/prisma';
+import { segmentDefinitionSchema } from '../contracts/program-language/segment-schema';
+import { compileSegment } from './compile-segment';
+import { transitionsSql, type TransitionSummary } from './transitions-sql';
+
+export interface RefreshResult {
+  segments: { id: string; version: number; entered: number; left: number; ms: number }[];
+}
+
+interface Due {
+  id: string;
+  version: number;
+  definition: unknown;
+}
+
+const DUE = `
+  SELECT s.id, v.version, v.definition
+    FROM segments s JOIN segment_versions v ON v.segment_id = s.id AND v.version = s.current_version
+   WHERE s.archived_at IS NULL AND (v.scheduled OR s.computed_version IS DISTINCT FROM s.current_version)
+   ORDER BY s.id`;
+
+/** `only`: recompute these segments whatever their kind (the bench, an operator). */
+export async function refreshSegments(
+  db: Db,
+  logger: Pick<Logger, 'info' | 'error'>,
+  options: { now?: Date; only?: readonly string[] } = {},
+): Promise<RefreshResult> {
+  const due = options.only
+    ? await sqlRows<Due>(
+        db,
+        `SELECT s.id, v.version, v.definition FROM segments s
+           JOIN segment_versions v ON v.segment_id = s.id AND v.version = s.current_version
+          WHERE s.id = ANY($1::text[]) ORDER BY s.id`,
+        [options.only],
+      )
+    : await sqlRows<Due>(db, DUE, []);
+  const result: RefreshResult = { segments: [] };
+  for (const segment of due) {
+    const parsed = segmentDefinitionSchema.safeParse(segment.definition);
+    if (!parsed.success) {
+      logger.error({ segment: segment.id, version: segment.version }, 'stored segment definition does not parse');
+      continue;
+    }
+    const started = Date.now();
+    const now = options.now ?? new Date();
+    const sql = transitionsSql(
+      [{ id: segment.id, version: segment.version, compiled: compileSegment(parsed.data, now) }],
+      // The relay signals them (or marks them unreferenced) at its next round.
+      { now, nextAttemptAt: now, unreferenced: { entered: false, left: false }, summary: true },
+    );
+    const [summary] = await sqlRows<TransitionSummary>(db, sql, []);
+    await sqlRows(
+      db,
+      `UPDATE segments SET computed_version = $2, computed_at = now() AT TIME ZONE 'UTC' WHERE id = $1`,
+      [segment.id, segment.version],
+    );
+    const counts = { entered: summary?.entered ?? 0, left: summary?.left ?? 0 };
+    result.segments.push({ id: segment.id, version: segment.version, ...counts, ms: Date.now() - started });
+    logger.info({ segment: segment.id, ...counts, ms: Date.now() - started }, 'segment recomputed');
+  }
+  return result;
+}

@@ -1,0 +1,121 @@
+// Segments and their immutable versions, as programs have them: save drafts, publish a validated
+// draft as version N (the one evaluated from then on), archive. Every change is written to the
+// audit log in the same transaction.
+import { isDeepStrictEqual } from 'node:util';
+import type { Db } from '../db/prisma';
+import { ConflictError, InvalidError, NotFoundError } from '../core/errors';
+import { auditData } from '../audit/audit-log';
+import { segmentDefinitionSchema } from '../contracts/program-language/segment-schema';
+import type { JsonObject } from '../contracts/schema-parts';
+import { schemaIssues } from '../programs/validate';
+import { segmentReads } from './compile-segment';
+import { TIMED_TRAITS } from './trait-sql';
+
+const versionView = { version: true, eventTypes: true, readsCustomer: true, scheduled: true, createdAt: true } as const;
+
+/** `changed` runs after a publish or archive has committed: the API reloads its segment index there. */
+export function createSegmentService(db: Db, hooks: { changed?: () => Promise<void> } = {}) {
+  const changed = () => hooks.changed?.() ?? Promise.resolve();
+
+  async function get(id: string) {
+    const segment = await db.segment.findUnique({
+      where: { id },
+      include: { versions: { select: versionView, orderBy: { version: 'asc' } } },
+    });
+    if (!segment) throw new NotFoundError(`segment ${id}`);
+    const members = await db.segmentMembership.count({ where: { segmentId: id, leftAt: null } });
+    return { ...segment, members };
+  }
+
+  const audit = (actor: string, action: string, id: string, before?: unknown, after?: unknown) =>
+    db.auditEntry.create({ data: auditData({ actor, action, resource: `segment:${id}`, before, after }) });
+
+  return {
+    get,
+    list: () => db.segment.findMany({ orderBy: { id: 'asc' } }),
+
+    async version(id: string, version: number) {
+      const row = await db.segmentVersion.findUnique({ where: { segmentId_version: { segmentId: id, version } } });
+      if (!row) throw new NotFoundError(`version ${version} of segment ${id}`);
+      return row;
+    },
+
+    async create(id: string, draft: JsonObject, actor: string) {
+      const name = typeof draft.name === 'string' ? draft.name : id;
+      const created = await db.$transaction(async (tx) => {
+        const { count } = await tx.segment.createMany({ data: [{ id, name, draft }], skipDuplicates: true });
+        if (count > 0)
+          await tx.auditEntry.create({
+            data: auditData({ actor, action: 'segment.create', resource: `segment:${id}`, after: { draft } }),
+          });
+        return count > 0;
+      });
+      if (!created) throw new ConflictError(`segment ${id} already exists`);
+      return get(id);
+    },
+
+    /** Saving the draft it already has changes nothing (and writes no audit entry). */
+    async updateDraft(id: string, draft: JsonObject, actor: string) {
+      const before = await get(id);
+      if (isDeepStrictEqual(before.draft, draft)) return before;
+      await db.$transaction([
+        db.segment.update({
+          where: { id },
+          data: { draft, ...(typeof draft.name === 'string' ? { name: draft.name } : {}) },
+        }),
+        audit(actor, 'segment.draft', id, { draft: before.draft }, { draft }),
+      ]);
+      return get(id);
+    },
+
+    /**
+     * Validates the draft (422 listing every problem with its JSON path) and freezes it as the next
+     * version, with what it reads beside it for the index. A draft identical to the current version
+     * publishes nothing (`unchanged: true`). Members are those of the previous version until the
+     * next recompute (src/segments/refresh-segments.ts) or the customer's next event.
+     */
+    async publish(id: string, actor: string): Promise<{ segmentId: string; version: number; unchanged: boolean }> {
+      const segment = await get(id);
+      const parsed = segmentDefinitionSchema.safeParse(segment.draft);
+      if (!parsed.success)
+        throw new InvalidError('Invalid segment definition', schemaIssues(parsed.error, segment.draft));
+      const definition = parsed.data;
+      const latest = await db.segmentVersion.findFirst({ where: { segmentId: id }, orderBy: { version: 'desc' } });
+      if (latest && isDeepStrictEqual(latest.definition, definition))
+        return { segmentId: id, version: latest.version, unchanged: true };
+      const version = await db.$transaction(async (tx) => {
+        // Version numbers come from the latest row under the segment's lock: publishes never collide.
+        await tx.$executeRaw`SELECT 1 FROM segments WHERE id = ${id} FOR UPDATE`;
+        const last = await tx.segmentVersion.findFirst({ where: { segmentId: id }, orderBy: { version: 'desc' } });
+        const next = (last?.version ?? 0) + 1;
+        await tx.segmentVersion.create({
+          data: { segmentId: id, version: next, definition, ...segmentReads(definition, TIMED_TRAITS) },
+        });
+        await tx.segment.update({
+          where: { id },
+          data: { currentVersion: next, name: definition.name, archivedAt: null },
+        });
+        await tx.auditEntry.create({
+          data: auditData({ actor, action: 'segment.publish', resource: `segment:${id}`, after: { version: next } }),
+        });
+        return next;
+      });
+      await changed();
+      return { segmentId: id, version, unchanged: false };
+    },
+
+    /** No longer evaluated: its members stay as they are, and no event enters or leaves it. */
+    async archive(id: string, actor: string) {
+      const before = await get(id);
+      if (!before.archivedAt)
+        await db.$transaction([
+          db.segment.update({ where: { id }, data: { archivedAt: new Date() } }),
+          audit(actor, 'segment.archive', id),
+        ]);
+      await changed();
+      return get(id);
+    },
+  };
+}
+
+export type SegmentService = ReturnType<typeof createSegmentService>;
