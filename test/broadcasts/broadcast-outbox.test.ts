@@ -1,0 +1,159 @@
+// A broadcast's run against PostgreSQL alone, stepped by hand (the workflow only calls these
+// steps): the snapshot is taken once; pages put each recipient's event into the outbox exactly
+// once, however the steps are repeated or overlap; a pause holds the undelivered events back and a
+// resume releases them and resends to the recipients whose event reached the paused program;
+// a cancel withdraws what is undelivered.
+import fc from 'fast-check';
+import { createAdvanceBroadcast, type AdvanceInput } from '../../src/broadcasts/advance-broadcast';
+import { createBroadcastService, type BroadcastService } from '../../src/broadcasts/broadcast-service';
+import { createProgramService } from '../../src/programs/program-service';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { seedTemplates } from '../helpers/seed';
+
+let database: TestDatabase;
+let broadcasts: BroadcastService;
+let advance: ReturnType<typeof createAdvanceBroadcast>;
+const nudged: string[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  const { db } = database;
+  broadcasts = createBroadcastService({
+    db,
+    programs: createProgramService(db),
+    runs: { start: async () => undefined, nudge: async (id) => void nudged.push(id) },
+  });
+  advance = createAdvanceBroadcast(db);
+  await seedTemplates(db, ['news']);
+});
+afterAll(() => database?.drop());
+
+let segments = 0;
+/** A segment of `n` customers, plus one merged (into a customer outside it) whom the snapshot leaves out. */
+async function segmentOf(n: number): Promise<{ segmentId: string; ids: string[] }> {
+  const { db } = database;
+  const segmentId = `seg-${++segments}`;
+  const ids = Array.from({ length: n }, (_, i) => `${segmentId}-c${String(i).padStart(3, '0')}`);
+  await db.segment.create({ data: { id: segmentId, name: segmentId, draft: {} } });
+  await db.customer.createMany({
+    data: [...ids, `${segmentId}-survivor`].map((id) => ({ id })),
+  });
+  await db.customer.create({ data: { id: `${segmentId}-merged`, mergedInto: `${segmentId}-survivor` } });
+  await db.segmentMembership.createMany({
+    data: [...ids, `${segmentId}-merged`].map((customerId) => ({
+      segmentId,
+      customerId,
+      spell: 1,
+      version: 1,
+      enteredAt: new Date(),
+    })),
+  });
+  return { segmentId, ids };
+}
+
+const step = (broadcastId: string, pageSize: number): AdvanceInput => ({
+  broadcastId,
+  due: true,
+  pageSize,
+  pollMs: 10,
+  settleMs: 60_000,
+});
+
+const eventsOf = (broadcastId: string) =>
+  database.db.event.findMany({
+    where: { type: 'broadcast_requested', properties: { path: ['broadcast'], equals: broadcastId } },
+    orderBy: { id: 'asc' },
+  });
+
+/** Marks the undelivered events delivered, as the relay would. */
+const deliverAll = (broadcastId: string) =>
+  database.db.event.updateMany({
+    where: { deliveredAt: null, properties: { path: ['broadcast'], equals: broadcastId } },
+    data: { deliveredAt: new Date() },
+  });
+
+test('however its steps are repeated or overlap, each recipient gets one event, merged customers none', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.integer({ min: 0, max: 30 }),
+      fc.integer({ min: 1, max: 12 }),
+      fc.integer({ min: 1, max: 3 }),
+      async (n, pageSize, overlap) => {
+        const { segmentId, ids } = await segmentOf(n);
+        const { id } = await broadcasts.create({ name: 'p', segmentId, templateId: 'news', channel: 'email' }, 'test');
+        for (let round = 0; round < n + 2; round++) {
+          // The relay keeps up, so every step may enqueue; overlapping steps are a retried activity.
+          await Promise.all(Array.from({ length: overlap }, () => advance(step(id, pageSize))));
+          await deliverAll(id);
+        }
+        const events = await eventsOf(id);
+        expect(events.map((e) => e.customerId)).toEqual(ids);
+        expect(events.map((e) => e.id)).toEqual(ids.map((c) => `broadcast:${id}:${c}`));
+        const row = await database.db.broadcast.findUniqueOrThrow({ where: { id } });
+        expect([row.targeted, row.enqueued, row.enqueuedAllAt !== null]).toEqual([n, n, true]);
+      },
+    ),
+    { numRuns: 15 },
+  );
+});
+
+test('paused, undelivered events wait; resumed, they are due, and those the paused program spent resent', async () => {
+  const { db } = database;
+  const { segmentId, ids } = await segmentOf(6);
+  const { id, programId } = await broadcasts.create(
+    { name: 'p', segmentId, templateId: 'news', channel: 'email' },
+    'test',
+  );
+  await advance(step(id, 4)); // snapshot and the first page of 4
+  // Two were delivered before the pause, and entered; two more reached the program once paused.
+  const [first, second, third, fourth] = ids;
+  await db.event.updateMany({ where: { customerId: { in: [first!, second!] } }, data: { deliveredAt: new Date() } });
+  await db.journeyStep.createMany({
+    data: [first!, second!].map((customerId) => ({
+      id: `enter-${customerId}`,
+      customerId,
+      enrollmentId: `e-${customerId}`,
+      programId,
+      version: 1,
+      stepId: 'send',
+      kind: 'enter',
+      outcome: 'entered',
+      at: new Date(),
+    })),
+  });
+
+  expect((await broadcasts.pause(id, 'test')).status).toBe('paused');
+  expect(nudged).toContain(id);
+  const held = await db.event.findMany({ where: { customerId: { in: [third!, fourth!] } } });
+  expect(held.map((e) => e.nextAttemptAt.getUTCFullYear())).toEqual([9999, 9999]);
+  await db.event.updateMany({ where: { customerId: { in: [third!, fourth!] } }, data: { deliveredAt: new Date() } });
+  expect(await advance(step(id, 4))).toEqual({ done: false, waitMs: 60_000 });
+  expect(await db.event.count({ where: { customerId: { in: ids.slice(4) } } })).toBe(0);
+
+  expect((await broadcasts.resume(id, 'test')).status).toBe('running');
+  await advance(step(id, 4));
+  const resent = (await eventsOf(id)).filter((e) => e.id.includes(':resent-'));
+  expect(resent.map((e) => e.customerId)).toEqual([third, fourth]);
+  await deliverAll(id);
+  await advance(step(id, 4)); // the last page
+  const after = await broadcasts.get(id);
+  expect(after.progress).toMatchObject({ targeted: 6, enqueued: 6, resent: 2, delivered: 4 });
+  expect((await eventsOf(id)).filter((e) => e.id.includes(':resent-'))).toHaveLength(2);
+});
+
+test('cancelled, its undelivered events are withdrawn and its run is told to end', async () => {
+  const { db } = database;
+  const { segmentId, ids } = await segmentOf(5);
+  const { id, programId } = await broadcasts.create(
+    { name: 'c', segmentId, templateId: 'news', channel: 'email' },
+    'test',
+  );
+  await advance(step(id, 10));
+  await db.event.update({ where: { id: `broadcast:${id}:${ids[0]}` }, data: { deliveredAt: new Date() } });
+  expect((await broadcasts.cancel(id, 'test')).status).toBe('cancelled');
+  expect(nudged.filter((n) => n === id)).toHaveLength(1);
+  expect((await eventsOf(id)).map((e) => e.customerId)).toEqual([ids[0]]);
+  expect(await advance(step(id, 10))).toEqual({ done: true, status: 'cancelled' });
+  expect((await db.program.findUniqueOrThrow({ where: { id: programId } })).status).toBe('stopped');
+  await expect(broadcasts.pause(id, 'test')).rejects.toThrow('cannot pause a cancelled broadcast');
+});
