@@ -87,6 +87,14 @@ beforeAll(async () => {
   await db.customer.create({ data: { id: 'bare' } });
   // What the write paths do after writing lines (order lines here are inserted directly).
   await refreshCustomerTraits(db, ['simona', 'bare']);
+  // In one segment now, and out of another she was in (src/segments/): profile.segments lists the first.
+  await db.segment.createMany({ data: ['vip-buyers', 'lapsed'].map((id) => ({ id, name: id, draft: {} })) });
+  await db.segmentMembership.createMany({
+    data: [
+      { segmentId: 'vip-buyers', customerId: 'simona', spell: 1, version: 1, enteredAt: new Date() },
+      { segmentId: 'lapsed', customerId: 'simona', spell: 1, version: 1, enteredAt: new Date(), leftAt: new Date() },
+    ],
+  });
 });
 afterAll(() => database?.drop());
 
@@ -108,6 +116,7 @@ async function prismaScope(db: Db, customerId: string): Promise<ProfileScope> {
       id: customerId,
       tags: customer?.tags ?? [],
       timezone: customer?.timezone ?? null,
+      segments: (await db.segmentMembership.findMany({ where: { customerId, leftAt: null } })).map((m) => m.segmentId),
     },
     traits: {
       orderCount: Number(agg?.order_count ?? 0),
@@ -160,6 +169,7 @@ test('what the scope holds', async () => {
       id: 'simona',
       tags: ['vip', 'summer'],
       timezone: 'Europe/Ljubljana',
+      segments: ['vip-buyers'],
     },
     traits: {
       orderCount: 2,
@@ -181,7 +191,7 @@ test('what the scope holds', async () => {
     },
   });
   expect(await loadProfileScope(database.db, 'bare')).toStrictEqual({
-    profile: { id: 'bare', tags: [], timezone: null },
+    profile: { id: 'bare', tags: [], timezone: null, segments: [] },
     traits: {
       orderCount: 0,
       totalSpent: 0,
