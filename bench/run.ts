@@ -12,6 +12,7 @@ import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/w
 import { seedBenchProgram } from './lib/journeys';
 import { log, round } from './lib/stats';
 import { startBenchWorld } from './lib/world';
+import { benchAnalytics, printAnalytics } from './measures/analytics';
 import { benchCluster, printCluster } from './measures/cluster';
 import { benchConsole, printConsole } from './measures/console';
 import { benchFloor } from './measures/floor';
@@ -97,12 +98,15 @@ async function main(): Promise<void> {
     }
     if (wanted('console')) Object.assign(result, { console: await benchConsole(world) });
     if (wanted('cluster')) Object.assign(result, { cluster: await benchCluster(world) });
+    // 10M events to write first: only when named (`npm run bench -- analytics`).
+    if (only?.includes('analytics')) Object.assign(result, { analytics: await benchAnalytics(world) });
     result.totalSeconds = Math.round((performance.now() - started) / 1000);
     result.machine = { cpus: cpus().length, loadAverage: loadavg().map((l) => round(l, 1)), node: process.version };
     printTable(result);
     printUnreferencedIngestion(result);
     printConsole(result);
     printCluster(result);
+    printAnalytics(result);
   } finally {
     const dir = join(ROOT, 'bench/results');
     mkdirSync(dir, { recursive: true });

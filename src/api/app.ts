@@ -21,6 +21,7 @@ import type { RolloutService } from '../rollouts/rollout-service';
 import type { BroadcastService } from '../broadcasts/broadcast-service';
 import type { ApiMetrics } from '../metrics/api-metrics';
 import { apiKeyHandlers, auditHandlers } from './api-keys-router';
+import { audienceHandlers } from './audience-router';
 import { authenticate, rateLimitPerKey } from './auth';
 import { broadcastHandlers } from './broadcasts-router';
 import { codecCors } from './codec-cors';
@@ -107,6 +108,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
     bind(ROUTES.broadcasts, broadcastHandlers(deps)),
     bind(ROUTES.templates, templateHandlers(deps)),
     bind(ROUTES.messages, messageHandlers(deps)),
+    bind(ROUTES.audience, audienceHandlers(deps)),
     bind(ROUTES.imports, importHandlers(deps.imports)),
     bind(ROUTES.apiKeys, apiKeyHandlers(deps.apiKeys)),
     bind(ROUTES.audit, auditHandlers(deps.audit)),

@@ -20,6 +20,7 @@ import { createSegmentIndex } from '../segments/segment-index';
 import { createSegmentService } from '../segments/segment-service';
 import { createImportService } from '../imports/import-service';
 import { createRelay } from '../ingestion/relay';
+import { startRollupRefresher } from '../analytics/audience-rollups';
 import { createLogger } from '../logger';
 import type { EmailSender } from '../messaging/email-sender';
 import { createSendGridSender } from '../messaging/sendgrid-sender';
@@ -150,7 +151,7 @@ export async function composeApi(config: ApiConfig, overrides: ApiOverrides = {}
   };
   const app = createApp(deps, { checkResponses: overrides.checkResponses });
   const relay = createRelay({ db, ingestion, logger, referenced });
-  let serving: { server: Server; relay: { stop(): Promise<void> } } | undefined;
+  let serving: { server: Server; relay: { stop(): Promise<void> }; rollups: { stop(): Promise<void> } } | undefined;
 
   return {
     app,
@@ -163,7 +164,8 @@ export async function composeApi(config: ApiConfig, overrides: ApiOverrides = {}
     async serve(): Promise<Server> {
       const server = app.listen(config.api.port, config.api.host);
       await new Promise<void>((r, reject) => server.once('listening', r).once('error', reject));
-      serving = { server, relay: relay.start() };
+      // The audience rollups' appended rows are folded every 30 s, read or not.
+      serving = { server, relay: relay.start(), rollups: startRollupRefresher(db, logger) };
       await ensureSchedules(temporalClient, config.temporal.taskQueue, logger);
       return server;
     },
@@ -176,6 +178,7 @@ export async function composeApi(config: ApiConfig, overrides: ApiOverrides = {}
         const { server } = serving;
         await new Promise<void>((r) => server.close(() => r()));
         await serving.relay.stop();
+        await serving.rollups.stop();
       }
       await ingestion.flush();
       await referenced.close();

@@ -3,6 +3,7 @@
 // An "erased" suppression, keyed by a digest of each email, makes sure they are never messaged again.
 import { randomUUID } from 'node:crypto';
 import { auditData } from '../audit/audit-log';
+import { markBuyers, uncountEventsOf } from '../analytics/audience-writes';
 import type { Db } from '../db/prisma';
 import { digestEmail } from '../messaging/suppressions';
 import type { CustomerWorkflows } from './customer-workflows';
@@ -34,6 +35,8 @@ export async function eraseCustomer(
     });
     await tx.customer.create({ data: { id: anonymousId } });
     await tx.orderLine.updateMany({ where: { customerId: { in: ids } }, data: { customerId: anonymousId } });
+    await markBuyers(tx, [...ids, anonymousId]);
+    await uncountEventsOf(tx, ids);
     // Revenue analytics keep counting the lines, under the anonymous customer (no profile, no events).
     await refreshCustomerTraits(tx, [anonymousId]);
     await tx.journeyStep.updateMany({ where: { customerId: { in: ids } }, data: { customerId: anonymousId } });

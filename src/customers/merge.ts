@@ -1,6 +1,7 @@
 // Merging two customers who turned out to be one: the database repoints everything at the
 // survivor in one transaction, then the other customer's workflow is told to hand its journey
 // state to the survivor's workflow and end.
+import { markBuyers } from '../analytics/audience-writes';
 import type { Db } from '../db/prisma';
 import type { CustomerWorkflows } from './customer-workflows';
 import { customerTraits } from './profile-scope';
@@ -31,6 +32,7 @@ export async function mergeCustomers(
       await tx.customerIdentifier.updateMany({ where: { customerId: id }, data: { customerId: survivorId } });
       await tx.event.updateMany({ where: { customerId: id }, data: { customerId: survivorId } });
       await tx.orderLine.updateMany({ where: { customerId: id }, data: { customerId: survivorId } });
+      await markBuyers(tx, [id, survivorId]);
       await tx.$executeRaw`
         INSERT INTO subscriptions (customer_id, "group", subscribed, updated_at)
         SELECT ${survivorId}, "group", subscribed, updated_at FROM subscriptions WHERE customer_id = ${id}

@@ -15,6 +15,7 @@ import { customerLanes } from './customer-lanes';
 import { createDeliveryBreaker } from './delivery-breaker';
 import { createDeliveredMarks } from './delivered-marks';
 import { recordOrderLines } from './order-lines';
+import { countStoredEvent } from '../analytics/audience-writes';
 import { eventChangesTraits, refreshCustomerTraits } from '../traits/refresh-traits';
 import { storeUnreferencedBatch, type BatchItem } from './unreferenced-batch';
 import type { SegmentEvaluation } from '../segments/evaluate-after-events';
@@ -79,6 +80,7 @@ export function createIngestion(deps: {
         });
         // Seen before: undo whatever resolving the customer wrote, and answer from the stored row.
         if (count === 0) throw new Duplicate();
+        await countStoredEvent(tx, input.type, occurredAt);
         if (input.type === 'purchase') await recordOrderLines(tx, customerId, occurredAt, input.properties);
         // With the event, so a rolled-back duplicate leaves the traits as they were.
         if (eventChangesTraits(input.type)) await refreshCustomerTraits(tx, [customerId]);

@@ -1,5 +1,6 @@
 // A purchase event's lines become order lines, which feed recommendations and purchase cadence.
 import type { Prisma } from '../../generated/prisma/client';
+import { markBuyers } from '../analytics/audience-writes';
 
 interface Line {
   productId: string;
@@ -34,4 +35,5 @@ export async function recordOrderLines(
       WHERE EXISTS (SELECT 1 FROM products WHERE id = ${line.productId})
       ON CONFLICT DO NOTHING`;
   }
+  if (lines.length) await markBuyers(tx, [customerId]);
 }

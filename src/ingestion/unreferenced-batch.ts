@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { sqlRows, type Db } from '../db/prisma';
 import type { EventInput } from '../contracts/requests/event-schema';
 import type { IngestResult } from './ingestion';
+import { countStoredEventsCte } from '../analytics/audience-writes';
 import { eventChangesTraits, withTraitsRefreshed } from '../traits/refresh-traits';
 
 export interface BatchItem {
@@ -57,8 +58,8 @@ const STORE = `
            now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', true
       FROM resolved WHERE identifiers_known AND customer_id IS NOT NULL ORDER BY i
     ON CONFLICT (id) DO NOTHING
-    RETURNING id
-  )
+    RETURNING id, type, occurred_at
+  ), ${countStoredEventsCte('stored')}
   SELECT r.i, r.customer_id, r.identifiers_known AND r.customer_id IS NOT NULL AS storable,
          s.id IS NOT NULL AS inserted,
          CASE WHEN s.id IS NULL THEN (SELECT x.customer_id FROM events x WHERE x.id = r.id) END AS original_customer,

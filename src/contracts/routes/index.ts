@@ -2,6 +2,7 @@
 // documented by src/api/openapi.ts from these same entries.
 import type { RouteSpec } from '../route';
 import { apiKeyRoutes, auditRoutes } from './admin';
+import { audienceRoutes } from './audience';
 import { broadcastRoutes } from './broadcasts';
 import { codecRoutes } from './codec';
 import { customerRoutes } from './customers';
@@ -26,6 +27,7 @@ export const ROUTES = {
   broadcasts: broadcastRoutes,
   templates: templateRoutes,
   messages: messageRoutes,
+  audience: audienceRoutes,
   imports: importRoutes,
   apiKeys: apiKeyRoutes,
   audit: auditRoutes,

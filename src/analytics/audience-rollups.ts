@@ -1,0 +1,93 @@
+// Keeps the audience rollups (migration 20261207071500_audience_rollups) current: folds the event
+// deltas the writers appended into the per-day counts, and recomputes the customers whose order
+// lines changed, moving the difference into the orders per day and the cohort cells. Readers of
+// purchases call `refresh` first, so an answer counts everything committed before it; an interval
+// in each API process keeps the appended rows few when nobody reads.
+import type { Logger } from 'pino';
+import type { Db } from '../db/prisma';
+
+/** One refresher at a time (across processes): two would each apply the same customer's difference. */
+const LOCK = 0x61756469; // 'audi'
+/** Customers recomputed per statement: bounds one statement's memory and lock time. */
+const BATCH = 5_000;
+
+const FOLD_EVENTS = `
+  WITH folded AS (DELETE FROM audience_event_deltas RETURNING day, type, n)
+  INSERT INTO audience_event_days AS d (day, type, n)
+  SELECT day, type, sum(n) FROM folded GROUP BY 1, 2 ORDER BY 1, 2
+  ON CONFLICT (day, type) DO UPDATE SET n = d.n + excluded.n`;
+
+/**
+ * One statement, so one snapshot: the marks it takes, the order lines it reads and the buyer days
+ * it replaces agree. A mark committed after that snapshot is left for the next round.
+ */
+const RECOMPUTE_BUYERS = `
+  WITH taken AS (
+    DELETE FROM audience_dirty_buyers
+     WHERE ctid = ANY(ARRAY(SELECT ctid FROM audience_dirty_buyers LIMIT ${BATCH}))
+    RETURNING customer_id
+  ), dirty AS (SELECT DISTINCT customer_id FROM taken
+  ), fresh AS (
+    SELECT l.customer_id, l.ordered_at::date AS day, count(DISTINCT l.order_id)::int AS orders,
+           sum(coalesce(l.price, 0) * l.quantity)::numeric(16, 2) AS revenue
+      FROM order_lines l JOIN dirty USING (customer_id) GROUP BY 1, 2
+  ), stale AS (
+    SELECT b.customer_id, b.day, b.orders, b.revenue FROM audience_buyer_days b JOIN dirty USING (customer_id)
+  ), day_changes AS (
+    INSERT INTO audience_order_days AS d (day, orders, revenue)
+    SELECT day, sum(orders), sum(revenue)
+      FROM (SELECT day, orders, revenue FROM fresh UNION ALL SELECT day, -orders, -revenue FROM stale) x
+     GROUP BY 1 ORDER BY 1
+    ON CONFLICT (day) DO UPDATE SET orders = d.orders + excluded.orders, revenue = d.revenue + excluded.revenue
+  ), months AS (
+    SELECT sign, customer_id, month, revenue, min(month) OVER (PARTITION BY sign, customer_id) AS cohort
+      FROM (SELECT sign, customer_id, date_trunc('month', day)::date AS month, sum(revenue) AS revenue
+              FROM (SELECT 1 AS sign, * FROM fresh UNION ALL SELECT -1, * FROM stale) x
+             GROUP BY 1, 2, 3) m
+  ), cell_changes AS (
+    INSERT INTO audience_cohort_cells AS c (cohort, month, customers, revenue)
+    SELECT cohort, month, sum(sign), sum(sign * revenue) FROM months GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (cohort, month) DO UPDATE
+      SET customers = c.customers + excluded.customers, revenue = c.revenue + excluded.revenue
+  ), written AS (
+    INSERT INTO audience_buyer_days AS b (customer_id, day, orders, revenue)
+    SELECT * FROM fresh ORDER BY 1, 2
+    ON CONFLICT (customer_id, day) DO UPDATE SET orders = excluded.orders, revenue = excluded.revenue
+  ), gone AS (
+    DELETE FROM audience_buyer_days b USING stale s
+     WHERE b.customer_id = s.customer_id AND b.day = s.day
+       AND NOT EXISTS (SELECT FROM fresh f WHERE f.customer_id = s.customer_id AND f.day = s.day)
+  )
+  SELECT count(*)::int AS taken FROM taken`;
+
+/** Brings the rollups up to date with everything committed before it started. */
+export async function refreshAudienceRollups(db: Db): Promise<void> {
+  await db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${LOCK})`;
+      await tx.$executeRawUnsafe(FOLD_EVENTS);
+      for (;;) {
+        const [{ taken }] = await tx.$queryRawUnsafe<[{ taken: number }]>(RECOMPUTE_BUYERS);
+        if (taken < BATCH) break;
+      }
+    },
+    { timeout: 600_000, maxWait: 60_000 },
+  );
+}
+
+/** Refreshes every `intervalMs` until stopped; a failed round is logged and the next one retries. */
+export function startRollupRefresher(db: Db, logger: Logger, intervalMs = 30_000): { stop(): Promise<void> } {
+  let running: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running
+      .then(() => refreshAudienceRollups(db))
+      .catch((err: unknown) => logger.warn({ err }, 'audience rollups not refreshed; the next round retries'));
+  }, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

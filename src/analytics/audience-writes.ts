@@ -1,0 +1,37 @@
+// What the writers of events and order lines add for audience analytics, in their own statement or
+// transaction (migration 20261207071500_audience_rollups says why): events append their count per
+// UTC day and type, order-line changes mark their customers for the refresher
+// (src/analytics/audience-rollups.ts). Appends only: no writer waits on another.
+import type { Prisma } from '../../generated/prisma/client';
+
+/** UTC day of an instant, as the rollups key it. */
+const utcDay = (at: Date) => at.toISOString().slice(0, 10);
+
+/** Counts one stored event (call it only when the event was inserted, not for a duplicate). */
+export async function countStoredEvent(tx: Prisma.TransactionClient, type: string, occurredAt: Date): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO audience_event_deltas (day, type, n) VALUES (${utcDay(occurredAt)}::date, ${type}, 1)`;
+}
+
+/**
+ * A CTE for a statement that inserts events: counts the rows of its CTE `from` (which returns
+ * `type` and `occurred_at`, stored UTC wall time).
+ */
+export const countStoredEventsCte = (from: string) => `
+  counted AS (
+    INSERT INTO audience_event_deltas (day, type, n)
+    SELECT occurred_at::date, type, count(*) FROM ${from} GROUP BY 1, 2
+  )`;
+
+/** Takes the events of these customers out of the counts, before they are deleted (an erase). */
+export async function uncountEventsOf(tx: Prisma.TransactionClient, customerIds: string[]): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO audience_event_deltas (day, type, n)
+    SELECT occurred_at::date, type, -count(*) FROM events
+     WHERE customer_id = ANY(${customerIds}::text[]) GROUP BY 1, 2`;
+}
+
+/** Marks customers whose order lines this transaction changes, for the refresher to recompute. */
+export async function markBuyers(tx: Prisma.TransactionClient, customerIds: string[]): Promise<void> {
+  await tx.$executeRaw`INSERT INTO audience_dirty_buyers (customer_id) SELECT unnest(${customerIds}::text[])`;
+}
