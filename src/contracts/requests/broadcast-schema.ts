@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { storable } from '../schema-parts';
 
-const id = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, 'must be 1-64 letters, digits, "-" or "_"');
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be 1-64 letters, digits, "-" or "_"');
 
 export const createBroadcastSchema = z.strictObject({
   name: z.string().min(1).max(200).check(storable),
