@@ -2,7 +2,7 @@
 // transaction (migration 20261207071500_audience_rollups says why): events append their count per
 // UTC day and type, order-line changes mark their customers for the refresher
 // (src/analytics/audience-rollups.ts). Appends only: no writer waits on another.
-import type { Prisma } from '../../generated/prisma/client';
+import { Prisma } from '../../generated/prisma/client';
 
 /** UTC day of an instant, as the rollups key it. */
 const utcDay = (at: Date) => at.toISOString().slice(0, 10);
@@ -34,4 +34,20 @@ export async function uncountEventsOf(tx: Prisma.TransactionClient, customerIds:
 /** Marks customers whose order lines this transaction changes, for the refresher to recompute. */
 export async function markBuyers(tx: Prisma.TransactionClient, customerIds: string[]): Promise<void> {
   await tx.$executeRaw`INSERT INTO audience_dirty_buyers (customer_id) SELECT unnest(${customerIds}::text[])`;
+}
+
+/**
+ * A CTE for a statement that upserts order lines: marks the lines' customers and, as the
+ * statement's snapshot has them, the customers holding those lines before (a re-import may move a
+ * line to another customer or day).
+ */
+export function buyersMarkedCte(lines: { orderId: string; productId: string; customerId: string }[]): Prisma.Sql {
+  return Prisma.sql`marked AS (
+    INSERT INTO audience_dirty_buyers (customer_id)
+    SELECT unnest(${lines.map((l) => l.customerId)}::text[])
+    UNION
+    SELECT customer_id FROM order_lines
+     WHERE (order_id, product_id) IN (SELECT * FROM unnest(${lines.map((l) => l.orderId)}::text[],
+                                                           ${lines.map((l) => l.productId)}::text[]))
+  )`;
 }

@@ -1,6 +1,7 @@
 // Writes one validated batch per kind with multi-row upserts (unnest arrays, ON CONFLICT), so a
 // re-import updates rather than duplicates. Rows the database cannot take come back as row errors.
 import { Prisma } from '../../generated/prisma/client';
+import { buyersMarkedCte } from '../analytics/audience-writes';
 import type { Db } from '../db/prisma';
 import type { CustomerRow, ProductRow, PurchaseRow, RowError } from './import-schemas';
 
@@ -160,6 +161,7 @@ export function purchaseWriter(db: Db): BatchWriter<PurchaseRow> {
     if (!lines.length) return errors;
     // A re-imported line replaces the stored one: the file is the record of that order.
     await db.$executeRaw`
+      WITH ${buyersMarkedCte(lines)}
       INSERT INTO order_lines (order_id, product_id, customer_id, quantity, price, ordered_at)
       SELECT v.order_id, v.product_id, v.customer_id, v.quantity, v.price, v.ordered_at AT TIME ZONE 'UTC'
       FROM unnest(${lines.map((l) => l.orderId)}::text[], ${lines.map((l) => l.productId)}::text[],

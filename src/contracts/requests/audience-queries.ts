@@ -51,7 +51,6 @@ export const cohortsQuery = z
   });
 
 const SPLITS = ['program', 'version', 'variant', 'segment'] as const;
-export type FunnelSplit = (typeof SPLITS)[number];
 
 const eventType = z.string().min(1).max(200);
 
@@ -70,14 +69,9 @@ export const funnelQuery = z
       .prefault('7d')
       .meta({ description: 'How long after the first step the last may come: 36h, 7d; at most 90d' }),
     split: z.enum(SPLITS).optional().meta({ description: 'One funnel per program, version, variant or segment' }),
-    program: z
-      .string()
-      .min(1)
-      .max(200)
-      .optional()
-      .meta({
-        description: 'Only customers who entered this program in the period; needed to split by version or variant',
-      }),
+    program: z.string().min(1).max(200).optional().meta({
+      description: 'Only customers who entered this program in the period; needed to split by version or variant',
+    }),
   })
   .superRefine((q, ctx) => {
     checkPeriod(q, ctx);
