@@ -5,6 +5,7 @@ import { createBroadcastActivities } from './broadcast-activities';
 import { createEnrollmentActivities } from './enrollment-activities';
 import { createExperimentActivities } from './experiment-activities';
 import { createIdentityActivities } from './identity-activities';
+import { createImportActivities } from './import-activities';
 import { createJourneyActivities } from './journey-activities';
 import { createMessagingActivities } from './messaging-activities';
 import { createPolicyActivities } from './policy-activities';
@@ -31,6 +32,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSegmentActivities(deps),
     ...createTraitsActivities(deps),
     ...createExperimentActivities(deps),
+    ...createImportActivities(deps),
     ...createBroadcastActivities(deps),
     // A journey's remote calls (src/core/calls.ts).
     sendMessage: carry(sendMessage),

@@ -5,4 +5,5 @@ export * from './controllers/experiment-workflow';
 export * from './maintenance/refresh-recommendations-workflow';
 export * from './maintenance/refresh-segments-workflow';
 export * from './maintenance/refresh-traits-workflow';
+export * from './imports/import-workflow';
 export * from './broadcasts/broadcast-workflow';

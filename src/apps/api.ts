@@ -19,6 +19,7 @@ import { createSegmentEvaluation } from '../segments/evaluate-after-events';
 import { createSegmentIndex } from '../segments/segment-index';
 import { createSegmentService } from '../segments/segment-service';
 import { createImportService } from '../imports/import-service';
+import { createImportJobs } from '../temporal/import-jobs';
 import { createRelay } from '../ingestion/relay';
 import { startRollupRefresher } from '../analytics/audience-rollups';
 import { createLogger } from '../logger';
@@ -118,7 +119,12 @@ export async function composeApi(config: ApiConfig, overrides: ApiOverrides = {}
     identity,
     ingestion,
     segments: createSegmentService(db, { changed: segmentIndex.refresh }),
-    imports: createImportService({ db, logger }),
+    imports: createImportService({
+      db,
+      logger,
+      jobs: createImportJobs(temporalClient, config.temporal.taskQueue),
+      storage: config.imports,
+    }),
     customers,
     programs,
     experiments: createExperimentService(db, controllers),
@@ -170,8 +176,8 @@ export async function composeApi(config: ApiConfig, overrides: ApiOverrides = {}
       return server;
     },
     /**
-     * The server and the relay first, then pending delivered marks, the LISTEN connection, the
-     * recommendation rebuild an import answered before, and last what this composition created.
+     * The server and the relay first, then pending delivered marks, the LISTEN connection, and
+     * last what this composition created.
      */
     async close(): Promise<void> {
       if (serving) {
@@ -182,7 +188,6 @@ export async function composeApi(config: ApiConfig, overrides: ApiOverrides = {}
       }
       await ingestion.flush();
       await referenced.close();
-      await deps.imports.recommendationsRefreshed();
       for (const close of owned.reverse()) await close();
     },
   };

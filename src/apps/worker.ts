@@ -56,6 +56,7 @@ export async function composeWorker(config: WorkerConfig, overrides: WorkerOverr
     emailFrom: config.email.from,
     contactPolicy: config.contactPolicy,
     controlTiming: config.controlTiming,
+    imports: config.imports,
     email:
       overrides.email ??
       createSendGridSender({

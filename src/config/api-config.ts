@@ -1,5 +1,6 @@
 // The API process's settings (`npm run api`): HTTP, keys, the database, Temporal, and SendGrid for
 // template test sends and its Event Webhook.
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import {
   databaseSettings,
@@ -41,6 +42,15 @@ const apiVars = z.object({
     .transform((v) => v.replace(/\/$/, ''))
     .refine((v) => new URL(v).origin === v, 'must be an origin: scheme, host and port, no path')
     .optional(),
+  /** `npm start`'s data directory: the import directories below default to places in it. */
+  KAIROS_DATA_DIR: z.string().min(1).default('.data'),
+  /** Where uploaded import files are stored until their import ends. Default: <KAIROS_DATA_DIR>/imports. */
+  KAIROS_IMPORT_DIR: z.string().min(1).optional(),
+  /**
+   * The directories a file:// import source may be in, comma-separated; the workers read the file
+   * there, so it must be storage they share. Default: <KAIROS_DATA_DIR>/import-sources.
+   */
+  KAIROS_IMPORT_SOURCE_DIRS: z.string().min(1).optional(),
 });
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -57,6 +67,15 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env) {
       codecCorsOrigin: e.KAIROS_CODEC_CORS_ORIGIN,
     },
     signingSecret: e.KAIROS_SIGNING_SECRET,
+    /** Absolute paths, so the workers read what the API stored wherever they run from. */
+    imports: {
+      uploadDir: resolve(e.KAIROS_IMPORT_DIR ?? `${e.KAIROS_DATA_DIR}/imports`),
+      sourceDirs: (e.KAIROS_IMPORT_SOURCE_DIRS ?? `${e.KAIROS_DATA_DIR}/import-sources`)
+        .split(',')
+        .map((d) => d.trim())
+        .filter(Boolean)
+        .map((d) => resolve(d)),
+    },
     database: databaseSettings(e),
     temporal: temporalSettings(e),
     /** Without SENDGRID_API_KEY, template test sends answer 503 and the rest works. */

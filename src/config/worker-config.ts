@@ -51,6 +51,10 @@ const workerVars = z.object({
   KAIROS_METRICS_HOST: z.string().min(1).default('0.0.0.0'),
   /** The Temporal SDK's own exporter (task latencies, slots, cache), appended to /metrics; unset, off. */
   KAIROS_SDK_METRICS_PORT: port.optional(),
+  /** Rows an import writes per batch (and checkpoint). */
+  KAIROS_IMPORT_BATCH_ROWS: z.coerce.number().int().min(1).max(10_000).default(1000),
+  /** How long one import chunk (activity) runs before its workflow starts the next. */
+  KAIROS_IMPORT_CHUNK_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
 });
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -78,6 +82,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     controlTiming: { cacheMs: e.KAIROS_PROGRAM_CHECK_MS, pauseRecheckMs: e.KAIROS_PAUSE_RECHECK_MS },
     shutdownGraceMs: e.KAIROS_WORKER_SHUTDOWN_GRACE_MS,
+    imports: { batchSize: e.KAIROS_IMPORT_BATCH_ROWS, chunkMs: e.KAIROS_IMPORT_CHUNK_MS },
     metrics: {
       port: e.KAIROS_METRICS_PORT,
       host: e.KAIROS_METRICS_HOST,

@@ -1,16 +1,22 @@
 // Writes one validated batch per kind with multi-row upserts (unnest arrays, ON CONFLICT), so a
-// re-import updates rather than duplicates. Rows the database cannot take come back as row errors.
+// re-import updates rather than duplicates, and a row whose values are already stored is not
+// written at all (no new row version, no `updated_at` bump): importing the same file twice changes
+// nothing. Each call takes the client to write with, the import's transaction. Rows the database
+// cannot take come back as row errors.
 import { Prisma } from '../../generated/prisma/client';
 import { buyersMarkedCte } from '../analytics/audience-writes';
 import type { Db } from '../db/prisma';
 import type { CustomerRow, ProductRow, PurchaseRow, RowError } from './import-schemas';
+
+/** The client a batch is written with: the import's transaction. */
+export type DbClient = Db | Prisma.TransactionClient;
 
 export interface ParsedRow<T> {
   line: number;
   value: T;
 }
 
-export type BatchWriter<T> = (rows: ParsedRow<T>[]) => Promise<RowError[]>;
+export type BatchWriter<T> = (db: DbClient, rows: ParsedRow<T>[]) => Promise<RowError[]>;
 
 /**
  * One upsert cannot touch a row twice, so a batch's rows for one key are merged first, as successive batches would
@@ -29,8 +35,8 @@ function mergeByKey<T>(rows: ParsedRow<T>[], key: (v: T) => string, merge: (prev
 // Timestamps are stored as UTC wall time (Prisma's convention for `timestamp(3)`), whatever the session zone.
 const NOW_UTC = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
 
-export function customerWriter(db: Db): BatchWriter<CustomerRow> {
-  return async (rows) => {
+export function customerWriter(): BatchWriter<CustomerRow> {
+  return async (db, rows) => {
     const wanted = rows.flatMap((r) => r.value.identifiers);
     const known = wanted.length
       ? await db.$queryRaw<{ kind: string; value: string; customer_id: string }[]>`
@@ -69,8 +75,9 @@ export function customerWriter(db: Db): BatchWriter<CustomerRow> {
     );
     const identifiers = customers.flatMap((c) => c.identifiers.map((i) => ({ ...i, customerId: c.id })));
     if (!customers.length) return errors;
-    // One statement, so one round trip and atomic without a transaction; the identifiers' foreign
-    // key is checked at the end of the statement, when the new customers exist.
+    // One statement, so one round trip; the identifiers' foreign key is checked at the end of the
+    // statement, when the new customers exist. A customer left unchanged is not in `upserted` but is
+    // in the statement's snapshot, so its new identifiers are still added.
     await db.$executeRaw`
       WITH upserted AS (
         INSERT INTO customers (id, traits, timezone, updated_at)
@@ -79,19 +86,21 @@ export function customerWriter(db: Db): BatchWriter<CustomerRow> {
                     ${customers.map((c) => c.timezone ?? null)}::text[]) AS v(id, traits, timezone)
         ON CONFLICT (id) DO UPDATE SET traits = customers.traits || EXCLUDED.traits,
           timezone = COALESCE(EXCLUDED.timezone, customers.timezone), updated_at = EXCLUDED.updated_at
+        WHERE (customers.traits || EXCLUDED.traits, COALESCE(EXCLUDED.timezone, customers.timezone))
+          IS DISTINCT FROM (customers.traits, customers.timezone)
         RETURNING id)
       INSERT INTO customer_identifiers (kind, value, customer_id)
       SELECT i.kind, i.value, i.customer_id
       FROM unnest(${identifiers.map((i) => i.kind)}::text[], ${identifiers.map((i) => i.value)}::text[],
                   ${identifiers.map((i) => i.customerId)}::text[]) AS i(kind, value, customer_id)
-      WHERE i.customer_id IN (SELECT id FROM upserted)
+      WHERE i.customer_id IN (SELECT id FROM upserted) OR EXISTS (SELECT 1 FROM customers c WHERE c.id = i.customer_id)
       ON CONFLICT DO NOTHING`;
     return errors;
   };
 }
 
-export function productWriter(db: Db): BatchWriter<ProductRow> {
-  return async (rows) => {
+export function productWriter(): BatchWriter<ProductRow> {
+  return async (db, rows) => {
     const products = mergeByKey(
       rows,
       (p) => p.id,
@@ -115,7 +124,7 @@ export function productWriter(db: Db): BatchWriter<ProductRow> {
   };
 }
 
-async function upsertProducts(db: Db, products: ProductRow[], setTarget: boolean): Promise<void> {
+async function upsertProducts(db: DbClient, products: ProductRow[], setTarget: boolean): Promise<void> {
   await db.$executeRaw`
     INSERT INTO products (id, name, category, price, stock, target_stock, attributes)
     SELECT v.id, v.name, v.category, v.price, v.stock, COALESCE(v.target_stock, 0), COALESCE(v.attributes, '{}')
@@ -128,11 +137,16 @@ async function upsertProducts(db: Db, products: ProductRow[], setTarget: boolean
     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, stock = EXCLUDED.stock,
       category = COALESCE(EXCLUDED.category, products.category), price = COALESCE(EXCLUDED.price, products.price),
       attributes = products.attributes || EXCLUDED.attributes
-      ${setTarget ? Prisma.sql`, target_stock = EXCLUDED.target_stock` : Prisma.empty}`;
+      ${setTarget ? Prisma.sql`, target_stock = EXCLUDED.target_stock` : Prisma.empty}
+    WHERE (EXCLUDED.name, EXCLUDED.stock, COALESCE(EXCLUDED.category, products.category),
+           COALESCE(EXCLUDED.price, products.price), products.attributes || EXCLUDED.attributes
+           ${setTarget ? Prisma.sql`, EXCLUDED.target_stock` : Prisma.sql`, products.target_stock`})
+      IS DISTINCT FROM (products.name, products.stock, products.category, products.price, products.attributes,
+                        products.target_stock)`;
 }
 
-export function purchaseWriter(db: Db): BatchWriter<PurchaseRow> {
-  return async (rows) => {
+export function purchaseWriter(): BatchWriter<PurchaseRow> {
+  return async (db, rows) => {
     const [customers, products] = await Promise.all([
       existing(
         db,
@@ -170,12 +184,14 @@ export function purchaseWriter(db: Db): BatchWriter<PurchaseRow> {
                   ${lines.map((l) => l.orderedAt.toISOString())}::timestamptz[])
         AS v(order_id, product_id, customer_id, quantity, price, ordered_at)
       ON CONFLICT (order_id, product_id) DO UPDATE SET customer_id = EXCLUDED.customer_id, quantity = EXCLUDED.quantity,
-        price = EXCLUDED.price, ordered_at = EXCLUDED.ordered_at`;
+        price = EXCLUDED.price, ordered_at = EXCLUDED.ordered_at
+      WHERE (EXCLUDED.customer_id, EXCLUDED.quantity, EXCLUDED.price, EXCLUDED.ordered_at)
+        IS DISTINCT FROM (order_lines.customer_id, order_lines.quantity, order_lines.price, order_lines.ordered_at)`;
     return errors;
   };
 }
 
-async function existing(db: Db, table: 'customers' | 'products', ids: string[]): Promise<Set<string>> {
+async function existing(db: DbClient, table: 'customers' | 'products', ids: string[]): Promise<Set<string>> {
   const unique = [...new Set(ids)];
   const found = await db.$queryRaw<
     { id: string }[]

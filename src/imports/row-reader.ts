@@ -1,14 +1,28 @@
-// Turns an upload stream into rows with their line numbers: CSV (the header names the fields) or
-// NDJSON. A malformed line is a row with an error; input that cannot be read on from is an InputError.
-import { createInterface } from 'node:readline';
-import { pipeline, Transform, type Readable } from 'node:stream';
+// Turns a file stream into rows with their line numbers and where each ends: CSV (the header names
+// the fields) or NDJSON. A malformed line is a row with an error; input that cannot be read on from
+// is an InputError. A read may start at a checkpoint (a byte offset at the end of a row, its line,
+// and a CSV's header), so a resumed import numbers its rows as one read from the start would.
+import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { ImportFormat } from '../contracts/requests/import-kinds';
 
 /** Longest row accepted; it bounds the memory one row can take. */
 export const MAX_ROW_BYTES = 1024 * 1024;
 
-export type SourceRow = { line: number; record: Record<string, unknown> } | { line: number; error: string };
+/**
+ * A row, or a line that is not one. `end` is the byte offset just after it in the file, where a
+ * read may resume; csv-parse does not say it for the records it skips.
+ */
+export type SourceRow = { line: number; end?: number } & ({ record: Record<string, unknown> } | { error: string });
+
+/** Where a read starts: a byte offset at the end of a row, that row's line, and the CSV header read before it. */
+export interface ReadFrom {
+  bytes: number;
+  line: number;
+  header?: string[];
+}
+
+const START: ReadFrom = { bytes: 0, line: 0 };
 
 /** The input cannot be read any further (unclosed quote, oversized row, broken upload): the import stops. */
 export class InputError extends Error {
@@ -22,15 +36,24 @@ export class InputError extends Error {
   }
 }
 
-export function readRows(format: ImportFormat, input: Readable): AsyncIterable<SourceRow> {
-  return format === 'csv' ? readCsvRows(input) : readNdjsonRows(input);
+export function readRows(
+  format: ImportFormat,
+  input: Readable,
+  from: ReadFrom = START,
+  onHeader?: (header: string[]) => void,
+): AsyncIterable<SourceRow> {
+  return format === 'csv' ? readCsvRows(input, from, onHeader) : readNdjsonRows(input, from);
 }
 
 // csv-parse skips a record it cannot parse and carries on, except after these: an unclosed quote
 // swallows the rest of the input and an oversized record makes it drop every later chunk.
 const FATAL_CSV_ERRORS = new Set(['CSV_QUOTE_NOT_CLOSED', 'CSV_MAX_RECORD_SIZE']);
 
-export async function* readCsvRows(input: Readable): AsyncGenerator<SourceRow> {
+export async function* readCsvRows(
+  input: Readable,
+  from: ReadFrom = START,
+  onHeader?: (header: string[]) => void,
+): AsyncGenerator<SourceRow> {
   const skipped: SourceRow[] = [];
   let fatal: InputError | undefined;
   // Where the last record the parser finished ended, and how many blank lines it had skipped by
@@ -42,29 +65,35 @@ export async function* readCsvRows(input: Readable): AsyncGenerator<SourceRow> {
     settled.emptyLines = at.empty_lines;
   };
   const parser = parse({
-    columns: (header: string[]) => {
-      settle(parser.info);
-      return checkHeader(header);
-    },
-    bom: true,
+    // A resumed read starts past the header, so it is given the header the first read found.
+    columns:
+      from.header ??
+      ((header: string[]) => {
+        settle(parser.info);
+        const checked = checkHeader(header);
+        onHeader?.(checked);
+        return checked;
+      }),
+    bom: from.bytes === 0,
     trim: true,
     skip_empty_lines: true,
     // The line number from the parser's context: cheaper than `info`, which copies an object per row.
     on_record: (record: Record<string, string>, context) => {
       settle(context);
-      return { line: context.lines, record };
+      return { line: from.line + context.lines, end: from.bytes + context.bytes, record };
     },
     max_record_size: MAX_ROW_BYTES,
     skip_records_with_error: true,
     on_skip: (error) => {
       if (!error) return;
-      const line = Number(error.lines);
+      const line = from.line + Number(error.lines);
       if (!FATAL_CSV_ERRORS.has(error.code)) {
         settle(error as unknown as { lines: number; empty_lines: number });
-        return void skipped.push({ line, error: error.message });
+        // Its message counts lines from where this read began; the row says the file's line.
+        return void skipped.push({ line, error: error.message.replace(/\b(at|on) line \d+\b/, `$1 line ${line}`) });
       }
       if (fatal) return;
-      const start = settled.lines + 1 + (Number(error.empty_lines) - settled.emptyLines);
+      const start = from.line + settled.lines + 1 + (Number(error.empty_lines) - settled.emptyLines);
       fatal = new InputError(
         error.code === 'CSV_QUOTE_NOT_CLOSED'
           ? `Quote Not Closed: the quote in the row that starts at line ${start} never closes`
@@ -82,7 +111,9 @@ export async function* readCsvRows(input: Readable): AsyncGenerator<SourceRow> {
   input.pipe(parser);
   try {
     for await (const row of parser as AsyncIterable<SourceRow>) {
-      yield* skipped.splice(0);
+      // The parser skips records as it reads ahead: hand over those before this row first, so rows
+      // come in file order and a checkpoint at a row counts every row before it.
+      while (skipped.length && skipped[0]!.line < row.line) yield skipped.shift()!;
       yield row;
     }
     yield* skipped.splice(0);
@@ -102,48 +133,61 @@ function checkHeader(header: string[]): string[] {
   return header;
 }
 
-export async function* readNdjsonRows(input: Readable): AsyncGenerator<SourceRow> {
-  const guarded = new Transform({ transform: limitLineLength() });
-  pipeline(input, guarded, () => undefined);
-  let line = 0;
+/** NDJSON split by hand rather than by readline: the byte offset of each line's end is the checkpoint. */
+export async function* readNdjsonRows(input: Readable, from: ReadFrom = START): AsyncGenerator<SourceRow> {
+  let line = from.line;
+  let end = from.bytes;
+  // The start of a line that runs on into the next chunk; bounded by MAX_ROW_BYTES.
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const take = (piece: Buffer): SourceRow | undefined => {
+    const bytes = pendingBytes + piece.length;
+    line++;
+    if (bytes > MAX_ROW_BYTES) throw new InputError(`line ${line} is longer than ${MAX_ROW_BYTES} bytes`, line);
+    const text = (pending.length ? Buffer.concat([...pending, piece]) : piece).toString('utf8');
+    pending = [];
+    pendingBytes = 0;
+    end += bytes;
+    return ndjsonRow(line === 1 ? text.replace(/^\uFEFF/, '') : text, line, end);
+  };
   try {
-    for await (const text of createInterface({ input: guarded, crlfDelay: Infinity })) {
-      line++;
-      const json = line === 1 ? text.replace(/^\uFEFF/, '') : text;
-      if (!json.trim()) continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(json);
-      } catch {
-        yield { line, error: 'not valid JSON' };
-        continue;
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      for (let start = 0; ;) {
+        const newline = chunk.indexOf(10, start);
+        if (newline === -1) {
+          if (pendingBytes + chunk.length - start > MAX_ROW_BYTES)
+            throw new InputError(`line ${line + 1} is longer than ${MAX_ROW_BYTES} bytes`, line + 1);
+          if (start < chunk.length) pending.push(chunk.subarray(start));
+          pendingBytes += chunk.length - start;
+          break;
+        }
+        end += 1; // the newline
+        const row = take(chunk.subarray(start, newline));
+        if (row) yield row;
+        start = newline + 1;
       }
-      if (typeof value !== 'object' || value === null || Array.isArray(value))
-        yield { line, error: 'must be a JSON object' };
-      else yield { line, record: value as Record<string, unknown> };
+    }
+    // A last line without a newline.
+    if (pendingBytes) {
+      const row = take(Buffer.alloc(0));
+      if (row) yield row;
     }
   } catch (err) {
     throw asInputError(err);
   }
 }
 
-/** readline has no line limit of its own: without this, one endless line would be held whole in memory. */
-function limitLineLength(): Transform['_transform'] {
-  let lineBytes = 0;
-  let lines = 1;
-  return (chunk: Buffer, _encoding, done) => {
-    for (let start = 0; ;) {
-      const newline = chunk.indexOf(10, start);
-      lineBytes += (newline === -1 ? chunk.length : newline) - start;
-      if (lineBytes > MAX_ROW_BYTES)
-        return done(new InputError(`line ${lines} is longer than ${MAX_ROW_BYTES} bytes`, lines));
-      if (newline === -1) break;
-      lineBytes = 0;
-      lines++;
-      start = newline + 1;
-    }
-    done(null, chunk);
-  };
+function ndjsonRow(json: string, line: number, end: number): SourceRow | undefined {
+  if (!json.trim()) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return { line, end, error: 'not valid JSON' };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { line, end, error: 'must be a JSON object' };
+  return { line, end, record: value as Record<string, unknown> };
 }
 
 function asInputError(err: unknown): InputError {

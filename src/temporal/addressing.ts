@@ -15,6 +15,11 @@ export function experimentWorkflowId(experimentId: string): string {
   return `experiment:${experimentId}`;
 }
 
+/** The job running one bulk import (workflows/imports/import-workflow.ts). */
+export function importWorkflowId(importId: string): string {
+  return `kairos:import:${importId}`;
+}
+
 /** The hourly recommendation rebuild's schedule, and the workflow id of each run it starts. */
 export const RECOMMENDATIONS_SCHEDULE_ID = 'kairos:refresh-recommendations';
 

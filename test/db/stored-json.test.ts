@@ -98,7 +98,13 @@ describe('experiments', () => {
 });
 
 describe('imports', () => {
-  const imports = () => createImportService({ db: database.db, logger: pino({ level: 'silent' }) });
+  const imports = () =>
+    createImportService({
+      db: database.db,
+      logger: pino({ level: 'silent' }),
+      jobs: { start: async () => undefined, cancel: async () => undefined },
+      storage: { uploadDir: '', sourceDirs: [] },
+    });
   const stored = (id: string, kind: string, errors: unknown) =>
     sql(
       `INSERT INTO imports (id, kind, format, status, errors) VALUES ($1, $2, 'csv', 'completed', $3::jsonb)`,

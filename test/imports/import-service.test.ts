@@ -1,8 +1,16 @@
-// Bulk imports on a real PostgreSQL: each kind from CSV and NDJSON, the per-row error report, and
-// re-imports that update rather than duplicate. Batches of 3 so every file spans several batches.
+// Bulk imports on a real PostgreSQL, without Temporal: each kind from CSV and NDJSON, the per-row
+// error report, and re-imports that update rather than duplicate. The import runs as its job runs
+// it, chunk by chunk from the checkpoint in its row, but each chunk here writes one batch of 3 rows
+// and ends, so every file is resumed from a checkpoint again and again, and every line number and
+// count below is what a resumed import reports.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import pino from 'pino';
 import { createImportService, type ImportService } from '../../src/imports/import-service';
+import { endImport } from '../../src/imports/end-import';
+import { runImportChunk } from '../../src/imports/import-chunk';
 import type { ImportFormat, ImportKind } from '../../src/contracts/requests/import-kinds';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { loadProfileScope } from '../../src/customers/profile-scope';
@@ -10,18 +18,42 @@ import { evaluate } from '../../src/core/conditions';
 
 let database: TestDatabase;
 let imports: ImportService;
+let dir: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  imports = createImportService({ db: database.db, logger: pino({ level: 'silent' }), batchSize: 3 });
+  dir = mkdtempSync(join(tmpdir(), 'kairos-import-service-'));
+  // The jobs are run by the test itself (runToEnd), as the import workflow would run them.
+  const jobs = { start: async () => undefined, cancel: async () => undefined };
+  imports = createImportService({
+    db: database.db,
+    logger: pino({ level: 'silent' }),
+    jobs,
+    storage: { uploadDir: dir, sourceDirs: [dir] },
+  });
 });
 afterAll(async () => {
-  await imports.recommendationsRefreshed();
+  rmSync(dir, { recursive: true, force: true });
   await database.drop();
 });
 
-const run = (kind: ImportKind, format: ImportFormat, text: string) =>
-  imports.run({ kind, format, body: Readable.from([Buffer.from(text)]) });
+/** The import workflow's loop, in process: chunks until the import is done, then its end. */
+async function runToEnd(importId: string, batchSize = 3): Promise<void> {
+  try {
+    while ((await runImportChunk(database.db, importId, { batchSize, chunkMs: 0 })) === 'more');
+  } catch (err) {
+    await endImport(database.db, { importId, failure: (err as Error).message });
+    throw err;
+  }
+  await endImport(database.db, { importId });
+}
+
+async function run(kind: ImportKind, format: ImportFormat, text: string, batchSize?: number) {
+  const started = await imports.upload({ kind, format, gzip: false, body: Readable.from([Buffer.from(text)]) });
+  expect(started.status).toBe('queued');
+  await runToEnd(started.id, batchSize);
+  return (await imports.get(started.id))!;
+}
 const ndjson = (...rows: unknown[]) =>
   rows.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n';
 
@@ -279,53 +311,6 @@ describe('purchases', () => {
   });
 });
 
-describe('recommendation lists', () => {
-  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms, 'still waiting'));
-
-  it('are rebuilt after the import answers, not before: a long rebuild does not hold the answer', async () => {
-    // Another rebuild holds the refresh lock (a big catalogue takes seconds) until we let it go.
-    let release!: () => void;
-    let locked!: () => void;
-    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
-    const holder = database.db.$transaction(
-      async (tx) => {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('kairos:refresh-co-purchases'))`;
-        locked();
-        await new Promise<void>((resolve) => (release = resolve));
-      },
-      { timeout: 60_000 },
-    );
-    await lockTaken;
-    try {
-      const answered = run('products', 'csv', 'id,name,category,stock,targetStock\nr-1,Raincoat,coats,30,10\n');
-      expect(await Promise.race([answered, pause(3_000)])).toMatchObject({ status: 'completed', rowsOk: 1 });
-    } finally {
-      release();
-      await holder;
-    }
-    // Then the rebuild runs, and the new product is on the lists.
-    await imports.recommendationsRefreshed();
-    expect(
-      await database.db.productShortlist.findMany({
-        where: { productId: 'r-1' },
-        select: { list: true },
-        orderBy: { list: 'asc' },
-      }),
-    ).toEqual([{ list: 'category:coats' }, { list: 'overstock' }]);
-  });
-
-  it('after a burst of imports, the lists hold every product of the burst', async () => {
-    for (let i = 0; i < 5; i++)
-      await run('products', 'csv', `id,name,category,stock\nb-${i},Boot ${i},boots,${i + 1}\n`);
-    await imports.recommendationsRefreshed();
-    expect(
-      (await database.db.productShortlist.findMany({ where: { list: 'category:boots' } }))
-        .map((r) => r.productId)
-        .sort(),
-    ).toEqual(['b-0', 'b-1', 'b-2', 'b-3', 'b-4']);
-  });
-});
-
 describe('the report', () => {
   it('reports a malformed CSV line and carries on with the next', async () => {
     const report = await run('customers', 'csv', 'id,firstName\nm-1,Ana\nm-2,Bo,extra\nm-3,x"y\nm-4,Dee\n');
@@ -352,7 +337,7 @@ describe('the report', () => {
 
   it('keeps the first 1,000 errors and counts them all, in the imports table', async () => {
     const rows = Array.from({ length: 1500 }, (_, i) => `bad-${i},not-an-email`).join('\n');
-    const report = await run('customers', 'csv', `id,email\nok-1,ok@example.com\n${rows}\n`);
+    const report = await run('customers', 'csv', `id,email\nok-1,ok@example.com\n${rows}\n`, 100);
     expect(report).toMatchObject({ rowsOk: 1, rowsFailed: 1500 });
     expect(report.errors).toHaveLength(1000);
     expect(report.errors[0]).toEqual({ row: 3, path: '$.email', message: 'must be an email address' });
@@ -361,7 +346,7 @@ describe('the report', () => {
     expect(await imports.get('no-such-import')).toBeNull();
   });
 
-  it('marks the import failed and throws when the database refuses a batch', async () => {
+  it('marks the import failed, keeping the batches before, when the database refuses a batch', async () => {
     await database.db.$executeRawUnsafe('ALTER TABLE products ADD CONSTRAINT test_small_stock CHECK (stock < 100)');
     try {
       await expect(
@@ -373,6 +358,10 @@ describe('the report', () => {
     const last = await database.db.import.findFirstOrThrow({ orderBy: { startedAt: 'desc' } });
     // The first batch (3 rows) was written before the second was refused.
     expect(last).toMatchObject({ kind: 'products', status: 'failed', rowsOk: 3, finishedAt: expect.any(Date) });
+    expect((await imports.get(last.id))!.errors.at(-1)).toMatchObject({
+      row: 5,
+      message: expect.stringMatching(/^import stopped: .*test_small_stock/),
+    });
   });
 });
 
