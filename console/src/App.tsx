@@ -5,13 +5,19 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { SessionProvider, storedKey, useSignIn } from './api/session';
 import { Layout } from './components/Layout';
 import { AuditPage } from './pages/AuditPage';
+import { BroadcastPage } from './pages/BroadcastPage';
+import { BroadcastsPage } from './pages/BroadcastsPage';
 import { CustomerPage } from './pages/CustomerPage';
 import { CustomersPage } from './pages/CustomersPage';
 import { ExperimentPage } from './pages/ExperimentPage';
+import { ImportPage } from './pages/ImportPage';
+import { ImportsPage } from './pages/ImportsPage';
 import { MessagesPage } from './pages/MessagesPage';
 import { ProgramPage } from './pages/ProgramPage';
 import { ProgramsPage } from './pages/ProgramsPage';
 import { RolloutPage } from './pages/RolloutPage';
+import { SegmentPage } from './pages/SegmentPage';
+import { SegmentsPage } from './pages/SegmentsPage';
 import { SignInPage } from './pages/SignInPage';
 import { TemplatePage } from './pages/TemplatePage';
 import { TemplatesPage } from './pages/TemplatesPage';
@@ -39,6 +45,12 @@ function SignedIn() {
         <Route path="/rollouts/:id" element={<RolloutPage />} />
         <Route path="/customers" element={<CustomersPage />} />
         <Route path="/customers/:id" element={<CustomerPage />} />
+        <Route path="/segments" element={<SegmentsPage />} />
+        <Route path="/segments/:id" element={<SegmentPage />} />
+        <Route path="/broadcasts" element={<BroadcastsPage />} />
+        <Route path="/broadcasts/:id" element={<BroadcastPage />} />
+        <Route path="/imports" element={<ImportsPage />} />
+        <Route path="/imports/:id" element={<ImportPage />} />
         <Route path="/templates" element={<TemplatesPage />} />
         <Route path="/templates/:id" element={<TemplatePage />} />
         <Route path="/messages" element={<MessagesPage />} />

@@ -68,3 +68,29 @@ export async function withPage(
     await page.context().close();
   }
 }
+
+/** Signs in to the console at `baseUrl` with `key` and waits for the navigation. */
+export async function signIn(page: Page, baseUrl: string, key: string): Promise<void> {
+  await page.goto(`${baseUrl}/console/`);
+  await page.getByLabel('API key').fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Sections' }).waitFor();
+}
+
+/** Confirms the dialog an action opened (its submit button says "Yes, <label>"). */
+export async function confirm(page: Page, label: string): Promise<void> {
+  const dialog = page.getByRole('dialog', { name: label });
+  await dialog.getByRole('button', { name: `Yes, ${label.toLowerCase()}` }).click();
+  await dialog.waitFor({ state: 'hidden' });
+}
+
+/** Polls `read` until it gives `expected` (the page refreshes on its own); fails with the last value seen. */
+export async function until<T>(read: () => Promise<T>, expected: T | RegExp, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (expected instanceof RegExp ? expected.test(String(value)) : value === expected) return;
+    if (Date.now() > deadline) throw new Error(`expected ${String(expected)}, still ${String(value)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -6,7 +6,7 @@ import { seedTemplates } from '../helpers/seed';
 import { NO_CONTACT_POLICY } from '../helpers/worker';
 import { startWorld, TEST_ADMIN_KEY, type World } from '../helpers/world';
 import { listen, type ApiServer } from '../integration/http';
-import { launchBrowser, SCREENSHOTS, withPage } from './browser';
+import { confirm, launchBrowser, SCREENSHOTS, signIn as signInAt, until, withPage } from './browser';
 
 /** Welcome, then a day's wait: customers sit on the wait, so its "waiting" count is theirs. */
 const welcome = (subjectStep = 'send-welcome'): ProgramDefinitionInput => ({
@@ -44,30 +44,7 @@ afterAll(async () => {
   await world?.stop();
 });
 
-async function signIn(page: Page, key = TEST_ADMIN_KEY): Promise<void> {
-  await page.goto(`${api.url}/console/`);
-  await page.getByLabel('API key').fill(key);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Sections' }).waitFor();
-}
-
-/** Confirms the dialog a release action opened. */
-async function confirm(page: Page, label: string): Promise<void> {
-  const dialog = page.getByRole('dialog', { name: label });
-  await dialog.getByRole('button', { name: `Yes, ${label.toLowerCase()}` }).click();
-  await dialog.waitFor({ state: 'hidden' });
-}
-
-/** Polls `read` until it gives `expected` (the page refreshes on its own); fails with the last value seen. */
-async function until<T>(read: () => Promise<T>, expected: T | RegExp, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (expected instanceof RegExp ? expected.test(String(value)) : value === expected) return;
-    if (Date.now() > deadline) throw new Error(`expected ${String(expected)}, still ${String(value)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const signIn = (page: Page, key = TEST_ADMIN_KEY) => signInAt(page, api.url, key);
 
 const count = (page: Page, step: string, what: string) =>
   page.locator(`[data-step="${step}"] [data-count="${what}"]`).textContent();

@@ -57,6 +57,28 @@ export async function call<R extends RouteSpec>(
   return json as Answer<R>;
 }
 
+/**
+ * Sends `body` as it is, typed `contentType` (an import's file, streamed by the browser), and reads
+ * the answer of `status`: for routes that take more than JSON or answer other than 200.
+ */
+export async function send<R extends RouteSpec, S extends keyof R['responses']>(
+  key: string,
+  route: R,
+  params: Record<string, string | number>,
+  body: BodyInit,
+  contentType: string,
+  status: S,
+): Promise<Answer<R, S>> {
+  const res = await fetch(pathOf(route.path, params), {
+    method: route.method.toUpperCase(),
+    headers: { authorization: `Bearer ${key}`, 'content-type': contentType },
+    body,
+  });
+  const json: unknown = await res.json().catch(() => undefined);
+  if (res.status !== status) throw new ApiError(isProblem(json) ? json : { title: res.statusText, status: res.status });
+  return json as Answer<R, S>;
+}
+
 function isProblem(value: unknown): value is Problem {
   return typeof value === 'object' && value !== null && 'title' in value && 'status' in value;
 }

@@ -13,7 +13,7 @@ export type ProgramAnalytics = Answer<typeof ROUTES.programs.analytics>;
 export type StepCounts = ProgramAnalytics['versions'][number]['steps'][string];
 
 /** One route's answer as a query: the key is the route's path, its parameters and its query. */
-function useRoute<R extends Parameters<typeof call>[1]>(
+export function useRoute<R extends Parameters<typeof call>[1]>(
   route: R,
   params: Record<string, string | number>,
   options: { query?: Record<string, string | undefined>; live?: boolean; enabled?: boolean } = {},

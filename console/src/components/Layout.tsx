@@ -5,19 +5,24 @@ import { useSession } from '../api/session';
 const SECTIONS = [
   ['programs', 'Programs'],
   ['customers', 'Customers'],
+  ['segments', 'Segments'],
+  ['broadcasts', 'Broadcasts'],
   ['templates', 'Templates'],
   ['messages', 'Messages'],
   ['audit', 'Audit log'],
 ] as const;
 
+/** Imports are an admin's routes: a read-only key is not shown a page it would be refused. */
+const ADMIN_SECTIONS = [['imports', 'Imports']] as const;
+
 export function Layout() {
-  const { principal, signOut } = useSession();
+  const { principal, signOut, canAct } = useSession();
   return (
     <div className="layout">
       <header>
         <strong className="brand">Kairos</strong>
         <nav aria-label="Sections">
-          {SECTIONS.map(([path, label]) => (
+          {[...SECTIONS, ...(canAct ? ADMIN_SECTIONS : [])].map(([path, label]) => (
             <NavLink key={path} to={`/${path}`}>
               {label}
             </NavLink>
