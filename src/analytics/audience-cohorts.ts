@@ -3,7 +3,7 @@
 // (src/analytics/audience-rollups.ts): a few hundred rows, however many customers.
 import { sqlRows, type Db } from '../db/prisma';
 import { ratio } from './audience-period';
-import { refreshAudienceRollups } from './audience-rollups';
+import { refreshForRead } from './audience-rollups';
 
 type Cell = { cohort: string; month: string; customers: number; revenue: string };
 
@@ -17,7 +17,7 @@ const monthIndex = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5,
 const monthOf = (i: number) => `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
 
 export async function audienceCohorts(db: Db, q: { from: string; to: string }) {
-  await refreshAudienceRollups(db);
+  await refreshForRead(db);
   const cells = await sqlRows<Cell>(db, CELLS, [q.from, q.to]);
   const byCohort = new Map<string, Map<string, Cell>>();
   for (const c of cells) {

@@ -3,7 +3,7 @@
 // (country, region) index of customer_traits; buyers from the per-customer order days.
 import { sqlRows, type Db } from '../db/prisma';
 import { ratio, utcDayAfter } from './audience-period';
-import { refreshAudienceRollups } from './audience-rollups';
+import { refreshForRead } from './audience-rollups';
 
 type Row = { country: string | null; region: string | null; customers: number; buyers: number; revenue: string };
 
@@ -37,7 +37,7 @@ const sum = (rows: Row[]): Place => {
 };
 
 export async function audienceGeography(db: Db, q: { from: string; to: string }) {
-  await refreshAudienceRollups(db);
+  await refreshForRead(db);
   const rows = await sqlRows<Row>(db, PLACES, [q.from, utcDayAfter(q.to)]);
   const byCountry = new Map<string | null, Row[]>();
   for (const r of rows) byCountry.set(r.country, [...(byCountry.get(r.country) ?? []), r]);

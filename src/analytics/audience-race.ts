@@ -3,7 +3,7 @@
 // events by (type, occurred_at), buyers from the per-customer order days.
 import { sqlRows, type Db } from '../db/prisma';
 import { utcDayAfter } from './audience-period';
-import { refreshAudienceRollups } from './audience-rollups';
+import { refreshForRead } from './audience-rollups';
 
 const EMAIL_ACTS = ['email_opened', 'email_clicked'];
 const VISITS = ['page_view', 'site_visit'];
@@ -35,7 +35,7 @@ export async function audienceRace(db: Db, q: { from: string; to: string }) {
     sqlRows<{ n: number }>(db, MESSAGED, range),
     sqlRows<{ n: number }>(db, DELIVERED, range),
     sqlRows<{ customers: number; email: number; visited: number }>(db, ACTED, [...range, EMAIL_ACTS, VISITS]),
-    refreshAudienceRollups(db).then(() => sqlRows<{ customers: number; repeat: number }>(db, BOUGHT, range)),
+    refreshForRead(db).then(() => sqlRows<{ customers: number; repeat: number }>(db, BOUGHT, range)),
   ]);
   return {
     period: { from: q.from, to: q.to },

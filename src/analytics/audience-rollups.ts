@@ -1,8 +1,9 @@
 // Keeps the audience rollups (migration 20261207071500_audience_rollups) current: folds the event
 // deltas the writers appended into the per-day counts, and recomputes the customers whose order
 // lines changed, moving the difference into the orders per day and the cohort cells. Readers of
-// purchases call `refresh` first, so an answer counts everything committed before it; an interval
-// in each API process keeps the appended rows few when nobody reads.
+// purchases refresh first (`refreshForRead`), so an answer counts everything committed before it
+// unless a large import's backlog is being worked off; an interval in each API process keeps the
+// appended rows few when nobody reads.
 import type { Logger } from 'pino';
 import type { Db } from '../db/prisma';
 
@@ -60,13 +61,27 @@ const RECOMPUTE_BUYERS = `
   )
   SELECT count(*)::int AS taken FROM taken`;
 
-/** Brings the rollups up to date with everything committed before it started. */
-export async function refreshAudienceRollups(db: Db): Promise<void> {
+/**
+ * Brings the rollups up to date with everything committed before it started. A reader passes
+ * `{ wait: false, batches }`: when another refresh is running (a large import's marks) it reads
+ * what is there rather than queue behind it, and it recomputes at most `batches` of buyers itself.
+ */
+export async function refreshAudienceRollups(
+  db: Db,
+  options: { wait?: boolean; batches?: number } = {},
+): Promise<void> {
+  const { wait = true, batches = Infinity } = options;
   await db.$transaction(
     async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${LOCK})`;
+      if (wait) await tx.$executeRaw`SELECT pg_advisory_xact_lock(${LOCK})`;
+      else {
+        const [{ locked }] = await tx.$queryRaw<
+          [{ locked: boolean }]
+        >`SELECT pg_try_advisory_xact_lock(${LOCK}) AS locked`;
+        if (!locked) return;
+      }
       await tx.$executeRawUnsafe(FOLD_EVENTS);
-      for (;;) {
+      for (let round = 0; round < batches; round++) {
         const [{ taken }] = await tx.$queryRawUnsafe<[{ taken: number }]>(RECOMPUTE_BUYERS);
         if (taken < BATCH) break;
       }
@@ -75,12 +90,15 @@ export async function refreshAudienceRollups(db: Db): Promise<void> {
   );
 }
 
+/** What a read refreshes first: its answer is current unless a large backlog is being worked off. */
+export const refreshForRead = (db: Db) => refreshAudienceRollups(db, { wait: false, batches: 4 });
+
 /** Refreshes every `intervalMs` until stopped; a failed round is logged and the next one retries. */
 export function startRollupRefresher(db: Db, logger: Logger, intervalMs = 30_000): { stop(): Promise<void> } {
   let running: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
     running = running
-      .then(() => refreshAudienceRollups(db))
+      .then(() => refreshAudienceRollups(db, { wait: false }))
       .catch((err: unknown) => logger.warn({ err }, 'audience rollups not refreshed; the next round retries'));
   }, intervalMs);
   timer.unref();

@@ -3,7 +3,7 @@
 // rollups (tens of rows a day, whatever the traffic); messages from their created_at index.
 import { sqlRows, type Db } from '../db/prisma';
 import { addDays, daysBetween, previousPeriod } from './audience-period';
-import { refreshAudienceRollups } from './audience-rollups';
+import { refreshForRead } from './audience-rollups';
 
 interface Measures {
   events: Record<string, number>;
@@ -45,7 +45,7 @@ function add(m: Measures, r: DayRow): void {
 }
 
 export async function audienceTrends(db: Db, q: { from: string; to: string; interval: 'day' | 'week' }) {
-  await refreshAudienceRollups(db);
+  await refreshForRead(db);
   const previous = previousPeriod(q);
   const rows = await sqlRows<DayRow>(db, DAYS, [previous.from, q.to]);
   const step = q.interval === 'week' ? 7 : 1;

@@ -3,10 +3,10 @@
 // records them (retried), customers merged and erased, and the refresher run at random moments in
 // between, or concurrently with the writes.
 import fc from 'fast-check';
-import { refreshAudienceRollups } from '../../src/analytics/audience-rollups';
+import { refreshAudienceRollups, refreshForRead } from '../../src/analytics/audience-rollups';
 import { eraseCustomer } from '../../src/customers/erase';
 import { mergeCustomers } from '../../src/customers/merge';
-import type { Db } from '../../src/db/prisma';
+import { poolOf, type Db } from '../../src/db/prisma';
 import { recordOrderLines } from '../../src/ingestion/order-lines';
 import { storeUnreferencedBatch } from '../../src/ingestion/unreferenced-batch';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -175,4 +175,22 @@ test('writes racing the refresher are counted once they are committed, by the ne
     }),
     { numRuns: 10 },
   );
+});
+
+test('a read does not queue behind a refresh another process runs: it reads the rollups as they are', async () => {
+  const r = await freshRun();
+  await apply(database.db, r, { kind: 'purchase', c: 0, order: 0, products: [1], hours: 1 });
+  const marks = () =>
+    database.db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM audience_dirty_buyers`);
+  const other = await poolOf(database.db).connect();
+  try {
+    await other.query(`SELECT pg_advisory_lock(${0x61756469})`); // the refresher's lock (audience-rollups.ts)
+    await refreshForRead(database.db);
+    expect(await marks()).toEqual([{ n: 1 }]);
+  } finally {
+    await other.query(`SELECT pg_advisory_unlock_all()`);
+    other.release();
+  }
+  await refreshForRead(database.db);
+  expect(await marks()).toEqual([{ n: 0 }]);
 });
