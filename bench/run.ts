@@ -21,6 +21,7 @@ import { benchLatency } from './measures/latency';
 import { benchMemory } from './measures/memory';
 import { benchOverhead, minimalBundle } from './measures/overhead';
 import { benchReplay } from './measures/replay';
+import { benchSegments, printSegments } from './measures/segments';
 import { benchSustained } from './measures/sustained';
 import { printTable, type BenchResult } from './table';
 import { benchUnreferencedIngestion, printUnreferencedIngestion } from './unreferenced-ingestion';
@@ -100,6 +101,8 @@ async function main(): Promise<void> {
     if (wanted('cluster')) Object.assign(result, { cluster: await benchCluster(world) });
     // 10M events to write first: only when named (`npm run bench -- analytics`).
     if (only?.includes('analytics')) Object.assign(result, { analytics: await benchAnalytics(world) });
+    // 1M customers and 10M events to write first: only when named (`npm run bench -- segments`).
+    if (only?.includes('segments')) Object.assign(result, { segments: await benchSegments(world) });
     result.totalSeconds = Math.round((performance.now() - started) / 1000);
     result.machine = { cpus: cpus().length, loadAverage: loadavg().map((l) => round(l, 1)), node: process.version };
     printTable(result);
@@ -107,6 +110,7 @@ async function main(): Promise<void> {
     printConsole(result);
     printCluster(result);
     printAnalytics(result);
+    printSegments(result);
   } finally {
     const dir = join(ROOT, 'bench/results');
     mkdirSync(dir, { recursive: true });

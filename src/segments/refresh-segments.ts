@@ -27,6 +27,20 @@ const DUE = `
    WHERE s.archived_at IS NULL AND (v.scheduled OR s.computed_version IS DISTINCT FROM s.current_version)
    ORDER BY s.id`;
 
+/**
+ * Whether a program version in use references the type, by the rule of src/programs/referenced-index.ts:
+ * an event of a type none references is stored delivered and unreferenced, so a first compute of
+ * a large segment leaves the relay nothing to go through.
+ */
+const REFERENCED = `
+  SELECT EXISTS (SELECT 1 FROM program_versions v JOIN programs p ON p.id = v.program_id
+                  WHERE (p.status <> 'archived' AND v.trigger_event = $1)
+                     OR ($1 = ANY(v.listens_to) AND (p.status <> 'archived' OR p.listening_until IS NULL
+                                                     OR p.listening_until AT TIME ZONE 'UTC' > now()))) AS referenced`;
+
+const referenced = async (db: Db, type: string) =>
+  (await sqlRows<{ referenced: boolean }>(db, REFERENCED, [type]))[0]?.referenced ?? true;
+
 /** `only`: recompute these segments whatever their kind (the bench, an operator). */
 export async function refreshSegments(
   db: Db,
@@ -42,6 +56,10 @@ export async function refreshSegments(
         [options.only],
       )
     : await sqlRows<Due>(db, DUE, []);
+  const unreferenced = {
+    entered: !(await referenced(db, 'segment_entered')),
+    left: !(await referenced(db, 'segment_left')),
+  };
   const result: RefreshResult = { segments: [] };
   for (const segment of due) {
     const parsed = segmentDefinitionSchema.safeParse(segment.definition);
@@ -53,8 +71,8 @@ export async function refreshSegments(
     const now = options.now ?? new Date();
     const sql = transitionsSql(
       [{ id: segment.id, version: segment.version, compiled: compileSegment(parsed.data, now) }],
-      // The relay signals them (or marks them unreferenced) at its next round.
-      { now, nextAttemptAt: now, unreferenced: { entered: false, left: false }, summary: true },
+      // The relay signals them at its next round.
+      { now, nextAttemptAt: now, unreferenced, summary: true },
     );
     const [summary] = await sqlRows<TransitionSummary>(db, sql, []);
     await sqlRows(
