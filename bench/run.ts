@@ -14,6 +14,7 @@ import { log, round } from './lib/stats';
 import { startBenchWorld } from './lib/world';
 import { benchAnalytics, printAnalytics } from './measures/analytics';
 import { benchCluster, printCluster } from './measures/cluster';
+import { benchBroadcast, printBroadcast } from './measures/broadcast';
 import { benchConsole, printConsole } from './measures/console';
 import { benchFloor } from './measures/floor';
 import { benchIngestion } from './measures/ingestion';
@@ -103,6 +104,8 @@ async function main(): Promise<void> {
     if (only?.includes('analytics')) Object.assign(result, { analytics: await benchAnalytics(world) });
     // 1M customers and 10M events to write first: only when named (`npm run bench -- segments`).
     if (only?.includes('segments')) Object.assign(result, { segments: await benchSegments(world) });
+    // A segment of BENCH_BROADCAST_CUSTOMERS to seed and email: only when named (`npm run bench -- broadcast`).
+    if (only?.includes('broadcast')) Object.assign(result, { broadcast: await benchBroadcast(world) });
     result.totalSeconds = Math.round((performance.now() - started) / 1000);
     result.machine = { cpus: cpus().length, loadAverage: loadavg().map((l) => round(l, 1)), node: process.version };
     printTable(result);
@@ -110,6 +113,7 @@ async function main(): Promise<void> {
     printConsole(result);
     printCluster(result);
     printAnalytics(result);
+    printBroadcast(result);
     printSegments(result);
   } finally {
     const dir = join(ROOT, 'bench/results');

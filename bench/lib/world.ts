@@ -65,6 +65,8 @@ export interface BenchWorld {
   temporalAddress: string;
   worker: Worker;
   workflowCode: string;
+  /** The processes' settings, for a measure that composes an API or worker of its own. */
+  vars: Record<string, string>;
   startWorker(taskQueue: string, workflowCode: string): Promise<Worker>;
   apiUrl: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -166,6 +168,7 @@ export async function startBenchWorld(options: { maxCachedWorkflows: number }): 
       sink,
       worker,
       workflowCode,
+      vars,
       apiUrl,
       post,
       startWorker,
