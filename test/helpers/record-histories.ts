@@ -6,7 +6,12 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import type { Db } from '../../src/db/prisma';
-import { customerWorkflowId, experimentWorkflowId, rolloutWorkflowId } from '../../src/temporal/addressing';
+import {
+  broadcastWorkflowId,
+  customerWorkflowId,
+  experimentWorkflowId,
+  rolloutWorkflowId,
+} from '../../src/temporal/addressing';
 import { codecsOf, decodeHistory } from '../../src/temporal/history-codec';
 
 const { EventType } = temporal.api.enums.v1;
@@ -39,10 +44,13 @@ export async function recordHistories(env: TestWorkflowEnvironment, db: Db, scen
     // A customer who never had an event has no workflow: nothing to record.
     if (history) writeFileSync(join(dir, `${scenario}-${i + 1}.json`), historyToJSON(history));
   }
-  // The controllers of rollouts and experiments are workflows too, and replayed the same way.
+  // The controllers of rollouts and experiments, and broadcasts' runs, are workflows too, replayed the same way.
   const controllers = [
     ...(await db.rollout.findMany({ select: { id: true } })).map((r) => rolloutWorkflowId(r.id)),
     ...(await db.experiment.findMany({ select: { id: true } })).map((e) => experimentWorkflowId(e.id)),
+    ...(await db.broadcast.findMany({ select: { id: true }, orderBy: { createdAt: 'asc' } })).map((b) =>
+      broadcastWorkflowId(b.id),
+    ),
   ];
   for (const [i, workflowId] of controllers.entries()) {
     const history = await settledHistory(env.client.workflow.getHandle(workflowId), codecsOf(env.client)).catch(
