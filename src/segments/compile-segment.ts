@@ -92,25 +92,27 @@ export function compileSegment(definition: SegmentDefinition, now: Date): Compil
 
 /**
  * What a definition reads, independent of time: which event types can change it, whether a
- * change of the customer (profile or traits) can, and whether it must be recomputed by the
- * schedule (a window moves, a trait changes by its own schedule, a profile changes by import).
+ * change of the customer (profile or traits) can, and whether the schedule must recompute it:
+ * a window moves with time, and profiles and traits change by imports and by the traits' own
+ * schedule (value12m, opens30d, RFM), none of which is an event of the customer's.
  */
-export function segmentReads(
-  definition: SegmentDefinition,
-  timedTraits: ReadonlySet<string>,
-): { eventTypes: string[]; readsCustomer: boolean; scheduled: boolean } {
+export function segmentReads(definition: SegmentDefinition): {
+  eventTypes: string[];
+  readsCustomer: boolean;
+  scheduled: boolean;
+} {
   const eventTypes = new Set<string>();
   let readsCustomer = false;
-  let scheduled = false;
   const walk = (c: SegmentCondition): void => {
     if ('all' in c) return c.all.forEach(walk);
     if ('any' in c) return c.any.forEach(walk);
     if ('not' in c) return walk(c.not);
-    scheduled ||= !('field' in c) || c.field.startsWith('profile.') || timedTraits.has(c.field.slice(7));
     if ('events' in c) eventTypes.add(c.events.type);
     else if ('sequence' in c) eventTypes.add(c.sequence.did.type).add(c.sequence.notFollowedBy.type);
     else readsCustomer = true;
   };
   walk(definition.condition);
-  return { eventTypes: [...eventTypes].sort(), readsCustomer, scheduled };
+  // Every form reads a window or the customer: the recompute keeps each segment (the flag is stored
+  // so that a form read by events alone, should one be added, can say it needs no schedule).
+  return { eventTypes: [...eventTypes].sort(), readsCustomer, scheduled: true };
 }

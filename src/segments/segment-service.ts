@@ -9,7 +9,6 @@ import { segmentDefinitionSchema } from '../contracts/program-language/segment-s
 import type { JsonObject } from '../contracts/schema-parts';
 import { schemaIssues } from '../programs/validate';
 import { segmentReads } from './compile-segment';
-import { TIMED_TRAITS } from './trait-sql';
 
 const versionView = { version: true, eventTypes: true, readsCustomer: true, scheduled: true, createdAt: true } as const;
 
@@ -89,7 +88,7 @@ export function createSegmentService(db: Db, hooks: { changed?: () => Promise<vo
         const last = await tx.segmentVersion.findFirst({ where: { segmentId: id }, orderBy: { version: 'desc' } });
         const next = (last?.version ?? 0) + 1;
         await tx.segmentVersion.create({
-          data: { segmentId: id, version: next, definition, ...segmentReads(definition, TIMED_TRAITS) },
+          data: { segmentId: id, version: next, definition, ...segmentReads(definition) },
         });
         await tx.segment.update({
           where: { id },

@@ -34,14 +34,3 @@ const TRAITS: Record<SegmentTrait, (now: string) => string> = {
   country: () => 't.country',
   region: () => 't.region',
 };
-
-/** Traits whose value changes with time alone (or by the traits' own schedule), not by an event. */
-export const TIMED_TRAITS: ReadonlySet<SegmentTrait> = new Set([
-  'daysSinceLastPurchase',
-  'value12m',
-  'opens30d',
-  'clicks30d',
-  'rfm.recency',
-  'rfm.frequency',
-  'rfm.monetary',
-]);
