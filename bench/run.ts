@@ -21,6 +21,7 @@ import { benchIngestion } from './measures/ingestion';
 import { benchLatency } from './measures/latency';
 import { benchMemory } from './measures/memory';
 import { benchOverhead, minimalBundle } from './measures/overhead';
+import { benchPersonas, printPersonas } from './measures/personas';
 import { benchReplay } from './measures/replay';
 import { benchSegments, printSegments } from './measures/segments';
 import { benchSustained } from './measures/sustained';
@@ -106,12 +107,15 @@ async function main(): Promise<void> {
     if (only?.includes('segments')) Object.assign(result, { segments: await benchSegments(world) });
     // A segment of BENCH_BROADCAST_CUSTOMERS to seed and email: only when named (`npm run bench -- broadcast`).
     if (only?.includes('broadcast')) Object.assign(result, { broadcast: await benchBroadcast(world) });
+    // 1M customers and 2M order lines to write first: only when named (`npm run bench -- personas`).
+    if (only?.includes('personas')) Object.assign(result, { personas: await benchPersonas(world) });
     result.totalSeconds = Math.round((performance.now() - started) / 1000);
     result.machine = { cpus: cpus().length, loadAverage: loadavg().map((l) => round(l, 1)), node: process.version };
     printTable(result);
     printUnreferencedIngestion(result);
     printConsole(result);
     printCluster(result);
+    printPersonas(result);
     printAnalytics(result);
     printBroadcast(result);
     printSegments(result);

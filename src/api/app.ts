@@ -9,6 +9,7 @@ import type { ImportService } from '../imports/import-service';
 import type { Consent, UnsubscribeLinks } from '../messaging/unsubscribe';
 import type { ProgramService } from '../programs/program-service';
 import type { SegmentService } from '../segments/segment-service';
+import type { Personas } from '../personas/persona';
 import type { TemplatePreview } from '../templates/template-preview';
 import type { TemplateService } from '../templates/template-service';
 import type { CustomerWorkflows } from '../customers/customer-workflows';
@@ -33,6 +34,7 @@ import { experimentHandlers } from './experiments-router';
 import { healthHandlers, type ReadinessProbe } from './health-router';
 import { importHandlers } from './imports-router';
 import { messageHandlers } from './messages-router';
+import { personaHandlers } from './personas-router';
 import { countRequests, metricsHandlers } from './metrics-router';
 import { bind, mountRoutes } from './mount-routes';
 import { consoleAssets } from './console-assets';
@@ -52,6 +54,7 @@ export interface AppDeps {
   imports: ImportService;
   programs: ProgramService;
   segments: SegmentService;
+  personas: Personas;
   experiments: ExperimentService;
   rollouts: RolloutService;
   broadcasts: BroadcastService;
@@ -103,6 +106,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
     bind(ROUTES.customers, customerHandlers(deps)),
     bind(ROUTES.programs, programHandlers(deps)),
     bind(ROUTES.segments, segmentHandlers(deps)),
+    bind(ROUTES.personas, personaHandlers(deps)),
     bind(ROUTES.experiments, experimentHandlers(deps)),
     bind(ROUTES.rollouts, rolloutHandlers(deps)),
     bind(ROUTES.broadcasts, broadcastHandlers(deps)),

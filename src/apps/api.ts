@@ -18,6 +18,8 @@ import { createIngestion } from '../ingestion/ingestion';
 import { createSegmentEvaluation } from '../segments/evaluate-after-events';
 import { createSegmentIndex } from '../segments/segment-index';
 import { createSegmentService } from '../segments/segment-service';
+import { createPersonas } from '../personas/persona';
+import { systemClock } from '../clock';
 import { createImportService } from '../imports/import-service';
 import { createImportJobs } from '../temporal/import-jobs';
 import { createRelay } from '../ingestion/relay';
@@ -119,6 +121,8 @@ export async function composeApi(config: ApiConfig, overrides: ApiOverrides = {}
     identity,
     ingestion,
     segments: createSegmentService(db, { changed: segmentIndex.refresh }),
+    // The base's figures are read again at most every five minutes: they move slowly and cost seconds.
+    personas: createPersonas({ db, clock: systemClock, baseMaxAgeMs: 5 * 60_000 }),
     imports: createImportService({
       db,
       logger,

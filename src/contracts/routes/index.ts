@@ -10,6 +10,7 @@ import { eventRoutes } from './events';
 import { experimentRoutes } from './experiments';
 import { importRoutes } from './imports';
 import { messageRoutes } from './messages';
+import { personaRoutes } from './personas';
 import { programRoutes } from './programs';
 import { publicRoutes } from './public';
 import { rolloutRoutes } from './rollouts';
@@ -22,6 +23,7 @@ export const ROUTES = {
   customers: customerRoutes,
   programs: programRoutes,
   segments: segmentRoutes,
+  personas: personaRoutes,
   experiments: experimentRoutes,
   rollouts: rolloutRoutes,
   broadcasts: broadcastRoutes,
