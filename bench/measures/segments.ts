@@ -20,11 +20,13 @@ import type { BenchWorld } from '../lib/world';
 import type { BenchResult } from '../table';
 import { BENCH_SEGMENTS } from './segment-definitions';
 
-const RATE = 50;
+const RATE = Number(process.env.BENCH_SEGMENT_RATE ?? 50);
 const SECONDS = 30;
 const CUSTOMERS = Number(process.env.BENCH_SEGMENT_CUSTOMERS ?? 1_000_000);
 const EVENTS = Number(process.env.BENCH_SEGMENT_EVENTS ?? 10_000_000);
 const CHUNK = 1_000_000;
+/** Which parts run: `latency`, `recompute` (the seed, the per-event statement and the recomputes). */
+const PARTS = (process.env.BENCH_SEGMENT_PARTS ?? 'latency,recompute').split(',');
 const logger = pino({ level: 'silent' });
 
 /** (1): every POSTed `seg_view` enters a new customer into `bench-viewers`, whose program records the entry. */
@@ -189,8 +191,13 @@ async function recompute(world: BenchWorld) {
 }
 
 export async function benchSegments(world: BenchWorld) {
-  const latencyResult = await latency(world);
-  log(`segments: POST → segment_entered at the workflow p50 ${latencyResult.p50} ms, p99 ${latencyResult.p99} ms`);
+  const latencyResult = PARTS.includes('latency') ? await latency(world) : undefined;
+  if (latencyResult) log(`segments: POST → segment_entered p50 ${latencyResult.p50} ms, p99 ${latencyResult.p99} ms`);
+  const large = PARTS.includes('recompute') ? await recomputes(world) : undefined;
+  return { customers: CUSTOMERS, events: EVENTS, latency: latencyResult, ...large };
+}
+
+async function recomputes(world: BenchWorld) {
   const seedSeconds = await seed(world);
   const service = createSegmentService(world.db);
   for (const [id, definition] of BENCH_SEGMENTS) {
@@ -203,15 +210,7 @@ export async function benchSegments(world: BenchWorld) {
   log(`segments: first full recompute of 20 segments in ${first.seconds} s`);
   const second = await recompute(world);
   log(`segments: second full recompute in ${second.seconds} s`);
-  return {
-    customers: CUSTOMERS,
-    events: EVENTS,
-    seedSeconds,
-    latency: latencyResult,
-    perEvent: perEventResult,
-    first,
-    second,
-  };
+  return { seedSeconds, perEvent: perEventResult, first, second };
 }
 
 export type SegmentsResult = Awaited<ReturnType<typeof benchSegments>>;
@@ -222,15 +221,19 @@ const total = (run: RecomputeResult, key: 'entered' | 'left') => run.segments.re
 export function printSegments(result: BenchResult & { segments?: SegmentsResult }): void {
   const s = result.segments;
   if (!s) return;
-  console.log(`\n## Segments (${s.customers} customers, ${s.events} events, seeded in ${s.seedSeconds} s)\n`);
+  const base =
+    s.seedSeconds === undefined ? '' : ` (${s.customers} customers, ${s.events} events, seeded in ${s.seedSeconds} s)`;
+  console.log(`\n## Segments${base}\n`);
   row('measure', 'figure', 'load');
   row('---', '---', '---');
   const { latency: l, perEvent: e } = s;
-  row(
-    `POST → segment_entered at the workflow, ${l.ratePerSecond}/s for ${l.seconds} s (${l.delivered}/${l.posted})`,
-    `p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms`,
-    l.load,
-  );
+  if (l)
+    row(
+      `POST → segment_entered at the workflow, ${l.ratePerSecond}/s for ${l.seconds} s (${l.delivered}/${l.posted})`,
+      `p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms`,
+      l.load,
+    );
+  if (!e || !s.first || !s.second) return;
   row(`per-event evaluation, one customer × ${e.segments} segments`, `p50 ${e.p50} ms, p99 ${e.p99} ms`, e.load);
   for (const [name, run] of [['first', s.first] as const, ['second', s.second] as const])
     row(
@@ -241,5 +244,5 @@ export function printSegments(result: BenchResult & { segments?: SegmentsResult 
   console.log('');
   row('segment', 'first: ms, entered', 'second: ms');
   row('---', '---', '---');
-  s.first.segments.forEach((x, i) => row(x.id, `${x.ms}, ${x.entered}`, s.second.segments[i]?.ms ?? '-'));
+  s.first.segments.forEach((x, i) => row(x.id, `${x.ms}, ${x.entered}`, s.second?.segments[i]?.ms ?? '-'));
 }
