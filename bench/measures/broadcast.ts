@@ -61,8 +61,11 @@ export async function benchBroadcast(world: BenchWorld) {
     const counts = await tally(world, programId);
     const seconds = (row.finishedAt!.getTime() - row.startedAt!.getTime()) / 1000;
     const sendSeconds = (counts.lastAt - counts.firstAt) / 1000;
-    const cores = (a: number, b: number | null) =>
-      b === null ? null : round((b - a) / ((after.at - before.at) / 1000), 2);
+    const elapsed = (after.at - before.at) / 1000;
+    const cores = (a: number, b: number | null) => (b === null ? null : round((b - a) / elapsed, 2));
+    const cpuSeconds =
+      after.node - before.node + (after.temporal - before.temporal) + ((after.postgres ?? 0) - (before.postgres ?? 0));
+    const cpuMsPerMessage = round((cpuSeconds * 1000) / counts.settled, 1);
     return {
       customers: n,
       cap: CAP,
@@ -77,6 +80,10 @@ export async function benchBroadcast(world: BenchWorld) {
       /** From the first message to the last, without the run's start and its completion check. */
       sendingPerMinute: round((counts.settled / sendSeconds) * 60, 0),
       relayBacklog: backlogStats(samples),
+      cpuMsPerMessage,
+      /** What two cores would send a minute if the broadcast had them to itself at this cost. */
+      twoCoreCeilingPerMinute: round((2 * 60_000) / cpuMsPerMessage, 0),
+      minutesFor100kAtThisRate: round(100_000 / ((counts.settled / seconds) * 60), 0),
       cpuCores: {
         node: cores(before.node, after.node),
         temporal: cores(before.temporal, after.temporal),
@@ -241,6 +248,9 @@ export function printBroadcast(result: { broadcast?: Awaited<ReturnType<typeof b
   console.log(
     `\nrelay backlog median ${b.relayBacklog.medianUndelivered}, delivered-not-messaged median ` +
       `${b.relayBacklog.medianDeliveredNotMessaged}; CPU cores node ${b.cpuCores.node}, temporal ` +
-      `${b.cpuCores.temporal}, postgres ${b.cpuCores.postgres}; load ${b.load.join(' ')}`,
+      `${b.cpuCores.temporal}, postgres ${b.cpuCores.postgres}; ${b.cpuMsPerMessage} CPU ms per message ` +
+      `(two cores to itself: ${b.twoCoreCeilingPerMinute}/min); ` +
+      `100k at this rate: ${b.minutesFor100kAtThisRate} min; ` +
+      `load ${b.load.join(' ')}`,
   );
 }
