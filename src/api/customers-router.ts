@@ -8,6 +8,7 @@ import type { Identity } from '../customers/identity';
 import type { Db } from '../db/prisma';
 import type { CustomerWorkflows } from '../customers/customer-workflows';
 import { buildTrace } from '../trace/build-trace';
+import { loadComputedTraits } from '../traits/trait-values';
 import type { Handlers } from './mount-routes';
 
 export function customerHandlers(deps: {
@@ -15,15 +16,20 @@ export function customerHandlers(deps: {
   identity: Identity;
   customers: CustomerWorkflows;
 }): Handlers<typeof customerRoutes> {
-  /** The profile, its identifiers and its 20 latest events; null when no such customer. */
-  const profile = (id: string) =>
-    deps.db.customer.findUnique({
-      where: { id },
-      include: {
-        identifiers: { select: { kind: true, value: true } },
-        events: { orderBy: { occurredAt: 'desc' }, take: 20 },
-      },
-    });
+  /** The profile, its computed traits, its identifiers and its 20 latest events; null when no such customer. */
+  const profile = async (id: string) => {
+    const [customer, computedTraits] = await Promise.all([
+      deps.db.customer.findUnique({
+        where: { id },
+        include: {
+          identifiers: { select: { kind: true, value: true } },
+          events: { orderBy: { occurredAt: 'desc' }, take: 20 },
+        },
+      }),
+      loadComputedTraits(deps.db, id),
+    ]);
+    return customer && { ...customer, computedTraits };
+  };
 
   return {
     identify: async ({ body }) => ({ customerId: await deps.identity.identify(body) }),

@@ -26,6 +26,9 @@ export const RECOMMENDATIONS_SCHEDULE_ID = 'kairos:refresh-recommendations';
 /** The segments' recompute (time-only conditions, new versions), and the workflow id of each run. */
 export const SEGMENTS_SCHEDULE_ID = 'kairos:refresh-segments';
 
+/** The daily refresh of the computed traits time alone changes (windows, RFM), and each run's workflow id. */
+export const TRAITS_SCHEDULE_ID = 'kairos:refresh-traits';
+
 /** The run of one broadcast (workflows/broadcasts/broadcast-workflow.ts). */
 export function broadcastWorkflowId(broadcastId: string): string {
   return `kairos:broadcast:${broadcastId}`;

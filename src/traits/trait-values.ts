@@ -2,6 +2,7 @@
 // stored, and what is derived from it at the moment it is read (averages, days since, cadence).
 // The names are those of SEGMENT_TRAITS (src/contracts/program-language/segment-schema.ts), and
 // the derived values are computed as the segments' SQL computes them (src/segments/trait-sql.ts).
+import { sqlRows, type Db } from '../db/prisma';
 
 export interface ComputedTraits {
   orderCount: number;
@@ -91,4 +92,14 @@ export function traitValues(row: TraitColumns | undefined): ComputedTraits {
     country: row?.trait_country ?? null,
     region: row?.trait_region ?? null,
   };
+}
+
+/** A customer's computed traits, as the customer API answers them. */
+export async function loadComputedTraits(db: Db, customerId: string): Promise<ComputedTraits> {
+  const [row] = await sqlRows<TraitColumns>(
+    db,
+    `SELECT ${traitColumnsSql('t')} FROM (SELECT) one LEFT JOIN customer_traits t ON t.customer_id = $1`,
+    [customerId],
+  );
+  return traitValues(row);
 }

@@ -83,3 +83,27 @@ export const journeyStateSchema = z
       .meta({ description: 'Null when the customer has no workflow yet' }),
   })
   .meta({ id: 'JourneyState' });
+
+const quintile = z.int().min(1).max(5).nullable();
+
+/** A customer's computed traits, as conditions (`traits.*`) and templates read them. */
+export const computedTraitsSchema = z
+  .strictObject({
+    orderCount: z.int(),
+    totalSpent: z.number(),
+    averageOrderValue: z.number().nullable().meta({ description: 'Total spent over orders, to the cent' }),
+    firstPurchaseAt: z.iso.datetime().nullable(),
+    lastPurchaseAt: z.iso.datetime().nullable(),
+    daysSinceLastPurchase: z.int().nullable().meta({ description: 'Whole days, rounded down, at the read' }),
+    purchaseCadenceDays: z.number().nullable().meta({ description: 'Mean days between orders; needs two' }),
+    favouriteCategory: z.string().nullable().meta({ description: 'Most units bought, then most recent' }),
+    value12m: z.number().meta({ description: 'Spent in the last 12 months' }),
+    opens30d: z.int(),
+    clicks30d: z.int(),
+    rfm: z
+      .strictObject({ recency: quintile, frequency: quintile, monetary: quintile })
+      .meta({ description: 'Quintiles among buyers, 5 the best, refreshed daily; null until then' }),
+    country: z.string().nullable(),
+    region: z.string().nullable(),
+  })
+  .meta({ id: 'ComputedTraits' });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { customerRefSchema, identifySchema } from '../requests/customer-schema';
 import { route } from '../route';
 import { anyJson, instant } from '../response-parts';
-import { journeyStateSchema, traceSchema } from './customer-views';
+import { computedTraitsSchema, journeyStateSchema, traceSchema } from './customer-views';
 
 const { email, loyaltyId, anonymousId } = customerRefSchema.shape;
 
@@ -33,6 +33,7 @@ const profile = z
   .strictObject({
     id: z.string(),
     traits: anyJson,
+    computedTraits: computedTraitsSchema,
     tags: z.array(z.string()),
     timezone: z.string().nullable(),
     mergedInto: z.string().nullable().meta({ description: 'Set when this customer turned out to be another one' }),
