@@ -6,7 +6,7 @@ import type { CustomerEvent, Recommendation } from '../core/state';
 export interface RenderContext {
   /** The profile: traits, identifiers (email, loyaltyId...), id, tags, timezone. */
   customer: Record<string, unknown>;
-  /** Computed: orderCount, totalSpent, lastPurchaseAt. */
+  /** Computed (src/traits/trait-values.ts): orders, spend, favourite category, engagement, RFM, country and region. */
   traits: Record<string, unknown>;
   /** The event the customer entered the program with. */
   event: CustomerEvent | null;

@@ -39,15 +39,23 @@ async function publishSegment(id: string, definition: object): Promise<number> {
   return published.body.version as number;
 }
 
-/** Enters on entering `segment`, holds for an hour, converts when the customer leaves it. */
+/**
+ * Enters on entering `segment`; holds for an hour if the profile lists the segment (a branch on
+ * membership), else exits; converts when the customer leaves it.
+ */
 const onSegment = (segment: string) => {
   const ofSegment = { field: 'event.properties.segment', op: 'eq', value: segment };
   return {
     name: `in ${segment}`,
     entry: { event: 'segment_entered', where: ofSegment },
     goal: { event: { type: 'segment_left', where: ofSegment }, window: '1d' },
-    start: 'hold',
+    start: 'check',
     steps: {
+      check: {
+        kind: 'branch',
+        cases: [{ when: { field: 'profile.segments', op: 'contains', value: segment }, next: 'hold' }],
+        default: 'done',
+      },
       hold: {
         kind: 'waitForEvent',
         event: { type: 'never' },
@@ -99,8 +107,14 @@ test('an event enters the customer into a segment, which starts a program; leavi
     1,
     'alice entering the program on segment_entered',
   );
-  // Membership, as conditions read it.
+  // Membership, as conditions read it: the program's branch took alice to its hold.
   expect((await loadProfileScope(world.database.db, alice)).profile.segments).toEqual(['repeat-buyers']);
+  await stepsRecorded(
+    world.database.db,
+    { customerId: alice, programId: 'repeat-welcome', stepId: 'check', outcome: 'case 0' },
+    1,
+    'the branch on profile.segments taking alice to hold',
+  );
 
   await send('refund_issued', 'alice@example.com');
   const [left] = await segmentEvents(alice, 'segment_left');
