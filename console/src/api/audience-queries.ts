@@ -2,17 +2,16 @@
 // sizes and personas, broadcasts and their progress.
 import { useQueries } from '@tanstack/react-query';
 import { ROUTES } from '../../../src/contracts/routes';
-import { personaRoutes } from '../../../src/contracts/routes/personas';
 import { call, type Answer } from './client';
 import { LIVE_MS, useRoute } from './queries';
 import { useSession } from './session';
 
 export type BroadcastDetail = Answer<typeof ROUTES.broadcasts.get>;
-export type Persona = Answer<typeof personaRoutes.persona>;
+export type Persona = Answer<typeof ROUTES.personas.persona>;
 
 export const useSegments = () => useRoute(ROUTES.segments.list, {}, { live: true });
 export const useSegment = (id: string) => useRoute(ROUTES.segments.get, { id }, { live: true });
-export const usePersona = (id: string) => useRoute(personaRoutes.persona, { id }, { live: true });
+export const usePersona = (id: string) => useRoute(ROUTES.personas.persona, { id }, { live: true });
 
 /** Each segment's detail (its members now), for the list: the list route gives no sizes. */
 export function useSegmentSizes(ids: readonly string[]) {

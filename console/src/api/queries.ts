@@ -16,13 +16,14 @@ export type StepCounts = ProgramAnalytics['versions'][number]['steps'][string];
 export function useRoute<R extends Parameters<typeof call>[1]>(
   route: R,
   params: Record<string, string | number>,
-  options: { query?: Record<string, string | undefined>; live?: boolean; enabled?: boolean } = {},
+  /** `live`: refetched every LIVE_MS, or every so many milliseconds. */
+  options: { query?: Record<string, string | undefined>; live?: boolean | number; enabled?: boolean } = {},
 ) {
   const { key } = useSession();
   return useQuery({
     queryKey: [route.path, params, options.query],
     queryFn: () => call(key, route, params, undefined, options.query),
-    refetchInterval: options.live ? LIVE_MS : false,
+    refetchInterval: options.live === true ? LIVE_MS : (options.live ?? false),
     enabled: options.enabled ?? true,
   });
 }

@@ -1,7 +1,8 @@
-// One customer: profile and identifiers, recent events, the journeys they are in and when each
-// wakes next, and the trace timeline that says why an email went out or did not.
+// One customer: profile and identifiers, computed traits, recent events, the journeys they are in
+// and when each wakes next, and the trace timeline that says why an email went out or did not.
 import { useParams } from 'react-router';
 import { useCustomer, useJourney, useTrace } from '../api/queries';
+import { ComputedTraits } from '../components/ComputedTraits';
 import { Empty, Loading, ProblemView } from '../components/states';
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
@@ -36,7 +37,7 @@ export function CustomerPage() {
               <dd>{c.tags.join(', ') || '—'}</dd>
             </div>
           </dl>
-          <h3>Traits</h3>
+          <h3>Profile traits</h3>
           <pre>{JSON.stringify(c.traits, null, 2)}</pre>
         </section>
         <section aria-label="Journeys">
@@ -55,6 +56,7 @@ export function CustomerPage() {
           {journey.data && <p className="muted">Next wake-up: {when(journey.data.nextWakeAt)}</p>}
         </section>
       </div>
+      <ComputedTraits traits={c.computedTraits} />
       <section aria-label="Recent events">
         <h2>Recent events</h2>
         {c.events.length === 0 && <Empty>No events yet.</Empty>}
