@@ -121,7 +121,7 @@ export async function composeApi(config: ApiConfig, overrides: ApiOverrides = {}
     identity,
     ingestion,
     segments: createSegmentService(db, { changed: segmentIndex.refresh }),
-    // The base's figures are read again at most every five minutes: they move slowly and cost seconds.
+    // The base's figures are read again, in the background, once five minutes old: they move slowly and cost seconds.
     personas: createPersonas({ db, clock: systemClock, baseMaxAgeMs: 5 * 60_000 }),
     imports: createImportService({
       db,

@@ -1,6 +1,8 @@
 // The whole customer base's figures, which every persona shows beside its segment's. They read
 // every customer, order line and recent message (seconds on a base of 1M customers), and no
-// segment changes them, so a process computes them at most once per `maxAgeMs` and shares them.
+// segment changes them, so a process reads them once and then again in the background once they
+// are older than `maxAgeMs`, answering with the figures it has meanwhile: only its first persona
+// waits for them.
 import type { Clock } from '../clock';
 import type { Db } from '../db/prisma';
 import { allCategories, allMessagesSent, type CategoryRow } from './activity-sql';
@@ -25,19 +27,23 @@ async function readBase(db: Db, at: Date): Promise<BaseFigures> {
   return { ...population, categories, messagesSent, at };
 }
 
-/** The base's figures, read again once older than `maxAgeMs` (0: on every call); concurrent callers share one read. */
+/**
+ * The base's figures: the last read, started again once older than `maxAgeMs` (0: every call waits
+ * for a fresh read). Concurrent callers share one read; a failed read is not kept.
+ */
 export function baseFigures(db: Db, clock: Clock, maxAgeMs: number): () => Promise<BaseFigures> {
-  let current: { at: number; figures: Promise<BaseFigures> } | undefined;
+  let last: BaseFigures | undefined;
+  let reading: Promise<BaseFigures> | undefined;
+  const read = (now: Date) => {
+    reading ??= readBase(db, now)
+      .then((figures) => (last = figures))
+      .finally(() => (reading = undefined));
+    return reading;
+  };
   return () => {
     const now = clock.now();
-    if (!current || now.getTime() - current.at >= maxAgeMs) {
-      const figures = readBase(db, now);
-      current = { at: now.getTime(), figures };
-      // A failed read is not kept: the next caller tries again.
-      figures.catch(() => {
-        if (current?.figures === figures) current = undefined;
-      });
-    }
-    return current.figures;
+    if (!last || maxAgeMs === 0) return read(now);
+    if (now.getTime() - last.at.getTime() >= maxAgeMs) void read(now).catch(() => undefined);
+    return Promise.resolve(last);
   };
 }

@@ -56,7 +56,8 @@ const persona = z
     segment: z.strictObject({ id: z.string(), name: z.string() }),
     customers: count.meta({ description: 'The base: every customer (merged ones counted once, in their survivor)' }),
     baseAt: instant.meta({
-      description: 'When the base’s figures were read: a process reads them at most every 5 minutes',
+      description:
+        'When the base’s figures were read: a process reads them again, in the background, once 5 minutes old',
     }),
     members: count.meta({ description: 'Current members: an open spell' }),
     share: share.meta({ description: 'members / customers' }),
