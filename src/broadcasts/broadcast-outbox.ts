@@ -39,9 +39,9 @@ export async function snapshotRecipients(tx: Prisma.TransactionClient, broadcast
 
 /**
  * Puts the next `limit` recipients after the cursor into the outbox, due at once, and moves the
- * cursor past them, in one transaction under the broadcast's row lock. Recipients erased since
- * the snapshot are skipped. Returns how many recipients the page held (fewer than `limit`: the
- * last page).
+ * cursor past them, in one transaction under the broadcast's row lock. Recipients erased or
+ * merged since the snapshot are skipped. Returns how many recipients the page held (fewer than
+ * `limit`: the last page).
  */
 export async function enqueuePage(db: Db, broadcastId: string, limit: number): Promise<number> {
   return db.$transaction(async (tx) => {
@@ -60,7 +60,7 @@ export async function enqueuePage(db: Db, broadcastId: string, limit: number): P
       `INSERT INTO events (id, customer_id, type, occurred_at, properties, received_at, next_attempt_at)
        SELECT 'broadcast:' || $1 || ':' || c.id, c.id, '${BROADCAST_EVENT}', ${UTC_NOW},
               jsonb_build_object('broadcast', $1::text), ${UTC_NOW}, ${UTC_NOW}
-         FROM customers c WHERE c.id = ANY($2::text[])
+         FROM customers c WHERE c.id = ANY($2::text[]) AND c.merged_into IS NULL
        ON CONFLICT (id) DO NOTHING`,
       broadcastId,
       ids,
