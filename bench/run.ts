@@ -25,6 +25,7 @@ import { benchPersonas, printPersonas } from './measures/personas';
 import { benchReplay } from './measures/replay';
 import { benchSegments, printSegments } from './measures/segments';
 import { benchSustained } from './measures/sustained';
+import { benchTraits, printTraits } from './measures/traits';
 import { printTable, type BenchResult } from './table';
 import { benchUnreferencedIngestion, printUnreferencedIngestion } from './unreferenced-ingestion';
 
@@ -109,6 +110,8 @@ async function main(): Promise<void> {
     if (only?.includes('broadcast')) Object.assign(result, { broadcast: await benchBroadcast(world) });
     // 1M customers and 2M order lines to write first: only when named (`npm run bench -- personas`).
     if (only?.includes('personas')) Object.assign(result, { personas: await benchPersonas(world) });
+    // 1M customers and 10M order lines to write first: only when named (`npm run bench -- traits`).
+    if (only?.includes('traits')) Object.assign(result, { traits: await benchTraits(world) });
     result.totalSeconds = Math.round((performance.now() - started) / 1000);
     result.machine = { cpus: cpus().length, loadAverage: loadavg().map((l) => round(l, 1)), node: process.version };
     printTable(result);
@@ -116,6 +119,7 @@ async function main(): Promise<void> {
     printConsole(result);
     printCluster(result);
     printPersonas(result);
+    printTraits(result);
     printAnalytics(result);
     printBroadcast(result);
     printSegments(result);

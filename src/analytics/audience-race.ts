@@ -8,19 +8,25 @@ import { refreshForRead } from './audience-rollups';
 const EMAIL_ACTS = ['email_opened', 'email_clicked'];
 const VISITS = ['page_view', 'site_visit'];
 
-/** $1 first day, $2 the day after the last. */
+/**
+ * $1 first day, $2 the day after the last. Each counts customers after grouping by customer (one
+ * hash aggregate) rather than with count(DISTINCT), which sorts every row once per count.
+ */
 const MESSAGED = `
-  SELECT count(DISTINCT customer_id)::int AS n FROM messages
-   WHERE created_at >= $1::timestamp AND created_at < $2::timestamp AND status = 'sent'`;
+  SELECT count(*)::int AS n FROM (
+    SELECT DISTINCT customer_id FROM messages
+     WHERE created_at >= $1::timestamp AND created_at < $2::timestamp AND status = 'sent') m`;
 const DELIVERED = `
-  SELECT count(DISTINCT customer_id)::int AS n FROM events
-   WHERE type = 'email_delivered' AND occurred_at >= $1::timestamp AND occurred_at < $2::timestamp`;
+  SELECT count(*)::int AS n FROM (
+    SELECT DISTINCT customer_id FROM events
+     WHERE type = 'email_delivered' AND occurred_at >= $1::timestamp AND occurred_at < $2::timestamp) e`;
 const ACTED = `
-  SELECT count(DISTINCT customer_id)::int AS customers,
-         count(DISTINCT customer_id) FILTER (WHERE type = ANY($3::text[]))::int AS email,
-         count(DISTINCT customer_id) FILTER (WHERE type = ANY($4::text[]))::int AS visited
-    FROM events
-   WHERE type = ANY($3::text[] || $4::text[]) AND occurred_at >= $1::timestamp AND occurred_at < $2::timestamp`;
+  SELECT count(*)::int AS customers, count(*) FILTER (WHERE email)::int AS email,
+         count(*) FILTER (WHERE visited)::int AS visited
+    FROM (SELECT customer_id, bool_or(type = ANY($3::text[])) AS email, bool_or(type = ANY($4::text[])) AS visited
+            FROM events
+           WHERE type = ANY($3::text[] || $4::text[]) AND occurred_at >= $1::timestamp AND occurred_at < $2::timestamp
+           GROUP BY customer_id) e`;
 const BOUGHT = `
   SELECT count(*)::int AS customers,
          count(*) FILTER (WHERE orders >= 2 OR EXISTS (

@@ -18,6 +18,23 @@ const FOLD_EVENTS = `
   SELECT day, type, sum(n) FROM folded GROUP BY 1, 2 ORDER BY 1, 2
   ON CONFLICT (day, type) DO UPDATE SET n = d.n + excluded.n`;
 
+/** Messages of the days that turned 8 days old since the last round: their statuses have settled. */
+const CLOSE_MESSAGE_DAYS = `
+  WITH mark AS (
+    SELECT coalesce((SELECT through FROM audience_watermarks WHERE name = 'messages'),
+                    (SELECT min(created_at)::date - 1 FROM messages)) AS through,
+           (now() AT TIME ZONE 'UTC')::date - 8 AS closed
+  ), counted AS (
+    INSERT INTO audience_message_days AS d (day, status, n)
+    SELECT created_at::date, status, count(*) FROM messages, mark
+     WHERE created_at >= mark.through + 1 AND created_at < mark.closed + 1
+     GROUP BY 1, 2
+    ON CONFLICT (day, status) DO UPDATE SET n = excluded.n
+  )
+  INSERT INTO audience_watermarks (name, through)
+  SELECT 'messages', closed FROM mark WHERE through IS NULL OR closed > through
+  ON CONFLICT (name) DO UPDATE SET through = excluded.through`;
+
 /**
  * One statement, so one snapshot: the marks it takes, the order lines it reads and the buyer days
  * it replaces agree. A mark committed after that snapshot is left for the next round.
@@ -81,6 +98,7 @@ export async function refreshAudienceRollups(
         if (!locked) return;
       }
       await tx.$executeRawUnsafe(FOLD_EVENTS);
+      await tx.$executeRawUnsafe(CLOSE_MESSAGE_DAYS);
       for (let round = 0; round < batches; round++) {
         const [{ taken }] = await tx.$queryRawUnsafe<[{ taken: number }]>(RECOMPUTE_BUYERS);
         if (taken < BATCH) break;

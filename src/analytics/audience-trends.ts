@@ -1,6 +1,7 @@
 // Trends: events by type, revenue, orders, conversions and messages per day or week of a period,
 // beside the same points of the period before. Events, orders and conversions come from daily
-// rollups (tens of rows a day, whatever the traffic); messages from their created_at index.
+// rollups (tens of rows a day, whatever the traffic); messages too, but for their last 8 days,
+// read from their created_at index while their statuses may still change.
 import { sqlRows, type Db } from '../db/prisma';
 import { addDays, daysBetween, previousPeriod } from './audience-period';
 import { refreshForRead } from './audience-rollups';
@@ -30,8 +31,14 @@ const DAYS = `
   SELECT to_char(day, 'YYYY-MM-DD'), 'conversions', '', sum(n)::text FROM program_daily_counts
    WHERE measure = 'converted' AND day BETWEEN $1::date AND $2::date GROUP BY 1
   UNION ALL
+  SELECT to_char(day, 'YYYY-MM-DD'), 'messages', status, n::text FROM audience_message_days
+   WHERE day BETWEEN $1::date AND $2::date
+     AND day <= (SELECT through FROM audience_watermarks WHERE name = 'messages')
+  UNION ALL
   SELECT to_char(created_at, 'YYYY-MM-DD'), 'messages', status, count(*)::text FROM messages
-   WHERE created_at >= $1::date AND created_at < $2::date + 1 GROUP BY 1, 3`;
+   WHERE created_at >= greatest($1::date, (SELECT through + 1 FROM audience_watermarks WHERE name = 'messages'))
+     AND created_at < $2::date + 1
+   GROUP BY 1, 3`;
 
 const empty = (): Measures => ({ events: {}, revenue: 0, orders: 0, conversions: 0, messages: {} });
 

@@ -44,6 +44,8 @@ const TABLES = [
   'audience_buyer_days',
   'audience_order_days',
   'audience_cohort_cells',
+  'audience_message_days',
+  'audience_watermarks',
 ];
 
 async function reseed(a: Audience): Promise<void> {
