@@ -26,6 +26,6 @@ export interface ActivityDeps {
   clock?: Clock;
   /** Told how each send ends (the worker's metrics). */
   sends?: SendObserver;
-  /** Rows per import batch and how long one import chunk runs; unset, 1,000 rows and a minute. */
+  /** Rows per import batch and how long one import chunk runs; unset, 5,000 rows and a minute. */
   imports?: { batchSize: number; chunkMs: number };
 }

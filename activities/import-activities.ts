@@ -8,7 +8,7 @@ import { ImportFileMissingError } from '../src/imports/import-file-reader';
 import { refreshCustomerTraits } from '../src/traits/refresh-traits';
 import type { ActivityDeps } from './deps';
 
-const DEFAULT_IMPORT_TUNING = { batchSize: 1000, chunkMs: 60_000 };
+const DEFAULT_IMPORT_TUNING = { batchSize: 5000, chunkMs: 60_000 };
 
 export function createImportActivities({ db, logger, imports }: Pick<ActivityDeps, 'db' | 'logger' | 'imports'>) {
   const tuning = imports ?? DEFAULT_IMPORT_TUNING;

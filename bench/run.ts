@@ -17,6 +17,7 @@ import { benchCluster, printCluster } from './measures/cluster';
 import { benchBroadcast, printBroadcast } from './measures/broadcast';
 import { benchConsole, printConsole } from './measures/console';
 import { benchFloor } from './measures/floor';
+import { benchImports, printImports } from './measures/imports';
 import { benchIngestion } from './measures/ingestion';
 import { benchLatency } from './measures/latency';
 import { benchMemory } from './measures/memory';
@@ -104,6 +105,8 @@ async function main(): Promise<void> {
     if (wanted('cluster')) Object.assign(result, { cluster: await benchCluster(world) });
     // 10M events to write first: only when named (`npm run bench -- analytics`).
     if (only?.includes('analytics')) Object.assign(result, { analytics: await benchAnalytics(world) });
+    // 1M customers and 10M purchase lines to write first: only when named (`npm run bench -- imports`).
+    if (only?.includes('imports')) Object.assign(result, { imports: await benchImports(world) });
     // 1M customers and 10M events to write first: only when named (`npm run bench -- segments`).
     if (only?.includes('segments')) Object.assign(result, { segments: await benchSegments(world) });
     // A segment of BENCH_BROADCAST_CUSTOMERS to seed and email: only when named (`npm run bench -- broadcast`).
@@ -121,6 +124,7 @@ async function main(): Promise<void> {
     printPersonas(result);
     printTraits(result);
     printAnalytics(result);
+    printImports(result);
     printBroadcast(result);
     printSegments(result);
   } finally {

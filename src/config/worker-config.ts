@@ -52,7 +52,7 @@ const workerVars = z.object({
   /** The Temporal SDK's own exporter (task latencies, slots, cache), appended to /metrics; unset, off. */
   KAIROS_SDK_METRICS_PORT: port.optional(),
   /** Rows an import writes per batch (and checkpoint). */
-  KAIROS_IMPORT_BATCH_ROWS: z.coerce.number().int().min(1).max(10_000).default(1000),
+  KAIROS_IMPORT_BATCH_ROWS: z.coerce.number().int().min(1).max(10_000).default(5000),
   /** How long one import chunk (activity) runs before its workflow starts the next. */
   KAIROS_IMPORT_CHUNK_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
 });

@@ -10,6 +10,7 @@ import {
   broadcastWorkflowId,
   customerWorkflowId,
   experimentWorkflowId,
+  importWorkflowId,
   rolloutWorkflowId,
 } from '../../src/temporal/addressing';
 import { codecsOf, decodeHistory } from '../../src/temporal/history-codec';
@@ -44,12 +45,16 @@ export async function recordHistories(env: TestWorkflowEnvironment, db: Db, scen
     // A customer who never had an event has no workflow: nothing to record.
     if (history) writeFileSync(join(dir, `${scenario}-${i + 1}.json`), historyToJSON(history));
   }
-  // The controllers of rollouts and experiments, and broadcasts' runs, are workflows too, replayed the same way.
+  // The controllers of rollouts and experiments, broadcasts' runs and import jobs are workflows too, replayed the
+  // same way.
   const controllers = [
     ...(await db.rollout.findMany({ select: { id: true } })).map((r) => rolloutWorkflowId(r.id)),
     ...(await db.experiment.findMany({ select: { id: true } })).map((e) => experimentWorkflowId(e.id)),
     ...(await db.broadcast.findMany({ select: { id: true }, orderBy: { createdAt: 'asc' } })).map((b) =>
       broadcastWorkflowId(b.id),
+    ),
+    ...(await db.import.findMany({ select: { id: true }, orderBy: { startedAt: 'asc' } })).map((i) =>
+      importWorkflowId(i.id),
     ),
   ];
   for (const [i, workflowId] of controllers.entries()) {

@@ -138,7 +138,8 @@ it('answers 202 to a streamed upload, and the job imports it: progress, counts, 
   expect(done.rowsPerSecond).toBeGreaterThan(0);
   expect(done.startedAt).not.toBeNull();
   expect(await database.db.product.count()).toBe(5000);
-  expect(readdirSync(uploadDir)).toEqual([]);
+  // The job removes the upload as it ends, just after the last chunk marks the import completed.
+  await eventually(async () => readdirSync(uploadDir).length === 0, 10_000, 'the upload to be removed');
   // The workflow rebuilt the recommendation lists after a products import.
   await eventually(async () => (await database.db.productShortlist.count({ where: { list: 'category:hats' } })) > 0);
 
