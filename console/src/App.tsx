@@ -4,6 +4,7 @@ import { useEffect } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { SessionProvider, storedKey, useSignIn } from './api/session';
 import { Layout } from './components/Layout';
+import { AnalyticsPage } from './pages/AnalyticsPage';
 import { AuditPage } from './pages/AuditPage';
 import { BroadcastPage } from './pages/BroadcastPage';
 import { BroadcastsPage } from './pages/BroadcastsPage';
@@ -49,6 +50,7 @@ function SignedIn() {
         <Route path="/segments/:id" element={<SegmentPage />} />
         <Route path="/broadcasts" element={<BroadcastsPage />} />
         <Route path="/broadcasts/:id" element={<BroadcastPage />} />
+        <Route path="/analytics" element={<AnalyticsPage />} />
         <Route path="/imports" element={<ImportsPage />} />
         <Route path="/imports/:id" element={<ImportPage />} />
         <Route path="/templates" element={<TemplatesPage />} />

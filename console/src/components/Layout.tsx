@@ -7,6 +7,7 @@ const SECTIONS = [
   ['customers', 'Customers'],
   ['segments', 'Segments'],
   ['broadcasts', 'Broadcasts'],
+  ['analytics', 'Analytics'],
   ['templates', 'Templates'],
   ['messages', 'Messages'],
   ['audit', 'Audit log'],
