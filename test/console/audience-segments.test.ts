@@ -128,3 +128,31 @@ test('a broadcast created from the console is paused by its Pause button, and re
     expect(await row.locator('.status').textContent()).toBe('completed');
   });
 });
+
+test('a broadcast scheduled from the console waits for its time, and its Cancel button ends it', async () => {
+  await seedSegment(w.world, 'later', names('later', 3));
+  await withPage(browser, 'broadcast-schedule', async (page) => {
+    await signIn(page, w.http.url, TEST_ADMIN_KEY);
+    await page.goto(`${w.http.url}/console/broadcasts`);
+    await page.getByRole('button', { name: 'New broadcast' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New broadcast' });
+    await dialog.getByLabel('Name').fill('Tomorrow');
+    await dialog.getByLabel('Segment').selectOption('later');
+    // A day ahead, in the browser's local time as datetime-local takes it.
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    const local = new Date(tomorrow.getTime() - tomorrow.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    await dialog.getByLabel('Send at (empty: now)').fill(local);
+    await confirm(page, 'New broadcast');
+    await page.getByRole('heading', { name: /^Tomorrow/ }).waitFor();
+    expect(await page.locator('h1 .status').textContent()).toBe('scheduled');
+    const id = new URL(page.url()).pathname.split('/').pop()!;
+    const scheduled = await w.http.request('GET', `/v1/broadcasts/${id}`);
+    expect(Math.abs(Date.parse(scheduled.body.sendAt) - tomorrow.getTime())).toBeLessThan(60_000);
+    expect(scheduled.body.progress.targeted).toBeNull();
+
+    await page.getByRole('button', { name: 'Cancel broadcast' }).click();
+    await confirm(page, 'Cancel broadcast');
+    await until(() => page.locator('h1 .status').textContent(), 'cancelled');
+    expect((await w.http.request('GET', `/v1/broadcasts/${id}`)).body.status).toBe('cancelled');
+  });
+});
