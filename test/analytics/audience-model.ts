@@ -13,6 +13,8 @@ export interface Audience {
   lines: { c: number; order: number; product: number; quantity: number; price: number | null; at: number }[];
   messages: { c: number; status: string; at: number }[];
   entries: { c: number; program: string; version: number; variant: string | null; at: number }[];
+  /** Segment membership spells, one per customer and segment at most. */
+  spells: { c: number; segment: string; entered: number; left: number | null }[];
 }
 
 const when = fc.integer({ min: 0, max: 120 * 24 * 60 - 1 }).map((m) => BASE + m * 60_000);
@@ -52,6 +54,13 @@ export const audienceArb = (customers = 8): fc.Arbitrary<Audience> => {
         at: when,
       }),
       { maxLength: 10 },
+    ),
+    spells: fc.uniqueArray(
+      fc.record({ c, segment: fc.constantFrom('s-a', 's-b'), entered: when, left: fc.option(when) }).map((s) => ({
+        ...s,
+        left: s.left === null ? null : Math.max(s.left, s.entered + 60_000),
+      })),
+      { selector: (s) => `${s.c}/${s.segment}`, maxLength: 10 },
     ),
   });
 };
@@ -115,6 +124,20 @@ export async function seedAudience(db: Db, a: Audience): Promise<void> {
         variant: e.variant,
         at: iso(e.at),
         n,
+      })),
+    ),
+  );
+  await db.$executeRawUnsafe(`INSERT INTO segments (id, name, draft) VALUES ('s-a', 'a', '{}'), ('s-b', 'b', '{}')`);
+  await db.$executeRawUnsafe(
+    `INSERT INTO segment_memberships (segment_id, customer_id, spell, version, entered_at, left_at)
+     SELECT segment, id, 1, 1, entered AT TIME ZONE 'UTC', "left" AT TIME ZONE 'UTC'
+       FROM jsonb_to_recordset($1::jsonb) AS t(segment text, id text, entered timestamptz, "left" timestamptz)`,
+    json(
+      a.spells.map((s) => ({
+        segment: s.segment,
+        id: id(s.c),
+        entered: iso(s.entered),
+        left: s.left === null ? null : iso(s.left),
       })),
     ),
   );
