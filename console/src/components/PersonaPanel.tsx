@@ -38,6 +38,10 @@ export function PersonaPanel(props: { segmentId: string }) {
   return (
     <section aria-label="Persona">
       <h2>Persona</h2>
+      <p className="muted">
+        Its {p.members} members beside every customer; the base&apos;s figures as read at{' '}
+        {new Date(p.baseAt).toLocaleString()}.
+      </p>
       <div className="figures">
         <Figure label="Share of customers" value={percent(p.share)} note={`${p.members} of ${p.customers}`} />
         {VALUE_ROWS.map(([label, read]) => (
