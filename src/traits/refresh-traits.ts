@@ -47,7 +47,7 @@ export async function withTraitsRefreshed<T>(
   try {
     await client.query('BEGIN');
     const { result, changed } = await work(client);
-    await refreshWith(async (sql, ids) => void (await client.query(sql, [ids])), changed);
+    await refreshCustomerTraitsOn(client, changed);
     await client.query('COMMIT');
     client.release();
     return result;
@@ -60,6 +60,11 @@ export async function withTraitsRefreshed<T>(
     client.release(broken instanceof Error ? broken : undefined);
     throw err;
   }
+}
+
+/** refreshCustomerTraits on a pg connection, inside the transaction the caller has begun on it. */
+export async function refreshCustomerTraitsOn(client: PoolClient, customerIds: readonly string[]): Promise<void> {
+  await refreshWith(async (sql, ids) => void (await client.query(sql, [ids])), customerIds);
 }
 
 async function refreshWith(run: (sql: string, ids: string[]) => Promise<void>, customerIds: readonly string[]) {
