@@ -1,9 +1,9 @@
 // Server state for the segment and broadcast pages, live like the program pages: segments, their
 // sizes and personas, broadcasts and their progress.
-import { useQueries } from '@tanstack/react-query';
+import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
 import { ROUTES } from '../../../src/contracts/routes';
 import { call, type Answer } from './client';
-import { LIVE_MS, useRoute } from './queries';
+import { useRoute } from './queries';
 import { useSession } from './session';
 
 export type BroadcastDetail = Answer<typeof ROUTES.broadcasts.get>;
@@ -11,9 +11,24 @@ export type Persona = Answer<typeof ROUTES.personas.persona>;
 
 export const useSegments = () => useRoute(ROUTES.segments.list, {}, { live: true });
 export const useSegment = (id: string) => useRoute(ROUTES.segments.get, { id }, { live: true });
-export const usePersona = (id: string) => useRoute(ROUTES.personas.persona, { id }, { live: true });
+/**
+ * An analysis of every member and customer: read again when the segment's size changes (its key
+ * holds it), and otherwise refreshed as a dashboard is, not as a live count.
+ */
+export function usePersona(id: string, members: number) {
+  const { key } = useSession();
+  return useQuery({
+    queryKey: [ROUTES.personas.persona.path, id, members],
+    queryFn: () => call(key, ROUTES.personas.persona, { id }),
+    refetchInterval: 30_000,
+    placeholderData: keepPreviousData,
+  });
+}
 
-/** Each segment's detail (its members now), for the list: the list route gives no sizes. */
+/**
+ * Each segment's detail (its members now), for the list: the list route gives no sizes, so this is
+ * a read per segment, refreshed less often than the list.
+ */
 export function useSegmentSizes(ids: readonly string[]) {
   const { key } = useSession();
   return useQueries({
@@ -21,7 +36,7 @@ export function useSegmentSizes(ids: readonly string[]) {
       // useRoute's key for the same route, so the segment page and the list share one cache entry.
       queryKey: [ROUTES.segments.get.path, { id }, undefined],
       queryFn: () => call(key, ROUTES.segments.get, { id }),
-      refetchInterval: LIVE_MS,
+      refetchInterval: 10_000,
     })),
     combine: (results) => new Map(results.flatMap((r) => (r.data ? [[r.data.id, r.data.members] as const] : []))),
   });

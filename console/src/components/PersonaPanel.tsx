@@ -29,8 +29,8 @@ const VALUE_ROWS = [
   ['Average order value', (p: Persona) => p.value.averageOrderValue],
 ] as const;
 
-export function PersonaPanel(props: { segmentId: string }) {
-  const persona = usePersona(props.segmentId);
+export function PersonaPanel(props: { segmentId: string; members: number }) {
+  const persona = usePersona(props.segmentId, props.members);
   if (persona.isPending) return <Loading what="the persona" />;
   if (persona.isError) return <ProblemView error={persona.error} />;
   const p = persona.data;

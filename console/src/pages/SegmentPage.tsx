@@ -63,7 +63,7 @@ export function SegmentPage() {
           </ol>
         </section>
       </div>
-      {s.currentVersion !== null && <PersonaPanel segmentId={s.id} />}
+      {s.currentVersion !== null && <PersonaPanel segmentId={s.id} members={s.members} />}
     </>
   );
 }
