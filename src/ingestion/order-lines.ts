@@ -28,12 +28,21 @@ export async function recordOrderLines(
       },
     ];
   });
-  for (const line of lines) {
-    await tx.$executeRaw`
-      INSERT INTO order_lines (order_id, product_id, customer_id, quantity, price, ordered_at)
-      SELECT ${orderId}, ${line.productId}, ${customerId}, ${line.quantity}, ${line.price}, ${orderedAt}
-      WHERE EXISTS (SELECT 1 FROM products WHERE id = ${line.productId})
-      ON CONFLICT DO NOTHING`;
-  }
-  if (lines.length) await markBuyers(tx, [customerId]);
+  if (lines.length === 0) return;
+  // One statement for the order. Of two items naming one product, the first is kept, as the key allows one.
+  await tx.$executeRawUnsafe(
+    `INSERT INTO order_lines (order_id, product_id, customer_id, quantity, price, ordered_at)
+     SELECT $1, item.product_id, $2, item.quantity, item.price, $3
+       FROM unnest($4::text[], $5::int[], $6::numeric[]) WITH ORDINALITY AS item(product_id, quantity, price, n)
+      WHERE EXISTS (SELECT 1 FROM products WHERE id = item.product_id)
+      ORDER BY item.n
+     ON CONFLICT DO NOTHING`,
+    orderId,
+    customerId,
+    orderedAt,
+    lines.map((l) => l.productId),
+    lines.map((l) => l.quantity),
+    lines.map((l) => l.price),
+  );
+  await markBuyers(tx, [customerId]);
 }
