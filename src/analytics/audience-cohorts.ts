@@ -1,7 +1,8 @@
 // Cohorts: customers by month of first purchase, and for each month from then on the share of
 // them who purchased and what they spent. Read from the cohort cells the refresher keeps
 // (src/analytics/audience-rollups.ts): a few hundred rows, however many customers.
-import { sqlRows, type Db } from '../db/prisma';
+import type { Db } from '../db/prisma';
+import { analyticsRows } from './audience-sql';
 import { ratio } from './audience-period';
 import { refreshForRead } from './audience-rollups';
 
@@ -18,7 +19,7 @@ const monthOf = (i: number) => `${Math.floor(i / 12)}-${String((i % 12) + 1).pad
 
 export async function audienceCohorts(db: Db, q: { from: string; to: string }) {
   await refreshForRead(db);
-  const cells = await sqlRows<Cell>(db, CELLS, [q.from, q.to]);
+  const cells = await analyticsRows<Cell>(db, CELLS, [q.from, q.to]);
   const byCohort = new Map<string, Map<string, Cell>>();
   for (const c of cells) {
     const months = byCohort.get(c.cohort) ?? new Map<string, Cell>();

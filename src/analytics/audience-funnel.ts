@@ -3,7 +3,8 @@
 // window from the first. One statement, one CTE per step, each a hash join of the previous step's
 // customers with the step type's events in range, read from events (type, occurred_at) alone.
 import type { FunnelQuery } from '../contracts/requests/audience-queries';
-import { sqlRows, type Db } from '../db/prisma';
+import type { Db } from '../db/prisma';
+import { analyticsRows } from './audience-sql';
 import { ratio, utcDayAfter } from './audience-period';
 
 export interface FunnelStep {
@@ -64,7 +65,7 @@ function funnelSql(q: FunnelQuery): string {
 }
 
 export async function audienceFunnel(db: Db, q: FunnelQuery) {
-  const rows = await sqlRows<{ key: string | null; step: number; n: number }>(db, funnelSql(q), [
+  const rows = await analyticsRows<{ key: string | null; step: number; n: number }>(db, funnelSql(q), [
     q.from,
     utcDayAfter(q.to),
     q.program ?? null,

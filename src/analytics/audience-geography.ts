@@ -1,7 +1,8 @@
 // Geography: per country and region (the customer's current computed traits), customers, those who
 // ordered in the period, their revenue and the share who ordered. Customers per place come from the
 // (country, region) index of customer_traits; buyers from the per-customer order days.
-import { sqlRows, type Db } from '../db/prisma';
+import type { Db } from '../db/prisma';
+import { analyticsRows } from './audience-sql';
 import { ratio, utcDayAfter } from './audience-period';
 import { refreshForRead } from './audience-rollups';
 
@@ -38,7 +39,7 @@ const sum = (rows: Row[]): Place => {
 
 export async function audienceGeography(db: Db, q: { from: string; to: string }) {
   await refreshForRead(db);
-  const rows = await sqlRows<Row>(db, PLACES, [q.from, utcDayAfter(q.to)]);
+  const rows = await analyticsRows<Row>(db, PLACES, [q.from, utcDayAfter(q.to)]);
   const byCountry = new Map<string | null, Row[]>();
   for (const r of rows) byCountry.set(r.country, [...(byCountry.get(r.country) ?? []), r]);
   const countries = [...byCountry.entries()].map(([country, regions]) => ({

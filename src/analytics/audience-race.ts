@@ -1,7 +1,8 @@
 // The RACE view: distinct customers reached, acting, converting and engaging in a period (the route
 // says exactly what each counts). Each count is an index-only range scan: messages by created_at,
 // events by (type, occurred_at), buyers from the per-customer order days.
-import { sqlRows, type Db } from '../db/prisma';
+import type { Db } from '../db/prisma';
+import { analyticsRows } from './audience-sql';
 import { utcDayAfter } from './audience-period';
 import { refreshForRead } from './audience-rollups';
 
@@ -38,10 +39,10 @@ const BOUGHT = `
 export async function audienceRace(db: Db, q: { from: string; to: string }) {
   const range = [q.from, utcDayAfter(q.to)];
   const [[messaged], [delivered], [acted], [bought]] = await Promise.all([
-    sqlRows<{ n: number }>(db, MESSAGED, range),
-    sqlRows<{ n: number }>(db, DELIVERED, range),
-    sqlRows<{ customers: number; email: number; visited: number }>(db, ACTED, [...range, EMAIL_ACTS, VISITS]),
-    refreshForRead(db).then(() => sqlRows<{ customers: number; repeat: number }>(db, BOUGHT, range)),
+    analyticsRows<{ n: number }>(db, MESSAGED, range),
+    analyticsRows<{ n: number }>(db, DELIVERED, range),
+    analyticsRows<{ customers: number; email: number; visited: number }>(db, ACTED, [...range, EMAIL_ACTS, VISITS]),
+    refreshForRead(db).then(() => analyticsRows<{ customers: number; repeat: number }>(db, BOUGHT, range)),
   ]);
   return {
     period: { from: q.from, to: q.to },

@@ -2,7 +2,8 @@
 // beside the same points of the period before. Events, orders and conversions come from daily
 // rollups (tens of rows a day, whatever the traffic); messages too, but for their last 8 days,
 // read from their created_at index while their statuses may still change.
-import { sqlRows, type Db } from '../db/prisma';
+import type { Db } from '../db/prisma';
+import { analyticsRows } from './audience-sql';
 import { addDays, daysBetween, previousPeriod } from './audience-period';
 import { refreshForRead } from './audience-rollups';
 
@@ -54,7 +55,7 @@ function add(m: Measures, r: DayRow): void {
 export async function audienceTrends(db: Db, q: { from: string; to: string; interval: 'day' | 'week' }) {
   await refreshForRead(db);
   const previous = previousPeriod(q);
-  const rows = await sqlRows<DayRow>(db, DAYS, [previous.from, q.to]);
+  const rows = await analyticsRows<DayRow>(db, DAYS, [previous.from, q.to]);
   const step = q.interval === 'week' ? 7 : 1;
   const points = Array.from({ length: Math.ceil(daysBetween(q.from, q.to) / step) }, (_, i) => ({
     start: addDays(q.from, i * step),
