@@ -1,11 +1,12 @@
 // The whole customer base's figures, which every persona shows beside its segment's. They read
-// every customer, order line and recent message (seconds on a base of 1M customers), and no
-// segment changes them, so a process reads them once and then again in the background once they
+// every customer, order line, recent message and open spell (seconds on a base of 1M customers),
+// and no one segment changes them, so a process reads them once and then again in the background once they
 // are older than `maxAgeMs`, answering with the figures it has meanwhile: only its first persona
 // waits for them.
 import type { Clock } from '../clock';
 import type { Db } from '../db/prisma';
 import { allCategories, allMessagesSent, type CategoryRow } from './activity-sql';
+import { segmentSizes, type SizeRow } from './overlap-sql';
 import { baseProfile, type Population } from './population-sql';
 
 export const ENGAGEMENT_DAYS = 30;
@@ -13,18 +14,21 @@ export const ENGAGEMENT_DAYS = 30;
 export interface BaseFigures extends Population {
   categories: CategoryRow[];
   messagesSent: number;
+  /** Every segment's current members. */
+  segmentSizes: SizeRow[];
   /** When they were read. */
   at: Date;
 }
 
 async function readBase(db: Db, at: Date): Promise<BaseFigures> {
   const since = new Date(at.getTime() - ENGAGEMENT_DAYS * 86_400_000);
-  const [population, categories, messagesSent] = await Promise.all([
+  const [population, categories, messagesSent, sizes] = await Promise.all([
     baseProfile(db),
     allCategories(db),
     allMessagesSent(db, since),
+    segmentSizes(db),
   ]);
-  return { ...population, categories, messagesSent, at };
+  return { ...population, categories, messagesSent, segmentSizes: sizes, at };
 }
 
 /**

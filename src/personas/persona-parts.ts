@@ -2,7 +2,7 @@
 // countries and overlaps, each beside the base's share and the index between them.
 import type { CategoryRow } from './activity-sql';
 import { centsOf, indexOf, mean, perHead, ratio } from './figures';
-import type { OverlapRow } from './overlap-sql';
+import type { OverlapRow, SizeRow } from './overlap-sql';
 import type { CountryRow, ProfileRow } from './population-sql';
 
 const TOP_CATEGORIES = 10;
@@ -49,18 +49,21 @@ export function countries(members: CountryRow[], everyone: CountryRow[], memberC
     .sort((a, b) => b.members - a.members || byName(a.country, b.country));
 }
 
-export function overlaps(rows: OverlapRow[], size: number, customers: number) {
+/** The other segment's size is the base's (as of its read): both may then exceed it, so its share is capped at 1. */
+export function overlaps(rows: OverlapRow[], sizes: SizeRow[], size: number, customers: number) {
+  const sizeOf = new Map(sizes.map((s) => [s.segment_id, s.members]));
   return rows
     .map((o) => {
+      const members = sizeOf.get(o.segment_id) ?? 0;
       const shareOfThis = ratio(o.both, size);
-      const baseShare = ratio(o.members, customers);
+      const baseShare = ratio(members, customers);
       return {
         segmentId: o.segment_id,
         name: o.name,
-        members: o.members,
+        members,
         both: o.both,
         shareOfThis,
-        shareOfOther: ratio(o.both, o.members),
+        shareOfOther: Math.min(1, ratio(o.both, members)),
         baseShare,
         index: indexOf(shareOfThis, baseShare),
       };

@@ -61,7 +61,7 @@ export function createPersonas({ db, clock, baseMaxAgeMs }: PersonaOptions) {
       },
       categories: categories(lines, everyone.categories),
       countries: countries(members.countries, everyone.countries, size, customers),
-      overlaps: overlaps(shared, size, customers),
+      overlaps: overlaps(shared, everyone.segmentSizes, size, customers),
     };
   }
 

@@ -113,10 +113,10 @@ const persona = z
         z.strictObject({
           segmentId: z.string(),
           name: z.string(),
-          members: count.meta({ description: 'Its current members' }),
+          members: count.meta({ description: 'Its members when the base’s figures were read (`baseAt`)' }),
           both: count.meta({ description: 'Current members of both' }),
           shareOfThis: share.meta({ description: 'both / this segment’s members' }),
-          shareOfOther: share.meta({ description: 'both / its members' }),
+          shareOfOther: share.meta({ description: 'both / its members, at most 1' }),
           baseShare: share.meta({ description: 'Its members / every customer' }),
           index: index.meta({ description: 'shareOfThis / baseShare: how much likelier a member is to be in it' }),
         }),
