@@ -1,5 +1,7 @@
 // refreshCustomerTraits on a real PostgreSQL: a customer's row equals what their order lines,
-// engagement events and profile say, is written only when that changes, and goes with a merge.
+// engagement events and profile say, is written only when that changes, and goes with a merge;
+// an erase leaves the lines' totals to the anonymous customer that keeps them.
+import { eraseCustomer } from '../../src/customers/erase';
 import { refreshCustomerTraits } from '../../src/traits/refresh-traits';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
@@ -76,4 +78,29 @@ test('a refresh that finds nothing changed writes nothing', async () => {
   await refreshCustomerTraits(database.db, ['ana']);
   const after = await database.db.customerTraits.findUniqueOrThrow({ where: { customerId: 'ana' } });
   expect(after.updatedAt).toEqual(before.updatedAt);
+});
+
+test('an erase leaves the lines’ totals to the anonymous customer and no row of the erased', async () => {
+  const { db } = database;
+  await db.customer.create({ data: { id: 'dana', traits: { country: 'AT' } } });
+  await db.orderLine.create({
+    data: { orderId: 'o9', productId: 'ring', customerId: 'dana', quantity: 3, price: 2, orderedAt: daysAgo(5) },
+  });
+  await refreshCustomerTraits(db, ['dana']);
+  const terminated: string[] = [];
+  const { anonymousId } = await eraseCustomer(
+    db,
+    { terminate: async (id: string) => void terminated.push(id) },
+    'dana',
+    'test',
+  );
+  expect(terminated).toEqual(['dana']);
+  expect(await db.customerTraits.findUnique({ where: { customerId: 'dana' } })).toBeNull();
+  const anonymous = await db.customerTraits.findUniqueOrThrow({ where: { customerId: anonymousId } });
+  expect([
+    anonymous.orderCount,
+    anonymous.totalSpent.toString(),
+    anonymous.favouriteCategory,
+    anonymous.country,
+  ]).toEqual([1, '6', 'jewellery', null]);
 });
