@@ -102,7 +102,7 @@ const race = z
   })
   .meta({ id: 'Race' });
 
-const ok = (schema: z.ZodType) => ({ 200: { description: 'OK', schema } });
+const ok = <S extends z.ZodType>(schema: S) => ({ 200: { description: 'OK', schema } });
 
 export const audienceRoutes = {
   funnel: route({
