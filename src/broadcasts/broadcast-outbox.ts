@@ -4,6 +4,7 @@
 // delivers them. Timestamps are UTC wall time, as Prisma writes them.
 import type { Prisma } from '../../generated/prisma/client';
 import { sqlRows, type Db } from '../db/prisma';
+import { countStoredEventsCte } from '../analytics/audience-writes';
 
 /** The event type every broadcast's program enters on, told apart by `properties.broadcast`. */
 export const BROADCAST_EVENT = 'broadcast_requested';
@@ -56,12 +57,17 @@ export async function enqueuePage(db: Db, broadcastId: string, limit: number): P
       return 0;
     }
     const ids = page.map((r) => r.customer_id);
+    // The statement's rows are the events it stored (counted for audience trends on the way).
     const inserted = await tx.$executeRawUnsafe(
-      `INSERT INTO events (id, customer_id, type, occurred_at, properties, received_at, next_attempt_at)
+      `WITH stored AS (
+       INSERT INTO events (id, customer_id, type, occurred_at, properties, received_at, next_attempt_at)
        SELECT 'broadcast:' || $1 || ':' || c.id, c.id, '${BROADCAST_EVENT}', ${UTC_NOW},
               jsonb_build_object('broadcast', $1::text), ${UTC_NOW}, ${UTC_NOW}
          FROM customers c WHERE c.id = ANY($2::text[]) AND c.merged_into IS NULL
-       ON CONFLICT (id) DO NOTHING`,
+       ON CONFLICT (id) DO NOTHING
+       RETURNING type, occurred_at
+       ), ${countStoredEventsCte('stored')}
+       SELECT FROM stored`,
       broadcastId,
       ids,
     );
@@ -124,7 +130,8 @@ export async function resendRefused(
   round: string,
 ): Promise<number> {
   return tx.$executeRawUnsafe(
-    `INSERT INTO events (id, customer_id, type, occurred_at, properties, received_at, next_attempt_at)
+    `WITH stored AS (
+     INSERT INTO events (id, customer_id, type, occurred_at, properties, received_at, next_attempt_at)
      SELECT e.id || ':' || $3, e.customer_id, e.type, ${UTC_NOW}, e.properties, ${UTC_NOW}, ${UTC_NOW}
        FROM broadcast_recipients r
        JOIN events e ON e.id = 'broadcast:' || r.broadcast_id || ':' || r.customer_id
@@ -132,7 +139,10 @@ export async function resendRefused(
         AND NOT EXISTS (SELECT 1 FROM journey_steps s
                          WHERE s.customer_id = e.customer_id AND s.program_id = $2
                            AND s.kind = 'enter' AND s.outcome = 'entered')
-     ON CONFLICT (id) DO NOTHING`,
+     ON CONFLICT (id) DO NOTHING
+     RETURNING type, occurred_at
+     ), ${countStoredEventsCte('stored')}
+     SELECT FROM stored`,
     broadcastId,
     programId,
     round,

@@ -5,6 +5,7 @@
 import { escapeLiteral } from 'pg';
 import type { CompiledSegment } from './compile-segment';
 import { textLiteral } from './condition-sql';
+import { countStoredEventsCte } from '../analytics/audience-writes';
 
 export interface SegmentToEvaluate {
   id: string;
@@ -113,8 +114,8 @@ export function transitionsSql(segments: readonly SegmentToEvaluate[], options: 
            now() AT TIME ZONE 'UTC', ${utc(options.nextAttemptAt)}, delivered_at, unreferenced
       FROM transitions
     ON CONFLICT (id) DO NOTHING
-    RETURNING id, customer_id, type, properties, delivered_at IS NOT NULL AS delivered
-    )
+    RETURNING id, customer_id, type, properties, delivered_at IS NOT NULL AS delivered, occurred_at
+    ), ${countStoredEventsCte('stored')}
     ${
       options.summary
         ? `SELECT count(*) FILTER (WHERE type = 'segment_entered')::int AS entered,
