@@ -176,7 +176,7 @@ export async function composeApi(config: ApiConfig, overrides: ApiOverrides = {}
       await new Promise<void>((r, reject) => server.once('listening', r).once('error', reject));
       // The audience rollups' appended rows are folded every 30 s, read or not.
       serving = { server, relay: relay.start(), rollups: startRollupRefresher(db, logger) };
-      await ensureSchedules(temporalClient, config.temporal.taskQueue, logger);
+      await ensureSchedules(temporalClient, config.temporal.taskQueue, config.schedules, logger);
       return server;
     },
     /**

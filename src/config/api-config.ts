@@ -1,6 +1,7 @@
 // The API process's settings (`npm run api`): HTTP, keys, the database, Temporal, and SendGrid for
 // template test sends and its Event Webhook.
 import { resolve } from 'node:path';
+import type { StringValue } from 'ms';
 import { z } from 'zod';
 import {
   databaseSettings,
@@ -51,6 +52,16 @@ const apiVars = z.object({
    * there, so it must be storage they share. Default: <KAIROS_DATA_DIR>/import-sources.
    */
   KAIROS_IMPORT_SOURCE_DIRS: z.string().min(1).optional(),
+  /**
+   * How often the Schedule kairos:refresh-segments recomputes every segment over every customer:
+   * a whole minute count or hours (`5m`, `1h`). At a million customers a recompute of 20 segments
+   * takes minutes, so larger bases want a longer interval.
+   */
+  KAIROS_SEGMENTS_REFRESH_EVERY: z
+    .string()
+    .regex(/^[1-9]\d*[mh]$/, 'must be whole minutes or hours, such as 5m or 1h')
+    .default('5m')
+    .transform((v) => v as StringValue),
 });
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -76,6 +87,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env) {
         .filter(Boolean)
         .map((d) => resolve(d)),
     },
+    schedules: { segmentsEvery: e.KAIROS_SEGMENTS_REFRESH_EVERY },
     database: databaseSettings(e),
     temporal: temporalSettings(e),
     /** Without SENDGRID_API_KEY, template test sends answer 503 and the rest works. */

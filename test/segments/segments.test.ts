@@ -165,7 +165,7 @@ test("a time-based segment is entered by the Schedule's recompute, once however 
   });
   await launch('win-back', onSegment('lapsed'));
 
-  await ensureSchedules(world.env.client, TEST_TASK_QUEUE, logger);
+  await ensureSchedules(world.env.client, TEST_TASK_QUEUE, { segmentsEvery: '5m' }, logger);
   await world.env.client.schedule.getHandle(SEGMENTS_SCHEDULE_ID).trigger();
   await stepsRecorded(
     world.database.db,

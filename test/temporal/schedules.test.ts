@@ -1,6 +1,7 @@
 // Scheduled work on a real dev server: the hourly recommendation rebuild is a Temporal Schedule,
-// ensured idempotently by each API process, and a run it starts rebuilds the candidate tables.
-import { RECOMMENDATIONS_SCHEDULE_ID } from '../../src/temporal/addressing';
+// ensured idempotently by each API process, and a run it starts rebuilds the candidate tables;
+// the segment recompute's interval follows its setting.
+import { RECOMMENDATIONS_SCHEDULE_ID, SEGMENTS_SCHEDULE_ID } from '../../src/temporal/addressing';
 import { ensureSchedules } from '../../src/temporal/schedules';
 import { TEST_TASK_QUEUE, testLogger } from '../helpers/worker';
 import { eventually, startWorld, type World } from '../helpers/world';
@@ -40,7 +41,9 @@ test(
       });
     }
 
-    await Promise.all([1, 2, 3].map(() => ensureSchedules(world.env.client, TEST_TASK_QUEUE, testLogger)));
+    await Promise.all(
+      [1, 2, 3].map(() => ensureSchedules(world.env.client, TEST_TASK_QUEUE, { segmentsEvery: '5m' }, testLogger)),
+    );
     const schedule = world.env.client.schedule.getHandle(RECOMMENDATIONS_SCHEDULE_ID);
     const description = await schedule.describe();
     expect(description.spec.intervals?.map((i) => i.every)).toEqual([3_600_000]);
@@ -62,3 +65,15 @@ test(
     expect(pairs.map((p) => p.otherId)).toEqual(['belt']);
   },
 );
+
+test('the segment recompute takes the configured interval, also when its schedule exists already', async () => {
+  const intervals = async () =>
+    (await world.env.client.schedule.getHandle(SEGMENTS_SCHEDULE_ID).describe()).spec.intervals?.map((i) => i.every);
+  await ensureSchedules(world.env.client, TEST_TASK_QUEUE, { segmentsEvery: '5m' }, testLogger);
+  expect(await intervals()).toEqual([300_000]);
+  await ensureSchedules(world.env.client, TEST_TASK_QUEUE, { segmentsEvery: '2h' }, testLogger);
+  expect(await intervals()).toEqual([7_200_000]);
+  // The others keep theirs.
+  const recommendations = await world.env.client.schedule.getHandle(RECOMMENDATIONS_SCHEDULE_ID).describe();
+  expect(recommendations.spec.intervals?.map((i) => i.every)).toEqual([3_600_000]);
+});

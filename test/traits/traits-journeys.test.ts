@@ -83,7 +83,7 @@ test('a program enters on traits.favouriteCategory and traits.rfm.recency, and i
   });
 
   // Created by the API process at start; its first run comes at creation.
-  await ensureSchedules(world.env.client, TEST_TASK_QUEUE, testLogger);
+  await ensureSchedules(world.env.client, TEST_TASK_QUEUE, { segmentsEvery: '5m' }, testLogger);
   const schedule = world.env.client.schedule.getHandle(TRAITS_SCHEDULE_ID);
   expect((await schedule.describe()).spec.intervals?.map((i) => i.every)).toEqual([86_400_000]);
   const run = await eventually(

@@ -55,13 +55,13 @@ export async function importWorkflow(input: ImportWorkflowInput): Promise<{ stat
     }
     outcome = { failure: failureOf(err) };
   }
-  if (outcome === 'more' && !cancelRequested()) return continueAsNew<typeof importWorkflow>(input);
   // A chunk can end (its row no longer lets it write) in the activation that brings the cancel:
   // the import still ends cancelled, its upload removed, rather than stopping before endImport.
   if (cancelRequested()) {
     await CancellationScope.nonCancellable(() => endImport({ ...input, cancelled: true }));
     throw new CancelledFailure('import cancelled');
   }
+  if (outcome === 'more') return continueAsNew<typeof importWorkflow>(input);
   const ended = await endImport(outcome === 'done' ? input : { ...input, failure: outcome.failure });
   if (ended.kind !== 'customers' && ended.rowsOk > 0) {
     // The lists are rebuilt hourly anyway: a failed rebuild does not fail the import.
