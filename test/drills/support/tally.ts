@@ -23,6 +23,8 @@ export interface Tally {
   /** `messages` rows not `sent`, and rows beyond one per customer. */
   rowsNotSent: number;
   extraRows: number;
+  /** The first rows not `sent`, as `key status reason`: what a failed verdict prints. */
+  notSent: string[];
 }
 
 export async function tallyMessages(world: DrillWorld, prefix: string, customers: number): Promise<Tally> {
@@ -46,7 +48,13 @@ export async function tallyMessages(world: DrillWorld, prefix: string, customers
   const rows = await world.database.db.message.groupBy({ by: ['status'], _count: true });
   const sent = rows.find((r) => r.status === 'sent')?._count ?? 0;
   const total = rows.reduce((sum, r) => sum + r._count, 0);
+  const notSent = await world.database.db.message.findMany({
+    where: { status: { not: 'sent' } },
+    select: { key: true, status: true, reason: true },
+    take: 5,
+  });
   return {
+    notSent: notSent.map((m) => `${m.key} ${m.status} ${m.reason ?? ''}`.trim()),
     expected: expected.size,
     delivered,
     duplicated: Math.max(copies(byRecipient), copies(byKey)),
@@ -171,7 +179,8 @@ export function printCounts(drill: string, t: Tally, applied: Applied, extra: Re
   const line =
     `[drill ${drill}] expected ${t.expected}, delivered ${t.delivered}, duplicated ${t.duplicated}, ` +
     `lost ${t.lost} (in doubt ${t.inDoubt})` +
-    ` | rows not sent ${t.rowsNotSent}, extra rows ${t.extraRows}, unexpected ${t.unexpected}` +
+    ` | rows not sent ${t.rowsNotSent}${t.notSent.length ? ` (${t.notSent.join('; ')})` : ''}, ` +
+    `extra rows ${t.extraRows}, unexpected ${t.unexpected}` +
     ` | events: customers complete ${applied.complete}, missing ${applied.missing}, excess ${applied.excess}, ` +
     `enrollments ≠ 1 ${applied.enrollmentsNotOne}, unanswered ${applied.unanswered}` +
     (Object.keys(extra).length ? ` | ${JSON.stringify(extra)}` : '');
