@@ -45,11 +45,15 @@ export async function tallyMessages(world: DrillWorld, prefix: string, customers
   const inDoubt = await world.database.db.message.count({
     where: { status: 'sent', reason: 'unconfirmed', recipient: { in: missing } },
   });
-  const rows = await world.database.db.message.groupBy({ by: ['status'], _count: true });
+  // This drill's rows only (their keys name its events): drills in one file share a Temporal
+  // server, so an earlier drill's send retried late (its worker killed) can reach this drill's
+  // worker and write a row for a customer this database never had.
+  const ours = { key: { contains: `/${prefix}-` } };
+  const rows = await world.database.db.message.groupBy({ by: ['status'], where: ours, _count: true });
   const sent = rows.find((r) => r.status === 'sent')?._count ?? 0;
   const total = rows.reduce((sum, r) => sum + r._count, 0);
   const notSent = await world.database.db.message.findMany({
-    where: { status: { not: 'sent' } },
+    where: { ...ours, status: { not: 'sent' } },
     select: { key: true, status: true, reason: true },
     take: 5,
   });
