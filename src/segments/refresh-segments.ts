@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { sqlRows, type Db } from '../db/prisma';
 import { segmentDefinitionSchema } from '../contracts/program-language/segment-schema';
 import { compileSegment } from './compile-segment';
-import { transitionsSql, type TransitionSummary } from './transitions-sql';
+import { leaveSpellsSql, transitionsSql, type TransitionSummary } from './transitions-sql';
 
 export interface RefreshResult {
   segments: { id: string; version: number; entered: number; left: number; ms: number }[];
@@ -28,6 +28,16 @@ const DUE = `
    ORDER BY s.id`;
 
 /**
+ * Archived segments with an open spell: one an evaluation opened while the archive committed (it
+ * began before, or its process's index still held the segment). The archive closed the others.
+ */
+const STRAYS = `
+  SELECT s.id, s.current_version AS version FROM segments s
+   WHERE s.archived_at IS NOT NULL AND s.current_version IS NOT NULL
+     AND EXISTS (SELECT 1 FROM segment_memberships m WHERE m.segment_id = s.id AND m.left_at IS NULL)
+   ORDER BY s.id`;
+
+/**
  * Whether a program version in use references the type, by the rule of src/programs/referenced-index.ts:
  * an event of a type none references is stored delivered and unreferenced, so a first compute of
  * a large segment leaves the relay nothing to go through.
@@ -38,10 +48,13 @@ const REFERENCED = `
                      OR ($1 = ANY(v.listens_to) AND (p.status <> 'archived' OR p.listening_until IS NULL
                                                      OR p.listening_until AT TIME ZONE 'UTC' > now()))) AS referenced`;
 
-const referenced = async (db: Db, type: string) =>
+export const referenced = async (db: Db, type: string) =>
   (await sqlRows<{ referenced: boolean }>(db, REFERENCED, [type]))[0]?.referenced ?? true;
 
-/** `only`: recompute these segments whatever their kind (the bench, an operator). */
+/**
+ * `only`: recompute these segments whatever their kind (the bench, an operator). Without it, the
+ * spells left open in archived segments are closed too, as the archive closes them.
+ */
 export async function refreshSegments(
   db: Db,
   logger: Pick<Logger, 'info' | 'error'>,
@@ -83,6 +96,16 @@ export async function refreshSegments(
     const counts = { entered: summary?.entered ?? 0, left: summary?.left ?? 0 };
     result.segments.push({ id: segment.id, version: segment.version, ...counts, ms: Date.now() - started });
     logger.info({ segment: segment.id, ...counts, ms: Date.now() - started }, 'segment recomputed');
+  }
+  const strays = options.only ? [] : await sqlRows<{ id: string; version: number }>(db, STRAYS, []);
+  for (const segment of strays) {
+    const started = Date.now();
+    const now = options.now ?? new Date();
+    const sql = leaveSpellsSql([segment], { now, nextAttemptAt: now, unreferenced, summary: true });
+    const [summary] = await sqlRows<TransitionSummary>(db, sql, []);
+    const left = summary?.left ?? 0;
+    result.segments.push({ id: segment.id, version: segment.version, entered: 0, left, ms: Date.now() - started });
+    logger.info({ segment: segment.id, left }, 'spells left open in an archived segment closed');
   }
   return result;
 }

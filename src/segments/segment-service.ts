@@ -9,6 +9,8 @@ import { segmentDefinitionSchema } from '../contracts/program-language/segment-s
 import type { JsonObject } from '../contracts/schema-parts';
 import { schemaIssues } from '../programs/validate';
 import { segmentReads } from './compile-segment';
+import { referenced } from './refresh-segments';
+import { leaveSpellsSql, type TransitionSummary } from './transitions-sql';
 
 const versionView = { version: true, eventTypes: true, readsCustomer: true, scheduled: true, createdAt: true } as const;
 
@@ -103,14 +105,39 @@ export function createSegmentService(db: Db, hooks: { changed?: () => Promise<vo
       return { segmentId: id, version, unchanged: false };
     },
 
-    /** No longer evaluated: its members stay as they are, and no event enters or leaves it. */
+    /**
+     * No longer evaluated, and no one is in it: every open spell is closed in the same transaction,
+     * each with its segment_left event (src/segments/transitions-sql.ts), which the relay delivers,
+     * so a program waiting for the customer to leave hears it. Archiving again changes nothing.
+     */
     async archive(id: string, actor: string) {
-      const before = await get(id);
-      if (!before.archivedAt)
-        await db.$transaction([
-          db.segment.update({ where: { id }, data: { archivedAt: new Date() } }),
-          audit(actor, 'segment.archive', id),
-        ]);
+      await get(id);
+      const unreferenced = { left: !(await referenced(db, 'segment_left')) };
+      await db.$transaction(async (tx) => {
+        // Under the segment's lock, as publish takes it: of two archives, the second finds it archived.
+        const [row] = await tx.$queryRaw<{ archived_at: Date | null; current_version: number | null }[]>`
+          SELECT archived_at, current_version FROM segments WHERE id = ${id} FOR UPDATE`;
+        if (!row || row.archived_at) return;
+        const now = new Date();
+        await tx.segment.update({ where: { id }, data: { archivedAt: now } });
+        // A segment never published has no spells (and no version to name).
+        const left =
+          row.current_version === null
+            ? 0
+            : ((
+                await tx.$queryRawUnsafe<TransitionSummary[]>(
+                  leaveSpellsSql([{ id, version: row.current_version }], {
+                    now,
+                    nextAttemptAt: now,
+                    unreferenced,
+                    summary: true,
+                  }),
+                )
+              )[0]?.left ?? 0);
+        await tx.auditEntry.create({
+          data: auditData({ actor, action: 'segment.archive', resource: `segment:${id}`, after: { left } }),
+        });
+      });
       await changed();
       return get(id);
     },

@@ -38,7 +38,7 @@ export function SegmentPage() {
           <ConfirmAction
             label="Archive"
             danger
-            question={`Archive ${s.name}? It is evaluated no more; its members stay as they are.`}
+            question={`Archive ${s.name}? It is evaluated no more, and every member leaves it (segment_left).`}
             run={() => call(key, ROUTES.segments.archive, { id })}
           />
         </div>

@@ -115,7 +115,10 @@ export const segmentRoutes = {
     path: '/v1/segments/:id/archive',
     scope: 'admin',
     tag: 'Segments',
-    summary: 'Archive a segment: evaluated no more; its members stay as they are',
+    summary: 'Archive a segment: evaluated no more, and every member leaves it',
+    description:
+      'Closes every open spell in the same transaction, each with a `segment_left` event (id ' +
+      '`segment:<segment>:<customer>:<spell>:left`) that programs waiting on it hear. Archiving again changes nothing.',
     responses: ok(segmentDetailSchema),
   }),
 };
