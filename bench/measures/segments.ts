@@ -27,32 +27,67 @@ const EVENTS = Number(process.env.BENCH_SEGMENT_EVENTS ?? 10_000_000);
 const CHUNK = 1_000_000;
 /** Which parts run: `latency`, `recompute` (the seed, the per-event statement and the recomputes). */
 const PARTS = (process.env.BENCH_SEGMENT_PARTS ?? 'latency,recompute').split(',');
+/** (1)'s customers: `known` (workflows running, a third of events enter them) or `new` (see latency). */
+const MODE = process.env.BENCH_SEGMENT_MODE === 'new' ? 'new' : 'known';
 const logger = pino({ level: 'silent' });
 
-/** (1): every POSTed `seg_view` enters a new customer into `bench-viewers`, whose program records the entry. */
+/**
+ * (1): POSTed `seg_view`s at RATE/s; a customer enters `bench-viewers` with their VIEWS-th view,
+ * and its program records the entry. `known` (the default): customers whose workflows already run
+ * (each was sent an event a program takes, first), three views each in a random order, so a third
+ * of the events change a segment. `new`: every event is a new customer's first and enters them,
+ * starting their workflow: the worst case.
+ */
 async function latency(world: BenchWorld) {
+  const known = MODE === 'known';
+  const views = known ? 3 : 1;
   const ofSegment = { field: 'event.properties.segment', op: 'eq', value: 'bench-viewers' };
   const must = async (path: string, json: unknown, status = [200, 201]) => {
     const res = await world.post(path, json);
     if (!status.includes(res.status)) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
   };
+  const launch = async (id: string, event: string, where?: unknown) => {
+    const program = {
+      name: id,
+      entry: { event, ...(where ? { where } : {}) },
+      start: 'done',
+      steps: { done: { kind: 'exit' } },
+    };
+    await must('/v1/programs', { id, definition: program });
+    await must(`/v1/programs/${id}/versions`, {});
+    await must(`/v1/programs/${id}/launch`, { version: 1 });
+  };
+  const entered = (program: string) =>
+    sqlRows<{ customer_id: string; at: Date }>(
+      world.db,
+      `SELECT customer_id, at FROM journey_steps WHERE program_id = $1 AND kind = 'enter'`,
+      [program],
+    );
   const segment = {
-    name: 'Viewed today',
-    condition: { events: { type: 'seg_view', within: '1d', count: { gte: 1 } } },
+    name: `Viewed ${views} times today`,
+    condition: { events: { type: 'seg_view', within: '1d', count: { gte: views } } },
   };
   await must('/v1/segments', { id: 'bench-viewers', definition: segment });
   await must('/v1/segments/bench-viewers/versions', {});
-  const program = {
-    name: 'On entering',
-    entry: { event: 'segment_entered', where: ofSegment },
-    start: 'done',
-    steps: { done: { kind: 'exit' } },
-  };
-  await must('/v1/programs', { id: 'bench-on-segment', definition: program });
-  await must('/v1/programs/bench-on-segment/versions', {});
-  await must('/v1/programs/bench-on-segment/launch', { version: 1 });
+  await launch('bench-on-segment', 'segment_entered', ofSegment);
 
   const n = RATE * SECONDS;
+  const customers = Array.from({ length: n / views }, (_, i) => `seg-${runId}-${i}@bench.test`);
+  if (known) {
+    await launch('bench-hello', 'seg_hello');
+    for (const email of customers) await must('/v1/events', { type: 'seg_hello', customer: { email } }, [202]);
+    for (let waited = 0; (await entered('bench-hello')).length < customers.length; waited += 500) {
+      if (waited > 120_000) throw new Error('segments: the warm-up events did not reach every workflow');
+      await sleep(500);
+    }
+    log(`segments: ${customers.length} customers' workflows running`);
+  }
+  // Each customer VIEWS times, shuffled: their last view is the one that enters them.
+  const order = customers.flatMap((email) => Array<string>(views).fill(email));
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
   const postedAt = new Map<string, number>();
   const inflight: Promise<void>[] = [];
   const t0 = Date.now();
@@ -62,8 +97,11 @@ async function latency(world: BenchWorld) {
     const at = Date.now();
     inflight.push(
       world
-        .post('/v1/events', { type: 'seg_view', customer: { email: `seg-${runId}-${i}@bench.test` } })
-        .then((r) => void (r.status === 202 && postedAt.set(r.body.customerId as string, at)))
+        .post('/v1/events', { type: 'seg_view', customer: { email: order[i] } })
+        .then((r) => {
+          const id = r.body.customerId as string;
+          if (r.status === 202 && at > (postedAt.get(id) ?? 0)) postedAt.set(id, at);
+        })
         // Refused or timed out on a loaded machine: it counts as posted and never delivered.
         .catch(() => undefined),
     );
@@ -72,12 +110,8 @@ async function latency(world: BenchWorld) {
   const deadline = Date.now() + 60_000;
   let rows: { customer_id: string; at: Date }[] = [];
   while (Date.now() < deadline) {
-    rows = await sqlRows(
-      world.db,
-      `SELECT customer_id, at FROM journey_steps WHERE program_id = 'bench-on-segment' AND kind = 'enter'`,
-      [],
-    );
-    if (rows.length >= n) break;
+    rows = await entered('bench-on-segment');
+    if (rows.length >= customers.length) break;
     await sleep(500);
   }
   // journey_steps.at is a UTC wall time read back by pg in the process's zone: the test machine runs in UTC.
@@ -86,10 +120,13 @@ async function latency(world: BenchWorld) {
   // Stopped and archived: the recompute's million events below are then no program's to signal.
   await must('/v1/programs/bench-on-segment/stop', {});
   await must('/v1/programs/bench-on-segment/archive', {});
+  if (known) for (const step of ['stop', 'archive']) await must(`/v1/programs/bench-hello/${step}`, {});
   return {
+    mode: MODE,
     ratePerSecond: RATE,
     seconds: SECONDS,
     posted: n,
+    entering: customers.length,
     delivered: ms.length,
     p50: round(p.p50, 0),
     p99: round(p.p99, 0),
@@ -165,7 +202,7 @@ async function perEvent(world: BenchWorld) {
     const customer = `sc-${1 + Math.floor(CUSTOMERS * Math.random() ** 1.6)}`;
     const now = new Date();
     const sql = transitionsSql(
-      segments.map((s) => ({ id: s.id, version: s.version, compiled: compileSegment(s.definition, now) })),
+      segments.map((s, i) => ({ id: s.id, version: s.version, compiled: compileSegment(s.definition, now, `s${i}_`) })),
       { customerIds: [customer], now, nextAttemptAt: now, unreferenced: { entered: true, left: true } },
     );
     const t = performance.now();
@@ -229,7 +266,8 @@ export function printSegments(result: BenchResult & { segments?: SegmentsResult 
   const { latency: l, perEvent: e } = s;
   if (l)
     row(
-      `POST → segment_entered at the workflow, ${l.ratePerSecond}/s for ${l.seconds} s (${l.delivered}/${l.posted})`,
+      `POST → segment_entered at the workflow, ${l.ratePerSecond} events/s for ${l.seconds} s, ${l.mode} customers` +
+        ` (${l.delivered} of ${l.entering} entered)`,
       `p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms`,
       l.load,
     );

@@ -11,7 +11,7 @@ import { traitSql } from './trait-sql';
 export interface CompiledSegment {
   /** Boolean SQL, never NULL. */
   predicate: string;
-  /** `<aggregate> AS a<i>` over events `e`, each read by the predicate as `agg.a<i>`. */
+  /** `<aggregate> AS <prefix><i>` over events `e`, each read by the predicate as `agg.<prefix><i>`. */
   aggregates: string[];
   /** The types the aggregates count, and the longest window they read, in ms before `now`. */
   eventTypes: string[];
@@ -21,8 +21,11 @@ export interface CompiledSegment {
 
 type EventFilter = { type: string; where?: Condition | undefined };
 
-/** Compiles at the instant `now` (windows end there; a literal, so the plan sees it). */
-export function compileSegment(definition: SegmentDefinition, now: Date): CompiledSegment {
+/**
+ * Compiles at the instant `now` (windows end there; a literal, so the plan sees it). `prefix` names
+ * the aggregates (`agg.<prefix><i>`): segments evaluated together need distinct ones.
+ */
+export function compileSegment(definition: SegmentDefinition, now: Date, prefix = 'a'): CompiledSegment {
   const nowSql = `TIMESTAMP ${textLiteral(now.toISOString().replace('T', ' ').replace('Z', ''))}`;
   const before = (ms: number) => `${nowSql} - INTERVAL '${ms} milliseconds'`;
   const out: CompiledSegment = { predicate: '', aggregates: [], eventTypes: [], lookbackMs: 0, readsProfile: false };
@@ -36,7 +39,7 @@ export function compileSegment(definition: SegmentDefinition, now: Date): Compil
     ].join(' AND ');
 
   const aggregate = (sql: string, types: string[], lookbackMs: number) => {
-    const name = `a${out.aggregates.length}`;
+    const name = `${prefix}${out.aggregates.length}`;
     out.aggregates.push(`${sql} AS ${name}`);
     for (const type of types) if (!out.eventTypes.includes(type)) out.eventTypes.push(type);
     out.lookbackMs = Math.max(out.lookbackMs, lookbackMs);

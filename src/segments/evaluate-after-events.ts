@@ -36,7 +36,11 @@ export function createSegmentEvaluation(deps: {
       if (!segments.length) return;
       const now = new Date();
       const sql = transitionsSql(
-        segments.map((s) => ({ id: s.id, version: s.version, compiled: compileSegment(s.definition, now) })),
+        segments.map((s, i) => ({
+          id: s.id,
+          version: s.version,
+          compiled: compileSegment(s.definition, now, `s${i}_`),
+        })),
         {
           customerIds: [...new Set(events.map((e) => e.customerId))],
           now,

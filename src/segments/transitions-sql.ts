@@ -3,15 +3,11 @@
 // deterministic (segment, customer, spell, direction), so a retried or concurrent evaluation, or a
 // recompute after an event already did it, finds the spell or the event there and writes nothing.
 import { escapeLiteral } from 'pg';
-import type { CompiledSegment } from './compile-segment';
 import { textLiteral } from './condition-sql';
 import { countStoredEventsCte } from '../analytics/audience-writes';
+import { targetSql, type SegmentToEvaluate } from './target-sql';
 
-export interface SegmentToEvaluate {
-  id: string;
-  version: number;
-  compiled: CompiledSegment;
-}
+export type { SegmentToEvaluate } from './target-sql';
 
 export interface TransitionOptions {
   /** Only these customers; every customer when absent. */
@@ -40,30 +36,6 @@ export interface TransitionRow {
 }
 
 const utc = (d: Date) => `TIMESTAMP ${textLiteral(d.toISOString().replace('T', ' ').replace('Z', ''))}`;
-
-function targetSql(s: SegmentToEvaluate, customers: string, now: string): string {
-  const { compiled } = s;
-  const agg = compiled.aggregates.length
-    ? `LEFT JOIN (SELECT e.customer_id, ${compiled.aggregates.join(', ')}
-                    FROM events e
-                   WHERE e.type IN (${compiled.eventTypes.map(textLiteral).join(', ')})
-                     AND e.occurred_at > ${now} - INTERVAL '${compiled.lookbackMs} milliseconds'
-                     AND e.occurred_at <= ${now}${customers ? ` AND e.customer_id IN (${customers})` : ''}
-                   GROUP BY e.customer_id) agg ON agg.customer_id = c.id`
-    : '';
-  // The profile as conditions see it (src/customers/profile-scope.ts): stored traits, then
-  // identifiers (the later of one kind wins), then id, tags and time zone.
-  const profile = compiled.readsProfile
-    ? `CROSS JOIN LATERAL (SELECT c.traits
-          || coalesce((SELECT jsonb_object_agg(i.kind, i.value ORDER BY i.ctid) FROM customer_identifiers i
-                        WHERE i.customer_id = c.id), '{}'::jsonb)
-          || jsonb_build_object('id', c.id, 'tags', to_jsonb(c.tags), 'timezone', c.timezone) AS profile) p`
-    : '';
-  return `SELECT ${textLiteral(s.id)}::text AS segment_id, ${s.version} AS version, c.id AS customer_id,
-                 ${compiled.predicate} AS member
-            FROM customers c LEFT JOIN customer_traits t ON t.customer_id = c.id ${agg} ${profile}
-           WHERE c.merged_into IS NULL${customers ? ` AND c.id IN (${customers})` : ''}`;
-}
 
 /** Which customers a statement touches: an SQL list of literals, empty for every customer. */
 const customerList = (customerIds: readonly string[] | undefined) => customerIds?.map(escapeLiteral).join(', ') ?? '';
@@ -130,7 +102,7 @@ export function transitionsSql(segments: readonly SegmentToEvaluate[], options: 
   const customers = customerList(options.customerIds);
   const ids = segments.map((s) => textLiteral(s.id)).join(', ');
   return `
-    WITH target AS (${segments.map((s) => targetSql(s, customers, now)).join('\nUNION ALL\n')}
+    WITH target AS (${targetSql(segments, customers, now)}
     ), live AS (
       -- An archived segment is entered no more: an API process's index may hold it for a moment
       -- after the archive (src/segments/segment-index.ts), and the archive closed its spells.

@@ -238,6 +238,53 @@ test('memberships computed in SQL, for all customers or one at a time, are the m
   );
 });
 
+test('segments judged together, as after an event, have each the members it has alone', async () => {
+  const customersArb = fc.tuple(customerArb('c1'), customerArb('c2'), customerArb('c3'));
+  const conditionsArb = fc.array(conditionArb, { minLength: 2, maxLength: 4 });
+  await fc.assert(
+    fc.asyncProperty(customersArb, conditionsArb, async (customers, conditions) => {
+      await store(customers);
+      const ids = conditions.map((_, i) => `m${i}`);
+      await sqlRows(
+        database.db,
+        `INSERT INTO segments (id, name, draft) SELECT id, id, '{}' FROM unnest($1::text[]) id`,
+        [ids],
+      );
+      const together = conditions.map((condition, i) => ({
+        id: ids[i]!,
+        version: 1,
+        compiled: compileSegment(segmentDefinitionSchema.parse({ name: ids[i], condition }), new Date(NOW), `s${i}_`),
+      }));
+      const options = {
+        now: new Date(NOW),
+        nextAttemptAt: new Date(NOW),
+        unreferenced: { entered: false, left: false },
+      };
+      for (const c of customers)
+        await sqlRows(database.db, transitionsSql(together, { ...options, customerIds: [c.id] }), []);
+      for (const [i, condition] of conditions.entries())
+        expect(await members(ids[i]!)).toEqual(
+          customers.filter((c) => modelMember(condition, c, NOW)).map((c) => c.id),
+        );
+    }),
+    { numRuns: 60 },
+  );
+});
+
+test('segments judged together need aggregates of their own names', () => {
+  const definition = segmentDefinitionSchema.parse({
+    name: 'x',
+    condition: { events: { type: 'view', within: '1d', count: { gte: 1 } } },
+  });
+  const compiled = compileSegment(definition, new Date(NOW));
+  const options = { now: new Date(NOW), nextAttemptAt: new Date(NOW), unreferenced: { entered: false, left: false } };
+  const twice = [
+    { id: 'a', version: 1, compiled },
+    { id: 'b', version: 1, compiled },
+  ];
+  expect(() => transitionsSql(twice, options)).toThrow(/distinct names/);
+});
+
 test('leaving closes the spell with one segment_left event; entering again opens spell 2 with its own id', async () => {
   const customer: ModelCustomer = { id: 'c1', traits: {}, tags: [], email: null, computed: null, events: [] };
   await store([customer]);
