@@ -2,7 +2,7 @@
 // draft as version N (the one evaluated from then on), archive. Every change is written to the
 // audit log in the same transaction.
 import { isDeepStrictEqual } from 'node:util';
-import type { Db } from '../db/prisma';
+import { sqlRows, type Db } from '../db/prisma';
 import { ConflictError, InvalidError, NotFoundError } from '../core/errors';
 import { auditData } from '../audit/audit-log';
 import { segmentDefinitionSchema } from '../contracts/program-language/segment-schema';
@@ -13,6 +13,13 @@ import { referenced } from './refresh-segments';
 import { leaveSpellsSql, type TransitionSummary } from './transitions-sql';
 
 const versionView = { version: true, eventTypes: true, readsCustomer: true, scheduled: true, createdAt: true } as const;
+
+/**
+ * Every segment's members now, in one statement: an index-only scan of the open spells by segment
+ * (migration 20261207121000_segment_open_spells_index). A segment with no member has no row.
+ */
+const MEMBER_COUNTS = `
+  SELECT segment_id, count(*)::int AS members FROM segment_memberships WHERE left_at IS NULL GROUP BY segment_id`;
 
 /** `changed` runs after a publish or archive has committed: the API reloads its segment index there. */
 export function createSegmentService(db: Db, hooks: { changed?: () => Promise<void> } = {}) {
@@ -33,7 +40,15 @@ export function createSegmentService(db: Db, hooks: { changed?: () => Promise<vo
 
   return {
     get,
-    list: () => db.segment.findMany({ orderBy: { id: 'asc' } }),
+    /** Every segment, with how many customers are in it now. */
+    async list() {
+      const [segments, counts] = await Promise.all([
+        db.segment.findMany({ orderBy: { id: 'asc' } }),
+        sqlRows<{ segment_id: string; members: number }>(db, MEMBER_COUNTS, []),
+      ]);
+      const members = new Map(counts.map((c) => [c.segment_id, c.members]));
+      return segments.map((segment) => ({ ...segment, members: members.get(segment.id) ?? 0 }));
+    },
 
     async version(id: string, version: number) {
       const row = await db.segmentVersion.findUnique({ where: { segmentId_version: { segmentId: id, version } } });

@@ -1,6 +1,6 @@
 // Server state for the segment and broadcast pages, live like the program pages: segments, their
 // sizes and personas, broadcasts and their progress.
-import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { ROUTES } from '../../../src/contracts/routes';
 import { call, type Answer } from './client';
 import { useRoute } from './queries';
@@ -9,7 +9,8 @@ import { useSession } from './session';
 export type BroadcastDetail = Answer<typeof ROUTES.broadcasts.get>;
 export type Persona = Answer<typeof ROUTES.personas.persona>;
 
-export const useSegments = () => useRoute(ROUTES.segments.list, {}, { live: true });
+// Less often than other live views: each read counts every segment's members.
+export const useSegments = () => useRoute(ROUTES.segments.list, {}, { live: 10_000 });
 export const useSegment = (id: string) => useRoute(ROUTES.segments.get, { id }, { live: true });
 /**
  * An analysis of every member and customer: read again when the segment's size changes (its key
@@ -22,23 +23,6 @@ export function usePersona(id: string, members: number) {
     queryFn: () => call(key, ROUTES.personas.persona, { id }),
     refetchInterval: 30_000,
     placeholderData: keepPreviousData,
-  });
-}
-
-/**
- * Each segment's detail (its members now), for the list: the list route gives no sizes, so this is
- * a read per segment, refreshed less often than the list.
- */
-export function useSegmentSizes(ids: readonly string[]) {
-  const { key } = useSession();
-  return useQueries({
-    queries: ids.map((id) => ({
-      // useRoute's key for the same route, so the segment page and the list share one cache entry.
-      queryKey: [ROUTES.segments.get.path, { id }, undefined],
-      queryFn: () => call(key, ROUTES.segments.get, { id }),
-      refetchInterval: 10_000,
-    })),
-    combine: (results) => new Map(results.flatMap((r) => (r.data ? [[r.data.id, r.data.members] as const] : []))),
   });
 }
 

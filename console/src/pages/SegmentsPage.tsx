@@ -1,7 +1,7 @@
 // Every segment: its size now as bars and in the table, the version evaluated, and a form to create one.
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { Link } from 'react-router';
-import { useSegments, useSegmentSizes } from '../api/audience-queries';
+import { useSegments } from '../api/audience-queries';
 import { CreateSegment } from '../components/CreateSegment';
 import { Empty, Loading, ProblemView } from '../components/states';
 
@@ -11,10 +11,9 @@ const statusOf = (s: Segment) => (s.archivedAt ? 'archived' : s.currentVersion =
 
 export function SegmentsPage() {
   const segments = useSegments();
-  const sizes = useSegmentSizes(segments.data?.map((s) => s.id) ?? []);
   if (segments.isPending) return <Loading what="segments" />;
   if (segments.isError) return <ProblemView error={segments.error} />;
-  const bars = segments.data.map((s) => ({ name: s.name, members: sizes.get(s.id) ?? 0 }));
+  const bars = segments.data.map((s) => ({ name: s.name, members: s.members }));
   return (
     <>
       <h1>Segments</h1>
@@ -58,7 +57,7 @@ export function SegmentsPage() {
                   </td>
                   <td>{s.currentVersion === null ? '—' : `v${s.currentVersion}`}</td>
                   <td className="number" data-count="members">
-                    {sizes.get(s.id) ?? '…'}
+                    {s.members}
                   </td>
                   <td>{s.computedAt ? new Date(s.computedAt).toLocaleString() : '—'}</td>
                 </tr>

@@ -18,6 +18,7 @@ const segmentSchema = z
     computedAt: instant.nullable(),
     createdAt: instant,
     updatedAt: instant,
+    members: z.int().meta({ description: 'Customers in it now (its open spells)' }),
   })
   .meta({ id: 'Segment' });
 
@@ -34,7 +35,6 @@ const segmentVersionSummarySchema = z
 const segmentDetailSchema = segmentSchema
   .extend({
     versions: z.array(segmentVersionSummarySchema).meta({ description: 'Oldest first' }),
-    members: z.int().meta({ description: 'Customers in it now' }),
   })
   .meta({ id: 'SegmentDetail' });
 
@@ -52,7 +52,7 @@ export const segmentRoutes = {
     path: '/v1/segments',
     scope: 'read',
     tag: 'Segments',
-    summary: 'Every segment',
+    summary: 'Every segment, with how many customers are in it now',
     responses: ok(z.array(segmentSchema)),
   }),
   create: route({
