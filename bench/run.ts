@@ -30,6 +30,18 @@ import { benchTraits, printTraits } from './measures/traits';
 import { printTable, type BenchResult } from './table';
 import { benchUnreferencedIngestion, printUnreferencedIngestion } from './unreferenced-ingestion';
 
+/** The common table's fields and each named measure's, as its printer reads them. */
+type AllResults = BenchResult &
+  Parameters<typeof printUnreferencedIngestion>[0] &
+  Parameters<typeof printConsole>[0] &
+  Parameters<typeof printCluster>[0] &
+  Parameters<typeof printPersonas>[0] &
+  Parameters<typeof printTraits>[0] &
+  Parameters<typeof printAnalytics>[0] &
+  Parameters<typeof printImports>[0] &
+  Parameters<typeof printBroadcast>[0] &
+  Parameters<typeof printSegments>[0];
+
 const ROOT = resolve(__dirname, '..');
 const only = process.argv.length > 2 ? process.argv.slice(2).join(',').split(',') : process.env.BENCH_ONLY?.split(',');
 const wanted = (measure: string) => !only || only.includes(measure);
@@ -50,7 +62,7 @@ async function main(): Promise<void> {
   const at = new Date().toISOString();
   const stamp = at.replace(/[:.]/g, '-');
   const world = await startBenchWorld({ maxCachedWorkflows: 10_000 });
-  const result: BenchResult = {
+  const result: AllResults = {
     at,
     server: 'temporal CLI dev server, file-backed SQLite (journal_mode=WAL, synchronous=NORMAL), loopback',
     worker: 'one worker in the API process (memory: a worker process of its own)',

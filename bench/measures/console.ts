@@ -62,11 +62,11 @@ async function timedGet(world: BenchWorld, path: string) {
 
 /** Every step node is on the page and the start step shows every customer as entered. */
 function countsShown(page: Page) {
+  // An expression the page evaluates (its `document`, not this process's types).
   return page.waitForFunction(
-    ({ steps, customers }) =>
-      document.querySelectorAll('[data-step]').length === steps &&
-      document.querySelector('[data-step="s01"] [data-count="entered"]')?.textContent === String(customers),
-    { steps: CHAIN + 1, customers: CUSTOMERS },
+    `document.querySelectorAll('[data-step]').length === ${CHAIN + 1} &&
+     document.querySelector('[data-step="s01"] [data-count="entered"]')?.textContent === '${CUSTOMERS}'`,
+    undefined,
     { timeout: 120_000 },
   );
 }

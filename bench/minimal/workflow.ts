@@ -1,7 +1,8 @@
 // The baseline for the interpreter-overhead measure: a hand-written customer workflow for the
 // bench's one program ("on bench_signup, email at once, exit"), issuing the same activity
-// calls with the same inputs as the interpreter does for it (plan, definition, contact policy,
-// send, step records, search attribute), and none of the interpreter's generality. Bundled
+// calls with the same inputs as the interpreter does for it (the plan, which carries definitions
+// and the contact policy; the send, carrying the step records before it; the rest of the records;
+// the search attribute), and none of the interpreter's generality. Bundled
 // apart from workflows/ (bench/measures/overhead.ts), never deployed.
 import {
   condition,
@@ -40,14 +41,17 @@ export async function minimalCustomerWorkflow(input: { customerId: string }): Pr
     const event = inbox.shift()!;
     if (seen.has(event.id)) continue;
     seen.add(event.id);
-    for (const plan of await local.planEnrollments({ customerId, event })) {
-      const def = await local.loadProgramVersion({ programId: plan.programId, version: plan.version });
+    const { candidates } = await local.planEnrollments({ customerId, event });
+    for (const plan of candidates) {
+      if ('invalid' in plan) continue;
+      const def = plan.definition;
       const enrollmentId = `${plan.programId}/${event.id}`;
       const step = def.steps[def.start]!;
       const records: StepRecord[] = [];
+      let seq = 0;
       const record = (stepId: string, kind: string, outcome: string, detail: Record<string, unknown>) =>
         records.push({
-          id: `${enrollmentId}/${records.length}`,
+          id: `${enrollmentId}/${seq++}`,
           customerId,
           enrollmentId,
           programId: plan.programId,
@@ -61,22 +65,24 @@ export async function minimalCustomerWorkflow(input: { customerId: string }): Pr
         });
       upsertSearchAttributes([{ key: PROGRAMS_KEY, value: [plan.programId] }]);
       record(def.start, 'enter', 'entered', { trigger: event.type, eventId: event.id, entryKey: null });
-      await local.loadContactPolicy({ customerId });
       if (step.kind !== 'send') throw new Error('the minimal workflow knows only the bench program');
-      const result = await remote.sendMessage({
-        key: `${enrollmentId}/${def.start}/1`,
-        customerId,
-        enrollmentId,
-        programId: plan.programId,
-        version: plan.version,
-        variant: plan.variant,
-        stepId: def.start,
-        channel: step.channel,
-        templateId: step.template,
-        entryEvent: event,
-        recommendations: [],
-        scheduledAt: Date.now(),
-      });
+      const result = await remote.sendMessage(
+        {
+          key: `${enrollmentId}/${def.start}/1`,
+          customerId,
+          enrollmentId,
+          programId: plan.programId,
+          version: plan.version,
+          variant: plan.variant,
+          stepId: def.start,
+          channel: step.channel,
+          templateId: step.template,
+          entryEvent: event,
+          recommendations: [],
+          scheduledAt: Date.now(),
+        },
+        records.splice(0),
+      );
       record(def.start, 'send', result.status, { template: step.template, next: step.next });
       record(step.next!, 'exit', 'exit_step', {});
       upsertSearchAttributes([{ key: PROGRAMS_KEY, value: [] }]);
