@@ -1,4 +1,4 @@
-// The admin API for segments: drafts, versions, archive.
+// The admin API for segments: drafts, versions, archive; and a customer's spells in segments.
 import type { segmentRoutes } from '../contracts/routes/segments';
 import type { SegmentService } from '../segments/segment-service';
 import type { Handlers } from './mount-routes';
@@ -16,5 +16,6 @@ export function segmentHandlers(deps: { segments: SegmentService }): Handlers<ty
     },
     version: ({ params }) => segments.version(params.id, params.version),
     archive: ({ params, principal }) => segments.archive(params.id, principal.keyId),
+    customerSpells: ({ params }) => segments.customerSpells(params.id),
   };
 }

@@ -21,6 +21,25 @@ const versionView = { version: true, eventTypes: true, readsCustomer: true, sche
 const MEMBER_COUNTS = `
   SELECT segment_id, count(*)::int AS members FROM segment_memberships WHERE left_at IS NULL GROUP BY segment_id`;
 
+/**
+ * A customer's spells, open and closed, current first, then the latest entered. Through segments:
+ * no index leads with customer_id for closed spells, so each segment is one probe of the primary
+ * key (segment_id, customer_id), never a scan of every spell.
+ */
+const CUSTOMER_SPELLS = `
+  SELECT m.segment_id, m.spell, m.version,
+         m.entered_at AT TIME ZONE 'UTC' AS entered_at, m.left_at AT TIME ZONE 'UTC' AS left_at
+    FROM segments s JOIN segment_memberships m ON m.segment_id = s.id AND m.customer_id = $1
+   ORDER BY m.left_at IS NULL DESC, m.entered_at DESC, m.segment_id, m.spell DESC`;
+
+interface SpellRow {
+  segment_id: string;
+  spell: number;
+  version: number;
+  entered_at: Date;
+  left_at: Date | null;
+}
+
 /** `changed` runs after a publish or archive has committed: the API reloads its segment index there. */
 export function createSegmentService(db: Db, hooks: { changed?: () => Promise<void> } = {}) {
   const changed = () => hooks.changed?.() ?? Promise.resolve();
@@ -48,6 +67,23 @@ export function createSegmentService(db: Db, hooks: { changed?: () => Promise<vo
       ]);
       const members = new Map(counts.map((c) => [c.segment_id, c.members]));
       return segments.map((segment) => ({ ...segment, members: members.get(segment.id) ?? 0 }));
+    },
+
+    /** The segments a customer is in and was in, spell by spell; a NotFoundError for no such customer. */
+    async customerSpells(customerId: string) {
+      const [exists, rows] = await Promise.all([
+        db.customer.count({ where: { id: customerId } }),
+        sqlRows<SpellRow>(db, CUSTOMER_SPELLS, [customerId]),
+      ]);
+      if (!exists) throw new NotFoundError(`customer ${customerId}`);
+      return rows.map((r) => ({
+        segmentId: r.segment_id,
+        spell: r.spell,
+        version: r.version,
+        enteredAt: r.entered_at,
+        leftAt: r.left_at,
+        current: r.left_at === null,
+      }));
     },
 
     async version(id: string, version: number) {

@@ -1,7 +1,8 @@
 // The console's segments and broadcasts in the machine's Chromium, on the real stack with the
 // outbox relay running: a segment is created, edited and published from the console and gains its
-// members as their purchases arrive, with its persona drawn; a broadcast created from the console
-// is paused by its Pause button and, resumed, runs to the end with its progress on the page.
+// members as their purchases arrive, with its persona drawn, its size in the list and its members'
+// pages; a broadcast created from the console is paused by its Pause button and, resumed, runs to
+// the end with its progress on the page.
 import type { Browser, Page } from 'playwright-core';
 import { startBroadcastWorld, seedSegment, type BroadcastWorld } from '../broadcasts/broadcast-world';
 import { seedCatalogue } from '../helpers/seed';
@@ -85,6 +86,15 @@ test('a segment created and published from the console gains members as they buy
     expect(await page.getByRole('figure', { name: 'Segment sizes' }).locator('.recharts-bar-rectangle').count()).toBe(
       1,
     );
+
+    // A member's page lists the segment as one they are in now; lotte, who bought once, is in none.
+    const ines = await w.http.request('GET', '/v1/customers?email=ines@example.com');
+    await page.goto(`${w.http.url}/console/customers/${ines.body.id}`);
+    const spell = page.getByRole('region', { name: 'Segments' }).locator('li[data-segment="repeat-buyers"]');
+    expect(await spell.textContent()).toMatch(/^repeat-buyers v1 · entered .* · in it now$/);
+    const lotte = await w.http.request('GET', '/v1/customers?email=lotte@example.com');
+    await page.goto(`${w.http.url}/console/customers/${lotte.body.id}`);
+    await page.getByRole('region', { name: 'Segments' }).getByText('In no segment, now or before.').waitFor();
   });
   const members = await w.world.database.db.segmentMembership.count({
     where: { segmentId: 'repeat-buyers', leftAt: null },

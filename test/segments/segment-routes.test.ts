@@ -1,12 +1,14 @@
-// The segment routes' counts over real HTTP on the API's service graph and PostgreSQL (no
-// Temporal: they only read the database), every answer checked against its route's schema: the
-// list gives each segment's members now (its open spells, counted in one grouped statement).
+// The segment routes that read spells, over real HTTP on the API's service graph and PostgreSQL
+// (no Temporal: they only read the database), every answer checked against its route's schema:
+// the list gives each segment's members now (its open spells, counted in one grouped statement),
+// and GET /v1/customers/:id/segments a customer's spells, current first.
 import type { Client } from '@temporalio/client';
 import { composeApi, type ComposedApi } from '../../src/apps/api';
+import { buildOpenApiDocument } from '../../src/api/openapi';
 import { sqlRows } from '../../src/db/prisma';
 import { testApiConfig } from '../helpers/config';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { listen, type ApiServer } from '../integration/http';
+import { expectProblem, listen, type ApiServer } from '../integration/http';
 
 let database: TestDatabase;
 let services: ComposedApi;
@@ -54,4 +56,54 @@ test('the list gives each segment its members now: open spells only, zero when n
   // The same figure as each segment's detail.
   for (const [id, n] of Object.entries(members))
     expect((await api.request('GET', `/v1/segments/${id}`)).body.members).toBe(n);
+});
+
+test("a customer's spells: current first, then the latest entered, closed ones with when they left", async () => {
+  const res = await api.request('GET', `/v1/customers/${customers.ana}/segments`);
+  expect(res.status).toBe(200);
+  expect(res.body).toEqual([
+    {
+      segmentId: 'buyers',
+      spell: 2,
+      version: 1,
+      enteredAt: '2026-03-01T00:00:00.000Z',
+      leftAt: null,
+      current: true,
+    },
+    {
+      segmentId: 'lapsed',
+      spell: 1,
+      version: 1,
+      enteredAt: '2025-12-01T00:00:00.000Z',
+      leftAt: null,
+      current: true,
+    },
+    {
+      segmentId: 'buyers',
+      spell: 1,
+      version: 1,
+      enteredAt: '2026-01-01T00:00:00.000Z',
+      leftAt: '2026-02-01T00:00:00.000Z',
+      current: false,
+    },
+  ]);
+  const cy = await api.request('GET', `/v1/customers/${customers.cy}/segments`);
+  expect(cy.body).toEqual([expect.objectContaining({ segmentId: 'buyers', spell: 1, current: false })]);
+});
+
+test('a customer in no segment has no spells; an unknown one is a 404 as on the other customer routes', async () => {
+  const dee = await services.deps.identity.identify({ customer: { email: 'dee@example.com' } });
+  const none = await api.request('GET', `/v1/customers/${dee}/segments`);
+  expect(none.status).toBe(200);
+  expect(none.body).toEqual([]);
+  const unknown = await api.request('GET', '/v1/customers/nobody/segments');
+  expectProblem(unknown, 404);
+  expect(unknown.body.detail).toBe((await api.request('GET', '/v1/customers/nobody/journey')).body.detail);
+});
+
+test("a customer's spells are in the OpenAPI document, read scope", () => {
+  const operation = buildOpenApiDocument().paths?.['/v1/customers/{id}/segments']?.get;
+  expect(operation?.['x-required-scope']).toBe('read');
+  expect(operation?.tags).toEqual(['Customers']);
+  expect(Object.keys(operation?.responses ?? {})).toEqual(expect.arrayContaining(['200', '404']));
 });

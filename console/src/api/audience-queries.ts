@@ -12,6 +12,8 @@ export type Persona = Answer<typeof ROUTES.personas.persona>;
 // Less often than other live views: each read counts every segment's members.
 export const useSegments = () => useRoute(ROUTES.segments.list, {}, { live: 10_000 });
 export const useSegment = (id: string) => useRoute(ROUTES.segments.get, { id }, { live: true });
+/** A customer's spells in segments, current first: read with the customer's page, as its profile is. */
+export const useCustomerSegments = (id: string) => useRoute(ROUTES.segments.customerSpells, { id });
 /**
  * An analysis of every member and customer: read again when the segment's size changes (its key
  * holds it), and otherwise refreshed as a dashboard is, not as a live count.

@@ -1,6 +1,8 @@
-// One customer: profile and identifiers, computed traits, recent events, the journeys they are in
-// and when each wakes next, and the trace timeline that says why an email went out or did not.
-import { useParams } from 'react-router';
+// One customer: profile and identifiers, computed traits, the segments they are and were in, recent
+// events, the journeys they are in and when each wakes next, and the trace timeline that says why
+// an email went out or did not.
+import { Link, useParams } from 'react-router';
+import { useCustomerSegments } from '../api/audience-queries';
 import { useCustomer, useJourney, useTrace } from '../api/queries';
 import { ComputedTraits } from '../components/ComputedTraits';
 import { Empty, Loading, ProblemView } from '../components/states';
@@ -12,6 +14,7 @@ export function CustomerPage() {
   const customer = useCustomer(id);
   const journey = useJourney(id);
   const trace = useTrace(id);
+  const spells = useCustomerSegments(id);
   if (customer.isPending) return <Loading what="the customer" />;
   if (customer.isError) return <ProblemView error={customer.error} />;
   const c = customer.data;
@@ -57,6 +60,24 @@ export function CustomerPage() {
         </section>
       </div>
       <ComputedTraits traits={c.computedTraits} />
+      <section aria-label="Segments">
+        <h2>Segments</h2>
+        {spells.isError && <ProblemView error={spells.error} />}
+        {spells.data?.length === 0 && <Empty>In no segment, now or before.</Empty>}
+        <ul>
+          {spells.data?.map((s) => (
+            <li
+              key={`${s.segmentId}:${s.spell}`}
+              data-segment={s.segmentId}
+              className={s.current ? 'current' : 'muted'}
+            >
+              <Link to={`/segments/${encodeURIComponent(s.segmentId)}`}>{s.segmentId}</Link> v{s.version} · entered{' '}
+              {when(s.enteredAt)}
+              {s.current ? ' · in it now' : ` · left ${when(s.leftAt)}`}
+            </li>
+          ))}
+        </ul>
+      </section>
       <section aria-label="Recent events">
         <h2>Recent events</h2>
         {c.events.length === 0 && <Empty>No events yet.</Empty>}

@@ -42,6 +42,17 @@ const segmentVersionSchema = segmentVersionSummarySchema
   .extend({ segmentId: z.string(), definition: anyJson })
   .meta({ id: 'SegmentVersion' });
 
+const customerSpellSchema = z
+  .strictObject({
+    segmentId: z.string(),
+    spell: z.int().meta({ description: 'Which time the customer entered the segment, from 1' }),
+    version: z.int().meta({ description: 'The version evaluated when they entered' }),
+    enteredAt: instant,
+    leftAt: instant.nullable().meta({ description: 'Null while the spell lasts' }),
+    current: z.boolean().meta({ description: 'In the segment now: the spell is open' }),
+  })
+  .meta({ id: 'CustomerSegmentSpell' });
+
 const publishedSchema = z
   .strictObject({ segmentId: z.string(), version: z.int(), unchanged: z.boolean() })
   .meta({ id: 'SegmentPublished' });
@@ -109,6 +120,17 @@ export const segmentRoutes = {
     params: z.object({ id: z.string(), version: z.coerce.number().pipe(versionNumber) }),
     responses: ok(segmentVersionSchema),
     errors: [400],
+  }),
+  customerSpells: route({
+    method: 'get',
+    path: '/v1/customers/:id/segments',
+    scope: 'read',
+    tag: 'Customers',
+    summary: 'The segments a customer is in and was in, spell by spell',
+    description:
+      'Every spell (one stay in a segment), archived segments included: the current ones first, then the ' +
+      'latest entered first. 404 when there is no such customer.',
+    responses: ok(z.array(customerSpellSchema)),
   }),
   archive: route({
     method: 'post',
