@@ -28,7 +28,7 @@ function fiftySteps(): ProgramDefinitionInput {
     else
       steps[stepId(i)] = {
         kind,
-        cases: [{ when: { field: 'traits.engaged', op: 'eq', value: false }, next: 'done' }],
+        cases: [{ when: { field: 'profile.engaged', op: 'eq', value: false }, next: 'done' }],
         default: next,
       };
   }

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import { cyclesWithoutWait, pointers, reachableFrom } from './graph';
 import { programDefinitionSchema } from '../contracts/program-language/schema';
+import { TRAIT_FIELDS, UNKNOWN_TRAIT_MESSAGE } from '../contracts/program-language/segment-schema';
 import type { Condition, ProgramDefinition, StepOf } from '../contracts/program-language/types';
 
 /** One problem, located by a JSON path such as `$.steps.wait-visit.next.matched`. */
@@ -25,7 +26,11 @@ export async function validateProgram(input: unknown, options: ValidateOptions):
   const parsed = programDefinitionSchema.safeParse(input);
   if (!parsed.success) return { ok: false, issues: parsed.error.issues.flatMap((i) => describe(i, [], input)) };
   const definition = parsed.data;
-  const issues = [...graphIssues(definition), ...(await templateIssues(definition, options))];
+  const issues = [
+    ...graphIssues(definition),
+    ...traitIssues(definition),
+    ...(await templateIssues(definition, options)),
+  ];
   return issues.length === 0 ? { ok: true, definition } : { ok: false, issues };
 }
 
@@ -102,12 +107,34 @@ function eventOnlyIssues(def: ProgramDefinition): ProgramIssue[] {
   );
 }
 
-function fieldsOf(c: Condition | undefined): string[] {
+// Conditions read computed traits as `traits.<name>` (src/customers/profile-scope.ts), as segments
+// do: a name that is none of them reads nothing, and the condition would silently never hold (or
+// always, negated). Only where traits are loaded: the entry filter and branches; goal and wait
+// filters refuse every path but event.* above.
+function traitIssues(def: ProgramDefinition): ProgramIssue[] {
+  const conditions: [Segment[], Condition | undefined][] = [[['entry', 'where'], def.entry.where]];
+  for (const [id, step] of Object.entries(def.steps)) {
+    if (step.kind === 'branch')
+      step.cases.forEach((c, i) => conditions.push([['steps', id, 'cases', i, 'when'], c.when]));
+  }
+  return conditions.flatMap(([path, condition]) =>
+    comparisonsOf(condition, path)
+      .filter(([, field]) => field.startsWith('traits.') && !TRAIT_FIELDS.has(field))
+      .map(([at]) => issueAt([...at, 'field'], UNKNOWN_TRAIT_MESSAGE)),
+  );
+}
+
+/** Each comparison's field with the path to the comparison, through all / any / not. */
+function comparisonsOf(c: Condition | undefined, path: Segment[]): [Segment[], string][] {
   if (!c) return [];
-  if ('all' in c) return c.all.flatMap(fieldsOf);
-  if ('any' in c) return c.any.flatMap(fieldsOf);
-  if ('not' in c) return fieldsOf(c.not);
-  return [c.field];
+  if ('all' in c) return c.all.flatMap((x, i) => comparisonsOf(x, [...path, 'all', i]));
+  if ('any' in c) return c.any.flatMap((x, i) => comparisonsOf(x, [...path, 'any', i]));
+  if ('not' in c) return comparisonsOf(c.not, [...path, 'not']);
+  return [[path, c.field]];
+}
+
+function fieldsOf(c: Condition | undefined): string[] {
+  return comparisonsOf(c, []).map(([, field]) => field);
 }
 
 async function templateIssues(def: ProgramDefinition, options: ValidateOptions): Promise<ProgramIssue[]> {

@@ -166,7 +166,7 @@ describe('program publishing', () => {
       steps: {
         check: {
           kind: 'branch',
-          cases: [{ when: { field: 'traits.vip', op: 'exists' }, next: 'hello' }],
+          cases: [{ when: { field: 'traits.orderCount', op: 'gte', value: 1 }, next: 'hello' }],
           default: 'done',
         },
         hello: { kind: 'send', channel: 'email', template: 'known', next: 'done' },
@@ -186,6 +186,14 @@ describe('program publishing', () => {
     expect(res.body.errors.find((e: { path: string }) => e.path.endsWith('.op')).message).toMatch(
       /unknown op "between"/,
     );
+
+    // A computed trait that does not exist (the segments' list of traits) is refused where it is named.
+    const unknownTrait = structuredClone(valid);
+    unknownTrait.steps.check.cases[0]!.when = { field: 'traits.vip', op: 'gte', value: 1 };
+    await api.request('PUT', '/v1/programs/conditions/draft', { json: { definition: unknownTrait } });
+    const refused = await api.request('POST', '/v1/programs/conditions/versions');
+    expectProblem(refused, 422);
+    expect(pathsOf(refused.body)).toEqual(['$.steps.check.cases[0].when.field']);
 
     expect((await api.request('PUT', '/v1/programs/conditions/draft', { json: { definition: valid } })).status).toBe(
       200,

@@ -1,7 +1,8 @@
 // validateProgram: schema issues with precise paths, graph rules, templates, defaults; and the graph helpers.
 import { cyclesWithoutWait, reachableFrom, successors, type Steps } from '../../src/programs/graph';
 import type { ProgramDefinitionInput, Step } from '../../src/contracts/program-language/types';
-import { formatPath, validateProgram, type ProgramIssue } from '../../src/programs/validate';
+import { formatPath, schemaIssues, validateProgram, type ProgramIssue } from '../../src/programs/validate';
+import { SEGMENT_TRAITS, segmentDefinitionSchema } from '../../src/contracts/program-language/segment-schema';
 import { abandonedCart, fixtureTemplateIds, postPurchaseCrossSell } from './fixtures';
 
 /** An in-memory template store that remembers what it was asked. */
@@ -183,8 +184,8 @@ describe('validateProgram graph issues', () => {
       check: {
         kind: 'branch',
         cases: [
-          { when: { field: 'traits.vip', op: 'exists' }, next: 'done' },
-          { when: { field: 'traits.churned', op: 'eq', value: true }, next: 'done' },
+          { when: { field: 'traits.favouriteCategory', op: 'exists' }, next: 'done' },
+          { when: { field: 'traits.rfm.recency', op: 'eq', value: 1 }, next: 'done' },
         ],
         default: 'wait-visit',
       },
@@ -193,7 +194,7 @@ describe('validateProgram graph issues', () => {
 
   const visit = postPurchaseCrossSell.steps['wait-visit'];
   const check = branchy.steps.check;
-  const vip = { when: { field: 'traits.vip', op: 'exists' }, next: 'done' };
+  const vip = { when: { field: 'traits.favouriteCategory', op: 'exists' }, next: 'done' };
   test.each([
     ['next', { 'send-cross-sell': send('cross-sell', 'nowhere') }, '$.steps.send-cross-sell.next'],
     [
@@ -358,4 +359,52 @@ test('a goal or waitForEvent filter that reads the profile is rejected: events a
   expect(!result.ok && result.issues).toEqual([
     { path: '$.goal.event.where', message: '"profile.tier": an event filter can only read event.* fields' },
   ]);
+});
+
+describe('computed traits in conditions', () => {
+  // Programs read them as segments do, `traits.<name>` (src/customers/profile-scope.ts): one list.
+  test.each(SEGMENT_TRAITS.map((t) => [t]))('traits.%s is a trait a branch may read', async (name) => {
+    const result = await validateProgram(branchOn({ field: `traits.${name}`, op: 'exists' }), templateStore());
+    expect(result).toMatchObject({ ok: true });
+  });
+
+  test('an unknown trait in a branch is reported at its field, through all, any and not', async () => {
+    const when = {
+      all: [
+        { field: 'traits.orderCount', op: 'gte', value: 2 },
+        {
+          not: {
+            any: [
+              { field: 'profile.vip', op: 'eq', value: true },
+              { field: 'traits.vip', op: 'exists' },
+            ],
+          },
+        },
+        { field: 'traits.rfm', op: 'exists' },
+      ],
+    };
+    const issues = await issuesOf(branchOn(when));
+    expect(issues.map((i) => i.path)).toEqual([
+      '$.steps.check.cases[0].when.all[1].not.any[1].field',
+      '$.steps.check.cases[0].when.all[2].field',
+    ]);
+    expect(issues[0]?.message).toMatch(/^unknown trait: one of orderCount, totalSpent, .*rfm\.recency/);
+  });
+
+  test('an unknown trait in the entry filter is reported there, beside the other issues', async () => {
+    const input = {
+      ...postPurchaseCrossSell,
+      entry: { event: 'purchase', where: { field: 'traits.totalSpend', op: 'gt', value: 100 } },
+    };
+    const issues = await issuesOf(input, templateStore(['recommendations']));
+    expect(issues.map((i) => i.path)).toEqual(['$.entry.where.field', '$.steps.send-cross-sell.template']);
+  });
+
+  test('a program and a segment refuse an unknown trait with the same words', async () => {
+    const [program] = await issuesOf(branchOn({ field: 'traits.shoeSize', op: 'gt', value: 40 }));
+    const definition = { name: 'Big feet', condition: { field: 'traits.shoeSize', op: 'gt', value: 40 } };
+    const parsed = segmentDefinitionSchema.safeParse(definition);
+    if (parsed.success) throw new Error('expected the segment to be rejected');
+    expect(schemaIssues(parsed.error, definition)).toEqual([{ path: '$.condition.field', message: program?.message }]);
+  });
 });

@@ -6,7 +6,11 @@ import { jsonObject } from '../schema-parts';
 import { comparison, conditionSchema, durationSchema } from './schema';
 import { durationMs } from './durations';
 
-/** The computed traits a segment may read (customer_traits, and what is derived from it). */
+/**
+ * The computed traits a segment or a program condition may read as `traits.<name>` (customer_traits,
+ * and what is derived from it: src/traits/trait-values.ts for programs, src/segments/trait-sql.ts
+ * for segments). The one list both are checked against.
+ */
 export const SEGMENT_TRAITS = [
   'orderCount',
   'totalSpent',
@@ -32,18 +36,20 @@ export const MAX_WINDOW_MS = 365 * 24 * 3600 * 1000;
 
 const window = durationSchema.refine((d) => durationMs(d) <= MAX_WINDOW_MS, 'must be at most 365 days');
 
-const traitFields = new Set<string>(SEGMENT_TRAITS.map((t) => `traits.${t}`));
+/** Each computed trait as a condition names it: `traits.orderCount`, `traits.rfm.recency`, ... */
+export const TRAIT_FIELDS: ReadonlySet<string> = new Set(SEGMENT_TRAITS.map((t) => `traits.${t}`));
+
+/** Why a `traits.*` field that names none of them is refused, by segments and programs alike. */
+export const UNKNOWN_TRAIT_MESSAGE = `unknown trait: one of ${SEGMENT_TRAITS.join(', ')}`;
 
 /** A program comparison, on the customer only: `profile.*`, or one of the computed traits. */
 const customerComparison = comparison.superRefine((c, ctx) => {
   if (c.field.startsWith('profile.')) return;
-  if (traitFields.has(c.field)) return;
+  if (TRAIT_FIELDS.has(c.field)) return;
   ctx.addIssue({
     code: 'custom',
     path: ['field'],
-    message: c.field.startsWith('traits.')
-      ? `unknown trait: one of ${SEGMENT_TRAITS.join(', ')}`
-      : 'must start with profile. or traits.',
+    message: c.field.startsWith('traits.') ? UNKNOWN_TRAIT_MESSAGE : 'must start with profile. or traits.',
   });
 });
 
