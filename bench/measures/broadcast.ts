@@ -57,6 +57,8 @@ export async function benchBroadcast(world: BenchWorld) {
     const after = await sampleOnce(world);
     const row = await world.db.broadcast.findUniqueOrThrow({ where: { id } });
     const counts = await tally(world, programId);
+    const missing = await unmessaged(world, id, programId);
+    if (missing.length) log(`broadcast: recipients with no message: ${JSON.stringify(missing.slice(0, 5))}`);
     const seconds = (row.finishedAt!.getTime() - row.startedAt!.getTime()) / 1000;
     const sendSeconds = (counts.lastAt - counts.firstAt) / 1000;
     const elapsed = (after.at - before.at) / 1000;
@@ -76,6 +78,9 @@ export async function benchBroadcast(world: BenchWorld) {
       status: row.status,
       messages: counts.byStatus,
       skippedByCap: counts.skippedByCap,
+      /** Recipients with no message at all, sent or skipped: must be 0. */
+      unmessaged: missing.length,
+      progress: (await api.deps.broadcasts.get(id)).progress,
       duplicates: { sink: counts.sinkDuplicates, messagesTable: counts.tableDuplicates },
       capsExceeded: { sink: counts.sinkOverCap, messagesTable: counts.tableOverCap },
       seconds: round(seconds, 1),
@@ -213,6 +218,22 @@ function backlogStats(samples: Sample[]) {
   return { medianUndelivered: median(backlog), medianDeliveredNotMessaged: median(lag) };
 }
 
+/** Recipients the broadcast's program has no message for, with what became of their event. */
+function unmessaged(world: BenchWorld, id: string, programId: string) {
+  return sqlRows<{ customer_id: string; event: string | null; delivered: Date | null; steps: string[] | null }>(
+    world.db,
+    `SELECT r.customer_id, e.id AS event, e.delivered_at AS delivered,
+            (SELECT array_agg(s.kind || ':' || s.outcome ORDER BY s.at) FROM journey_steps s
+              WHERE s.customer_id = r.customer_id AND s.program_id = $2) AS steps
+       FROM broadcast_recipients r
+       LEFT JOIN events e ON e.id = 'broadcast:' || r.broadcast_id || ':' || r.customer_id
+      WHERE r.broadcast_id = $1
+        AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.program_id = $2 AND m.customer_id = r.customer_id)
+      ORDER BY r.customer_id`,
+    [id, programId],
+  );
+}
+
 /** Messages by status, duplicates and caps exceeded, from the messages table and from the sink. */
 async function tally(world: BenchWorld, programId: string) {
   const byStatus: Record<string, number> = {};
@@ -260,10 +281,12 @@ export function printBroadcast(result: { broadcast?: Awaited<ReturnType<typeof b
   const b = result.broadcast;
   if (!b) return;
   console.log('\n### Broadcast drill\n');
-  console.log('| customers | status | sent | skipped by cap | duplicates | caps exceeded | seconds | msgs/min |');
-  console.log('|---|---|---|---|---|---|---|---|');
   console.log(
-    `| ${b.customers} | ${b.status} | ${b.messages.sent ?? 0} | ${b.skippedByCap} | ` +
+    '| customers | status | sent | skipped by cap | unmessaged | duplicates | caps exceeded | seconds | msgs/min |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log(
+    `| ${b.customers} | ${b.status} | ${b.messages.sent ?? 0} | ${b.skippedByCap} | ${b.unmessaged} | ` +
       `${b.duplicates.sink + b.duplicates.messagesTable} | ${b.capsExceeded.sink + b.capsExceeded.messagesTable} | ` +
       `${b.seconds} | ${b.messagesPerMinute} (sending ${b.sendingPerMinute}) |`,
   );

@@ -18,8 +18,8 @@ export interface AdvanceInput {
   /** How often to look again while events wait for the relay or customers are in the program. */
   pollMs: number;
   /**
-   * After every event is delivered, how long to wait for recipients who have not entered (merged
-   * or erased since the snapshot) before completing without them.
+   * Once every event is delivered, how long entries must have stopped before the run completes
+   * without the recipients who have not entered (merged or erased since the snapshot).
    */
   settleMs: number;
 }
@@ -59,7 +59,17 @@ export function createAdvanceBroadcast(db: Db) {
     if (!b.deliveredAllAt) await db.broadcast.update({ where: { id }, data: { deliveredAllAt } });
     const { entered, finished } = await programTotals(db, b.programId);
     const everyoneIn = entered >= b.enqueued;
-    const settled = Date.now() - deliveredAllAt.getTime() >= input.settleMs;
+    // Quiet since the later of the last delivery and the last entry: a worker still working off
+    // delivered signals keeps entering recipients, and completing archives the program under them.
+    let quietSince = Math.max(deliveredAllAt.getTime(), b.enteredChangedAt?.getTime() ?? 0);
+    if (entered !== b.enteredSeen) {
+      quietSince = Date.now();
+      await db.broadcast.update({
+        where: { id },
+        data: { enteredSeen: entered, enteredChangedAt: new Date(quietSince) },
+      });
+    }
+    const settled = Date.now() - quietSince >= input.settleMs;
     if (finished < entered || !(everyoneIn || settled)) return { done: false, waitMs: input.pollMs };
     if (await complete(id, b.programId, Math.max(0, (b.targeted ?? 0) - entered)))
       return { done: true, status: 'completed' };

@@ -158,6 +158,8 @@ const internals = {
   pausedAt: true,
   enqueuedAllAt: true,
   deliveredAllAt: true,
+  enteredSeen: true,
+  enteredChangedAt: true,
 } as const;
 
 export type BroadcastService = ReturnType<typeof createBroadcastService>;

@@ -157,3 +157,32 @@ test('cancelled, its undelivered events are withdrawn and its run is told to end
   expect((await db.program.findUniqueOrThrow({ where: { id: programId } })).status).toBe('stopped');
   await expect(broadcasts.pause(id, 'test')).rejects.toThrow('cannot pause a cancelled broadcast');
 });
+
+test('it completes without recipients who never entered only once entries have stopped for settleMs', async () => {
+  const { db } = database;
+  const { segmentId } = await segmentOf(3);
+  const { id, programId } = await broadcasts.create(
+    { name: 's', segmentId, templateId: 'news', channel: 'email' },
+    'test',
+  );
+  const settle = (): AdvanceInput => ({ ...step(id, 10), settleMs: 300 });
+  /** `n` recipients have entered the program and left it, as the step counters say. */
+  const enteredAndLeft = (n: number) =>
+    db.$executeRaw`
+      INSERT INTO journey_step_counts (program_id, version, variant, step_id, measure, n)
+      VALUES (${programId}, 1, '', 'send', 'entered', ${n}), (${programId}, 1, '', 'done', 'exit:exit_step', ${n})
+      ON CONFLICT (program_id, version, variant, step_id, measure) DO UPDATE SET n = excluded.n`;
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  await advance(settle()); // the snapshot and the only page
+  await deliverAll(id);
+  await enteredAndLeft(1);
+  expect((await advance(settle())).done).toBe(false);
+  // Delivered long enough ago, but a second recipient has just entered: the worker is still at it.
+  await pause(400);
+  await enteredAndLeft(2);
+  expect((await advance(settle())).done).toBe(false);
+  await pause(400);
+  expect(await advance(settle())).toEqual({ done: true, status: 'completed' });
+  expect((await db.broadcast.findUniqueOrThrow({ where: { id } })).unreached).toBe(1);
+});
