@@ -133,7 +133,8 @@ export function printAnalytics(r: { analytics?: AnalyticsResult }): void {
   console.log(
     `\nAudience analytics: ${a.audience.customers} customers, ${a.audience.events} events, ${a.orderLines} order ` +
       `lines, ${a.audience.messages} messages (seeded in ${a.seedSeconds} s; rollups rebuilt for ` +
-      `${a.rebuild.buyers} buyers in ${a.rebuild.seconds} s). Over HTTP, ${RUNS} runs after a warm-up:\n`,
+      `${a.rebuild.activityMarks} activity events and ${a.rebuild.buyers} buyers in ${a.rebuild.seconds} s, ` +
+      `${a.rebuild.activeDays} active days). Over HTTP, ${RUNS} runs after a warm-up:\n`,
   );
   console.log('| Query | p50 ms | p95 ms | |');
   console.log('|---|---|---|---|');

@@ -48,6 +48,9 @@ const TABLES = [
   'audience_cohort_cells',
   'audience_message_days',
   'audience_watermarks',
+  'audience_active_days',
+  'audience_active_marks',
+  'audience_active_counts',
 ];
 
 async function reseed(a: Audience): Promise<void> {

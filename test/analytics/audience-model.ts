@@ -1,11 +1,21 @@
 // A small audience written straight to the tables, and what each audience analysis must say of it,
 // computed here without SQL: the model the analyses are checked against.
 import fc from 'fast-check';
+import { isActivityType } from '../../src/analytics/audience-activity';
 import type { Db } from '../../src/db/prisma';
 
 export const BASE = Date.UTC(2026, 8, 1); // 2026-09-01
 const DAY = 86_400_000;
-export const TYPES = ['page_view', 'product_view', 'cart_add', 'purchase', 'email_opened', 'email_delivered'];
+export const TYPES = [
+  'page_view',
+  'site_visit',
+  'product_view',
+  'cart_add',
+  'purchase',
+  'email_opened',
+  'email_clicked',
+  'email_delivered',
+];
 
 export interface Audience {
   customers: { country: string | null; region: string | null; traits: boolean }[];
@@ -145,6 +155,10 @@ export async function seedAudience(db: Db, a: Audience): Promise<void> {
   await db.$executeRawUnsafe(
     `INSERT INTO audience_event_deltas (day, type, n)
      SELECT occurred_at::date, type, count(*) FROM events GROUP BY 1, 2`,
+  );
+  await db.$executeRawUnsafe(
+    `INSERT INTO audience_active_marks (type, occurred_at)
+     SELECT type, occurred_at FROM events WHERE ${isActivityType('type')}`,
   );
   await db.$executeRawUnsafe(`INSERT INTO audience_dirty_buyers SELECT customer_id FROM order_lines`);
 }

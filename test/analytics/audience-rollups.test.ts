@@ -1,11 +1,13 @@
 // The audience rollups equal what the raw tables say, whatever the writers did in whatever order:
-// events stored by the batch path (retried with the same ids), purchases recorded as ingestion
-// records them (retried), customers merged and erased, and the refresher run at random moments in
-// between, or concurrently with the writes.
+// events stored by the batch path (retried with the same ids) and by ingestion, on days before and
+// after those already counted, purchases recorded as ingestion records them (retried), customers
+// merged and erased, and the refresher run at random moments in between, or concurrently with the
+// writes. The customers' active days (with each one's previous day) are checked the same way.
 import fc from 'fast-check';
 import { refreshAudienceRollups, refreshForRead } from '../../src/analytics/audience-rollups';
 import { eraseCustomer } from '../../src/customers/erase';
 import { mergeCustomers } from '../../src/customers/merge';
+import { countStoredEvent } from '../../src/analytics/audience-writes';
 import { poolOf, type Db } from '../../src/db/prisma';
 import { recordOrderLines } from '../../src/ingestion/order-lines';
 import { storeUnreferencedBatch } from '../../src/ingestion/unreferenced-batch';
@@ -23,6 +25,7 @@ const at = (hours: number) => new Date(BASE + hours * 3_600_000);
 
 type Op =
   | { kind: 'events'; c: number; types: string[]; hours: number; id: number }
+  | { kind: 'event'; c: number; type: string; hours: number; id: number }
   | { kind: 'purchase'; c: number; order: number; products: number[]; hours: number }
   | { kind: 'merge'; survivor: number; merged: number }
   | { kind: 'erase'; c: number }
@@ -30,13 +33,25 @@ type Op =
 
 const c = fc.integer({ min: 0, max: CUSTOMERS - 1 });
 const hours = fc.integer({ min: 0, max: 24 * 40 });
+/** Types of every kind of active day, and one of none. */
+const TYPES = ['page_view', 'site_visit', 'email_opened', 'email_clicked', 'email_delivered', 'cart_add'];
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 4,
     arbitrary: fc.record({
       kind: fc.constant('events' as const),
       c,
-      types: fc.array(fc.constantFrom('page_view', 'cart_add'), { minLength: 1, maxLength: 3 }),
+      types: fc.array(fc.constantFrom(...TYPES), { minLength: 1, maxLength: 3 }),
+      hours,
+      id: fc.integer({ min: 0, max: 20 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('event' as const),
+      c,
+      type: fc.constantFrom(...TYPES),
       hours,
       id: fc.integer({ min: 0, max: 20 }),
     }),
@@ -78,6 +93,21 @@ async function apply(db: Db, run: number, op: Op): Promise<void> {
   }
   const alive = async (c: number) =>
     (await db.customer.findUnique({ where: { id: customer(run, c) } }))?.mergedInto === null;
+  if (op.kind === 'event') {
+    // As ingestion stores one event: the row, then its count and mark, in one transaction; a
+    // duplicate id stores and counts nothing.
+    if (!(await alive(op.c))) return;
+    const id = `r${run}-single-${op.id}`;
+    const occurredAt = at(op.hours);
+    await db.$transaction(async (tx) => {
+      const { count } = await tx.event.createMany({
+        data: [{ id, customerId: customer(run, op.c), type: op.type, occurredAt, deliveredAt: new Date() }],
+        skipDuplicates: true,
+      });
+      if (count) await countStoredEvent(tx, op.type, occurredAt);
+    });
+    return;
+  }
   if (op.kind === 'purchase') {
     if (!(await alive(op.c))) return;
     const items = op.products.map((p) => ({ productId: `prod-${p}`, quantity: 1 + p, price: 10 + p }));
@@ -130,7 +160,49 @@ const DIFFERENCES = `
     (SELECT cohort || ' ' || month, customers::text, revenue FROM audience_cohort_cells WHERE customers <> 0
      EXCEPT SELECT * FROM cells)
     UNION ALL
-    (SELECT * FROM cells EXCEPT SELECT cohort || ' ' || month, customers::text, revenue FROM audience_cohort_cells)) c`;
+    (SELECT * FROM cells EXCEPT SELECT cohort || ' ' || month, customers::text, revenue FROM audience_cohort_cells)) c
+  UNION ALL
+  SELECT 'active day', * FROM (
+    WITH kinds (type, kind) AS (
+      VALUES ('email_opened', 'acted'), ('email_clicked', 'acted'), ('page_view', 'acted'), ('site_visit', 'acted'),
+             ('email_opened', 'email-engaged'), ('email_clicked', 'email-engaged'),
+             ('page_view', 'visited'), ('site_visit', 'visited'), ('email_delivered', 'delivered')
+    ), orders AS (
+      SELECT customer_id, ordered_at::date AS day,
+             sum(count(DISTINCT order_id)) OVER (PARTITION BY customer_id ORDER BY ordered_at::date) AS so_far
+        FROM order_lines GROUP BY 1, 2
+    ), days AS (
+      SELECT customer_id, kind, occurred_at::date AS day FROM events JOIN kinds USING (type)
+      UNION
+      SELECT customer_id, 'messaged', created_at::date FROM messages
+       WHERE status = 'sent' AND created_at < (SELECT through + 1 FROM audience_watermarks WHERE name = 'messages')
+      UNION
+      SELECT customer_id, 'bought', day FROM orders
+      UNION
+      SELECT customer_id, 'bought-again', day FROM orders WHERE so_far >= 2
+    ), raw AS (
+      SELECT customer_id || ' ' || kind || ' ' || day AS k,
+             (lag(day) OVER (PARTITION BY customer_id, kind ORDER BY day))::text AS prev_day, NULL::numeric AS x
+        FROM days
+    ), rollup AS (
+      SELECT customer_id || ' ' || kind || ' ' || day, prev_day::text, NULL::numeric FROM audience_active_days
+    )
+    (SELECT * FROM rollup EXCEPT SELECT * FROM raw)
+    UNION ALL
+    (SELECT * FROM raw EXCEPT SELECT * FROM rollup)) a
+  UNION ALL
+  SELECT 'active count', * FROM (
+    WITH cells AS (
+      SELECT kind || ' ' || day || ' ' || coalesce(prev_day::text, 'none') AS k, count(*)::text AS n, NULL::numeric
+        FROM audience_active_days GROUP BY kind, day, prev_day
+    ), counts AS (
+      SELECT kind || ' ' || day || ' ' || CASE WHEN prev_day = '-infinity' THEN 'none' ELSE prev_day::text END,
+             n::text, NULL::numeric
+        FROM audience_active_counts WHERE n <> 0
+    )
+    (SELECT * FROM counts EXCEPT SELECT * FROM cells)
+    UNION ALL
+    (SELECT * FROM cells EXCEPT SELECT * FROM counts)) n`;
 
 let run = 0;
 beforeAll(async () => {
@@ -139,18 +211,41 @@ beforeAll(async () => {
   );
 });
 
-async function freshRun(): Promise<number> {
+type Message = { c: number; hours: number; status: string };
+const messagesArb = fc.array(
+  fc.record({ c, hours: fc.integer({ min: 0, max: 24 * 40 }), status: fc.constantFrom('sent', 'skipped') }),
+  { maxLength: 8 },
+);
+
+/**
+ * The run's customers, and messages sent to them before the writes. Their days are closed by the
+ * refresher's next round, as if these had been written in real time: the messages' watermark is
+ * put back to before them (message days are recounted whole and active days added only where
+ * missing, so earlier runs' figures are unchanged). Their days from 8 days ago on stay open.
+ */
+async function freshRun(messages: Message[] = []): Promise<number> {
   run++;
-  await database.db.$executeRawUnsafe(
+  const db = database.db;
+  await db.$executeRawUnsafe(
     `INSERT INTO customers (id, updated_at) SELECT 'r${run}-c' || g, now() FROM generate_series(0, ${CUSTOMERS - 1}) g`,
   );
+  await db.$executeRawUnsafe(
+    `INSERT INTO messages (key, customer_id, enrollment_id, program_id, step_id, channel, template_id, status,
+                           scheduled_at, created_at)
+     SELECT 'r${run}-m' || n, id, 'enr', 'p', 's1', 'email', 't', status, at AT TIME ZONE 'UTC', at AT TIME ZONE 'UTC'
+       FROM jsonb_to_recordset($1::jsonb) AS t(id text, status text, at timestamptz, n int)`,
+    JSON.stringify(
+      messages.map((m, n) => ({ id: customer(run, m.c), status: m.status, at: at(m.hours).toISOString(), n })),
+    ),
+  );
+  if (messages.length) await db.$executeRawUnsafe(`DELETE FROM audience_watermarks WHERE name = 'messages'`);
   return run;
 }
 
 test('after any writes, retries, merges and erases, a refresh leaves the rollups equal to the raw data', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 25 }), async (ops) => {
-      const r = await freshRun();
+    fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 25 }), messagesArb, async (ops, messages) => {
+      const r = await freshRun(messages);
       for (const op of ops) await apply(database.db, r, op);
       await refreshAudienceRollups(database.db);
       expect(await database.db.$queryRawUnsafe(DIFFERENCES)).toEqual([]);
@@ -159,10 +254,50 @@ test('after any writes, retries, merges and erases, a refresh leaves the rollups
   );
 });
 
+test("a customer's active days, written in any order, repeated, refreshed between: each once, linked", async () => {
+  const day = (d: number) =>
+    at(24 * d)
+      .toISOString()
+      .slice(0, 10);
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.record({ day: fc.integer({ min: 0, max: 30 }), retry: fc.boolean(), refresh: fc.boolean() }), {
+        minLength: 1,
+        maxLength: 20,
+      }),
+      async (writes) => {
+        const r = await freshRun();
+        // A retry reuses the previous write's event id with its own day: ingestion stores nothing.
+        const stored = new Map<number, number>();
+        let id = 0;
+        for (const [i, w] of writes.entries()) {
+          if (!(w.retry && i > 0)) id++;
+          if (!stored.has(id)) stored.set(id, w.day);
+          await apply(database.db, r, { kind: 'event', c: 0, type: 'site_visit', hours: 24 * w.day, id });
+          if (w.refresh) await refreshAudienceRollups(database.db);
+        }
+        await refreshAudienceRollups(database.db);
+        const days = [...new Set([...stored.values()].map(day))].sort();
+        const linked = days.map((d, i) => ({ day: d, prev_day: i ? days[i - 1]! : null }));
+        const rows = await database.db.$queryRawUnsafe<{ kind: string; day: string; prev_day: string | null }[]>(
+          `SELECT kind, day::text, prev_day::text FROM audience_active_days WHERE customer_id = $1 ORDER BY kind, day`,
+          customer(r, 0),
+        );
+        expect(rows).toEqual([
+          ...linked.map((x) => ({ kind: 'acted', ...x })),
+          ...linked.map((x) => ({ kind: 'visited', ...x })),
+        ]);
+        expect(await database.db.$queryRawUnsafe(DIFFERENCES)).toEqual([]);
+      },
+    ),
+    { numRuns: 25 },
+  );
+});
+
 test('writes racing the refresher are counted once they are committed, by the next refresh', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.array(opArb, { minLength: 5, maxLength: 25 }), async (ops) => {
-      const r = await freshRun();
+    fc.asyncProperty(fc.array(opArb, { minLength: 5, maxLength: 25 }), messagesArb, async (ops, messages) => {
+      const r = await freshRun(messages);
       await Promise.all([
         (async () => {
           for (const op of ops) await apply(database.db, r, op);
