@@ -52,9 +52,9 @@ const countChangesCte = (as: string, changes: string) => `
  *
  * Every read of audience_active_days here is a probe by key, written as a lateral (not flattened:
  * LIMIT, OFFSET) or correlated subquery so that it stays one whatever the planner believes of the
- * table: a table it has no
- * statistics for yet (created empty, filled by the refresher's own transaction) was joined as a
- * one-row outer side and scanned whole per customer (minutes per batch on the bench's audience).
+ * table: one it has no statistics for yet (created empty, filled by the refresher's own
+ * transaction) was joined as a one-row outer side and scanned whole per customer (minutes per
+ * batch on the bench's audience).
  */
 export const addActiveDaysCtes = (from: string, as: string) => `
   ${as}_new AS (
