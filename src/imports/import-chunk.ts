@@ -63,9 +63,6 @@ export async function runImportChunk(db: Db, importId: string, options: ChunkOpt
         const [mine] = await tx.$queryRaw<{ ok: boolean }[]>`
           SELECT status = 'running' AND owner = ${owner} AS ok FROM imports WHERE id = ${importId} FOR UPDATE`;
         if (!mine?.ok) return false;
-        // The checkpoint commits with the batch, so a commit lost in a database crash loses both
-        // together and the import redoes those rows (upserts: no duplicate). No need to wait for the flush.
-        await tx.$executeRaw`SET LOCAL synchronous_commit = off`;
         const refused = batch.rows.length ? await kind.write(tx, batch.rows) : [];
         const refusedRows = new Set(refused.map((e) => e.row));
         if (kind.customerOf && options.written) {
