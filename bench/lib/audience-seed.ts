@@ -114,6 +114,7 @@ export async function seedAudience(world: BenchWorld): Promise<AudienceSeed> {
     );
     // As autovacuum would leave them by the time anyone looks: statistics and visibility maps.
     for (const table of [
+      'customers',
       'events',
       'order_lines',
       'messages',

@@ -56,6 +56,7 @@ const QUERIES: [string, string][] = [
     `/v1/audience/funnel?from=${day(30)}&to=${day(1)}&steps=product_view,cart_add,purchase&split=program`,
   ],
   ['cohorts, 12 months', `/v1/audience/cohorts?from=${month(11)}&to=${month(0)}`],
+  ['cohorts by first seen, 12 months', `/v1/audience/cohorts?from=${month(11)}&to=${month(0)}&basis=first_seen`],
   ['trends, 30 days by day', `/v1/audience/trends?from=${day(30)}&to=${day(1)}`],
   ['trends, 182 days by week', `/v1/audience/trends?from=${day(182)}&to=${day(1)}&interval=week`],
   ['geography, 30 days', `/v1/audience/geography?from=${day(30)}&to=${day(1)}`],

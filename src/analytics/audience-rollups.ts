@@ -1,14 +1,16 @@
-// Keeps the audience rollups (migrations 20261207071500_audience_rollups and
-// 20261207120000_audience_active_days) current: folds the event deltas the writers appended into
-// the per-day counts and the marked events into the customers' active days, and recomputes the
-// customers whose order lines changed (or who were merged or erased), moving the difference into
-// the orders per day and the cohort cells and rewriting their active days. Readers refresh first
+// Keeps the audience rollups (migrations 20261207071500_audience_rollups,
+// 20261207120000_audience_active_days and 20261207130000_audience_seen_cohorts) current: folds the
+// event deltas the writers appended into the per-day counts and the marked events into the
+// customers' active days, and recomputes the customers whose order lines changed (or who were
+// merged or erased), moving the difference into the orders per day and both kinds of cohort cells
+// and rewriting their active days. Readers refresh first
 // (`refreshForRead`), so an answer counts everything committed before it unless a large import's
 // backlog is being worked off; an interval in each API process keeps the appended rows few when
 // nobody reads.
 import type { Logger } from 'pino';
 import type { Db } from '../db/prisma';
 import { addActiveDaysCtes, FOLD_ACTIVITY, MARKS_BATCH, RECOMPUTE_ACTIVE_CTES } from './audience-activity';
+import { RECOMPUTE_SEEN_CTES } from './audience-seen';
 
 /** One refresher at a time (across processes): two would each apply the same customer's difference. */
 const LOCK = 0x61756469; // 'audi'
@@ -78,7 +80,7 @@ const RECOMPUTE_BUYERS = `
     SELECT cohort, month, sum(sign), sum(sign * revenue) FROM months GROUP BY 1, 2 ORDER BY 1, 2
     ON CONFLICT (cohort, month) DO UPDATE
       SET customers = c.customers + excluded.customers, revenue = c.revenue + excluded.revenue
-  ), written AS (
+  ), ${RECOMPUTE_SEEN_CTES}, written AS (
     INSERT INTO audience_buyer_days AS b (customer_id, day, orders, revenue)
     SELECT * FROM fresh ORDER BY 1, 2
     ON CONFLICT (customer_id, day) DO UPDATE SET orders = excluded.orders, revenue = excluded.revenue

@@ -46,6 +46,9 @@ const TABLES = [
   'audience_buyer_days',
   'audience_order_days',
   'audience_cohort_cells',
+  'audience_buyer_seen',
+  'audience_seen_cohort_cells',
+  'audience_seen_shifts',
   'audience_message_days',
   'audience_watermarks',
   'audience_active_days',
@@ -142,38 +145,53 @@ test('a funnel counts, per split group, the customers reaching each step in orde
   );
 });
 
-test('cohorts: customers by first purchase month, who of them purchased in each month after, revenue', async () => {
-  await fc.assert(
-    fc.asyncProperty(audienceArb(), async (raw) => {
-      const a = normalise(raw);
-      await reseed(a);
-      const got = await audienceCohorts(database.db, { from: '2026-01', to: '2026-12' });
+test.each(['first_purchase', 'first_seen'] as const)(
+  'cohorts by %s month: their customers, who of them purchased in each month after, revenue',
+  async (basis) => {
+    await fc.assert(
+      fc.asyncProperty(audienceArb(), async (raw) => {
+        const a = normalise(raw);
+        await reseed(a);
+        const got = await audienceCohorts(database.db, { from: '2026-01', to: '2026-12', basis });
 
-      const months = new Map<number, Map<string, number>>(); // customer → month → revenue cents
-      for (const l of a.lines) {
-        const m = months.get(l.c) ?? new Map<string, number>();
-        m.set(monthOf(l.at), (m.get(monthOf(l.at)) ?? 0) + cents((l.price ?? 0) * l.quantity));
-        months.set(l.c, m);
-      }
-      const cells = new Map<string, { customers: number; cents: number }>();
-      for (const m of months.values()) {
-        const cohort = [...m.keys()].sort()[0]!;
-        for (const [month, c] of m) {
-          const cell = cells.get(`${cohort} ${month}`) ?? { customers: 0, cents: 0 };
-          cells.set(`${cohort} ${month}`, { customers: cell.customers + 1, cents: cell.cents + c });
+        const months = new Map<number, Map<string, number>>(); // customer → month → revenue cents
+        for (const l of a.lines) {
+          const m = months.get(l.c) ?? new Map<string, number>();
+          m.set(monthOf(l.at), (m.get(monthOf(l.at)) ?? 0) + cents((l.price ?? 0) * l.quantity));
+          months.set(l.c, m);
         }
-      }
-      const gotCells = new Map<string, { customers: number; cents: number }>();
-      for (const c of got.cohorts)
-        for (const m of c.months) {
-          if (m.customers) gotCells.set(`${c.cohort} ${m.month}`, { customers: m.customers, cents: cents(m.revenue) });
-          expect(m.retention).toBe(ratio(m.customers, c.customers));
-        }
-      expect(Object.fromEntries(gotCells)).toEqual(Object.fromEntries(cells));
-    }),
-    RUNS,
-  );
-});
+        // First seen: the profile's month or the first purchase's, whichever is earlier.
+        const cohortOf = (c: number) => {
+          const first = [...(months.get(c)?.keys() ?? [])].sort()[0];
+          const seen = monthOf(a.customers[c]!.seen);
+          return basis === 'first_purchase' ? first : first !== undefined && first < seen ? first : seen;
+        };
+        const sizes = new Map<string, number>();
+        const cells = new Map<string, { customers: number; cents: number }>();
+        a.customers.forEach((_, c) => {
+          const cohort = cohortOf(c);
+          if (cohort === undefined) return;
+          sizes.set(cohort, (sizes.get(cohort) ?? 0) + 1);
+          for (const [month, cs] of months.get(c) ?? []) {
+            const cell = cells.get(`${cohort} ${month}`) ?? { customers: 0, cents: 0 };
+            cells.set(`${cohort} ${month}`, { customers: cell.customers + 1, cents: cell.cents + cs });
+          }
+        });
+        expect(got.basis).toBe(basis);
+        expect(Object.fromEntries(got.cohorts.map((c) => [c.cohort, c.customers]))).toEqual(Object.fromEntries(sizes));
+        const gotCells = new Map<string, { customers: number; cents: number }>();
+        for (const c of got.cohorts)
+          for (const m of c.months) {
+            if (m.customers)
+              gotCells.set(`${c.cohort} ${m.month}`, { customers: m.customers, cents: cents(m.revenue) });
+            expect(m.retention).toBe(ratio(m.customers, c.customers));
+          }
+        expect(Object.fromEntries(gotCells)).toEqual(Object.fromEntries(cells));
+      }),
+      RUNS,
+    );
+  },
+);
 
 test('trends: per day of the period and the one before, events by type, orders, revenue, messages', async () => {
   await fc.assert(

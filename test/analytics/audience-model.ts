@@ -18,7 +18,8 @@ export const TYPES = [
 ];
 
 export interface Audience {
-  customers: { country: string | null; region: string | null; traits: boolean }[];
+  /** `seen`: when the profile was made (customers.created_at). */
+  customers: { country: string | null; region: string | null; traits: boolean; seen: number }[];
   events: { c: number; type: string; at: number }[];
   lines: { c: number; order: number; product: number; quantity: number; price: number | null; at: number }[];
   messages: { c: number; status: string; at: number }[];
@@ -37,6 +38,7 @@ export const audienceArb = (customers = 8): fc.Arbitrary<Audience> => {
         country: fc.constantFrom('FR', 'DE', null),
         region: fc.constantFrom('north', 'south', null),
         traits: fc.boolean(),
+        seen: when,
       }),
       { minLength: customers, maxLength: customers },
     ),
@@ -89,8 +91,10 @@ const iso = (at: number) => new Date(at).toISOString();
 export async function seedAudience(db: Db, a: Audience): Promise<void> {
   const json = (rows: unknown[]) => JSON.stringify(rows);
   await db.$executeRawUnsafe(
-    `INSERT INTO customers (id, updated_at) SELECT 'cust-' || g, now() FROM generate_series(0, $1::int - 1) g`,
-    a.customers.length,
+    `INSERT INTO customers (id, created_at, updated_at)
+     SELECT 'cust-' || (n - 1), seen::timestamptz AT TIME ZONE 'UTC', now()
+       FROM jsonb_array_elements_text($1::jsonb) WITH ORDINALITY AS t(seen, n)`,
+    json(a.customers.map((c) => iso(c.seen))),
   );
   await db.$executeRawUnsafe(
     `INSERT INTO products (id, name) VALUES ('prod-0', 'zero'), ('prod-1', 'one'), ('prod-2', 'two')`,

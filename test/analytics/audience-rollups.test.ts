@@ -2,9 +2,13 @@
 // events stored by the batch path (retried with the same ids) and by ingestion, on days before and
 // after those already counted, purchases recorded as ingestion records them (retried), customers
 // merged and erased, and the refresher run at random moments in between, or concurrently with the
-// writes. The customers' active days (with each one's previous day) are checked the same way.
+// writes. The customers' active days (with each one's previous day) and the first-seen cohorts
+// (customers made now, with purchases in earlier months too) are checked the same way.
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import { refreshAudienceRollups, refreshForRead } from '../../src/analytics/audience-rollups';
+import { SEEN_COHORT_SIZES } from '../../src/analytics/audience-seen';
 import { eraseCustomer } from '../../src/customers/erase';
 import { mergeCustomers } from '../../src/customers/merge';
 import { countStoredEvent } from '../../src/analytics/audience-writes';
@@ -162,6 +166,23 @@ const DIFFERENCES = `
     UNION ALL
     (SELECT * FROM cells EXCEPT SELECT cohort || ' ' || month, customers::text, revenue FROM audience_cohort_cells)) c
   UNION ALL
+  SELECT 'seen cohort cell', * FROM (
+    WITH months AS (
+      SELECT customer_id, date_trunc('month', ordered_at)::date AS month, sum(price * quantity) AS revenue
+        FROM order_lines GROUP BY 1, 2
+    ), seen AS (
+      SELECT customer_id, least(date_trunc('month', c.created_at), min(month))::date AS cohort
+        FROM months JOIN customers c ON c.id = customer_id GROUP BY customer_id, c.created_at
+    ), cells AS (
+      SELECT cohort || ' ' || month AS k, count(*)::text AS customers, sum(revenue) AS revenue
+        FROM months JOIN seen USING (customer_id) GROUP BY cohort, month
+    )
+    (SELECT cohort || ' ' || month, customers::text, revenue FROM audience_seen_cohort_cells WHERE customers <> 0
+     EXCEPT SELECT * FROM cells)
+    UNION ALL
+    (SELECT * FROM cells
+     EXCEPT SELECT cohort || ' ' || month, customers::text, revenue FROM audience_seen_cohort_cells)) s
+  UNION ALL
   SELECT 'active day', * FROM (
     WITH kinds (type, kind) AS (
       VALUES ('email_opened', 'acted'), ('email_clicked', 'acted'), ('page_view', 'acted'), ('site_visit', 'acted'),
@@ -203,6 +224,26 @@ const DIFFERENCES = `
     (SELECT * FROM counts EXCEPT SELECT * FROM cells)
     UNION ALL
     (SELECT * FROM cells EXCEPT SELECT * FROM counts)) n`;
+
+/** First-seen cohort sizes from the raw tables: each profile (not merged away) by first-seen month. */
+const SEEN_SIZES = `
+  SELECT to_char(least(date_trunc('month', c.created_at), date_trunc('month', f.first)), 'YYYY-MM') AS cohort,
+         count(*)::int AS customers
+    FROM customers c LEFT JOIN (SELECT customer_id, min(ordered_at) AS first FROM order_lines GROUP BY 1) f
+      ON f.customer_id = c.id
+   WHERE c.merged_into IS NULL
+   GROUP BY 1 ORDER BY 1`;
+
+/** Every rollup row that differs from the raw data, and the first-seen sizes as read beside the raw ones. */
+async function differences(): Promise<unknown[]> {
+  const db = database.db;
+  const sizes = await db.$queryRawUnsafe(SEEN_COHORT_SIZES, '2000-01', '2099-12');
+  const raw = await db.$queryRawUnsafe(SEEN_SIZES);
+  return [
+    ...(await db.$queryRawUnsafe<unknown[]>(DIFFERENCES)),
+    ...(isDeepStrictEqual(sizes, raw) ? [] : [{ sizes, raw }]),
+  ];
+}
 
 let run = 0;
 beforeAll(async () => {
@@ -248,9 +289,37 @@ test('after any writes, retries, merges and erases, a refresh leaves the rollups
       const r = await freshRun(messages);
       for (const op of ops) await apply(database.db, r, op);
       await refreshAudienceRollups(database.db);
-      expect(await database.db.$queryRawUnsafe(DIFFERENCES)).toEqual([]);
+      expect(await differences()).toEqual([]);
     }),
     { numRuns: 25 },
+  );
+});
+
+test("the first-seen migration's backfill builds from the buyer days what the refresher keeps", async () => {
+  const migration = readFileSync('prisma/migrations/20261207130000_audience_seen_cohorts/migration.sql', 'utf8');
+  const backfill = migration
+    .split(';')
+    .map((statement) => statement.replace(/^\s*--.*$/gm, '').trim())
+    .filter((statement) => statement.startsWith('INSERT'));
+  expect(backfill).toHaveLength(3);
+  const SEEN = `SELECT 'buyer' AS t, customer_id AS k, created::text AS a, seen::text AS b FROM audience_buyer_seen
+    UNION ALL SELECT 'cell', cohort || ' ' || month, customers::text, revenue::text FROM audience_seen_cohort_cells
+     WHERE customers <> 0
+    UNION ALL SELECT 'shift', month::text, customers::text, NULL FROM audience_seen_shifts WHERE customers <> 0
+    ORDER BY 1, 2`;
+  await fc.assert(
+    fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 25 }), async (ops) => {
+      const r = await freshRun();
+      for (const op of ops) await apply(database.db, r, op);
+      await refreshAudienceRollups(database.db);
+      const kept = await database.db.$queryRawUnsafe(SEEN);
+      await database.db.$executeRawUnsafe(
+        'TRUNCATE audience_buyer_seen, audience_seen_cohort_cells, audience_seen_shifts',
+      );
+      for (const statement of backfill) await database.db.$executeRawUnsafe(statement);
+      expect(await database.db.$queryRawUnsafe(SEEN)).toEqual(kept);
+    }),
+    { numRuns: 10 },
   );
 });
 
@@ -287,7 +356,7 @@ test("a customer's active days, written in any order, repeated, refreshed betwee
           ...linked.map((x) => ({ kind: 'acted', ...x })),
           ...linked.map((x) => ({ kind: 'visited', ...x })),
         ]);
-        expect(await database.db.$queryRawUnsafe(DIFFERENCES)).toEqual([]);
+        expect(await differences()).toEqual([]);
       },
     ),
     { numRuns: 25 },
@@ -306,7 +375,7 @@ test('writes racing the refresher are counted once they are committed, by the ne
         refreshAudienceRollups(database.db),
       ]);
       await refreshAudienceRollups(database.db);
-      expect(await database.db.$queryRawUnsafe(DIFFERENCES)).toEqual([]);
+      expect(await differences()).toEqual([]);
     }),
     { numRuns: 10 },
   );

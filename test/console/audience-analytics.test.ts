@@ -1,6 +1,7 @@
 // The console's analytics page in the machine's Chromium, on the real stack: customers, their page
 // views, carts and purchases are seeded through the API, and each chart draws the figures they make
-// (RACE, trends beside the previous period, the funnel, geography, first-purchase cohorts).
+// (RACE, trends beside the previous period, the funnel, geography, cohorts by first purchase and
+// first seen).
 import type { Browser, Page } from 'playwright-core';
 import { seedCatalogue } from '../helpers/seed';
 import { startWorld, TEST_ADMIN_KEY, type World } from '../helpers/world';
@@ -117,6 +118,20 @@ test('the analytics page draws RACE, trends, the funnel, geography and cohorts f
     expect(await anaBack.textContent()).toBe('100.0%');
     const revenue = page.getByRole('figure', { name: 'Revenue by cohort' });
     expect(await revenue.locator('.recharts-bar-rectangle').count()).toBeGreaterThanOrEqual(3);
+
+    // First seen: all five profiles are this month's, but Ana and Cleo were seen first at their
+    // earlier purchases. This month's cohort is Ben, Eve and Dan, and only Dan bought.
+    await page.getByLabel('Customers by').selectOption('first_seen');
+    await page.getByRole('heading', { name: 'Cohorts by first seen' }).waitFor();
+    const now = grid.locator(`[data-cohort="${monthOf(0)}"]`);
+    await until(() => now.locator('td').first().textContent(), '3');
+    expect(await now.locator('[data-offset="0"]').textContent()).toBe('33.3%');
+    expect(
+      await grid
+        .locator(`[data-cohort="${monthOf(75)}"] td`)
+        .first()
+        .textContent(),
+    ).toBe('1');
   });
 });
 

@@ -1,5 +1,6 @@
-// Cohorts by month of first purchase: a grid of the share who purchased in each month after,
-// shaded by that share, and the revenue each month of each cohort brought, as stacked bars.
+// Cohorts by month of first purchase or first seen: a grid of the share who purchased in each
+// month after, shaded by that share, and the revenue each month of each cohort brought, as
+// stacked bars.
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useCohorts, type Cohorts } from '../api/analytics-queries';
@@ -20,14 +21,28 @@ function revenueByMonth(cohorts: Cohorts['cohorts']): Record<string, string | nu
   return [...rows.values()].sort((a, b) => String(a.month).localeCompare(String(b.month)));
 }
 
+const BASES = { first_purchase: 'First purchase', first_seen: 'First seen' } as const;
+type Basis = keyof typeof BASES;
+
 export function CohortsView() {
   const [months, setMonths] = useState(lastMonths(6));
-  const cohorts = useCohorts(months);
+  const [basis, setBasis] = useState<Basis>('first_purchase');
+  const cohorts = useCohorts({ ...months, basis });
   const widest = Math.max(0, ...(cohorts.data?.cohorts.map((c) => c.months.length) ?? []));
   return (
     <section aria-label="Cohorts">
-      <h2>Cohorts by first purchase</h2>
+      <h2>Cohorts by {BASES[basis].toLowerCase()}</h2>
       <div className="toolbar">
+        <label>
+          Customers by{' '}
+          <select value={basis} onChange={(e) => setBasis(e.target.value as Basis)}>
+            {Object.entries(BASES).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
         <label>
           From{' '}
           <input type="month" value={months.from} onChange={(e) => setMonths({ ...months, from: e.target.value })} />
@@ -38,7 +53,9 @@ export function CohortsView() {
       </div>
       {cohorts.isPending && <Loading what="the cohorts" />}
       {cohorts.isError && <ProblemView error={cohorts.error} />}
-      {cohorts.data?.cohorts.length === 0 && <Empty>No first purchases in these months.</Empty>}
+      {cohorts.data?.cohorts.length === 0 && (
+        <Empty>No customers {basis === 'first_seen' ? 'first seen' : 'first purchased'} in these months.</Empty>
+      )}
       {cohorts.data && cohorts.data.cohorts.length > 0 && (
         <>
           <table className="cohorts" aria-label="Retention by cohort">

@@ -1,5 +1,5 @@
 // Customer analytics over a period: the RACE figures, trends beside the period before, the funnel,
-// geography, and the first-purchase cohorts (by month, chosen on their own).
+// geography, and the cohorts by first purchase or first seen (by month, chosen on their own).
 import { useState } from 'react';
 import { CohortsView } from '../analytics/CohortsView';
 import { FunnelView } from '../analytics/FunnelView';

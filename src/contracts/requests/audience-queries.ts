@@ -15,6 +15,12 @@ const month = z
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month, YYYY-MM')
   .meta({ description: 'A month, YYYY-MM' });
 
+/**
+ * First seen: the month of the customer's profile or of their first purchase, whichever is
+ * earlier (an imported purchase history can predate the profile).
+ */
+export const cohortBasis = z.enum(['first_purchase', 'first_seen']);
+
 const days = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
 
 /** `from` and `to` are UTC days, both included. */
@@ -40,8 +46,11 @@ export const trendsQuery = z
 
 export const cohortsQuery = z
   .strictObject({
-    from: month.meta({ description: 'First cohort (month of first purchase), YYYY-MM' }),
+    from: month.meta({ description: 'First cohort (its month of first purchase or first seen), YYYY-MM' }),
     to: month.meta({ description: 'Last cohort, YYYY-MM' }),
+    basis: cohortBasis
+      .default('first_purchase')
+      .meta({ description: "Group customers by their first purchase's month, or by the month they were first seen" }),
   })
   .superRefine((q, ctx) => {
     const count = (y: string) => Number(y.slice(0, 4)) * 12 + Number(y.slice(5, 7));

@@ -1,7 +1,7 @@
 // Audience analytics: funnels, cohorts, trends, geography and the RACE view, over all customers.
 import { z } from 'zod';
 import { route } from '../route';
-import { cohortsQuery, funnelQuery, periodQuery, trendsQuery } from '../requests/audience-queries';
+import { cohortBasis, cohortsQuery, funnelQuery, periodQuery, trendsQuery } from '../requests/audience-queries';
 
 const count = z.int().nonnegative();
 const share = z.number().min(0).max(1).meta({ description: 'A share, 0 to 1; 0 when there is no one to share' });
@@ -36,11 +36,11 @@ const funnel = z
 
 const cohorts = z
   .strictObject({
-    basis: z.literal('first_purchase'),
+    basis: cohortBasis,
     cohorts: z.array(
       z.strictObject({
-        cohort: z.string().meta({ description: 'Month of first purchase, YYYY-MM' }),
-        customers: count,
+        cohort: z.string().meta({ description: 'Month of first purchase (or first seen), YYYY-MM' }),
+        customers: count.meta({ description: 'Customers in the cohort' }),
         months: z.array(
           z.strictObject({
             offset: count.meta({ description: 'Months after the cohort month (0: the cohort month)' }),
@@ -125,7 +125,8 @@ export const audienceRoutes = {
     path: '/v1/audience/cohorts',
     scope: 'read',
     tag: 'Audience',
-    summary: 'Customers by month of first purchase: the share who purchased, and revenue, in each month after',
+    summary:
+      'Customers by month of first purchase or first seen: the share who purchased, and revenue, in each month after',
     query: cohortsQuery,
     responses: ok(cohorts),
     errors: [400],
