@@ -6,6 +6,7 @@
 import { Prisma } from '../../generated/prisma/client';
 import { buyersMarkedCte } from '../analytics/audience-writes';
 import type { Db } from '../db/prisma';
+import { profilePlaceSql } from '../traits/refresh-traits';
 import type { CustomerRow, ProductRow, PurchaseRow, RowError } from './import-schemas';
 
 /** The client a batch is written with: the import's transaction. */
@@ -75,9 +76,13 @@ export function customerWriter(): BatchWriter<CustomerRow> {
     );
     const identifiers = customers.flatMap((c) => c.identifiers.map((i) => ({ ...i, customerId: c.id })));
     if (!customers.length) return errors;
-    // One statement, so one round trip; the identifiers' foreign key is checked at the end of the
-    // statement, when the new customers exist. A customer left unchanged is not in `upserted` but is
-    // in the statement's snapshot, so its new identifiers are still added.
+    // One statement, so one round trip; the foreign keys are checked at the end of the statement,
+    // when the new customers exist. A customer left unchanged is not in `upserted` but is in the
+    // statement's snapshot, so its new identifiers are still added. Of the computed traits, a
+    // profile makes only the country and region (refresh-traits.ts): they are written from the
+    // profiles this statement wrote, whose rows it holds locked, so no refresh of the rest is
+    // needed. A customer with no row yet has no purchases and no engagement (purchases and
+    // engagement write one), so the row's other columns start right at their defaults.
     await db.$executeRaw`
       WITH upserted AS (
         INSERT INTO customers (id, traits, timezone, updated_at)
@@ -88,7 +93,14 @@ export function customerWriter(): BatchWriter<CustomerRow> {
           timezone = COALESCE(EXCLUDED.timezone, customers.timezone), updated_at = EXCLUDED.updated_at
         WHERE (customers.traits || EXCLUDED.traits, COALESCE(EXCLUDED.timezone, customers.timezone))
           IS DISTINCT FROM (customers.traits, customers.timezone)
-        RETURNING id)
+        RETURNING id, traits, merged_into
+      ), placed AS (
+        INSERT INTO customer_traits AS t (customer_id, country, region, updated_at)
+        SELECT id, ${Prisma.raw(profilePlaceSql('traits'))}, ${NOW_UTC}
+          FROM upserted WHERE merged_into IS NULL ORDER BY id
+        ON CONFLICT (customer_id) DO UPDATE
+          SET country = EXCLUDED.country, region = EXCLUDED.region, updated_at = EXCLUDED.updated_at
+        WHERE (t.country, t.region) IS DISTINCT FROM (EXCLUDED.country, EXCLUDED.region))
       INSERT INTO customer_identifiers (kind, value, customer_id)
       SELECT i.kind, i.value, i.customer_id
       FROM unnest(${identifiers.map((i) => i.kind)}::text[], ${identifiers.map((i) => i.value)}::text[],

@@ -1,5 +1,5 @@
 // What each import kind does with a row: its schema, the batch writer, how a CSV row is typed,
-// and which customers a written row concerns (their computed traits are refreshed after it).
+// and which customers a written purchase concerns (their computed traits are refreshed after it).
 import type { z } from 'zod';
 import { zodIssues } from '../contracts/issues';
 import type { ImportKind } from '../contracts/requests/import-kinds';
@@ -12,7 +12,7 @@ export interface KindPipeline {
   write: BatchWriter<unknown>;
   /** Types a CSV row's text cells where the kind says how (customers' trait columns); NDJSON is typed already. */
   typeCsv?: (record: Record<string, unknown>) => Record<string, unknown>;
-  /** The customer a parsed row is about, for kinds that feed computed traits. */
+  /** The customer a parsed row is about, for kinds whose rows the computed traits are made of. */
   customerOf?: (value: unknown) => string;
 }
 
@@ -33,10 +33,8 @@ function pipelineOf<S extends z.ZodType>(
 }
 
 export const KIND_PIPELINES: Record<ImportKind, KindPipeline> = {
-  customers: pipelineOf(customerRowSchema, customerWriter(), {
-    typeCsv: typeCustomerCsvRow,
-    customerOf: (c) => c.id,
-  }),
+  // The customers' writer keeps their profile's computed traits itself (batch-writers.ts).
+  customers: pipelineOf(customerRowSchema, customerWriter(), { typeCsv: typeCustomerCsvRow }),
   products: pipelineOf(productRowSchema, productWriter()),
   purchases: pipelineOf(purchaseRowSchema, purchaseWriter(), { customerOf: (p) => p.customerId }),
 };

@@ -78,6 +78,11 @@ async function refreshWith(run: (sql: string, ids: string[]) => Promise<void>, c
 const LOCK_CUSTOMERS = `
   SELECT id FROM customers WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE`;
 
+/** The computed country and region, as SQL over a customer's profile traits (jsonb): strings only. */
+export const profilePlaceSql = (traits: string) => `
+  CASE WHEN jsonb_typeof(${traits} -> 'country') = 'string' THEN ${traits} ->> 'country' END,
+  CASE WHEN jsonb_typeof(${traits} -> 'region') = 'string' THEN ${traits} ->> 'region' END`;
+
 /**
  * Timestamps are UTC wall times (timestamp(3)), so "now" is too. Favourite category: the one with
  * the most units bought, then the most recently bought, then by name. The upsert runs in id order
@@ -98,8 +103,7 @@ const RECOMPUTE = `
   SELECT listed.id, coalesce(orders.order_count, 0), coalesce(orders.total_spent, 0),
          orders.first_at, orders.last_at, favourite.category,
          coalesce(orders.value_12m, 0), coalesce(engagement.opens, 0), coalesce(engagement.clicks, 0),
-         CASE WHEN jsonb_typeof(listed.traits -> 'country') = 'string' THEN listed.traits ->> 'country' END,
-         CASE WHEN jsonb_typeof(listed.traits -> 'region') = 'string' THEN listed.traits ->> 'region' END,
+         ${profilePlaceSql('listed.traits')},
          listed.at
     FROM listed
     LEFT JOIN LATERAL (

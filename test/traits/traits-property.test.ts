@@ -1,7 +1,7 @@
 // customer_traits kept current by the write paths, on a real PostgreSQL: any sequence of purchase
 // events (retried under the same id, or the same order under a new id), email opens and clicks
-// (per event and through the batch path), profile changes (identify and a journey's update step)
-// and merges, with times in any order and the commuting writes run concurrently, leaves every
+// (per event and through the batch path), profile changes (identify, a journey's update step and a
+// customers import's batch) and merges, with times in any order and the commuting writes run concurrently, leaves every
 // customer's row equal to what a TypeScript model computes from scratch (test/traits/traits-model.ts).
 import fc from 'fast-check';
 import pino from 'pino';
@@ -9,6 +9,7 @@ import type { CustomerWorkflows } from '../../src/customers/customer-workflows';
 import { createIdentity, type Identity } from '../../src/customers/identity';
 import { mergeCustomers } from '../../src/customers/merge';
 import { updateProfile } from '../../src/customers/profile-updates';
+import { customerWriter } from '../../src/imports/batch-writers';
 import { createIngestion, type Ingestion } from '../../src/ingestion/ingestion';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { NO_TRAITS, TraitsModel, type ModelTraits } from './traits-model';
@@ -83,7 +84,7 @@ type Op =
       customer: string;
       country: string | number | null;
       region: string | null;
-      via: 'identify' | 'update';
+      via: 'identify' | 'update' | 'import';
     }
   | { kind: 'merge'; survivor: string; merged: string };
 
@@ -107,7 +108,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       customer: fc.constantFrom(...CUSTOMERS),
       country: fc.constantFrom('SI', 'AT', 'IT', null, 7),
       region: fc.constantFrom('Gorenjska', 'Tirol', null),
-      via: fc.constantFrom('identify' as const, 'update' as const),
+      via: fc.constantFrom('identify' as const, 'update' as const, 'import' as const),
     }),
   },
   {
@@ -171,7 +172,12 @@ test('every write path leaves customer_traits equal to the model computed from s
                 if (!answered.has(0)) await ingestion.ingest(input);
               } else if (o.kind === 'profile') {
                 const traits = { country: o.country, region: o.region };
-                if (o.via === 'identify') {
+                if (o.via === 'import') {
+                  // A file names customers as it has them: a merged customer's own profile is written.
+                  if (model.resolve(o.customer) === o.customer) model.setTraits(o.customer, traits);
+                  const row = { line: 2, value: { id: o.customer, timezone: undefined, traits, identifiers: [] } };
+                  await database.db.$transaction((tx) => customerWriter()(tx, [row]));
+                } else if (o.via === 'identify') {
                   model.setTraits(o.customer, traits);
                   await identity.identify({ customer: { id: o.customer }, traits });
                 } else {
