@@ -13,7 +13,10 @@ export interface AdvanceInput {
   broadcastId: string;
   /** The send time has come (the workflow's timer): a scheduled broadcast starts. */
   due: boolean;
-  /** Recipients per page; the next page goes in once fewer than half a page wait in the outbox. */
+  /**
+   * Recipients per page; the next page goes in once fewer than half a page wait in the outbox and
+   * fewer than two pages' recipients are delivered and not yet through the program.
+   */
   pageSize: number;
   /** How often to look again while events wait for the relay or customers are in the program. */
   pollMs: number;
@@ -49,28 +52,40 @@ export function createAdvanceBroadcast(db: Db) {
       if (b.status !== 'running') return { done: false, waitMs: 0 };
     }
     if (b.pausedAt) await resendAfterPause(id, b.programId, b.pausedAt);
+    const wait: AdvanceStep = { done: false, waitMs: input.pollMs };
     const undelivered = await undeliveredCount(db, id);
-    if (!b.enqueuedAllAt) {
-      if (undelivered < input.pageSize / 2) await enqueuePage(db, id, input.pageSize);
-      return { done: false, waitMs: input.pollMs };
+    if (!b.enqueuedAllAt && undelivered >= input.pageSize / 2) return wait;
+    if (b.enqueuedAllAt && undelivered > 0) return wait;
+    const { entered, finished } = await programTotals(db, b.programId);
+    // When entries last moved (or the run last pushed past a stall): both the pages and the
+    // completion wait for them to stop.
+    let movedAt = b.enteredChangedAt?.getTime() ?? b.startedAt?.getTime() ?? Date.now();
+    if (entered !== b.enteredSeen) {
+      movedAt = Date.now();
+      await db.broadcast.update({ where: { id }, data: { enteredSeen: entered, enteredChangedAt: new Date(movedAt) } });
     }
-    if (undelivered > 0) return { done: false, waitMs: input.pollMs };
+    const quiet = (since: number) => Date.now() - since >= input.settleMs;
+    if (!b.enqueuedAllAt) {
+      // Back-pressure: each delivered event is a task for a customer's workflow on the shared task
+      // queue, behind which every other customer's events (and this run's own next step) wait. So
+      // at most two pages are delivered and not yet through the program. Recipients who will never
+      // enter (merged or erased since the snapshot) count against that until entries stop for
+      // settleMs; then one page goes in anyway, and the clock starts again.
+      const inProgram = b.enqueued - undelivered - finished;
+      if (inProgram < 2 * input.pageSize) await enqueuePage(db, id, input.pageSize);
+      else if (quiet(movedAt)) {
+        await enqueuePage(db, id, input.pageSize);
+        await db.broadcast.update({ where: { id }, data: { enteredChangedAt: new Date() } });
+      }
+      return wait;
+    }
     const deliveredAllAt = b.deliveredAllAt ?? new Date();
     if (!b.deliveredAllAt) await db.broadcast.update({ where: { id }, data: { deliveredAllAt } });
-    const { entered, finished } = await programTotals(db, b.programId);
     const everyoneIn = entered >= b.enqueued;
     // Quiet since the later of the last delivery and the last entry: a worker still working off
     // delivered signals keeps entering recipients, and completing archives the program under them.
-    let quietSince = Math.max(deliveredAllAt.getTime(), b.enteredChangedAt?.getTime() ?? 0);
-    if (entered !== b.enteredSeen) {
-      quietSince = Date.now();
-      await db.broadcast.update({
-        where: { id },
-        data: { enteredSeen: entered, enteredChangedAt: new Date(quietSince) },
-      });
-    }
-    const settled = Date.now() - quietSince >= input.settleMs;
-    if (finished < entered || !(everyoneIn || settled)) return { done: false, waitMs: input.pollMs };
+    const settled = quiet(Math.max(deliveredAllAt.getTime(), movedAt));
+    if (finished < entered || !(everyoneIn || settled)) return wait;
     if (await complete(id, b.programId, Math.max(0, (b.targeted ?? 0) - entered)))
       return { done: true, status: 'completed' };
     return { done: false, waitMs: 0 };

@@ -2,7 +2,7 @@
 // steps): the snapshot is taken once; pages put each recipient's event into the outbox exactly
 // once, however the steps are repeated or overlap; a pause holds the undelivered events back and a
 // resume releases them and resends to the recipients whose event reached the paused program;
-// a cancel withdraws what is undelivered.
+// a cancel withdraws what is undelivered; and pages wait while the program is behind.
 import fc from 'fast-check';
 import { createAdvanceBroadcast, type AdvanceInput } from '../../src/broadcasts/advance-broadcast';
 import { createBroadcastService, type BroadcastService } from '../../src/broadcasts/broadcast-service';
@@ -59,11 +59,20 @@ const step = (broadcastId: string, pageSize: number): AdvanceInput => ({
   settleMs: 60_000,
 });
 
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 const eventsOf = (broadcastId: string) =>
   database.db.event.findMany({
     where: { type: 'broadcast_requested', properties: { path: ['broadcast'], equals: broadcastId } },
     orderBy: { id: 'asc' },
   });
+
+/** Sets the program's step counters: `n` recipients entered it and left it. */
+const enteredAndLeft = (programId: string, n: number) =>
+  database.db.$executeRaw`
+    INSERT INTO journey_step_counts (program_id, version, variant, step_id, measure, n)
+    VALUES (${programId}, 1, '', 'send', 'entered', ${n}), (${programId}, 1, '', 'done', 'exit:exit_step', ${n})
+    ON CONFLICT (program_id, version, variant, step_id, measure) DO UPDATE SET n = excluded.n`;
 
 /** Marks the undelivered events delivered, as the relay would. */
 const deliverAll = (broadcastId: string) =>
@@ -80,11 +89,16 @@ test('however its steps are repeated or overlap, each recipient gets one event, 
       fc.integer({ min: 1, max: 3 }),
       async (n, pageSize, overlap) => {
         const { segmentId, ids } = await segmentOf(n);
-        const { id } = await broadcasts.create({ name: 'p', segmentId, templateId: 'news', channel: 'email' }, 'test');
+        const { id, programId } = await broadcasts.create(
+          { name: 'p', segmentId, templateId: 'news', channel: 'email' },
+          'test',
+        );
         for (let round = 0; round < n + 2; round++) {
-          // The relay keeps up, so every step may enqueue; overlapping steps are a retried activity.
+          // The relay and the worker keep up, so every step may enqueue; overlapping steps are a
+          // retried activity.
           await Promise.all(Array.from({ length: overlap }, () => advance(step(id, pageSize))));
           await deliverAll(id);
+          await enteredAndLeft(programId, (await eventsOf(id)).length);
         }
         const events = await eventsOf(id);
         expect(events.map((e) => e.customerId)).toEqual(ids);
@@ -166,23 +180,50 @@ test('it completes without recipients who never entered only once entries have s
     'test',
   );
   const settle = (): AdvanceInput => ({ ...step(id, 10), settleMs: 300 });
-  /** `n` recipients have entered the program and left it, as the step counters say. */
-  const enteredAndLeft = (n: number) =>
-    db.$executeRaw`
-      INSERT INTO journey_step_counts (program_id, version, variant, step_id, measure, n)
-      VALUES (${programId}, 1, '', 'send', 'entered', ${n}), (${programId}, 1, '', 'done', 'exit:exit_step', ${n})
-      ON CONFLICT (program_id, version, variant, step_id, measure) DO UPDATE SET n = excluded.n`;
-  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   await advance(settle()); // the snapshot and the only page
   await deliverAll(id);
-  await enteredAndLeft(1);
+  await enteredAndLeft(programId, 1);
   expect((await advance(settle())).done).toBe(false);
   // Delivered long enough ago, but a second recipient has just entered: the worker is still at it.
   await pause(400);
-  await enteredAndLeft(2);
+  await enteredAndLeft(programId, 2);
   expect((await advance(settle())).done).toBe(false);
   await pause(400);
   expect(await advance(settle())).toEqual({ done: true, status: 'completed' });
   expect((await db.broadcast.findUniqueOrThrow({ where: { id } })).unreached).toBe(1);
+});
+
+test('no page goes in while two pages are delivered and not through the program, unless entries stop', async () => {
+  const { segmentId } = await segmentOf(12);
+  const { id, programId } = await broadcasts.create(
+    { name: 'b', segmentId, templateId: 'news', channel: 'email' },
+    'test',
+  );
+  // settleMs is long beside the steps between the pause below, even on a loaded machine.
+  const input: AdvanceInput = { ...step(id, 2), settleMs: 2_000 };
+  const enqueued = async () => (await eventsOf(id)).length;
+  await advance(input); // the snapshot and the first page
+  await deliverAll(id);
+  await advance(input);
+  await deliverAll(id);
+  expect(await enqueued()).toBe(4);
+  // Four delivered, none through the program: the worker is behind, so nothing more goes in.
+  await advance(input);
+  expect(await enqueued()).toBe(4);
+  // One is through: room for a page.
+  await enteredAndLeft(programId, 1);
+  await advance(input);
+  expect(await enqueued()).toBe(6);
+  await deliverAll(id);
+  await advance(input);
+  expect(await enqueued()).toBe(6);
+  // Entries have stopped for settleMs (recipients who will never enter hold the room): one page
+  // goes in anyway, and the next waits for another settleMs.
+  await pause(2_100);
+  await advance(input);
+  expect(await enqueued()).toBe(8);
+  await deliverAll(id);
+  await advance(input);
+  expect(await enqueued()).toBe(8);
 });
