@@ -2,13 +2,13 @@
 // month from then on the share of them who purchased and what they spent. Read from the cohort
 // cells the refresher keeps (src/analytics/audience-rollups.ts): a few hundred rows, however many
 // customers. First-seen sizes also count the profiles of their months, through an index.
+import type { CohortsQuery } from '../contracts/requests/audience-queries';
 import type { Db } from '../db/prisma';
 import { analyticsRows } from './audience-sql';
 import { ratio } from './audience-period';
 import { refreshForRead } from './audience-rollups';
 import { SEEN_COHORT_SIZES } from './audience-seen';
 
-export type CohortBasis = 'first_purchase' | 'first_seen';
 type Cell = { cohort: string; month: string; customers: number; revenue: string };
 
 const cellsOf = (table: string) => `
@@ -22,7 +22,7 @@ const monthIndex = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5,
 const monthOf = (i: number) => `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
 
 /** Each cohort's size: a first-purchase cohort is its month-0 buyers, a first-seen one is counted. */
-async function cohortSizes(db: Db, q: { from: string; to: string; basis: CohortBasis }, cells: Cell[]) {
+async function cohortSizes(db: Db, q: CohortsQuery, cells: Cell[]) {
   if (q.basis === 'first_seen') {
     const sizes = await analyticsRows<{ cohort: string; customers: number }>(db, SEEN_COHORT_SIZES, [q.from, q.to]);
     return new Map(sizes.map((s) => [s.cohort, s.customers]));
@@ -30,7 +30,7 @@ async function cohortSizes(db: Db, q: { from: string; to: string; basis: CohortB
   return new Map(cells.filter((c) => c.cohort === c.month).map((c) => [c.cohort, c.customers]));
 }
 
-export async function audienceCohorts(db: Db, q: { from: string; to: string; basis: CohortBasis }) {
+export async function audienceCohorts(db: Db, q: CohortsQuery) {
   await refreshForRead(db);
   const cells = await analyticsRows<Cell>(db, CELLS[q.basis], [q.from, q.to]);
   const sizes = await cohortSizes(db, q, cells);

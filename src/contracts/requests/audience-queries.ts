@@ -93,3 +93,4 @@ export const funnelQuery = z
   });
 
 export type FunnelQuery = z.output<typeof funnelQuery>;
+export type CohortsQuery = z.output<typeof cohortsQuery>;
